@@ -1,0 +1,98 @@
+package dev.forgeperf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The CLI's answers to bad input: one line, what to do, the right exit status, no stack trace. */
+class CliErrorsTest {
+    @Test
+    void unknownPidUnknownCommandAndHelp() {
+        try (Env env = new Env()) {
+            Cli.Result r = env.cli.run("status", "999999999");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().startsWith("forge-perf: no process with pid 999999999"), r::toString);
+            assertEquals(1, r.err().lines().count(), r::toString);
+
+            r = env.cli.run("stauts", "1");
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(r.err().contains("unknown command 'stauts'") && r.err().contains("Did you mean: status"), r::toString);
+            assertFalse(r.err().contains("Exception"), r::toString);
+
+            r = env.cli.run("status", "NoSuchMainClassAnywhere");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().contains("no JVM with main class 'NoSuchMainClassAnywhere'"), r::toString);
+
+            r = env.cli.run("status");
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(r.err().contains("Missing required parameter: 'PID'"), r::toString);
+
+            for (String cmd : List.of("list", "status", "attach")) {
+                r = env.cli.run(cmd, "--help");
+                assertEquals(0, r.exit(), r::toString);
+                assertTrue(r.out().contains("Usage: forge-perf " + cmd), r::toString);
+            }
+            r = env.cli.run("--help");
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("attach") && r.out().contains("status") && r.out().contains("list"), r::toString);
+
+            try (Proc sleep = Proc.start(List.of("sleep", "60"), null, env.work)) {
+                r = env.cli.run("attach", String.valueOf(sleep.pid()));
+                assertEquals(1, r.exit(), r::toString);
+                assertTrue(r.err().contains("is not a JVM"), r::toString);
+                assertEquals(1, r.err().lines().count(), r::toString);
+                assertTrue(sleep.process().isAlive(), "a non-JVM target is left alone");
+            }
+        }
+    }
+
+    @Test
+    void listCleansStaleSocketsAndFindsTheDefaultDirectory() throws Exception {
+        try (Env env = new Env()) {
+            Files.createDirectories(env.socketDir);
+            Path stale = env.socketDir.resolve("999999999.sock");
+            Files.createFile(stale);
+            Cli.Result r = env.cli.run("list");
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().startsWith("No JVM with the forge-perf agent"), r::toString);
+            assertFalse(Files.exists(stale), "stale socket removed");
+        }
+        try (Env env = new Env()) {
+            env.env.remove("FORGE_PERF_DIR");
+            env.env.put("FORGE_PERF_DIR", null);
+            Path jdk = Path.of(System.getProperty("java.home"));
+            Proc app = env.hello(jdk, "", 60_000);
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            Path socket = Path.of(System.getProperty("java.io.tmpdir"), "forge-perf-" + uid, app.pid() + ".sock");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!Files.exists(socket) && System.nanoTime() < deadline) {
+                Env.sleep(20);
+            }
+            assertTrue(Files.exists(socket), "socket in the default directory: " + socket);
+            Cli.Result list = env.cli.run("list", "--json");
+            assertEquals(0, list.exit(), list::toString);
+            assertTrue(list.out().contains("\"pid\": " + app.pid()), list::toString);
+        }
+    }
+
+    @Test
+    void completionScriptIsGeneratedFromTheCommandModel() throws Exception {
+        try (Env env = new Env()) {
+            Cli.Result r = env.cli.run("generate-completion");
+            assertEquals(0, r.exit(), r::toString);
+            Path script = env.work.resolve("forge-perf.bash");
+            Files.writeString(script, r.out());
+            Proc bash = Proc.start(List.of("bash", "-c", "source " + script + " && complete -p forge-perf"), null, env.work);
+            assertEquals(0, bash.waitFor(Duration.ofSeconds(30)), bash::stderr);
+            assertTrue(bash.stdout().contains("forge-perf"), bash::stdout);
+            assertTrue(r.out().contains("attach") && r.out().contains("status"), "subcommands completed");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.forgeperf.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One test's world: a private socket directory ({@code FORGE_PERF_DIR}), a working directory, the
+ * CLI pointed at them, and the target JVMs started in it (closed with it).
+ */
+public final class Env implements AutoCloseable {
+    public final Path work;
+    public final Path socketDir;
+    public final Map<String, String> env = new HashMap<>();
+    public final Cli cli;
+    private final List<Proc> started = new ArrayList<>();
+
+    public Env() {
+        try {
+            work = Files.createTempDirectory("forge-perf-e2e");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        socketDir = work.resolve("sockets");
+        env.put("FORGE_PERF_DIR", socketDir.toString());
+        env.put("XDG_RUNTIME_DIR", null);
+        cli = new Cli(env, work);
+    }
+
+    /** Starts {@code java <jvmArgs> <main and args>} on the given JDK. */
+    public Proc java(Path jdk, List<String> jvmArgs, String... mainAndArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Jdks.java(jdk));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of(mainAndArgs));
+        Proc p = Proc.start(cmd, env, work);
+        started.add(p);
+        return p;
+    }
+
+    /** The fixture program {@code Hello} running {@code millis}, optionally with the agent. */
+    public Proc hello(Path jdk, String agentOptions, long millis, String... extraJvmArgs) {
+        List<String> args = new ArrayList<>(List.of(extraJvmArgs));
+        if (agentOptions != null) {
+            args.add("-javaagent:" + Fixtures.agentJar() + (agentOptions.isEmpty() ? "" : "=" + agentOptions));
+        }
+        args.add("-cp");
+        args.add(Fixtures.testClasses().toString());
+        Proc p = java(jdk, args, "dev.forgeperf.e2e.fixture.Hello", String.valueOf(millis));
+        p.awaitOut("hello ready", Duration.ofSeconds(30));
+        return p;
+    }
+
+    /** Waits until the agent's socket of {@code pid} exists. */
+    public Path awaitSocket(long pid) {
+        Path socket = socketDir.resolve(pid + ".sock");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!Files.exists(socket)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no socket " + socket);
+            }
+            sleep(20);
+        }
+        return socket;
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        started.forEach(Proc::close);
+        try (var walk = Files.walk(work)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp files
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.forgeperf.agent;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Agent options: {@code key=value} pairs separated by commas ({@code -javaagent:forge-perf.jar=k=v,k2=v2}),
+ * a key may repeat; commas inside parentheses belong to the value (method specs with parameter
+ * lists). {@code config=FILE} reads a properties file with the same keys (a repeated key there is
+ * written as a comma-separated list). Unknown keys and malformed values become warnings, never
+ * failures.
+ */
+public final class AgentOptions {
+    /** Every key the agent understands, with a one-line description (shown in warnings and help). */
+    public static final Map<String, String> KNOWN;
+
+    static {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("config", "properties file with more options");
+        k.put("timed", "method spec to time, e.g. com.acme.*Service#handle* (repeatable)");
+        k.put("timed.jfrThreshold", "calls at least this long also become forge.MethodTiming JFR events (default 10ms)");
+        k.put("timed.sample", "time one call in N (power of two), count every call (default 1: time all)");
+        k.put("timed.limit", "most classes one spec may instrument without force (default 500)");
+        k.put("snapshotOnExit", "directory to write timings into when the JVM exits");
+        k.put("verbose", "true: log details and stack traces of contained failures");
+        KNOWN = Collections.unmodifiableMap(k);
+    }
+
+    private final Map<String, List<String>> values = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private AgentOptions() {
+    }
+
+    public static AgentOptions parse(String text) {
+        AgentOptions o = new AgentOptions();
+        o.parseInto(text == null ? "" : text, "option");
+        return o;
+    }
+
+    private void parseInto(String text, String origin) {
+        for (String item : split(text)) {
+            if (item.isBlank()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                warnings.add("ignoring malformed " + origin + " '" + item + "' (expected key=value)");
+                continue;
+            }
+            String key = item.substring(0, eq).trim();
+            String value = item.substring(eq + 1).trim();
+            add(key, value, origin);
+        }
+    }
+
+    private void add(String key, String value, String origin) {
+        if (!KNOWN.containsKey(key)) {
+            warnings.add("ignoring unknown " + origin + " '" + key + "' (known: " + String.join(", ", KNOWN.keySet()) + ")");
+            return;
+        }
+        if (key.equals("config")) {
+            readConfig(value);
+            return;
+        }
+        values.computeIfAbsent(key, x -> new ArrayList<>()).add(value);
+    }
+
+    private void readConfig(String file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of(file))) {
+            p.load(r);
+        } catch (IOException | RuntimeException e) {
+            warnings.add("cannot read config file " + file + ": " + e.getMessage());
+            return;
+        }
+        for (String key : p.stringPropertyNames()) {
+            for (String value : split(p.getProperty(key))) {
+                if (!value.isBlank()) {
+                    add(key.trim(), value.trim(), "key in " + file);
+                }
+            }
+        }
+    }
+
+    /** Splits on commas that are not inside parentheses. */
+    static List<String> split(String text) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(text.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(text.substring(start));
+        return out;
+    }
+
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public List<String> all(String key) {
+        return values.getOrDefault(key, List.of());
+    }
+
+    public String get(String key, String fallback) {
+        List<String> v = values.get(key);
+        return v == null || v.isEmpty() ? fallback : v.get(v.size() - 1);
+    }
+
+    public boolean flag(String key) {
+        String v = get(key, "false");
+        return v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes");
+    }
+
+    /** A positive integer option, or {@code fallback} with a warning when malformed. */
+    public int positiveInt(String key, int fallback) {
+        String v = get(key, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        warnings.add("ignoring " + key + "=" + v + " (expected a positive integer); using " + fallback);
+        return fallback;
+    }
+
+    /** A duration option ({@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, bare number = ms) in nanoseconds. */
+    public long durationNanos(String key, long fallbackNanos) {
+        String v = get(key, null);
+        if (v == null) {
+            return fallbackNanos;
+        }
+        try {
+            return dev.forgeperf.util.Durations.parseNanos(v);
+        } catch (IllegalArgumentException e) {
+            warnings.add("ignoring " + key + "=" + v + " (" + e.getMessage() + ")");
+            return fallbackNanos;
+        }
+    }
+
+    /** The options as given (for status). */
+    public Map<String, List<String>> asMap() {
+        return Collections.unmodifiableMap(values);
+    }
+}

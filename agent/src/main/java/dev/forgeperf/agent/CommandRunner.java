@@ -1,0 +1,66 @@
+package dev.forgeperf.agent;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Path;
+
+import dev.forgeperf.command.AgentCommand;
+import dev.forgeperf.command.CommandException;
+import dev.forgeperf.command.Commands;
+import dev.forgeperf.command.Session;
+import dev.forgeperf.control.ControlServer;
+import dev.forgeperf.control.Protocol;
+import picocli.CommandLine;
+
+/** Runs a command line received on the control socket against the shared command model. */
+final class CommandRunner implements ControlServer.Handler {
+    private final Agent agent;
+
+    CommandRunner(Agent agent) {
+        this.agent = agent;
+    }
+
+    @Override
+    public int handle(Protocol.Request request, Writer outWriter, Writer errWriter) {
+        PrintWriter out = new PrintWriter(outWriter, true);
+        PrintWriter err = new PrintWriter(errWriter, true);
+        String cwd = request.headers.getOrDefault(Protocol.CWD, "/");
+        Session session = new Session(out, err, Path.of(cwd), "true".equals(request.headers.get(Protocol.TTY)));
+        CommandLine cl = Commands.create();
+        cl.setOut(out);
+        cl.setErr(err);
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = cl.parseArgs(request.args.toArray(new String[0]));
+        } catch (CommandLine.ParameterException e) {
+            return Commands.usageError(e, err);
+        }
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return 0;
+        }
+        CommandLine.ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        Object command = leaf.commandSpec().userObject();
+        if (!(command instanceof AgentCommand)) {
+            err.println("forge-perf: '" + leaf.commandSpec().name() + "' does not run inside the JVM");
+            return 2;
+        }
+        boolean verbose = ((Commands.Top) parsed.commandSpec().userObject()).verbose;
+        try {
+            int status = ((AgentCommand) command).run(agent, session);
+            out.flush();
+            return status;
+        } catch (CommandException e) {
+            err.println("forge-perf: " + e.getMessage());
+            return e.exitCode();
+        } catch (Exception | LinkageError e) {
+            err.println("forge-perf: the command failed in the agent: " + e + (verbose ? "" : " (run with --verbose for details)"));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.forgeperf.agent;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent's only voice in the host: one line per event on standard error, prefixed
+ * {@code [forge-perf]}. {@link #once} keeps a recurring problem to a single line. Never called
+ * on a hot path.
+ */
+public final class Log {
+    private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
+    private static volatile boolean verbose;
+
+    private Log() {
+    }
+
+    public static void setVerbose(boolean on) {
+        verbose = on;
+    }
+
+    public static void info(String message) {
+        System.err.println("[forge-perf] " + message);
+    }
+
+    public static void debug(String message) {
+        if (verbose) {
+            info(message);
+        }
+    }
+
+    /** Logs {@code message} the first time {@code key} is seen; later calls are silent. */
+    public static void once(String key, String message) {
+        if (SAID.add(key)) {
+            info(message);
+        }
+    }
+
+    /** Logs a contained failure; the stack trace only when verbose. */
+    public static void failure(String what, Throwable t) {
+        info(what + ": " + t);
+        if (verbose) {
+            t.printStackTrace();
+        }
+    }
+}

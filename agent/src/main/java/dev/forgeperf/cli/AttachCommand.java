@@ -1,0 +1,126 @@
+package dev.forgeperf.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+
+import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.SocketDir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code attach PID}: loads this jar into a running JVM, waits for its socket, shows its status. */
+@Command(name = "attach", description = {"Load the agent into a running JVM (dynamic attach), then show its status.",
+        "On JDK 21+ the target JVM prints a warning about a dynamically loaded agent unless it was started with",
+        "-XX:+EnableDynamicAgentLoading; the agent works either way."})
+final class AttachCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PID", description = "Target JVM: process id, or a unique main-class name.")
+    String target;
+
+    @Option(names = "--options", paramLabel = "k=v,...", description = "Agent options, as after -javaagent:forge-perf.jar=")
+    String options = "";
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long to wait for the agent's socket (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds = 15;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long pid = Targets.resolve(target);
+        if (pid == ProcessHandle.current().pid()) {
+            throw new CommandException("cannot attach to the forge-perf CLI itself", 2);
+        }
+        Path socket = SocketDir.socketOf(pid);
+        if (!Targets.isJvm(pid)) {
+            throw new CommandException("process " + pid + " is not a JVM; run `forge-perf list --all` to see the JVMs");
+        }
+        boolean wasLoaded = Files.exists(socket);
+        String jar = ownJar();
+        VirtualMachine vm;
+        try {
+            vm = VirtualMachine.attach(String.valueOf(pid));
+        } catch (AttachNotSupportedException | IOException e) {
+            throw new CommandException(attachFailure(pid, e));
+        }
+        try {
+            Properties props = vm.getSystemProperties();
+            String args = String.valueOf(vm.getAgentProperties().getProperty("sun.jvm.args", ""));
+            int feature = featureVersion(props.getProperty("java.specification.version", "17"));
+            if (feature >= 21 && !args.contains("-XX:+EnableDynamicAgentLoading")) {
+                spec.commandLine().getErr().println("note: JVM " + pid + " runs JDK " + feature + ", which prints a warning about a dynamically loaded agent;"
+                        + " start it with -XX:+EnableDynamicAgentLoading to silence it (the agent works either way)");
+            }
+            vm.loadAgent(jar, options);
+        } catch (AgentLoadException | AgentInitializationException e) {
+            throw new CommandException("JVM " + pid + " refused to load the agent: " + e.getMessage());
+        } finally {
+            vm.detach();
+        }
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        while (!Files.exists(socket)) {
+            if (System.nanoTime() > deadline) {
+                throw new CommandException("the agent loaded into JVM " + pid + " but its control socket " + socket
+                        + " did not appear within " + timeoutSeconds + "s; see the JVM's standard error for a [forge-perf] line");
+            }
+            Thread.sleep(50);
+        }
+        var out = spec.commandLine().getOut();
+        out.println(wasLoaded ? "forge-perf agent was already loaded in JVM " + pid + " (options applied where they can be)"
+                : "forge-perf agent loaded into JVM " + pid);
+        out.flush();
+        return Remote.forward(String.valueOf(pid), List.of("status", String.valueOf(pid)), out, spec.commandLine().getErr());
+    }
+
+    private static String attachFailure(long pid, Exception e) {
+        String cmd = Targets.commandLine(pid);
+        if (cmd.contains("-XX:+DisableAttachMechanism")) {
+            return "JVM " + pid + " does not accept attach (it runs with -XX:+DisableAttachMechanism); start it with -javaagent:"
+                    + ownJarOrName() + " instead";
+        }
+        return "cannot attach to JVM " + pid + ": " + e.getMessage() + "; is it a JVM of this user, started with attach enabled?";
+    }
+
+    private static int featureVersion(String spec) {
+        try {
+            return Integer.parseInt(spec.startsWith("1.") ? spec.substring(2) : spec);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String ownJarOrName() {
+        try {
+            return ownJar();
+        } catch (CommandException e) {
+            return "forge-perf.jar";
+        }
+    }
+
+    /** The path of the forge-perf.jar this CLI runs from. */
+    static String ownJar() {
+        try {
+            String path = new File(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+            if (!path.endsWith(".jar")) {
+                throw new CommandException("attach needs the packaged forge-perf.jar (this CLI runs from " + path + ")");
+            }
+            return path;
+        } catch (URISyntaxException | SecurityException e) {
+            throw new CommandException("cannot locate forge-perf.jar: " + e.getMessage());
+        }
+    }
+}

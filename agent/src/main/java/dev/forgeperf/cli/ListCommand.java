@@ -1,0 +1,128 @@
+package dev.forgeperf.cli;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.VirtualMachineDescriptor;
+
+import dev.forgeperf.control.ControlClient;
+import dev.forgeperf.control.Protocol;
+import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Json;
+import dev.forgeperf.util.JsonReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code list}: JVMs on this machine with the agent loaded; with {@code --all} every attachable JVM. */
+@Command(name = "list", description = "List JVMs with the forge-perf agent loaded (stale sockets are removed).")
+final class ListCommand implements Callable<Integer> {
+    @Option(names = "--all", description = "Also list attachable JVMs without the agent.")
+    boolean all;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Map<Long, Map<String, Object>> rows = new TreeMap<>();
+        Path dir = SocketDir.path();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> sockets = Files.newDirectoryStream(dir, "*.sock")) {
+                for (Path socket : sockets) {
+                    Map<String, Object> row = probe(socket);
+                    if (row != null) {
+                        rows.put(((Number) row.get("pid")).longValue(), row);
+                    }
+                }
+            }
+        }
+        if (all) {
+            long self = ProcessHandle.current().pid();
+            for (VirtualMachineDescriptor d : VirtualMachine.list()) {
+                long pid = Long.parseLong(d.id());
+                if (pid != self && !rows.containsKey(pid)) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("pid", pid);
+                    row.put("mainClass", d.displayName().split(" ", 2)[0]);
+                    row.put("agentVersion", null);
+                    row.put("uptimeMillis", null);
+                    rows.put(pid, row);
+                }
+            }
+        }
+        var out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(new ArrayList<>(rows.values())));
+            return 0;
+        }
+        if (rows.isEmpty()) {
+            out.println(all ? "No JVMs found." : "No JVM with the forge-perf agent; load it with -javaagent or `forge-perf attach PID` (see `forge-perf list --all`).");
+            return 0;
+        }
+        out.printf("%-8s %-10s %-12s %s%n", "PID", "AGENT", "UPTIME", "MAIN");
+        for (Map<String, Object> r : rows.values()) {
+            Object v = r.get("agentVersion");
+            Object up = r.get("uptimeMillis");
+            out.printf("%-8s %-10s %-12s %s%n", r.get("pid"), v == null ? "-" : v,
+                    up == null ? "-" : Durations.formatUptime(((Number) up).longValue()), r.get("mainClass"));
+        }
+        return 0;
+    }
+
+    /** Asks one agent for its status; removes the socket when its JVM is gone. Null when unreachable. */
+    private static Map<String, Object> probe(Path socket) {
+        String name = socket.getFileName().toString();
+        long pid;
+        try {
+            pid = Long.parseLong(name.substring(0, name.length() - ".sock".length()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (ProcessHandle.of(pid).isEmpty()) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException ignored) {
+                // someone else's stale file; leave it
+            }
+            return null;
+        }
+        StringBuilder answer = new StringBuilder();
+        try {
+            Map<String, String> headers = Map.of(Protocol.CWD, "/");
+            int status = ControlClient.run(socket, headers, List.of("status", String.valueOf(pid), "--json"), (type, text) -> {
+                if (type == Protocol.OUT) {
+                    answer.append(text);
+                }
+            });
+            if (status != 0) {
+                return null;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> s = (Map<String, Object>) JsonReader.parse(answer.toString());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("pid", pid);
+            row.put("mainClass", s.get("mainClass"));
+            row.put("agentVersion", s.get("agentVersion"));
+            row.put("uptimeMillis", s.get("uptimeMillis"));
+            row.put("socket", socket.toString());
+            return row;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.forgeperf.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.forgeperf.command.AgentCommand;
+import dev.forgeperf.command.CommandException;
+import dev.forgeperf.command.Commands;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+
+/**
+ * The forge-perf CLI. Local commands (list, attach, …) run here; agent commands are forwarded
+ * through the target JVM's control socket. Exit status: 0 ok, 1 error, 2 usage error.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command line; returns the exit status. */
+    public static int run(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        List<String> line = List.of(args);
+        AgentCommand.setForwarder(command -> Remote.forward(command.target, line, out, err));
+        CommandLine cl = create();
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((e, a) -> Commands.usageError(e, err));
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CommandException) {
+                err.println("forge-perf: " + e.getMessage());
+                return ((CommandException) e).exitCode();
+            }
+            err.println("forge-perf: " + e.getMessage() + (verbose ? "" : " (run with --verbose for details)"));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        });
+        int status = cl.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    /** The full command model: agent commands plus the CLI's local ones. */
+    public static CommandLine create() {
+        CommandLine cl = Commands.create();
+        cl.addSubcommand(new ListCommand());
+        cl.addSubcommand(new AttachCommand());
+        CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().usageMessage().hidden(false);
+        cl.addSubcommand("generate-completion", completion);
+        return Commands.withHelpOptions(cl);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.forgeperf.cli;
+
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.ControlClient;
+import dev.forgeperf.control.Protocol;
+import dev.forgeperf.control.SocketDir;
+
+/** Sends a command line to the agent in the target JVM and relays its answer. */
+final class Remote {
+    private Remote() {
+    }
+
+    static int forward(String target, List<String> line, PrintWriter out, PrintWriter err) throws IOException {
+        long pid = Targets.resolve(target);
+        Path socket = socketFor(pid);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(Protocol.CWD, Path.of("").toAbsolutePath().toString());
+        Console console = System.console();
+        headers.put(Protocol.TTY, String.valueOf(console != null));
+        try {
+            return ControlClient.run(socket, headers, line, (type, text) -> {
+                PrintWriter w = type == Protocol.OUT ? out : err;
+                w.print(text);
+                w.flush();
+            });
+        } catch (SocketException e) {
+            throw new CommandException("cannot reach the agent in JVM " + pid + " at " + socket + " (" + e.getMessage()
+                    + "); if the JVM still runs, run `forge-perf attach " + pid + "`");
+        }
+    }
+
+    /**
+     * The control socket of {@code pid}, checked: present, and owned by the current user.
+     *
+     * @throws CommandException saying what to do otherwise
+     */
+    static Path socketFor(long pid) {
+        Path socket = SocketDir.socketOf(pid);
+        if (!Files.exists(socket)) {
+            throw new CommandException("JVM " + pid + " does not have the forge-perf agent loaded (no " + socket
+                    + "); run `forge-perf attach " + pid + "` first");
+        }
+        int owner = SocketDir.ownerUid(socket);
+        int me = SocketDir.currentUid();
+        if (owner != me) {
+            throw new CommandException("the control socket " + socket + " belongs to uid " + owner + ", not to you (uid " + me
+                    + "); run forge-perf as the JVM's owner");
+        }
+        return socket;
+    }
+}

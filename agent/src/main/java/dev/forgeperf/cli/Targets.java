@@ -1,0 +1,91 @@
+package dev.forgeperf.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.VirtualMachineDescriptor;
+
+import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.SocketDir;
+
+/** Turns what the user typed (a pid, or a main-class name as in jcmd) into a live pid. */
+final class Targets {
+    private Targets() {
+    }
+
+    /**
+     * Resolves {@code target} to the pid of a live process.
+     *
+     * @throws CommandException with what to do when there is no such JVM, or several
+     */
+    static long resolve(String target) {
+        if (target.chars().allMatch(Character::isDigit) && !target.isEmpty()) {
+            long pid;
+            try {
+                pid = Long.parseLong(target);
+            } catch (NumberFormatException e) {
+                throw new CommandException("'" + target + "' is not a valid pid", 2);
+            }
+            if (ProcessHandle.of(pid).isEmpty()) {
+                throw new CommandException("no process with pid " + pid + " on this machine; run `forge-perf list --all` to see the JVMs");
+            }
+            int owner = SocketDir.ownerUid(Path.of("/proc", String.valueOf(pid)));
+            int me = SocketDir.currentUid();
+            if (owner >= 0 && me >= 0 && owner != me && !Files.exists(SocketDir.socketOf(pid))) {
+                throw new CommandException("process " + pid + " belongs to uid " + owner + ", not to you (uid " + me
+                        + "); run forge-perf as the JVM's owner");
+            }
+            return pid;
+        }
+        List<VirtualMachineDescriptor> matches = new ArrayList<>();
+        for (VirtualMachineDescriptor d : VirtualMachine.list()) {
+            if (matchesName(d.displayName(), target)) {
+                matches.add(d);
+            }
+        }
+        if (matches.isEmpty()) {
+            throw new CommandException("no JVM with main class '" + target + "'; run `forge-perf list --all` to see the JVMs");
+        }
+        if (matches.size() > 1) {
+            StringBuilder b = new StringBuilder();
+            for (VirtualMachineDescriptor d : matches) {
+                b.append(b.length() == 0 ? "" : ", ").append(d.id());
+            }
+            throw new CommandException("'" + target + "' matches " + matches.size() + " JVMs (pids " + b + "); give the pid");
+        }
+        return Long.parseLong(matches.get(0).id());
+    }
+
+    /** As jcmd: the main class or jar equals or ends with the name given. */
+    static boolean matchesName(String displayName, String name) {
+        String main = displayName.split(" ", 2)[0];
+        return !main.isEmpty() && (main.equals(name) || main.endsWith("." + name) || main.endsWith("/" + name));
+    }
+
+    /**
+     * Whether {@code pid} runs a HotSpot JVM (libjvm is mapped). True when it cannot be told, so
+     * that the attach API gives its own answer.
+     */
+    static boolean isJvm(long pid) {
+        try (java.util.stream.Stream<String> maps = Files.lines(Path.of("/proc", String.valueOf(pid), "maps"))) {
+            return maps.anyMatch(l -> l.endsWith("/libjvm.so"));
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** The process's command line, or "" when unreadable. */
+    static String commandLine(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
+            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+}

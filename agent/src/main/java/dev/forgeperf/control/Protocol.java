@@ -1,0 +1,157 @@
+package dev.forgeperf.control;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The control socket's wire format, shared by the CLI and the agent.
+ *
+ * <pre>
+ * request  := MAGIC:int  headerCount:int (key:str value:str)*  argc:int arg:str*
+ * response := frame*  EXIT
+ * frame    := 'O' len:int utf8[len]      (a piece of standard output)
+ *           | 'E' len:int utf8[len]      (a piece of standard error)
+ * EXIT     := 'X' status:int
+ * str      := len:int utf8[len]
+ * </pre>
+ * A request is at most {@link #MAX_REQUEST} bytes; the request is the command line itself.
+ */
+public final class Protocol {
+    public static final int MAGIC = 0x46505231; // "FPR1"
+    public static final int MAX_REQUEST = 64 * 1024;
+    public static final byte OUT = 'O';
+    public static final byte ERR = 'E';
+    public static final byte EXIT = 'X';
+
+    /** Header: the client's working directory, against which relative paths are resolved. */
+    public static final String CWD = "cwd";
+    /** Header: "true" when the client's standard output is a terminal. */
+    public static final String TTY = "tty";
+
+    private Protocol() {
+    }
+
+    /** A decoded request. */
+    public static final class Request {
+        public final Map<String, String> headers;
+        public final List<String> args;
+
+        public Request(Map<String, String> headers, List<String> args) {
+            this.headers = headers;
+            this.args = args;
+        }
+    }
+
+    public static void writeRequest(DataOutputStream out, Map<String, String> headers, List<String> args) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeInt(headers.size());
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
+        }
+        out.writeInt(args.size());
+        for (String a : args) {
+            writeString(out, a);
+        }
+        out.flush();
+    }
+
+    /**
+     * Reads one request, refusing anything malformed or larger than {@link #MAX_REQUEST}.
+     *
+     * @throws IOException with a one-line reason
+     */
+    public static Request readRequest(DataInputStream in) throws IOException {
+        int[] budget = {MAX_REQUEST};
+        if (in.readInt() != MAGIC) {
+            throw new IOException("not a forge-perf request");
+        }
+        int headerCount = count(in, 64);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 0; i < headerCount; i++) {
+            headers.put(readString(in, budget), readString(in, budget));
+        }
+        int argc = count(in, 4096);
+        List<String> args = new ArrayList<>(argc);
+        for (int i = 0; i < argc; i++) {
+            args.add(readString(in, budget));
+        }
+        return new Request(headers, args);
+    }
+
+    private static int count(DataInputStream in, int max) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > max) {
+            throw new IOException("malformed request (count " + n + ")");
+        }
+        return n;
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in, int[] budget) throws IOException {
+        int len = in.readInt();
+        if (len < 0 || len > budget[0]) {
+            throw new IOException("request larger than " + MAX_REQUEST + " bytes");
+        }
+        budget[0] -= len;
+        byte[] b = new byte[len];
+        in.readFully(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Writes one output frame ({@link #OUT} or {@link #ERR}). */
+    public static void writeFrame(DataOutputStream out, byte type, String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        out.writeByte(type);
+        out.writeInt(b.length);
+        out.write(b);
+        out.flush();
+    }
+
+    public static void writeExit(DataOutputStream out, int status) throws IOException {
+        out.writeByte(EXIT);
+        out.writeInt(status);
+        out.flush();
+    }
+
+    /** Receives frames until the exit frame. */
+    public interface FrameSink {
+        void text(byte type, String text) throws IOException;
+    }
+
+    /**
+     * Reads a response, passing output to {@code sink}; returns the exit status.
+     *
+     * @throws EOFException when the agent closed the connection before the exit frame
+     */
+    public static int readResponse(DataInputStream in, FrameSink sink) throws IOException {
+        while (true) {
+            byte type = in.readByte();
+            if (type == EXIT) {
+                return in.readInt();
+            }
+            if (type != OUT && type != ERR) {
+                throw new IOException("malformed answer from the agent (frame type " + type + ")");
+            }
+            int len = in.readInt();
+            if (len < 0 || len > 64 * 1024 * 1024) {
+                throw new IOException("malformed answer from the agent (frame length " + len + ")");
+            }
+            byte[] b = new byte[len];
+            in.readFully(b);
+            sink.text(type, new String(b, StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.forgeperf.util;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/** Parsing and printing of durations as users write them: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 800us}, {@code 5000ns}. */
+public final class Durations {
+    private Durations() {
+    }
+
+    /**
+     * Parses a duration; a bare number means milliseconds.
+     *
+     * @throws IllegalArgumentException naming the expected form
+     */
+    public static long parseNanos(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        int i = 0;
+        while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+            i++;
+        }
+        if (i == 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m");
+        }
+        double n;
+        try {
+            n = Double.parseDouble(s.substring(0, i));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m");
+        }
+        String unit = s.substring(i).trim();
+        double nanos;
+        switch (unit) {
+            case "ns": nanos = n; break;
+            case "us": nanos = n * 1e3; break;
+            case "": case "ms": nanos = n * 1e6; break;
+            case "s": nanos = n * 1e9; break;
+            case "m": case "min": nanos = n * 60e9; break;
+            case "h": nanos = n * 3600e9; break;
+            default:
+                throw new IllegalArgumentException("unknown unit '" + unit + "' in '" + text + "'; use ns, us, ms, s, m or h");
+        }
+        return (long) nanos;
+    }
+
+    /** A compact human form: {@code 812ns}, {@code 15.2us}, {@code 3.41ms}, {@code 2.50s}. */
+    public static String format(long nanos) {
+        if (nanos < 1_000) {
+            return nanos + "ns";
+        }
+        if (nanos < 1_000_000) {
+            return String.format(Locale.ROOT, "%.1fus", nanos / 1e3);
+        }
+        if (nanos < 1_000_000_000) {
+            return String.format(Locale.ROOT, "%.2fms", nanos / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.2fs", nanos / 1e9);
+    }
+
+    /** Uptime-style: {@code 3h 12m 5s}. */
+    public static String formatUptime(long millis) {
+        long s = TimeUnit.MILLISECONDS.toSeconds(millis);
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return (s / 60) + "m " + (s % 60) + "s";
+        }
+        return (s / 3600) + "h " + (s % 3600 / 60) + "m " + (s % 60) + "s";
+    }
+}

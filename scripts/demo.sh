@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The README's main job on a fresh clone: build if needed, start sample-app with the agent, and
+# show what forge-perf answers about it. Cleans up the processes it started.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$(pwd)"
+jar="$root/agent/target/forge-perf.jar"
+app="$root/sample-app/target/sample-app.jar"
+fp="$root/scripts/forge-perf"
+
+if [[ ! -f "$jar" || ! -f "$app" || -n "$(find agent/src sample-app/src -newer "$jar" -type f -print -quit 2>/dev/null)" ]]; then
+  echo "== building (mvn -B -q package -DskipTests)"
+  mvn -B -q -ntp package -DskipTests
+fi
+
+out="$(mktemp -d "${TMPDIR:-/tmp}/forge-perf-demo.XXXXXX")"
+log="$out/sample-app.log"
+pid=""
+cleanup() {
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT INT TERM
+
+echo "== starting sample-app with -javaagent:$jar"
+java -Xmx512m -javaagent:"$jar" -jar "$app" --duration 120 >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 300); do
+  grep -q "sample-app ready" "$log" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || { echo "sample-app exited early:"; cat "$log"; exit 1; }
+  sleep 0.1
+done
+grep -q "sample-app ready" "$log" || { echo "sample-app did not become ready:"; cat "$log"; exit 1; }
+echo "   $(grep 'sample-app ready' "$log")"
+
+echo; echo "== forge-perf list"
+"$fp" list
+echo; echo "== forge-perf status $pid"
+"$fp" status "$pid"
+
+echo; echo "demo done; sample-app's output is in $log"

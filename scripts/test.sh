@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The README's test command: installs the tools the end-to-end tests read outputs with (when
+# missing), then builds everything and runs unit and end-to-end tests (`mvn -B verify`).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+need=()
+command -v runuser >/dev/null || need+=(util-linux)
+command -v mvn >/dev/null || need+=(maven)
+if ((${#need[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "test.sh: missing ${need[*]}; install them (apt-get install ${need[*]}) or run as root" >&2
+    exit 1
+  fi
+fi
+
+echo "JDKs the end-to-end tests run targets on:"
+for j in /usr/lib/jvm/*/bin/java; do echo "  $j"; done
+exec mvn -B -ntp verify "$@"
