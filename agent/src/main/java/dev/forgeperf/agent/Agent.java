@@ -7,7 +7,11 @@ import java.lang.management.ManagementFactory;
 import java.util.Properties;
 
 import dev.forgeperf.bootstrap.AgentState;
+import dev.forgeperf.bootstrap.Recorder;
 import dev.forgeperf.control.ControlServer;
+import dev.forgeperf.timing.MethodSpec;
+import dev.forgeperf.timing.SlowCallsToJfr;
+import dev.forgeperf.timing.TimingService;
 
 /**
  * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})
@@ -26,6 +30,7 @@ public final class Agent {
     private volatile boolean loadedAtStartup;
     private volatile AgentOptions options;
     private volatile ControlServer control;
+    private volatile TimingService timing;
 
     private Agent(Instrumentation inst, String jar, AgentOptions options, boolean premain) {
         this.inst = inst;
@@ -41,6 +46,7 @@ public final class Agent {
         options.warnings().forEach(Log::info);
         Agent agent = new Agent(inst, jar, options, premain);
         current = agent;
+        agent.startTiming();
         agent.openControlSocket();
         AgentState.setReloader(agent::reload);
         Runtime.getRuntime().addShutdownHook(new Thread(agent::shutdown, "forge-perf-shutdown"));
@@ -60,10 +66,34 @@ public final class Agent {
         }
     }
 
+    private void startTiming() {
+        try {
+            Recorder.setActive(true);
+            Recorder.setSlowCallListener(new SlowCallsToJfr(), options.durationNanos("timed.jfrThreshold", 10_000_000L));
+            timing = new TimingService(inst, options.positiveInt("timed.sample", 1));
+            installSpecs(options);
+        } catch (RuntimeException | LinkageError e) {
+            Log.failure("method timing disabled", e);
+        }
+    }
+
+    private void installSpecs(AgentOptions from) {
+        for (String text : from.all("timed")) {
+            try {
+                timing.installAtStartup(MethodSpec.parse(text));
+            } catch (RuntimeException | LinkageError e) {
+                Log.info("ignoring timed=" + text + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** A second load of the agent into this JVM: applies new options, answers in one line. */
     private String reload(String optionText, boolean premain) {
         AgentOptions extra = AgentOptions.parse(optionText);
         extra.warnings().forEach(Log::info);
+        if (timing != null) {
+            installSpecs(extra);
+        }
         if (control == null) {
             openControlSocket();
         }
@@ -71,6 +101,15 @@ public final class Agent {
     }
 
     private void shutdown() {
+        String exitDir = options.get("snapshotOnExit", null);
+        if (exitDir != null) {
+            try {
+                java.nio.file.Path written = ExitSnapshot.write(java.nio.file.Path.of(exitDir), this);
+                Log.info("timings written to " + written);
+            } catch (java.io.IOException | RuntimeException e) {
+                Log.failure("snapshotOnExit failed", e);
+            }
+        }
         ControlServer c = control;
         if (c != null) {
             c.close();
@@ -79,6 +118,24 @@ public final class Agent {
 
     public Instrumentation instrumentation() {
         return inst;
+    }
+
+    /** Method timing, or null when it failed to start. */
+    public TimingService timing() {
+        return timing;
+    }
+
+    /**
+     * Method timing, for commands that need it.
+     *
+     * @throws IllegalStateException when it failed to start (the reason was logged)
+     */
+    public TimingService timingService() {
+        TimingService t = timing;
+        if (t == null) {
+            throw new dev.forgeperf.command.CommandException("method timing is not available in this JVM (see its [forge-perf] log line)");
+        }
+        return t;
     }
 
     public AgentOptions options() {
@@ -108,6 +165,14 @@ public final class Agent {
     /** What is enabled, feature by feature (for status and list). */
     public java.util.Map<String, Object> features() {
         java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+        TimingService t = timing;
+        if (t == null) {
+            f.put("timing", "off");
+        } else {
+            java.util.List<String> specs = t.specs();
+            f.put("timing", specs.isEmpty() ? "no methods instrumented" : t.activeMethods().size() + " methods by " + specs.size()
+                    + " specs: " + String.join(", ", specs) + (t.sampled() ? " (sampled, 1 in " + Recorder.sampleInterval() + ")" : ""));
+        }
         f.put("options", options.asMap().isEmpty() ? "(defaults)" : options.asMap().toString());
         return f;
     }

@@ -28,8 +28,7 @@ public final class AgentOptions {
         k.put("timed", "method spec to time, e.g. com.acme.*Service#handle* (repeatable)");
         k.put("timed.jfrThreshold", "calls at least this long also become forge.MethodTiming JFR events (default 10ms)");
         k.put("timed.sample", "time one call in N (power of two), count every call (default 1: time all)");
-        k.put("timed.limit", "most classes one spec may instrument without force (default 500)");
-        k.put("snapshotOnExit", "directory to write timings into when the JVM exits");
+        k.put("snapshotOnExit", "directory to write a snapshot (timings) into when the JVM exits: DIR/<pid>-<time>/");
         k.put("verbose", "true: log details and stack traces of contained failures");
         KNOWN = Collections.unmodifiableMap(k);
     }

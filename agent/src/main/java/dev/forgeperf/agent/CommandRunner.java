@@ -55,6 +55,10 @@ final class CommandRunner implements ControlServer.Handler {
         } catch (CommandException e) {
             err.println("forge-perf: " + e.getMessage());
             return e.exitCode();
+        } catch (java.io.IOException e) {
+            err.println("forge-perf: " + (e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.AccessDeniedException
+                    ? "cannot write " + e.getMessage() : e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
         } catch (Exception | LinkageError e) {
             err.println("forge-perf: the command failed in the agent: " + e + (verbose ? "" : " (run with --verbose for details)"));
             if (verbose) {

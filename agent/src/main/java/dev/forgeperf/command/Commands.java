@@ -38,6 +38,10 @@ public final class Commands {
     public static CommandLine create() {
         CommandLine cl = new CommandLine(new Top());
         cl.addSubcommand(new StatusCommand());
+        cl.addSubcommand(new InstrumentCommand());
+        cl.addSubcommand(new UninstrumentCommand());
+        cl.addSubcommand(new TimingsCommand());
+        cl.addSubcommand(new DumpCommand());
         cl.setUsageHelpAutoWidth(false);
         cl.setUsageHelpWidth(100);
         return withHelpOptions(cl);

@@ -1,0 +1,262 @@
+package dev.forgeperf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.forgeperf.util.JsonReader;
+
+/** Method timing end to end: real JVMs, specs at startup and at runtime, read back through the CLI. */
+class TimingTest {
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    private static final String WORKLOAD = "dev.forgeperf.e2e.fixture.Workload";
+
+    private static List<String> workloadClassPath() {
+        return List.of("-cp", Fixtures.testClasses() + ":" + Fixtures.agentJar());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> timings(Env env, long pid) {
+        Cli.Result r = env.cli.run("timings", String.valueOf(pid), "--json", "--all");
+        assertEquals(0, r.exit(), r::toString);
+        Map<String, Map<String, Object>> byMethod = new java.util.LinkedHashMap<>();
+        for (Object row : (List<Object>) JsonReader.parse(r.out())) {
+            Map<String, Object> m = (Map<String, Object>) row;
+            byMethod.put((String) m.get("method"), m);
+        }
+        return byMethod;
+    }
+
+    static long num(Map<String, Object> row, String key) {
+        assertNotNull(row, "row present");
+        return ((Number) row.get(key)).longValue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void startupSpecsGivePercentilesErrorsAnnotationsTracksAndCustomLoaders(Path jdk) {
+        try (Env env = new Env()) {
+            List<String> jvm = new ArrayList<>(workloadClassPath());
+            jvm.add(0, "-javaagent:" + Fixtures.agentJar() + "=timed=Workload#fast,timed=Workload#slow,timed=Workload#failing(int),"
+                    + "timed=@Timed,timed=dev.forgeperf.e2e.fixture.Isolated#work");
+            Proc app = env.java(jdk, jvm, WORKLOAD, "60000");
+            String pid = app.awaitOut("workload ready pid=(\\d+)", Duration.ofSeconds(60));
+            assertTrue(app.stdout().contains("isolated loader parent is bootstrap: true"), app::stdout);
+
+            Map<String, Map<String, Object>> t = timings(env, Long.parseLong(pid));
+            Map<String, Object> fast = t.get("dev.forgeperf.e2e.fixture.Workload#fast()");
+            assertEquals(200, num(fast, "count"));
+            assertTrue(num(fast, "minNanos") >= 1_000_000, fast::toString);
+            assertTrue(num(fast, "p50Nanos") >= 990_000 && num(fast, "p50Nanos") < 3_000_000, fast::toString);
+            assertTrue(num(fast, "p90Nanos") >= num(fast, "p50Nanos") && num(fast, "p99Nanos") >= num(fast, "p90Nanos"), fast::toString);
+            assertTrue(num(fast, "maxNanos") >= num(fast, "p999Nanos"), fast::toString);
+            assertTrue(num(fast, "totalNanos") >= 200 * 1_000_000L, fast::toString);
+
+            Map<String, Object> slow = t.get("dev.forgeperf.e2e.fixture.Workload#slow()");
+            assertEquals(20, num(slow, "count"));
+            assertTrue(num(slow, "p50Nanos") >= 4_950_000 && num(slow, "p50Nanos") < 15_000_000, slow::toString);
+
+            Map<String, Object> failing = t.get("dev.forgeperf.e2e.fixture.Workload#failing(int)");
+            assertEquals(100, num(failing, "count"));
+            assertEquals(25, num(failing, "errors"));
+
+            assertEquals(7, num(t.get("dev.forgeperf.e2e.fixture.Workload#annotatedByForgePerf()"), "count"));
+            assertEquals(7, num(t.get("dev.forgeperf.e2e.fixture.Workload#annotatedByApp()"), "count"));
+            Map<String, Object> track = t.get("track:fixture.block");
+            assertEquals(3, num(track, "count"));
+            assertTrue(num(track, "minNanos") >= 2_000_000, track::toString);
+            assertEquals(500, num(t.get("dev.forgeperf.e2e.fixture.Isolated#work(int)"), "count"));
+
+            Cli.Result table = env.cli.run("timings", pid, "--sort", "p99");
+            assertEquals(0, table.exit(), table::toString);
+            String[] lines = table.out().split("\n");
+            assertTrue(lines[0].startsWith("METHOD") && lines[0].contains("P99.9"), table::toString);
+            assertTrue(lines[1].startsWith("dev.forgeperf.e2e.fixture.Workload#slowForJfr()")
+                    || lines[1].startsWith("dev.forgeperf.e2e.fixture.Workload#slow()"), table::toString);
+
+            Cli.Result reset = env.cli.run("timings", pid, "--reset");
+            assertEquals(0, reset.exit(), reset::toString);
+            assertEquals(0, num(timings(env, Long.parseLong(pid)).get("dev.forgeperf.e2e.fixture.Workload#fast()"), "count"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void runtimeInstrumentTimesAndUninstrumentRestoresTheOriginalBytecode(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            List<String> jvm = new ArrayList<>(workloadClassPath());
+            jvm.add(0, "-javaagent:" + Fixtures.agentJar());
+            Proc app = env.java(jdk, jvm, WORKLOAD, "120000");
+            String pid = app.awaitOut("workload ready pid=(\\d+)", Duration.ofSeconds(60));
+
+            Cli.Result r = env.cli.run("dump", "class", pid, WORKLOAD, "-o", "before.class");
+            assertEquals(0, r.exit(), r::toString);
+            r = env.cli.run("instrument", pid, "dev.forgeperf.e2e.fixture.Workload#tick");
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("1 methods in 1 classes") && r.out().contains("Workload#tick()"), r::toString);
+            r = env.cli.run("dump", "class", pid, WORKLOAD, "-o", "during.class");
+            assertEquals(0, r.exit(), r::toString);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long count = 0;
+            while (count < 50 && System.nanoTime() < deadline) {
+                Env.sleep(200);
+                count = num(timings(env, Long.parseLong(pid)).get("dev.forgeperf.e2e.fixture.Workload#tick()"), "count");
+            }
+            assertTrue(count >= 50, "tick is being timed: " + count);
+
+            r = env.cli.run("instrument", pid, "dev.forgeperf.e2e.fixture.Workload#tick");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().contains("already instrumented"), r::toString);
+
+            r = env.cli.run("uninstrument", pid, "dev.forgeperf.e2e.fixture.Workload#tick");
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("restored to their original bytecode"), r::toString);
+            r = env.cli.run("dump", "class", pid, WORKLOAD, "-o", "after.class");
+            assertEquals(0, r.exit(), r::toString);
+
+            // HotSpot's redefinition merges constant pools, so the class file the JVM hands back
+            // after a redefinition may carry extra, unused constant-pool entries: compare every
+            // method's instructions (constant-pool indices resolved by javap's comments).
+            String before = instructions(jdk, env.work.resolve("before.class"));
+            String during = instructions(jdk, env.work.resolve("during.class"));
+            String after = instructions(jdk, env.work.resolve("after.class"));
+            assertTrue(during.contains("dev/forgeperf/bootstrap/Recorder.record"), during);
+            assertFalse(before.contains("dev/forgeperf/bootstrap/Recorder"), before);
+            assertEquals(before, after, "original bytecode restored");
+
+            long stopped = num(timings(env, Long.parseLong(pid)).get("dev.forgeperf.e2e.fixture.Workload#tick()"), "count");
+            Env.sleep(500);
+            Map<String, Object> row = timings(env, Long.parseLong(pid)).get("dev.forgeperf.e2e.fixture.Workload#tick()");
+            assertEquals(stopped, num(row, "count"), "counts stop after uninstrument");
+            assertEquals(Boolean.FALSE, row.get("active"));
+
+            r = env.cli.run("uninstrument", pid, "--all");
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("nothing was instrumented"), r::toString);
+        }
+    }
+
+    /** javap's disassembly of every method, with constant-pool indices and alignment removed. */
+    static String instructions(Path jdk, Path classFile) {
+        Proc javap = Proc.start(List.of(jdk.resolve("bin/javap").toString(), "-c", "-p", classFile.toString()), null, null);
+        assertEquals(0, javap.waitFor(Duration.ofSeconds(60)), javap::stderr);
+        return javap.stdout().replaceAll("#\\d+(,\\s*\\d+)?", "#").replaceAll("[ \\t]+", " ");
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void badSpecsAreRefusedWithOneClearLine(Path jdk) {
+        try (Env env = new Env()) {
+            Proc app = env.hello(jdk, "", 60_000);
+            String pid = String.valueOf(app.pid());
+            Cli.Result r = env.cli.run("instrument", pid, "com.acme.Foo#ba%r");
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(r.err().contains("unexpected character '%' at position 16"), r::toString);
+            r = env.cli.run("instrument", pid, "com.acme.Foo");
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(r.err().contains("missing '#'"), r::toString);
+            r = env.cli.run("instrument", pid, "com.acme.Nothing#here");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().contains("matches no method") && r.err().contains("--pending"), r::toString);
+            r = env.cli.run("instrument", pid, "**#*", "--limit", "0");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().contains("more than the limit of 0") && r.err().contains("--force"), r::toString);
+            r = env.cli.run("instrument", pid, "java.util.ArrayList#add");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().contains("--allow-jdk"), r::toString);
+            r = env.cli.run("uninstrument", pid, "com.acme.Nothing#here");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().contains("is not instrumented"), r::toString);
+            for (Cli.Result each : List.of(r)) {
+                assertEquals(1, each.err().lines().count(), each::toString);
+            }
+            r = env.cli.run("instrument", pid, "com.acme.Later#run", "--pending");
+            assertEquals(0, r.exit(), r::toString);
+            r = env.cli.run("status", pid);
+            assertTrue(r.out().contains("com.acme.Later#run"), r::toString);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void snapshotOnExitTimesAShortProgramAndSlowCallsReachJfr(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Path out = env.work.resolve("exit-snapshots");
+            Path jfr = env.work.resolve("run.jfr");
+            List<String> jvm = new ArrayList<>(workloadClassPath());
+            jvm.add(0, "-XX:StartFlightRecording=filename=" + jfr + ",settings=default");
+            jvm.add(0, "-javaagent:" + Fixtures.agentJar() + "=timed=Workload#slow*,snapshotOnExit=" + out);
+            Proc app = env.java(jdk, jvm, WORKLOAD, "0");
+            assertEquals(0, app.waitFor(Duration.ofSeconds(90)), app::stderr);
+            assertTrue(app.stdout().contains("workload done"), app::stdout);
+            List<Path> dirs;
+            try (Stream<Path> s = Files.list(out)) {
+                dirs = s.toList();
+            }
+            assertEquals(1, dirs.size(), dirs::toString);
+            assertTrue(dirs.get(0).getFileName().toString().startsWith(app.pid() + "-"), dirs::toString);
+            @SuppressWarnings("unchecked")
+            List<Object> rows = (List<Object>) JsonReader.parse(Files.readString(dirs.get(0).resolve("timings.json")));
+            String text = Files.readString(dirs.get(0).resolve("timings.txt"));
+            assertTrue(text.contains("Workload#slow()"), text);
+            boolean found = false;
+            for (Object o : rows) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) o;
+                if (m.get("method").equals("dev.forgeperf.e2e.fixture.Workload#slow()")) {
+                    assertEquals(20, num(m, "count"));
+                    found = true;
+                }
+            }
+            assertTrue(found, rows::toString);
+
+            Proc print = Proc.start(List.of(jdk.resolve("bin/jfr").toString(), "print", "--events", "forge.MethodTiming", jfr.toString()), null, env.work);
+            assertEquals(0, print.waitFor(Duration.ofSeconds(60)), print::stderr);
+            String events = print.stdout();
+            assertEquals(2, events.split("forge.MethodTiming", -1).length - 1, events);
+            assertTrue(events.contains("Workload#slowForJfr()") && events.contains("Workload.slowForJfr"), events);
+            assertFalse(events.contains("Workload#slow()\""), "5 ms calls stay under the 10 ms threshold: " + events);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void anAppWithItsOwnByteBuddyKeepsWorking(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Path bb = Path.of(net.bytebuddy.ByteBuddy.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            List<String> jvm = List.of("-javaagent:" + Fixtures.agentJar() + "=timed=OwnByteBuddy#greet",
+                    "-cp", Fixtures.testClasses() + ":" + bb);
+            Proc app = env.java(jdk, jvm, "dev.forgeperf.e2e.fixture.OwnByteBuddy", "60000");
+            String pid = app.awaitOut("own ready pid=(\\d+)", Duration.ofSeconds(60));
+            assertTrue(app.stdout().contains("greeting: hello from the app's Byte Buddy"), app::stdout);
+            assertEquals(11, num(timings(env, Long.parseLong(pid)).get("dev.forgeperf.e2e.fixture.OwnByteBuddy#greet(Object)"), "count"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theLibraryFaceIsANoOpWithoutTheAgent(Path jdk) {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, workloadClassPath(), WORKLOAD, "0");
+            assertEquals(0, app.waitFor(Duration.ofSeconds(90)), app::stderr);
+            assertTrue(app.stdout().contains("failures=25") && app.stdout().contains("workload done"), app::stdout);
+            assertFalse(app.stderr().contains("forge-perf"), app::stderr);
+        }
+    }
+}

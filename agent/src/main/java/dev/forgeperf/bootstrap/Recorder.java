@@ -1,0 +1,251 @@
+package dev.forgeperf.bootstrap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Static entry points called by the advice inlined into timed methods, and the registry of
+ * {@link MethodStats} by integer id.
+ *
+ * <h2>Hot path</h2>
+ * {@link #record}, {@link #sampleStart}, {@link #recordSampled} and {@link #countError} do not
+ * allocate, lock, look anything up in a map, log or throw; they are wait-free. Lookup of an id
+ * is one volatile read of the table, a bounds check and an acquire read of the element. Ids
+ * that are negative or not registered are silently ignored. The slow-call check is one
+ * volatile read and a compare; only a slow call leaves the fast path.
+ *
+ * <h2>Exact mode</h2>
+ * <pre>{@code
+ * long t = System.nanoTime();            // on enter
+ * Recorder.record(id, System.nanoTime() - t, thrown);   // on exit
+ * }</pre>
+ *
+ * <h2>Sampled mode</h2> (every call counted, one in {@link #sampleInterval() N} timed)
+ * <pre>{@code
+ * long t = Recorder.sampleStart(id);     // on enter: counts the call
+ * if (t != 0L) Recorder.recordSampled(id, System.nanoTime() - t, thrown);   // on exit
+ * else if (thrown) Recorder.countError(id);
+ * }</pre>
+ *
+ * <p>Bootstrap class: uses only {@code java.base}, no lambdas, no indy string concatenation.
+ */
+public final class Recorder {
+
+    private static final VarHandle TABLE_ELEMENT =
+            MethodHandles.arrayElementVarHandle(MethodStats[].class);
+
+    private static final Object LOCK = new Object();
+
+    /** Id -> stats; grown copy-on-write under {@link #LOCK}. Unused slots are null. */
+    private static volatile MethodStats[] table = new MethodStats[256];
+    /** Number of registered ids; guarded by {@link #LOCK}. */
+    private static int size;
+
+    private static volatile boolean active;
+
+    /** Mask N-1 for sampled mode. */
+    private static volatile int sampleMask = 15;
+
+    /** Calls with elapsed >= this go to the slow path; Long.MAX_VALUE when no listener. */
+    private static volatile long slowThresholdNanos = Long.MAX_VALUE;
+    private static volatile SlowConfig slowConfig;
+
+    private static final ThreadLocal<boolean[]> IN_LISTENER = new ThreadLocal<boolean[]>() {
+        @Override
+        protected boolean[] initialValue() {
+            return new boolean[1];
+        }
+    };
+
+    private Recorder() {
+    }
+
+    // ---- hot path ---------------------------------------------------------------------------
+
+    /**
+     * Records one timed call (exact mode). Unknown ids are ignored.
+     *
+     * @param methodId     id from {@link #register(MethodStats)}
+     * @param elapsedNanos elapsed time; negative values count as 0
+     * @param thrown       whether the call completed by throwing
+     */
+    public static void record(int methodId, long elapsedNanos, boolean thrown) {
+        final MethodStats s = lookup(methodId);
+        if (s != null) {
+            s.record(elapsedNanos, thrown);
+            if (elapsedNanos >= slowThresholdNanos) {
+                slowCall(methodId, elapsedNanos, thrown);
+            }
+        }
+    }
+
+    /**
+     * Sampled mode, on method enter: counts the call exactly and decides whether to time it.
+     *
+     * @return {@code System.nanoTime()} if this call is to be timed (the calling thread's stripe
+     *     counter was a multiple of N before this call), else {@code 0L}; also {@code 0L} for
+     *     unknown ids. (A genuine {@code nanoTime()} of exactly 0 is treated as "not timed".)
+     */
+    public static long sampleStart(int methodId) {
+        final MethodStats s = lookup(methodId);
+        if (s != null && (s.incrementCount() & sampleMask) == 0L) {
+            return System.nanoTime();
+        }
+        return 0L;
+    }
+
+    /**
+     * Sampled mode, on exit of a call for which {@link #sampleStart} returned non-zero. The call
+     * itself was already counted by {@code sampleStart}; this adds its time (and error).
+     */
+    public static void recordSampled(int methodId, long elapsedNanos, boolean thrown) {
+        record(methodId, elapsedNanos, thrown);
+    }
+
+    /**
+     * Sampled mode, on exit by throwing of a call that was not timed: counts the error only, so
+     * that the error count stays exact. Unknown ids are ignored.
+     */
+    public static void countError(int methodId) {
+        final MethodStats s = lookup(methodId);
+        if (s != null) {
+            s.recordError();
+        }
+    }
+
+    private static MethodStats lookup(int id) {
+        final MethodStats[] t = table;
+        return id >= 0 && id < t.length ? (MethodStats) TABLE_ELEMENT.getAcquire(t, id) : null;
+    }
+
+    // ---- slow path --------------------------------------------------------------------------
+
+    private static void slowCall(int id, long elapsedNanos, boolean thrown) {
+        final SlowConfig c = slowConfig;
+        if (c == null || elapsedNanos < c.thresholdNanos) {
+            return; // listener changed concurrently
+        }
+        final boolean[] inListener = IN_LISTENER.get();
+        if (inListener[0]) {
+            return; // slow call made by the listener itself: no re-entry
+        }
+        inListener[0] = true;
+        try {
+            c.listener.slowCall(id, elapsedNanos, thrown);
+        } catch (Throwable ignored) {
+            // a misbehaving listener must never affect the application
+        } finally {
+            inListener[0] = false;
+        }
+    }
+
+    /**
+     * Sets (or with {@code null} removes) the listener notified, on the calling thread, of every
+     * recorded call with {@code elapsed >= thresholdNanos}. Any {@link Throwable} thrown by the
+     * listener is swallowed. In sampled mode only timed calls can be reported.
+     *
+     * @param thresholdNanos threshold; values below 0 are treated as 0
+     */
+    public static void setSlowCallListener(SlowCallListener listener, long thresholdNanos) {
+        synchronized (LOCK) {
+            if (listener == null) {
+                slowThresholdNanos = Long.MAX_VALUE;
+                slowConfig = null;
+            } else {
+                final long t = Math.max(0L, thresholdNanos);
+                slowConfig = new SlowConfig(listener, t);
+                slowThresholdNanos = t;
+            }
+        }
+    }
+
+    private static final class SlowConfig {
+        final SlowCallListener listener;
+        final long thresholdNanos;
+
+        SlowConfig(SlowCallListener listener, long thresholdNanos) {
+            this.listener = listener;
+            this.thresholdNanos = thresholdNanos;
+        }
+    }
+
+    // ---- registry (off the hot path) --------------------------------------------------------
+
+    /**
+     * Registers stats and returns a new id (0, 1, 2, ...). Ids are never reused; registering
+     * the same instance twice yields two ids for it.
+     */
+    public static int register(MethodStats stats) {
+        if (stats == null) {
+            throw new NullPointerException("stats");
+        }
+        synchronized (LOCK) {
+            final int id = size;
+            if (id == Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("too many registered methods");
+            }
+            MethodStats[] t = table;
+            if (id < t.length) {
+                TABLE_ELEMENT.setRelease(t, id, stats);
+            } else {
+                t = Arrays.copyOf(t, (int) Math.min(Integer.MAX_VALUE - 8, 2L * t.length));
+                t[id] = stats;
+                table = t; // volatile publish of the grown copy
+            }
+            size = id + 1;
+            return id;
+        }
+    }
+
+    /** The stats registered under {@code id}, or {@code null} if there is none. */
+    public static MethodStats stats(int id) {
+        return lookup(id);
+    }
+
+    /** All registered stats in id order (index = id); an unmodifiable copy. */
+    public static List<MethodStats> all() {
+        final MethodStats[] t;
+        final int n;
+        synchronized (LOCK) {
+            t = table;
+            n = size;
+        }
+        return List.of(Arrays.copyOf(t, n));
+    }
+
+    /** Number of ids registered so far (ids are {@code 0 .. size()-1}). */
+    public static int size() {
+        synchronized (LOCK) {
+            return size;
+        }
+    }
+
+    // ---- configuration ----------------------------------------------------------------------
+
+    /** Whether the agent is loaded and recording (set by the agent at load). */
+    public static boolean isActive() {
+        return active;
+    }
+
+    /** Set by the agent at load; {@code dev.forgeperf.ForgePerf} is a no-op while false. */
+    public static void setActive(boolean value) {
+        active = value;
+    }
+
+    /**
+     * Sets N for sampled mode (one call in N timed per stripe). Rounded up to a power of two,
+     * 1 .. 2^30. Default 16. Intended to be set by the agent before instrumenting.
+     */
+    public static void setSampleInterval(int n) {
+        final int c = Math.max(1, Math.min(1 << 30, n));
+        final int pow2 = c == 1 ? 1 : Integer.highestOneBit(c - 1) << 1;
+        sampleMask = pow2 - 1;
+    }
+
+    /** Current N for sampled mode (a power of two). */
+    public static int sampleInterval() {
+        return sampleMask + 1;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.forgeperf.bootstrap;
+
+import java.util.Arrays;
+
+/**
+ * Immutable point-in-time view of one method's {@link MethodStats}. All times are nanoseconds.
+ *
+ * <p>Only the non-empty histogram buckets are kept (as bucket index + cumulative count), so a
+ * snapshot is small. See {@link MethodStats#snapshot()} for consistency under concurrent writes
+ * and {@link MethodStats} for the histogram's precision.
+ */
+public final class TimingSnapshot {
+
+    private final String name;
+    private final long count;
+    private final long errors;
+    private final long timedCount;
+    private final boolean sampled;
+    private final long timedSum;
+    private final long min;
+    private final long max;
+    /** Non-empty bucket indices, ascending. */
+    private final int[] buckets;
+    /** cumulative[i] = number of timed calls in buckets[0..i]. */
+    private final long[] cumulative;
+
+    TimingSnapshot(String name, long count, long errors, long timedCount, boolean sampled,
+                   long timedSum, long min, long max, int[] buckets, long[] cumulative) {
+        this.name = name;
+        this.count = count;
+        this.errors = errors;
+        this.timedCount = timedCount;
+        this.sampled = sampled;
+        this.timedSum = timedSum;
+        this.min = min;
+        this.max = max;
+        this.buckets = buckets;
+        this.cumulative = cumulative;
+    }
+
+    /** Display name of the method. */
+    public String name() {
+        return name;
+    }
+
+    /** Exact number of calls (in sampled mode: all calls, timed or not). */
+    public long count() {
+        return count;
+    }
+
+    /** Exact number of calls that completed by throwing. */
+    public long errors() {
+        return errors;
+    }
+
+    /** Number of values in the histogram; equals {@link #count()} in exact mode. */
+    public long timedCount() {
+        return timedCount;
+    }
+
+    /** {@code true} if the method was recorded in sampled mode (only some calls timed). */
+    public boolean sampled() {
+        return sampled;
+    }
+
+    /**
+     * Total time spent in the method. Exact in exact mode. In sampled mode it is estimated as
+     * {@code sumOfTimedCalls * count / timedCount}.
+     */
+    public long totalNanos() {
+        if (!sampled || timedCount == 0 || count == timedCount) {
+            return timedSum;
+        }
+        return Math.round(timedSum * ((double) count / (double) timedCount));
+    }
+
+    /** Exact sum of the timed calls' elapsed times (equals {@link #totalNanos()} in exact mode). */
+    public long timedTotalNanos() {
+        return timedSum;
+    }
+
+    /** Smallest timed value (exact), 0 if nothing was timed. */
+    public long minNanos() {
+        return min;
+    }
+
+    /** Largest timed value (exact, even beyond the histogram range), 0 if nothing was timed. */
+    public long maxNanos() {
+        return max;
+    }
+
+    /** Mean of the timed calls, 0 if nothing was timed. */
+    public double meanNanos() {
+        return timedCount == 0 ? 0.0 : (double) timedSum / (double) timedCount;
+    }
+
+    /**
+     * The value at percentile {@code q}: the histogram bucket holding the value of rank
+     * {@code ceil(q/100 * timedCount)} (at least 1), reported as the bucket's midpoint and
+     * clamped to {@code [min, max]}. Relative error vs. the true value at that rank is at most
+     * 1/256 (&asymp;0.39%) for values up to {@link MethodStats#MAX_TRACKABLE_NANOS}.
+     * {@code percentile(0)} is the exact min and {@code percentile(100)} the exact max.
+     *
+     * @param q percentile in {@code [0, 100]}
+     * @return the value in nanoseconds, 0 if nothing was timed
+     * @throws IllegalArgumentException if {@code q} is outside {@code [0, 100]} or NaN
+     */
+    public long percentile(double q) {
+        if (!(q >= 0.0 && q <= 100.0)) {
+            throw new IllegalArgumentException("percentile must be in [0, 100]: ".concat(Double.toString(q)));
+        }
+        if (timedCount == 0) {
+            return 0L;
+        }
+        if (q == 0.0) {
+            return min;
+        }
+        if (q == 100.0) {
+            return max;
+        }
+        long rank = (long) Math.ceil(q / 100.0 * (double) timedCount);
+        rank = Math.max(1L, Math.min(timedCount, rank));
+        int pos = Arrays.binarySearch(cumulative, rank);
+        if (pos < 0) {
+            pos = -pos - 1; // first bucket whose cumulative count >= rank
+        }
+        final long value = MethodStats.representativeValue(buckets[pos]);
+        return Math.max(min, Math.min(max, value));
+    }
+
+    /** Median. */
+    public long p50() {
+        return percentile(50.0);
+    }
+
+    /** 90th percentile. */
+    public long p90() {
+        return percentile(90.0);
+    }
+
+    /** 99th percentile. */
+    public long p99() {
+        return percentile(99.0);
+    }
+
+    /** 99.9th percentile. */
+    public long p999() {
+        return percentile(99.9);
+    }
+
+    @Override
+    public String toString() {
+        // StringBuilder on purpose: no indy string concatenation in bootstrap classes
+        return new StringBuilder(128).append("TimingSnapshot[").append(name)
+                .append(", count=").append(count)
+                .append(", errors=").append(errors)
+                .append(sampled ? ", timed=" : "").append(sampled ? Long.toString(timedCount) : "")
+                .append(", total=").append(totalNanos())
+                .append(", min=").append(min)
+                .append(", mean=").append((long) meanNanos())
+                .append(", p50=").append(p50())
+                .append(", p99=").append(p99())
+                .append(", max=").append(max)
+                .append(']').toString();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.forgeperf.command;
+
+import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.forgeperf.agent.Agent;
+import dev.forgeperf.util.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dump …}: artifacts written by the agent straight to a file. */
+@Command(name = "dump", description = "Write an artifact of the JVM to a file.", subcommands = {DumpCommand.ClassFile.class})
+public final class DumpCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing what to dump: " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** {@code dump class PID CLASS -o FILE}: the class file as the JVM runs it now (with forge-perf's timing, if any). */
+    @Command(name = "class", description = {"Write the bytecode a loaded class runs with now (after forge-perf's instrumentation, if any).",
+            "Compare before and after `uninstrument` to see the original restored."})
+    public static final class ClassFile extends AgentCommand {
+        @Parameters(index = "1", paramLabel = "CLASS", description = "Fully qualified class name.")
+        String className;
+
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Where to write the .class file.")
+        String output;
+
+        @Override
+        public int run(Agent agent, Session session) throws IOException {
+            Instrumentation inst = agent.instrumentation();
+            List<Class<?>> found = new ArrayList<>();
+            for (Class<?> c : inst.getAllLoadedClasses()) {
+                if (c.getName().equals(className)) {
+                    found.add(c);
+                }
+            }
+            if (found.isEmpty()) {
+                throw new CommandException("no loaded class named " + className);
+            }
+            Class<?> target = found.get(0);
+            if (!inst.isModifiableClass(target)) {
+                throw new CommandException(className + " cannot be retransformed, so its bytecode cannot be read back");
+            }
+            byte[] bytes = currentBytes(inst, target);
+            Path out = session.resolve(output);
+            AtomicFiles.write(out, bytes);
+            session.out.printf("wrote %s (%d bytes)%s%n", out, bytes.length,
+                    found.size() > 1 ? "; " + found.size() + " classes of that name are loaded, this is the first" : "");
+            return 0;
+        }
+
+        /** The class file bytes the JVM currently runs for {@code c}, read by a retransformation. */
+        static byte[] currentBytes(Instrumentation inst, Class<?> c) {
+            AtomicReference<byte[]> seen = new AtomicReference<>();
+            ClassFileTransformer capture = new ClassFileTransformer() {
+                @Override
+                public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+                    if (redefined == c) {
+                        seen.set(bytes.clone());
+                    }
+                    return null;
+                }
+            };
+            inst.addTransformer(capture, true);
+            try {
+                inst.retransformClasses(c);
+            } catch (Exception | LinkageError e) {
+                throw new CommandException("cannot read back the bytecode of " + c.getName() + ": " + e);
+            } finally {
+                inst.removeTransformer(capture);
+            }
+            if (seen.get() == null) {
+                throw new CommandException("the JVM did not hand back the bytecode of " + c.getName());
+            }
+            return seen.get();
+        }
+    }
+}

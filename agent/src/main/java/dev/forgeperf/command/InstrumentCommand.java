@@ -1,0 +1,71 @@
+package dev.forgeperf.command;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.forgeperf.agent.Agent;
+import dev.forgeperf.timing.MethodSpec;
+import dev.forgeperf.timing.TimingService;
+import dev.forgeperf.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code instrument PID SPEC}: start timing the methods a spec matches. */
+@Command(name = "instrument", description = {"Start timing methods in a running JVM (see `forge-perf timings`).",
+        "SPEC: class-glob#method-glob[(param,types)], e.g. 'com.acme.*Service#handle*', 'com.acme.Repo#find(String,int)',",
+        "or an annotation, '@com.acme.Timed' (any annotation named Timed counts for a spec naming Timed).",
+        "In globs * stays within a package segment, ** crosses packages; a class glob without a dot matches in any package."})
+public final class InstrumentCommand extends AgentCommand {
+    @Parameters(index = "1", paramLabel = "SPEC", description = "Which methods to time.")
+    String spec;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Most loaded classes the spec may match without --force (default: ${DEFAULT-VALUE}).")
+    int limit = 500;
+
+    @Option(names = "--force", description = "Instrument even when the spec matches more classes than --limit.")
+    boolean force;
+
+    @Option(names = "--allow-jdk", description = "Allow timing JDK classes (java.*, jdk.*, sun.*, com.sun.*).")
+    boolean allowJdk;
+
+    @Option(names = "--pending", description = "Install the spec even when it matches no loaded method yet (classes loaded later are timed).")
+    boolean pending;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public int run(Agent agent, Session session) {
+        MethodSpec parsed;
+        try {
+            parsed = MethodSpec.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage(), 2);
+        }
+        TimingService.Request request = new TimingService.Request();
+        request.limit = limit;
+        request.force = force;
+        request.allowJdk = allowJdk;
+        request.pending = pending;
+        TimingService.Result r;
+        try {
+            r = agent.timingService().install(parsed, request);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("spec", r.spec);
+            m.put("methods", r.methods);
+            m.put("classes", r.classes);
+            m.put("failures", r.failures);
+            session.out.println(Json.write(m));
+        } else {
+            session.out.printf("instrumented '%s': %d methods in %d classes%n", r.spec, r.methods.size(), r.classes.size());
+            r.methods.forEach(m -> session.out.println("  " + m));
+            r.failures.forEach((c, why) -> session.out.println("  failed: " + c + ": " + why));
+        }
+        return r.failures.isEmpty() || !r.methods.isEmpty() ? 0 : 1;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.forgeperf.command;
+
+import java.util.List;
+
+import dev.forgeperf.agent.Agent;
+import dev.forgeperf.bootstrap.TimingSnapshot;
+import dev.forgeperf.timing.TimingService;
+import dev.forgeperf.timing.TimingTable;
+import dev.forgeperf.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code timings PID}: per-method latency statistics of the timed methods. */
+@Command(name = "timings", description = {"Show count, errors, total, min, mean, p50, p90, p99, p99.9 and max per timed method.",
+        "Percentiles come from a log-linear histogram with at most 1% relative error."})
+public final class TimingsCommand extends AgentCommand {
+    @Option(names = "--json", description = "Print JSON rows (method, count, errors, totalNanos, minNanos, meanNanos, p50Nanos, p90Nanos, p99Nanos, p999Nanos, maxNanos, …).")
+    boolean json;
+
+    @Option(names = "--sort", paramLabel = "KEY", description = "Sort by ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    TimingTable.Sort sort = TimingTable.Sort.total;
+
+    @Option(names = "--reset", description = "Zero all statistics after printing them.")
+    boolean reset;
+
+    @Option(names = "--all", description = "Also show instrumented methods not called yet.")
+    boolean all;
+
+    @Override
+    public int run(Agent agent, Session session) {
+        TimingService timing = agent.timing();
+        List<TimingSnapshot> every = TimingService.snapshots();
+        List<TimingSnapshot> rows = TimingTable.sorted(all ? every : every.stream().filter(s -> s.count() > 0).toList(), sort);
+        var active = timing == null ? java.util.Set.<String>of() : timing.activeMethods();
+        if (json) {
+            session.out.println(Json.write(TimingTable.rows(rows, active)));
+        } else {
+            TimingTable.print(session.out, rows, active);
+            long idle = every.size() - rows.size();
+            if (idle > 0) {
+                session.out.println(idle + " instrumented methods not called yet (--all shows them)");
+            }
+        }
+        if (reset) {
+            TimingService.reset();
+            if (!json) {
+                session.out.println("statistics reset");
+            }
+        }
+        return 0;
+    }
+}

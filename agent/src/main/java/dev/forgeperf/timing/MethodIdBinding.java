@@ -1,0 +1,34 @@
+package dev.forgeperf.timing;
+
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.annotation.AnnotationDescription;
+import net.bytebuddy.description.method.ParameterDescription;
+import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
+
+/**
+ * Binds {@link MethodId} parameters of the advice to the timed method's id as an int constant,
+ * looked up (once, at transform time) from the {@link TimingService} registry.
+ */
+final class MethodIdBinding implements Advice.OffsetMapping.Factory<MethodId> {
+    private final TimingService.Install install;
+
+    MethodIdBinding(TimingService.Install install) {
+        this.install = install;
+    }
+
+    @Override
+    public Class<MethodId> getAnnotationType() {
+        return MethodId.class;
+    }
+
+    @Override
+    public Advice.OffsetMapping make(ParameterDescription.InDefinedShape target, AnnotationDescription.Loadable<MethodId> annotation,
+            AdviceType adviceType) {
+        if (!target.getType().represents(int.class)) {
+            throw new IllegalStateException("@MethodId must annotate an int parameter: " + target);
+        }
+        return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) ->
+                new Advice.OffsetMapping.Target.ForStackManipulation(
+                        IntegerConstant.forValue(install.idFor(instrumentedType, instrumentedMethod)));
+    }
+}

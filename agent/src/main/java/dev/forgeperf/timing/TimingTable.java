@@ -1,0 +1,105 @@
+package dev.forgeperf.timing;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import dev.forgeperf.bootstrap.TimingSnapshot;
+import dev.forgeperf.util.Durations;
+
+/** Timing snapshots as the user sees them: a sorted table, or JSON rows. */
+public final class TimingTable {
+    /** Sort orders of {@code timings --sort}. */
+    public enum Sort {
+        total(Comparator.comparingLong(TimingSnapshot::totalNanos)),
+        count(Comparator.comparingLong(TimingSnapshot::count)),
+        p99(Comparator.comparingLong(TimingSnapshot::p99)),
+        max(Comparator.comparingLong(TimingSnapshot::maxNanos)),
+        mean(Comparator.comparingDouble(TimingSnapshot::meanNanos)),
+        name(Comparator.comparing(TimingSnapshot::name));
+
+        final Comparator<TimingSnapshot> order;
+
+        Sort(Comparator<TimingSnapshot> order) {
+            this.order = order;
+        }
+    }
+
+    private TimingTable() {
+    }
+
+    /** Sorted, largest first (names: alphabetical). */
+    public static List<TimingSnapshot> sorted(List<TimingSnapshot> rows, Sort sort) {
+        List<TimingSnapshot> out = new ArrayList<>(rows);
+        out.sort(sort == Sort.name ? sort.order : sort.order.reversed().thenComparing(TimingSnapshot::name));
+        return out;
+    }
+
+    /** One row as JSON-ready map with the documented keys. */
+    public static Map<String, Object> row(TimingSnapshot s, boolean active) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", s.name());
+        m.put("count", s.count());
+        m.put("errors", s.errors());
+        m.put("totalNanos", s.totalNanos());
+        m.put("minNanos", s.count() == 0 ? 0 : s.minNanos());
+        m.put("meanNanos", Math.round(s.meanNanos()));
+        m.put("p50Nanos", s.p50());
+        m.put("p90Nanos", s.p90());
+        m.put("p99Nanos", s.p99());
+        m.put("p999Nanos", s.p999());
+        m.put("maxNanos", s.maxNanos());
+        m.put("timedCount", s.timedCount());
+        m.put("sampled", s.sampled());
+        m.put("active", active);
+        return m;
+    }
+
+    public static List<Map<String, Object>> rows(List<TimingSnapshot> rows, Set<String> active) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TimingSnapshot s : rows) {
+            out.add(row(s, active.contains(s.name()) || s.name().startsWith("track:")));
+        }
+        return out;
+    }
+
+    /** Prints the table; methods no longer instrumented are marked with a trailing '*'. */
+    public static void print(PrintWriter out, List<TimingSnapshot> rows, Set<String> active) {
+        if (rows.isEmpty()) {
+            out.println("No timed methods yet. Time some with `forge-perf instrument PID 'com.acme.*Service#handle*'`"
+                    + " or -javaagent:forge-perf.jar=timed=SPEC.");
+            return;
+        }
+        int width = Math.min(80, Math.max(6, rows.stream().mapToInt(r -> r.name().length() + 1).max().orElse(6)));
+        String fmt = "%-" + width + "s %10s %7s %9s %9s %9s %9s %9s %9s %9s %9s%n";
+        out.printf(Locale.ROOT, fmt, "METHOD", "COUNT", "ERRORS", "TOTAL", "MIN", "MEAN", "P50", "P90", "P99", "P99.9", "MAX");
+        boolean anyInactive = false;
+        boolean anySampled = false;
+        for (TimingSnapshot s : rows) {
+            boolean live = active.contains(s.name()) || s.name().startsWith("track:");
+            anyInactive |= !live;
+            anySampled |= s.sampled();
+            String name = s.name() + (live ? "" : "*");
+            if (name.length() > width) {
+                name = "…" + name.substring(name.length() - width + 1);
+            }
+            boolean none = s.timedCount() == 0;
+            out.printf(Locale.ROOT, fmt, name, s.count(), s.errors(), Durations.format(s.totalNanos()) + (s.sampled() ? "~" : ""),
+                    none ? "-" : Durations.format(s.minNanos()), none ? "-" : Durations.format(Math.round(s.meanNanos())),
+                    none ? "-" : Durations.format(s.p50()), none ? "-" : Durations.format(s.p90()),
+                    none ? "-" : Durations.format(s.p99()), none ? "-" : Durations.format(s.p999()),
+                    none ? "-" : Durations.format(s.maxNanos()));
+        }
+        if (anyInactive) {
+            out.println("* no longer instrumented (counts stopped)");
+        }
+        if (anySampled) {
+            out.println("~ sampled mode: counts exact, times from one call in N, total estimated");
+        }
+    }
+}
