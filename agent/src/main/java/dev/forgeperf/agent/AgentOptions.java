@@ -39,10 +39,46 @@ public final class AgentOptions {
     private AgentOptions() {
     }
 
+    /** Keys whose values must be positive integers. */
+    private static final java.util.Set<String> POSITIVE_INTS = java.util.Set.of("timed.sample");
+    /** Keys whose values are durations. */
+    private static final java.util.Set<String> DURATIONS = java.util.Set.of("timed.jfrThreshold");
+
     public static AgentOptions parse(String text) {
         AgentOptions o = new AgentOptions();
         o.parseInto(text == null ? "" : text, "option");
+        o.validate();
         return o;
+    }
+
+    /** Drops malformed typed values, with a warning each, so getters fall back to defaults. */
+    private void validate() {
+        for (Map.Entry<String, List<String>> e : values.entrySet()) {
+            String key = e.getKey();
+            e.getValue().removeIf(v -> {
+                String problem = null;
+                if (POSITIVE_INTS.contains(key)) {
+                    try {
+                        if (Integer.parseInt(v) <= 0) {
+                            problem = "expected a positive integer";
+                        }
+                    } catch (NumberFormatException nfe) {
+                        problem = "expected a positive integer";
+                    }
+                } else if (DURATIONS.contains(key)) {
+                    try {
+                        dev.forgeperf.util.Durations.parseNanos(v);
+                    } catch (IllegalArgumentException iae) {
+                        problem = iae.getMessage();
+                    }
+                }
+                if (problem != null) {
+                    warnings.add("ignoring " + key + "=" + v + " (" + problem + "); using the default");
+                }
+                return problem != null;
+            });
+        }
+        values.values().removeIf(List::isEmpty);
     }
 
     private void parseInto(String text, String origin) {
@@ -128,36 +164,16 @@ public final class AgentOptions {
         return v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes");
     }
 
-    /** A positive integer option, or {@code fallback} with a warning when malformed. */
+    /** A positive integer option (validated at parse time), or {@code fallback}. */
     public int positiveInt(String key, int fallback) {
         String v = get(key, null);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        warnings.add("ignoring " + key + "=" + v + " (expected a positive integer); using " + fallback);
-        return fallback;
+        return v == null ? fallback : Integer.parseInt(v);
     }
 
-    /** A duration option ({@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, bare number = ms) in nanoseconds. */
+    /** A duration option ({@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, bare number = ms) in nanoseconds, or {@code fallbackNanos}. */
     public long durationNanos(String key, long fallbackNanos) {
         String v = get(key, null);
-        if (v == null) {
-            return fallbackNanos;
-        }
-        try {
-            return dev.forgeperf.util.Durations.parseNanos(v);
-        } catch (IllegalArgumentException e) {
-            warnings.add("ignoring " + key + "=" + v + " (" + e.getMessage() + ")");
-            return fallbackNanos;
-        }
+        return v == null ? fallbackNanos : dev.forgeperf.util.Durations.parseNanos(v);
     }
 
     /** The options as given (for status). */

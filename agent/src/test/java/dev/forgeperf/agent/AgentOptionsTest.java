@@ -1,0 +1,64 @@
+package dev.forgeperf.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentOptionsTest {
+    @Test
+    void repeatedKeysAndCommasInsideParentheses() {
+        AgentOptions o = AgentOptions.parse("timed=com.acme.Repo#find(java.lang.String,int),timed=com.acme.*Service#handle*,verbose=true");
+        assertEquals(List.of("com.acme.Repo#find(java.lang.String,int)", "com.acme.*Service#handle*"), o.all("timed"));
+        assertTrue(o.flag("verbose"));
+        assertTrue(o.warnings().isEmpty(), o.warnings()::toString);
+    }
+
+    @Test
+    void unknownAndMalformedOptionsBecomeWarningsNotFailures() {
+        AgentOptions o = AgentOptions.parse("bogus=1,noequals,=x,timed.sample=abc,timed.jfrThreshold=5 parsecs");
+        assertEquals(5, o.warnings().size(), o.warnings()::toString);
+        assertTrue(o.warnings().get(0).contains("unknown option 'bogus'"));
+        assertTrue(o.warnings().get(1).contains("malformed option 'noequals'"));
+        assertEquals(1, o.positiveInt("timed.sample", 1));
+        assertEquals(10_000_000L, o.durationNanos("timed.jfrThreshold", 10_000_000L));
+        assertTrue(o.warnings().stream().anyMatch(w -> w.contains("timed.sample=abc")));
+        assertTrue(o.warnings().stream().anyMatch(w -> w.contains("timed.jfrThreshold=5 parsecs") && w.contains("unknown unit")));
+    }
+
+    @Test
+    void emptyAndNullMeanDefaults() {
+        assertTrue(AgentOptions.parse(null).asMap().isEmpty());
+        assertTrue(AgentOptions.parse("").warnings().isEmpty());
+    }
+
+    @Test
+    void configFileAddsToTheCommandLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("fp.properties");
+        Files.writeString(file, "timed=a.B#c,d.E#f(int,long)\nsnapshotOnExit=/tmp/x\nnope=1\n");
+        AgentOptions o = AgentOptions.parse("timed=z.Y#x,config=" + file);
+        assertEquals(List.of("z.Y#x", "a.B#c", "d.E#f(int,long)"), o.all("timed"));
+        assertEquals("/tmp/x", o.get("snapshotOnExit", null));
+        assertEquals(1, o.warnings().size(), o.warnings()::toString);
+        assertTrue(o.warnings().get(0).contains("'nope'"));
+    }
+
+    @Test
+    void missingConfigFileIsAWarning() {
+        AgentOptions o = AgentOptions.parse("config=/nonexistent/forge-perf.properties");
+        assertEquals(1, o.warnings().size());
+        assertTrue(o.warnings().get(0).startsWith("cannot read config file /nonexistent/forge-perf.properties"));
+    }
+
+    @Test
+    void durations() {
+        assertEquals(250_000_000L, AgentOptions.parse("timed.jfrThreshold=250ms").durationNanos("timed.jfrThreshold", 0));
+        assertEquals(2_000_000_000L, AgentOptions.parse("timed.jfrThreshold=2s").durationNanos("timed.jfrThreshold", 0));
+        assertEquals(1_500L, AgentOptions.parse("timed.jfrThreshold=1.5us").durationNanos("timed.jfrThreshold", 0));
+    }
+}
