@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.Properties;
 
 import dev.forgeperf.bootstrap.AgentState;
 import dev.forgeperf.bootstrap.Recorder;
 import dev.forgeperf.control.ControlServer;
+import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.timing.MethodSpec;
 import dev.forgeperf.timing.SlowCallsToJfr;
 import dev.forgeperf.timing.TimingService;
@@ -31,6 +34,7 @@ public final class Agent {
     private volatile AgentOptions options;
     private volatile ControlServer control;
     private volatile TimingService timing;
+    private volatile ContinuousRecording jfr;
 
     private Agent(Instrumentation inst, String jar, AgentOptions options, boolean premain) {
         this.inst = inst;
@@ -48,6 +52,7 @@ public final class Agent {
         current = agent;
         agent.startTiming();
         agent.openControlSocket();
+        agent.startRecording();
         AgentState.setReloader(agent::reload);
         Runtime.getRuntime().addShutdownHook(new Thread(agent::shutdown, "forge-perf-shutdown"));
         Log.debug("agent " + VERSION + " loaded " + (premain ? "at startup" : "by attach"));
@@ -74,6 +79,21 @@ public final class Agent {
             installSpecs(options);
         } catch (RuntimeException | LinkageError e) {
             Log.failure("method timing disabled", e);
+        }
+    }
+
+    private void startRecording() {
+        String settings = options.get("jfr", "default");
+        if (settings.equals("off")) {
+            return;
+        }
+        try {
+            Path repository = control == null ? null : control.socket().getParent().resolve("jfr-" + pid);
+            jfr = new ContinuousRecording(settings, java.time.Duration.ofNanos(options.durationNanos("jfr.maxage", 30L * 60 * 1_000_000_000L)),
+                    options.bytes("jfr.maxsize", 200L << 20), repository);
+            jfr.startInBackground();
+        } catch (RuntimeException | LinkageError e) {
+            Log.failure("continuous JFR recording disabled", e);
         }
     }
 
@@ -114,6 +134,10 @@ public final class Agent {
         if (c != null) {
             c.close();
         }
+        ContinuousRecording r = jfr;
+        if (r != null) {
+            r.close();
+        }
     }
 
     public Instrumentation instrumentation() {
@@ -136,6 +160,11 @@ public final class Agent {
             throw new dev.forgeperf.command.CommandException("method timing is not available in this JVM (see its [forge-perf] log line)");
         }
         return t;
+    }
+
+    /** The continuous recording, or null when off. */
+    public ContinuousRecording recording() {
+        return jfr;
     }
 
     public AgentOptions options() {
@@ -173,6 +202,8 @@ public final class Agent {
             f.put("timing", specs.isEmpty() ? "no methods instrumented" : t.activeMethods().size() + " methods by " + specs.size()
                     + " specs: " + String.join(", ", specs) + (t.sampled() ? " (sampled, 1 in " + Recorder.sampleInterval() + ")" : ""));
         }
+        ContinuousRecording r = jfr;
+        f.put("jfr", r == null ? "off" : r.describe());
         f.put("options", options.asMap().isEmpty() ? "(defaults)" : options.asMap().toString());
         return f;
     }

@@ -28,6 +28,9 @@ public final class AgentOptions {
         k.put("timed", "method spec to time, e.g. com.acme.*Service#handle* (repeatable)");
         k.put("timed.jfrThreshold", "calls at least this long also become forge.MethodTiming JFR events (default 10ms)");
         k.put("timed.sample", "time one call in N (power of two), count every call (default 1: time all)");
+        k.put("jfr", "continuous JFR recording: default, profile or off (default: default)");
+        k.put("jfr.maxage", "how much history the continuous recording keeps (default 30m)");
+        k.put("jfr.maxsize", "most disk the continuous recording uses (default 200MB)");
         k.put("snapshotOnExit", "directory to write a snapshot (timings) into when the JVM exits: DIR/<pid>-<time>/");
         k.put("verbose", "true: log details and stack traces of contained failures");
         KNOWN = Collections.unmodifiableMap(k);
@@ -42,7 +45,9 @@ public final class AgentOptions {
     /** Keys whose values must be positive integers. */
     private static final java.util.Set<String> POSITIVE_INTS = java.util.Set.of("timed.sample");
     /** Keys whose values are durations. */
-    private static final java.util.Set<String> DURATIONS = java.util.Set.of("timed.jfrThreshold");
+    private static final java.util.Set<String> DURATIONS = java.util.Set.of("timed.jfrThreshold", "jfr.maxage");
+    /** Keys whose values are sizes. */
+    private static final java.util.Set<String> SIZES = java.util.Set.of("jfr.maxsize");
 
     public static AgentOptions parse(String text) {
         AgentOptions o = new AgentOptions();
@@ -65,6 +70,14 @@ public final class AgentOptions {
                     } catch (NumberFormatException nfe) {
                         problem = "expected a positive integer";
                     }
+                } else if (SIZES.contains(key)) {
+                    try {
+                        dev.forgeperf.util.Durations.parseBytes(v);
+                    } catch (IllegalArgumentException iae) {
+                        problem = iae.getMessage();
+                    }
+                } else if (key.equals("jfr") && !java.util.List.of("default", "profile", "off").contains(v)) {
+                    problem = "expected default, profile or off";
                 } else if (DURATIONS.contains(key)) {
                     try {
                         dev.forgeperf.util.Durations.parseNanos(v);
@@ -174,6 +187,12 @@ public final class AgentOptions {
     public long durationNanos(String key, long fallbackNanos) {
         String v = get(key, null);
         return v == null ? fallbackNanos : dev.forgeperf.util.Durations.parseNanos(v);
+    }
+
+    /** A size option ({@code 200MB}) in bytes, or {@code fallback}. */
+    public long bytes(String key, long fallback) {
+        String v = get(key, null);
+        return v == null ? fallback : dev.forgeperf.util.Durations.parseBytes(v);
     }
 
     /** The options as given (for status). */

@@ -21,11 +21,11 @@ final class CommandRunner implements ControlServer.Handler {
     }
 
     @Override
-    public int handle(Protocol.Request request, Writer outWriter, Writer errWriter) {
+    public int handle(Protocol.Request request, Writer outWriter, Writer errWriter, java.util.function.BooleanSupplier hungUp) {
         PrintWriter out = new PrintWriter(outWriter, true);
         PrintWriter err = new PrintWriter(errWriter, true);
         String cwd = request.headers.getOrDefault(Protocol.CWD, "/");
-        Session session = new Session(out, err, Path.of(cwd), "true".equals(request.headers.get(Protocol.TTY)));
+        Session session = new Session(out, err, Path.of(cwd), "true".equals(request.headers.get(Protocol.TTY)), hungUp);
         CommandLine cl = Commands.create();
         cl.setOut(out);
         cl.setErr(err);

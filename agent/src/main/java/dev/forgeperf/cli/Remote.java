@@ -32,11 +32,31 @@ final class Remote {
                 PrintWriter w = type == Protocol.OUT ? out : err;
                 w.print(text);
                 w.flush();
-            });
+            }, Remote::onInterrupt);
         } catch (SocketException e) {
             throw new CommandException("cannot reach the agent in JVM " + pid + " at " + socket + " (" + e.getMessage()
                     + "); if the JVM still runs, run `forge-perf attach " + pid + "`");
         }
+    }
+
+    /**
+     * Ctrl-C during a command: tell the agent (half-close), then let the main thread print the
+     * rest of the answer (e.g. where the cut-short profile went) for up to a minute.
+     */
+    private static void onInterrupt(ControlClient.Call call) {
+        Thread hook = new Thread(() -> {
+            if (call.interrupt()) {
+                call.awaitEnd(java.time.Duration.ofMinutes(1));
+            }
+        }, "forge-perf-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        call.onEnd(() -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it will see the end
+            }
+        });
     }
 
     /**

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dump …}: artifacts written by the agent straight to a file. */
-@Command(name = "dump", description = "Write an artifact of the JVM to a file.", subcommands = {DumpCommand.ClassFile.class})
+@Command(name = "dump", description = "Write an artifact of the JVM to a file.", subcommands = {DumpCommand.Jfr.class, DumpCommand.ClassFile.class})
 public final class DumpCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -24,6 +24,41 @@ public final class DumpCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing what to dump: " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** {@code dump jfr PID -o FILE.jfr [--last 5m]}: a copy of the continuous recording. */
+    @Command(name = "jfr", description = {"Copy the agent's continuous JFR recording to a file (read it with `jfr summary` or JDK Mission Control)."})
+    public static final class Jfr extends AgentCommand {
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.jfr", description = "Where to write the recording.")
+        String output;
+
+        @Option(names = "--last", paramLabel = "DURATION", description = "Only the most recent part, e.g. 5m (whole chunks, so a little more may come).")
+        String last;
+
+        @Override
+        public int run(Agent agent, Session session) throws IOException {
+            java.time.Duration window = null;
+            if (last != null) {
+                try {
+                    window = java.time.Duration.ofNanos(dev.forgeperf.util.Durations.parseNanos(last));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandException("--last: " + e.getMessage(), 2);
+                }
+            }
+            dev.forgeperf.jfr.ContinuousRecording r = agent.recording();
+            if (r == null) {
+                throw new CommandException("the continuous recording is off in this JVM (agent option jfr=off); use `forge-perf profile` for a focused recording");
+            }
+            Path out = session.resolve(output);
+            long bytes;
+            try {
+                bytes = r.dump(out, window);
+            } catch (IOException e) {
+                throw new CommandException("cannot write " + out + ": " + e.getMessage());
+            }
+            session.out.printf("wrote %s (%.1f MB)%n", out, bytes / 1048576.0);
+            return 0;
+        }
     }
 
     /** {@code dump class PID CLASS -o FILE}: the class file as the JVM runs it now (with forge-perf's timing, if any). */

@@ -36,7 +36,11 @@ public final class ControlServer implements AutoCloseable {
 
     /** Runs one request; writes the answer to {@code out}/{@code err}; returns the exit status. */
     public interface Handler {
-        int handle(Protocol.Request request, Writer out, Writer err) throws Exception;
+        /**
+         * @param hungUp true once the client has closed its sending side (Ctrl-C) or gone away:
+         *     a long-running command should then finish early with what it has
+         */
+        int handle(Protocol.Request request, Writer out, Writer err, java.util.function.BooleanSupplier hungUp) throws Exception;
     }
 
     private final Path socket;
@@ -55,7 +59,7 @@ public final class ControlServer implements AutoCloseable {
         this.owner = owner;
         this.workers = new ThreadPoolExecutor(1, MAX_CONCURRENT, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAX_CONCURRENT * 2), DaemonThreads.factory("forge-perf-request"));
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("forge-perf-control-timer"));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(MAX_CONCURRENT + 1, DaemonThreads.factory("forge-perf-control-timer"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
         this.acceptor = DaemonThreads.factory("forge-perf-control").newThread(this::acceptLoop);
@@ -133,9 +137,11 @@ public final class ControlServer implements AutoCloseable {
             }
             FrameWriter stdout = new FrameWriter(out, Protocol.OUT);
             FrameWriter stderr = new FrameWriter(out, Protocol.ERR);
+            HangUpWatch hangUp = new HangUpWatch(ch);
+            timer.execute(hangUp);
             int status;
             try {
-                status = handler.handle(request, stdout, stderr);
+                status = handler.handle(request, stdout, stderr, hangUp);
             } catch (Throwable t) {
                 stderr.write("forge-perf: the agent failed to run the command: " + t + "\n");
                 status = 1;
@@ -190,6 +196,38 @@ public final class ControlServer implements AutoCloseable {
         }
         workers.shutdownNow();
         timer.shutdownNow();
+    }
+
+    /**
+     * Notices when the client stops sending (it half-closes on Ctrl-C) or disappears: a blocking
+     * read on the channel itself (not through a stream, which would hold the channel's blocking
+     * lock that writers need) returns -1 or fails.
+     */
+    private static final class HangUpWatch implements Runnable, java.util.function.BooleanSupplier {
+        private final SocketChannel ch;
+        private volatile boolean hungUp;
+
+        HangUpWatch(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void run() {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(64);
+            try {
+                while (ch.read(b) >= 0) {
+                    b.clear();
+                }
+            } catch (IOException | RuntimeException gone) {
+                // closed either way
+            }
+            hungUp = true;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return hungUp;
+        }
     }
 
     /** A Writer that sends what it is given as frames of one type, flushing on newline. */

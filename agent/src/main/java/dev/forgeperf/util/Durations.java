@@ -68,4 +68,28 @@ public final class Durations {
         }
         return (s / 3600) + "h " + (s % 3600 / 60) + "m " + (s % 60) + "s";
     }
+
+    /**
+     * Parses a size: {@code 200MB}, {@code 1GB}, {@code 512k}, bare number = bytes.
+     *
+     * @throws IllegalArgumentException naming the expected form
+     */
+    public static long parseBytes(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT).replace(" ", "");
+        int i = 0;
+        while (i < s.length() && Character.isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a size; write e.g. 200MB, 1GB");
+        }
+        long n = Long.parseLong(s.substring(0, i));
+        switch (s.substring(i)) {
+            case "": case "b": return n;
+            case "k": case "kb": return n << 10;
+            case "m": case "mb": return n << 20;
+            case "g": case "gb": return n << 30;
+            default: throw new IllegalArgumentException("unknown unit in '" + text + "'; use B, KB, MB or GB");
+        }
+    }
 }

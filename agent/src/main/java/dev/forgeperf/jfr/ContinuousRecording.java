@@ -1,0 +1,158 @@
+package dev.forgeperf.jfr;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.management.ObjectName;
+
+import dev.forgeperf.agent.Log;
+import dev.forgeperf.control.DaemonThreads;
+import dev.forgeperf.util.AtomicFiles;
+import jdk.jfr.Configuration;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
+
+/**
+ * The agent's continuous JFR recording ({@code jfr=default|profile|off}), bounded by max age and
+ * max size on disk. Started on an agent thread so the application's {@code main} is not delayed
+ * by JFR's start-up (about 600 ms here). Thread-safe.
+ */
+public final class ContinuousRecording {
+    public static final String NAME = "forge-perf";
+
+    private final String settings;
+    private final Duration maxAge;
+    private final long maxSizeBytes;
+    private final Path repository;
+    private volatile Recording recording;
+    private volatile String state = "starting";
+
+    public ContinuousRecording(String settings, Duration maxAge, long maxSizeBytes, Path repository) {
+        this.settings = settings;
+        this.maxAge = maxAge;
+        this.maxSizeBytes = maxSizeBytes;
+        this.repository = repository;
+    }
+
+    /** Starts the recording on a daemon thread; failures are logged once and leave it off. */
+    public void startInBackground() {
+        DaemonThreads.factory("forge-perf-jfr-start").newThread(this::start).start();
+    }
+
+    private void start() {
+        try {
+            if (!FlightRecorder.isAvailable()) {
+                state = "unavailable (JFR is not available in this JVM)";
+                return;
+            }
+            if (repository != null && FlightRecorder.getFlightRecorder().getRecordings().isEmpty()) {
+                Files.createDirectories(repository);
+                String answer = DiagnosticCommands.run("jfrConfigure", "repositorypath=" + repository);
+                Log.debug("JFR repository: " + answer.trim());
+            }
+            Recording r = new Recording(Configuration.getConfiguration(settings));
+            r.setName(NAME);
+            r.setToDisk(true);
+            r.setMaxAge(maxAge);
+            r.setMaxSize(maxSizeBytes);
+            r.start();
+            recording = r;
+            state = "recording";
+        } catch (Throwable t) {
+            state = "failed: " + t.getMessage();
+            Log.failure("continuous JFR recording disabled", t);
+        }
+    }
+
+    /** A one-line description for {@code status}. */
+    public String describe() {
+        Recording r = recording;
+        if (r == null) {
+            return state;
+        }
+        if (r.getState() != RecordingState.RUNNING) {
+            return "stopped (" + r.getState().name().toLowerCase() + ")";
+        }
+        return "recording (" + settings + " settings, maxage " + dev.forgeperf.util.Durations.format(maxAge.toNanos())
+                + ", maxsize " + (maxSizeBytes >> 20) + " MB)";
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", recording == null ? state : recording.getState().name().toLowerCase());
+        m.put("settings", settings);
+        m.put("maxAgeMillis", maxAge.toMillis());
+        m.put("maxSizeBytes", maxSizeBytes);
+        m.put("repository", repository == null ? null : repository.toString());
+        return m;
+    }
+
+    /** Whether the recording runs (so {@link #dump} can work). */
+    public boolean running() {
+        Recording r = recording;
+        return r != null && r.getState() == RecordingState.RUNNING;
+    }
+
+    /**
+     * Writes the recording (or its last {@code last}, at chunk granularity) to {@code target},
+     * atomically.
+     *
+     * @return bytes written
+     * @throws IOException when it cannot be written; the target is then untouched
+     */
+    public long dump(Path target, Duration last) throws IOException {
+        if (!running()) {
+            throw new IOException("the continuous recording is " + describe() + "; start the JVM with jfr=default or jfr=profile");
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("directory " + dir + " does not exist");
+        }
+        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".jfr");
+        try {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("name=" + NAME, "filename=" + tmp));
+            if (last != null) {
+                args.add("maxage=" + Math.max(1, last.toSeconds()) + "s");
+            }
+            String answer = DiagnosticCommands.run("jfrDump", args.toArray(new String[0]));
+            if (!Files.exists(tmp)) {
+                throw new IOException("JFR did not write the recording: " + answer.trim());
+            }
+            long size = Files.size(tmp);
+            AtomicFiles.moveIntoPlace(tmp, target);
+            return size;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Stops the recording (agent shutdown). */
+    public void close() {
+        Recording r = recording;
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    /** Runs diagnostic commands (as jcmd does) through the platform MBean server. */
+    static final class DiagnosticCommands {
+        private DiagnosticCommands() {
+        }
+
+        static String run(String operation, String... args) throws IOException {
+            try {
+                Object out = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        operation, new Object[] {args}, new String[] {String[].class.getName()});
+                return String.valueOf(out);
+            } catch (javax.management.JMException e) {
+                throw new IOException(operation + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.forgeperf.jfr;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import jdk.jfr.Recording;
+
+/**
+ * A short recording with only the events one profile kind needs, at a higher rate and with lower
+ * thresholds than the stock settings (which drop monitor waits and parks under 10–20 ms and so
+ * hide most real contention). Several may run at once: JFR supports concurrent recordings.
+ */
+public final class FocusedRecording implements AutoCloseable {
+    /** Profile kinds and what they record. */
+    public enum Kind {
+        cpu, wall, alloc, lock, park;
+
+        public static Kind parse(String s) {
+            try {
+                return valueOf(s.toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown profile kind '" + s + "'; use cpu, wall, alloc, lock or park");
+            }
+        }
+    }
+
+    private final Recording recording;
+
+    /**
+     * Starts recording.
+     *
+     * @param intervalMillis sampling period for cpu and wall (at least 1 ms)
+     */
+    public FocusedRecording(Kind kind, long intervalMillis) {
+        recording = new Recording(settings(kind, Math.max(1, intervalMillis)));
+        recording.setName("forge-perf-" + kind);
+        recording.setToDisk(true);
+        recording.start();
+    }
+
+    /** The JFR settings of a kind. */
+    static Map<String, String> settings(Kind kind, long intervalMillis) {
+        Map<String, String> s = new LinkedHashMap<>();
+        String period = intervalMillis + " ms";
+        switch (kind) {
+            case cpu:
+                enable(s, "jdk.ExecutionSample", "period", period);
+                break;
+            case wall:
+                enable(s, "jdk.ExecutionSample", "period", period);
+                enable(s, "jdk.NativeMethodSample", "period", period);
+                break;
+            case alloc:
+                enable(s, "jdk.ObjectAllocationSample", "throttle", "1000/s");
+                s.put("jdk.ObjectAllocationSample#stackTrace", "true");
+                break;
+            case lock:
+                enable(s, "jdk.JavaMonitorEnter", "threshold", "0 ms");
+                s.put("jdk.JavaMonitorEnter#stackTrace", "true");
+                break;
+            case park:
+                enable(s, "jdk.ThreadPark", "threshold", "0 ms");
+                s.put("jdk.ThreadPark#stackTrace", "true");
+                break;
+            default:
+                throw new IllegalArgumentException(kind.name());
+        }
+        return s;
+    }
+
+    private static void enable(Map<String, String> s, String event, String key, String value) {
+        s.put(event + "#enabled", "true");
+        s.put(event + "#" + key, value);
+    }
+
+    /** Stops recording and writes what was collected to {@code file}. */
+    public void stopAndDump(Path file) throws IOException {
+        recording.stop();
+        recording.dump(file);
+    }
+
+    @Override
+    public void close() {
+        recording.close();
+    }
+}
