@@ -79,7 +79,7 @@ public final class ContinuousRecording {
         if (r.getState() != RecordingState.RUNNING) {
             return "stopped (" + r.getState().name().toLowerCase() + ")";
         }
-        return "recording (" + settings + " settings, maxage " + dev.forgeperf.util.Durations.format(maxAge.toNanos())
+        return "recording (" + settings + " settings, maxage " + dev.forgeperf.util.Durations.formatUptime(maxAge.toMillis())
                 + ", maxsize " + (maxSizeBytes >> 20) + " MB)";
     }
 
