@@ -22,7 +22,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "== starting sample-app with -javaagent:$jar"
-java -Xmx512m -javaagent:"$jar" -jar "$app" --duration 120 >"$log" 2>&1 &
+java -Xmx512m -javaagent:"$jar"='timed=dev.forgeperf.sample.*Service#*' -jar "$app" --duration 120 >"$log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do
   grep -q "sample-app ready" "$log" 2>/dev/null && break
@@ -37,4 +37,15 @@ echo; echo "== forge-perf list"
 echo; echo "== forge-perf status $pid"
 "$fp" status "$pid"
 
-echo; echo "demo done; sample-app's output is in $log"
+echo; echo "== forge-perf instrument $pid 'PriceCalculator#computePrice'   (at runtime)"
+"$fp" instrument "$pid" 'PriceCalculator#computePrice'
+sleep 3
+echo; echo "== forge-perf timings $pid --sort p99"
+"$fp" timings "$pid" --sort p99
+echo; echo "== forge-perf uninstrument $pid --all   (original bytecode restored)"
+"$fp" uninstrument "$pid" --all
+
+echo; echo "== forge-perf dump jfr $pid -o $out/recording.jfr"
+"$fp" dump jfr "$pid" -o "$out/recording.jfr"
+
+echo; echo "demo done; outputs in $out (sample-app's output: $log)"

@@ -42,6 +42,11 @@ class TimingTest {
         return byMethod;
     }
 
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
     static long num(Map<String, Object> row, String key) {
         assertNotNull(row, "row present");
         return ((Number) row.get(key)).longValue();
@@ -86,8 +91,13 @@ class TimingTest {
             assertEquals(0, table.exit(), table::toString);
             String[] lines = table.out().split("\n");
             assertTrue(lines[0].startsWith("METHOD") && lines[0].contains("P99.9"), table::toString);
-            assertTrue(lines[1].startsWith("dev.forgeperf.e2e.fixture.Workload#slowForJfr()")
-                    || lines[1].startsWith("dev.forgeperf.e2e.fixture.Workload#slow()"), table::toString);
+            Cli.Result sorted = env.cli.run("timings", pid, "--sort", "p99", "--json");
+            long previous = Long.MAX_VALUE;
+            for (Object row : (List<?>) JsonReader.parse(sorted.out())) {
+                long p99 = num(castMap(row), "p99Nanos");
+                assertTrue(p99 <= previous, "sorted by p99 descending: " + sorted.out());
+                previous = p99;
+            }
 
             Cli.Result reset = env.cli.run("timings", pid, "--reset");
             assertEquals(0, reset.exit(), reset::toString);

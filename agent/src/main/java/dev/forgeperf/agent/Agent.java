@@ -34,6 +34,7 @@ public final class Agent {
     private volatile AgentOptions options;
     private volatile ControlServer control;
     private volatile TimingService timing;
+    private boolean timingFailed;
     private volatile ContinuousRecording jfr;
 
     private Agent(Instrumentation inst, String jar, AgentOptions options, boolean premain) {
@@ -51,8 +52,13 @@ public final class Agent {
         Agent agent = new Agent(inst, jar, options, premain);
         current = agent;
         agent.startTiming();
-        agent.openControlSocket();
-        agent.startRecording();
+        // The socket and JFR take tens of milliseconds to start: do it off the application's path.
+        Thread init = new Thread(() -> {
+            agent.openControlSocket();
+            agent.startRecording();
+        }, "forge-perf-init");
+        init.setDaemon(true);
+        init.start();
         AgentState.setReloader(agent::reload);
         Runtime.getRuntime().addShutdownHook(new Thread(agent::shutdown, "forge-perf-shutdown"));
         Log.debug("agent " + VERSION + " loaded " + (premain ? "at startup" : "by attach"));
@@ -75,11 +81,25 @@ public final class Agent {
         try {
             Recorder.setActive(true);
             Recorder.setSlowCallListener(new SlowCallsToJfr(), options.durationNanos("timed.jfrThreshold", 10_000_000L));
-            timing = new TimingService(inst, options.positiveInt("timed.sample", 1));
-            installSpecs(options);
+            if (!options.all("timed").isEmpty()) {
+                installSpecs(options);
+            }
         } catch (RuntimeException | LinkageError e) {
             Log.failure("method timing disabled", e);
         }
+    }
+
+    /** Creates the timing service on first use (it loads Byte Buddy: not worth it before a spec exists). */
+    private synchronized TimingService timingCreated() {
+        if (timing == null && !timingFailed) {
+            try {
+                timing = new TimingService(inst, options.positiveInt("timed.sample", 1));
+            } catch (RuntimeException | LinkageError e) {
+                timingFailed = true;
+                Log.failure("method timing disabled", e);
+            }
+        }
+        return timing;
     }
 
     private void startRecording() {
@@ -100,7 +120,11 @@ public final class Agent {
     private void installSpecs(AgentOptions from) {
         for (String text : from.all("timed")) {
             try {
-                timing.installAtStartup(MethodSpec.parse(text));
+                TimingService t = timingCreated();
+                if (t == null) {
+                    return;
+                }
+                t.installAtStartup(MethodSpec.parse(text));
             } catch (RuntimeException | LinkageError e) {
                 Log.info("ignoring timed=" + text + ": " + e.getMessage());
             }
@@ -111,9 +135,7 @@ public final class Agent {
     private String reload(String optionText, boolean premain) {
         AgentOptions extra = AgentOptions.parse(optionText);
         extra.warnings().forEach(Log::info);
-        if (timing != null) {
-            installSpecs(extra);
-        }
+        installSpecs(extra);
         if (control == null) {
             openControlSocket();
         }
@@ -155,7 +177,7 @@ public final class Agent {
      * @throws IllegalStateException when it failed to start (the reason was logged)
      */
     public TimingService timingService() {
-        TimingService t = timing;
+        TimingService t = timingCreated();
         if (t == null) {
             throw new dev.forgeperf.command.CommandException("method timing is not available in this JVM (see its [forge-perf] log line)");
         }
@@ -196,7 +218,7 @@ public final class Agent {
         java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
         TimingService t = timing;
         if (t == null) {
-            f.put("timing", "off");
+            f.put("timing", timingFailed ? "failed to start" : "no methods instrumented");
         } else {
             java.util.List<String> specs = t.specs();
             f.put("timing", specs.isEmpty() ? "no methods instrumented" : t.activeMethods().size() + " methods by " + specs.size()
