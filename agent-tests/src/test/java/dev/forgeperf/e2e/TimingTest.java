@@ -261,6 +261,27 @@ class TimingTest {
 
     @ParameterizedTest
     @MethodSource("jdks")
+    void sampledModeCountsEveryCallAndTimesOneInN(Path jdk) {
+        try (Env env = new Env()) {
+            List<String> jvm = new ArrayList<>(workloadClassPath());
+            jvm.add(0, "-javaagent:" + Fixtures.agentJar() + "=timed=Workload#fast,timed=Workload#failing(int),timed.sample=4");
+            Proc app = env.java(jdk, jvm, WORKLOAD, "60000");
+            String pid = app.awaitOut("workload ready pid=(\\d+)", Duration.ofSeconds(60));
+            Map<String, Map<String, Object>> t = timings(env, Long.parseLong(pid));
+            Map<String, Object> fast = t.get("dev.forgeperf.e2e.fixture.Workload#fast()");
+            assertEquals(200, num(fast, "count"), "every call counted");
+            assertEquals(Boolean.TRUE, fast.get("sampled"));
+            assertTrue(num(fast, "timedCount") >= 50 && num(fast, "timedCount") <= 52, fast::toString);
+            assertTrue(num(fast, "minNanos") >= 1_000_000, fast::toString);
+            assertTrue(num(fast, "totalNanos") >= 190 * 1_000_000L, "total estimated from the timed calls: " + fast);
+            Map<String, Object> failing = t.get("dev.forgeperf.e2e.fixture.Workload#failing(int)");
+            assertEquals(100, num(failing, "count"));
+            assertEquals(25, num(failing, "errors"), "errors exact in sampled mode");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
     void theLibraryFaceIsANoOpWithoutTheAgent(Path jdk) {
         try (Env env = new Env()) {
             Proc app = env.java(jdk, workloadClassPath(), WORKLOAD, "0");
