@@ -25,6 +25,22 @@ public final class Jdks {
         return home.resolve("bin/java").toString();
     }
 
+    /**
+     * Runs one of the JDK's tools ({@code jfr}, {@code javap}, …) to completion and checks it
+     * exited 0; returns it for its output.
+     */
+    public static Proc tool(Path home, String tool, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin").resolve(tool).toString());
+        cmd.addAll(List.of(args));
+        Proc p = Proc.start(cmd, null, null);
+        int exit = p.waitFor(java.time.Duration.ofMinutes(2));
+        if (exit != 0) {
+            throw new AssertionError(cmd + " exited " + exit + "\n" + p.stderr());
+        }
+        return p;
+    }
+
     /** The JDK's feature version (17, 25, …), read from its release file. */
     public static int feature(Path home) {
         try {

@@ -46,8 +46,7 @@ class JfrTest {
             Cli.Result last = env.cli.run("dump", "jfr", pid, "-o", "last.jfr", "--last", "1m");
             assertEquals(0, last.exit(), last::toString);
             for (String f : List.of("all.jfr", "last.jfr")) {
-                Proc summary = Proc.start(List.of(jdk.resolve("bin/jfr").toString(), "summary", env.work.resolve(f).toString()), null, env.work);
-                assertEquals(0, summary.waitFor(Duration.ofSeconds(60)), summary::stderr);
+                Proc summary = Jdks.tool(jdk, "jfr", "summary", env.work.resolve(f).toString());
                 assertTrue(summary.stdout().contains("jdk.ExecutionSample") && summary.stdout().contains("jdk.GarbageCollection")
                         || summary.stdout().contains("jdk.CPULoad"), summary::stdout);
             }

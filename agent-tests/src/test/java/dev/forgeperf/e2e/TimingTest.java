@@ -164,9 +164,7 @@ class TimingTest {
 
     /** javap's disassembly of every method, with constant-pool indices and alignment removed. */
     static String instructions(Path jdk, Path classFile) {
-        Proc javap = Proc.start(List.of(jdk.resolve("bin/javap").toString(), "-c", "-p", classFile.toString()), null, null);
-        assertEquals(0, javap.waitFor(Duration.ofSeconds(60)), javap::stderr);
-        return javap.stdout().replaceAll("#\\d+(,\\s*\\d+)?", "#").replaceAll("[ \\t]+", " ");
+        return Jdks.tool(jdk, "javap", "-c", "-p", classFile.toString()).stdout().replaceAll("#\\d+(,\\s*\\d+)?", "#").replaceAll("[ \\t]+", " ");
     }
 
     @ParameterizedTest
@@ -236,9 +234,7 @@ class TimingTest {
             }
             assertTrue(found, rows::toString);
 
-            Proc print = Proc.start(List.of(jdk.resolve("bin/jfr").toString(), "print", "--events", "forge.MethodTiming", jfr.toString()), null, env.work);
-            assertEquals(0, print.waitFor(Duration.ofSeconds(60)), print::stderr);
-            String events = print.stdout();
+            String events = Jdks.tool(jdk, "jfr", "print", "--events", "forge.MethodTiming", jfr.toString()).stdout();
             assertEquals(2, events.split("forge.MethodTiming", -1).length - 1, events);
             assertTrue(events.contains("Workload#slowForJfr()") && events.contains("Workload.slowForJfr"), events);
             assertFalse(events.contains("Workload#slow()\""), "5 ms calls stay under the 10 ms threshold: " + events);

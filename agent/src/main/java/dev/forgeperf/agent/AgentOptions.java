@@ -42,12 +42,30 @@ public final class AgentOptions {
     private AgentOptions() {
     }
 
-    /** Keys whose values must be positive integers. */
-    private static final java.util.Set<String> POSITIVE_INTS = java.util.Set.of("timed.sample");
-    /** Keys whose values are durations. */
-    private static final java.util.Set<String> DURATIONS = java.util.Set.of("timed.jfrThreshold", "jfr.maxage");
-    /** Keys whose values are sizes. */
-    private static final java.util.Set<String> SIZES = java.util.Set.of("jfr.maxsize");
+    /** How typed keys are checked: each check throws IllegalArgumentException saying what is expected. */
+    private static final Map<String, java.util.function.Consumer<String>> CHECKS = Map.of(
+            "timed.sample", AgentOptions::checkPositiveInt,
+            "timed.jfrThreshold", dev.forgeperf.util.Durations::parseNanos,
+            "jfr", v -> checkOneOf(v, "default", "profile", "off"),
+            "jfr.maxage", dev.forgeperf.util.Durations::parseNanos,
+            "jfr.maxsize", dev.forgeperf.util.Durations::parseBytes);
+
+    private static void checkPositiveInt(String v) {
+        try {
+            if (Integer.parseInt(v) > 0) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("expected a positive integer");
+    }
+
+    private static void checkOneOf(String v, String... allowed) {
+        if (!List.of(allowed).contains(v)) {
+            throw new IllegalArgumentException("expected " + String.join(", ", allowed));
+        }
+    }
 
     public static AgentOptions parse(String text) {
         AgentOptions o = new AgentOptions();
@@ -59,36 +77,18 @@ public final class AgentOptions {
     /** Drops malformed typed values, with a warning each, so getters fall back to defaults. */
     private void validate() {
         for (Map.Entry<String, List<String>> e : values.entrySet()) {
-            String key = e.getKey();
+            java.util.function.Consumer<String> check = CHECKS.get(e.getKey());
+            if (check == null) {
+                continue;
+            }
             e.getValue().removeIf(v -> {
-                String problem = null;
-                if (POSITIVE_INTS.contains(key)) {
-                    try {
-                        if (Integer.parseInt(v) <= 0) {
-                            problem = "expected a positive integer";
-                        }
-                    } catch (NumberFormatException nfe) {
-                        problem = "expected a positive integer";
-                    }
-                } else if (SIZES.contains(key)) {
-                    try {
-                        dev.forgeperf.util.Durations.parseBytes(v);
-                    } catch (IllegalArgumentException iae) {
-                        problem = iae.getMessage();
-                    }
-                } else if (key.equals("jfr") && !java.util.List.of("default", "profile", "off").contains(v)) {
-                    problem = "expected default, profile or off";
-                } else if (DURATIONS.contains(key)) {
-                    try {
-                        dev.forgeperf.util.Durations.parseNanos(v);
-                    } catch (IllegalArgumentException iae) {
-                        problem = iae.getMessage();
-                    }
+                try {
+                    check.accept(v);
+                    return false;
+                } catch (IllegalArgumentException bad) {
+                    warnings.add("ignoring " + e.getKey() + "=" + v + " (" + bad.getMessage() + "); using the default");
+                    return true;
                 }
-                if (problem != null) {
-                    warnings.add("ignoring " + key + "=" + v + " (" + problem + "); using the default");
-                }
-                return problem != null;
             });
         }
         values.values().removeIf(List::isEmpty);
