@@ -184,6 +184,25 @@ public final class Agent {
         return t;
     }
 
+    /**
+     * A snapshot writer with every part this agent can produce.
+     *
+     * @param full false at JVM exit: only the parts that are quick and safe during shutdown
+     */
+    public dev.forgeperf.snapshot.SnapshotWriter snapshotWriter(boolean full) {
+        dev.forgeperf.snapshot.SnapshotWriter w = new dev.forgeperf.snapshot.SnapshotWriter(this);
+        ContinuousRecording r = jfr;
+        if (full) {
+            w.add("recording", dir -> {
+                if (r == null) {
+                    throw new IllegalStateException("the continuous recording is off (jfr=off)");
+                }
+                r.dump(dir.resolve("recording.jfr"), null);
+            });
+        }
+        return w;
+    }
+
     /** The continuous recording, or null when off. */
     public ContinuousRecording recording() {
         return jfr;

@@ -42,6 +42,7 @@ public final class Commands {
         cl.addSubcommand(new UninstrumentCommand());
         cl.addSubcommand(new TimingsCommand());
         cl.addSubcommand(new DumpCommand());
+        cl.addSubcommand(new SnapshotCommand());
         cl.setUsageHelpAutoWidth(false);
         cl.setUsageHelpWidth(100);
         return withHelpOptions(cl);
