@@ -47,6 +47,7 @@ public final class Agent {
         Agent agent = new Agent(inst, jar, options, premain);
         current = agent;
         agent.startTiming();
+        dev.forgeperf.runtime.RuntimeService.start(options);
         agent.openControlSocket();
         AgentState.setReloader(agent::reload);
         Runtime.getRuntime().addShutdownHook(new Thread(agent::shutdown, "forge-perf-shutdown"));

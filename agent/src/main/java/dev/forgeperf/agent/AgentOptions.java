@@ -30,6 +30,7 @@ public final class AgentOptions {
         k.put("timed.sample", "time one call in N (power of two), count every call (default 1: time all)");
         k.put("snapshotOnExit", "directory to write a snapshot (timings) into when the JVM exits: DIR/<pid>-<time>/");
         k.put("verbose", "true: log details and stack traces of contained failures");
+        k.putAll(dev.forgeperf.runtime.RuntimeSettings.OPTIONS);
         KNOWN = Collections.unmodifiableMap(k);
     }
 
