@@ -37,8 +37,13 @@ public final class LeakFindings {
         }
     }
 
-    /** A least-squares line: slope in y-units per minute, R², the fitted points' count and span. */
-    public record Trend(double perMinute, double r2, int points, long spanMillis, double first, double last) {
+    /**
+     * A least-squares line: slope in y-units per minute, R², the fitted points' count and span, the
+     * first and last envelope values, and whether the rise is sustained: each third of the window
+     * adds at least a fifth of the total rise (a one-time step, such as classes loaded at startup,
+     * is not).
+     */
+    public record Trend(double perMinute, double r2, int points, long spanMillis, double first, double last, boolean sustained) {
         /** The rise the line predicts over its span. */
         public double growth() {
             return perMinute * spanMillis / 60_000.0;
@@ -96,7 +101,7 @@ public final class LeakFindings {
 
     private static void heap(SampleRing.Samples s, List<Finding> out) {
         Trend t = heapAfterGcTrend(s);
-        if (t == null || t.spanMillis() < HEAP_MIN_SPAN_MILLIS || t.r2() < 0.5) {
+        if (t == null || t.spanMillis() < HEAP_MIN_SPAN_MILLIS || t.r2() < 0.5 || !t.sustained()) {
             return;
         }
         double max = s.last(Series.HEAP_MAX);
@@ -119,7 +124,7 @@ public final class LeakFindings {
 
     private static void threads(SampleRing.Samples s, List<Finding> out) {
         Trend t = trend(s, Series.THREADS);
-        if (t == null || t.spanMillis() < OTHER_MIN_SPAN_MILLIS || t.r2() < 0.6) {
+        if (t == null || t.spanMillis() < OTHER_MIN_SPAN_MILLIS || t.r2() < 0.6 || !t.sustained()) {
             return;
         }
         if (t.growth() < Math.max(20, 0.25 * t.first()) || t.last() <= t.first()) {
@@ -133,7 +138,7 @@ public final class LeakFindings {
 
     private static void classes(SampleRing.Samples s, List<Finding> out) {
         Trend c = trend(s, Series.CLASSES_LOADED);
-        if (c != null && c.spanMillis() >= OTHER_MIN_SPAN_MILLIS && c.r2() >= 0.6
+        if (c != null && c.spanMillis() >= OTHER_MIN_SPAN_MILLIS && c.r2() >= 0.6 && c.sustained()
                 && c.growth() >= Math.max(500, 0.10 * c.first()) && c.last() > c.first()) {
             out.add(new Finding("classes", String.format(Locale.ROOT,
                     "likely class loader leak: loaded classes rising %.0f/min over the last %s (R² %.2f), from %d to %d",
@@ -141,7 +146,7 @@ public final class LeakFindings {
                     c.perMinute(), "classes", c.r2(), c.spanMillis()));
         }
         Trend m = trend(s, Series.METASPACE_USED);
-        if (m != null && m.spanMillis() >= OTHER_MIN_SPAN_MILLIS && m.r2() >= 0.6
+        if (m != null && m.spanMillis() >= OTHER_MIN_SPAN_MILLIS && m.r2() >= 0.6 && m.sustained()
                 && m.growth() >= Math.max(16 * MB, 0.20 * m.first()) && m.last() > m.first()) {
             out.add(new Finding("metaspace", String.format(Locale.ROOT,
                     "metaspace rising %.1f MB/min over the last %s (R² %.2f), now %s: classes or class loaders are not released",
@@ -184,7 +189,26 @@ public final class LeakFindings {
             y[i] = env.get(i)[1];
         }
         double[] fit = leastSquares(x, y);
-        return new Trend(fit[0] * 60_000.0, fit[1], x.length, (long) (x1 - x0), y[0], y[y.length - 1]);
+        return new Trend(fit[0] * 60_000.0, fit[1], x.length, (long) (x1 - x0), y[0], y[y.length - 1], sustained(x, y, x0, x1));
+    }
+
+    /** Does each third of [x0, x1] add at least a fifth of the rise from the first third to the last? */
+    static boolean sustained(double[] x, double[] y, double x0, double x1) {
+        double[] sum = new double[3];
+        int[] n = new int[3];
+        for (int i = 0; i < x.length; i++) {
+            int third = (int) Math.min(2, (x[i] - x0) / (x1 - x0) * 3);
+            sum[third] += y[i];
+            n[third]++;
+        }
+        if (n[0] == 0 || n[1] == 0 || n[2] == 0) {
+            return false;
+        }
+        double a = sum[0] / n[0];
+        double b = sum[1] / n[1];
+        double c = sum[2] / n[2];
+        double rise = c - a;
+        return rise > 0 && b - a >= 0.2 * rise && c - b >= 0.2 * rise;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.forgeperf.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -62,6 +63,35 @@ class LeakFindingsTest {
     void tooShortAWindowSaysNothing() {
         assertEquals(List.of(), LeakFindings.find(history(4, 300, 0))); // 6 s
         assertEquals(List.of(), LeakFindings.find(SampleRing.Samples.empty()));
+    }
+
+    @Test
+    void aOneTimeStepIsNoLeak() {
+        // classes loaded and threads started in the first seconds, then flat for two minutes
+        SampleRing ring = new SampleRing(1000);
+        for (int i = 0; i < 70; i++) {
+            long t = 1_000 + i * 2_000L;
+            double[] v = new double[Series.count()];
+            Arrays.fill(v, Double.NaN);
+            v[Series.CLASSES_LOADED.ordinal()] = i < 8 ? 1200 + i * 120 : 2128;
+            v[Series.THREADS.ordinal()] = i < 8 ? 6 + i * 5 : 46;
+            v[Series.HEAP_AFTER_GC.ordinal()] = (i < 8 ? 3 + i * 4 : 35) * MB;
+            v[Series.LAST_GC_UPTIME.ordinal()] = t - 100;
+            v[Series.HEAP_MAX.ordinal()] = 256 * MB;
+            ring.add(t, t, v);
+        }
+        SampleRing.Samples s = ring.snapshot(0);
+        assertTrue(LeakFindings.trend(s, Series.CLASSES_LOADED).r2() > 0.3, "a step still fits a line somewhat");
+        assertEquals(List.of(), LeakFindings.find(s));
+    }
+
+    @Test
+    void sustainedMeansEveryThirdRises() {
+        double[] x = {0, 1, 2, 3, 4, 5};
+        assertTrue(LeakFindings.sustained(x, new double[] {0, 1, 2, 3, 4, 5}, 0, 5));
+        assertFalse(LeakFindings.sustained(x, new double[] {0, 5, 5, 5, 5, 5}, 0, 5));
+        assertFalse(LeakFindings.sustained(x, new double[] {0, 0, 0, 0, 0, 5}, 0, 5));
+        assertFalse(LeakFindings.sustained(x, new double[] {5, 4, 3, 2, 1, 0}, 0, 5));
     }
 
     @Test
