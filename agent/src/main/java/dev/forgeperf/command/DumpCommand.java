@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dump …}: artifacts written by the agent straight to a file. */
-@Command(name = "dump", description = "Write an artifact of the JVM to a file.", subcommands = {DumpCommand.ClassFile.class,
+@Command(name = "dump", description = "Dump threads, the heap, the class histogram or a class's bytecode.", subcommands = {DumpCommand.ClassFile.class,
         DumpThreadsCommand.class, DumpHeapCommand.class, DumpHistogramCommand.class})
 public final class DumpCommand implements Runnable {
     @picocli.CommandLine.Spec

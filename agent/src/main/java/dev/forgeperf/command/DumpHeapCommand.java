@@ -12,9 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code dump heap PID -o FILE.hprof [--live]}: an HPROF heap dump, complete or absent. */
-@Command(name = "heap", description = {"Write an HPROF heap dump (HotSpotDiagnosticMXBean) for MAT, VisualVM or jhat-style tools.",
-        "Written under a temporary name beside FILE and renamed when complete. Refused up front when the directory",
-        "is not writable or has less free space than the heap uses. The application pauses while the heap is walked."})
+@Command(name = "heap", description = {"Write an HPROF heap dump (for Eclipse MAT, VisualVM, …).",
+        "Written under a temporary name beside FILE and renamed when complete. Refused up front",
+        "when the directory is not writable or has less free space than the heap uses.",
+        "The application pauses while the heap is walked; a terminal shows the size growing."})
 public final class DumpHeapCommand extends AgentCommand {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.hprof", description = "Where to write the dump; must end with .hprof.")
     String output;

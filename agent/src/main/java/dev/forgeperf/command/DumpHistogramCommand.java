@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code dump histogram PID}: instances and bytes per class, largest first. */
-@Command(name = "histogram", description = {"Show the class histogram: instances and bytes per class, largest first, with class names",
-        "in Java source form (byte[], java.lang.String[]). Counts live objects after a full GC unless --all."})
+@Command(name = "histogram", description = {"Show instances and bytes per class, largest first (the class histogram).",
+        "Class names in Java source form: byte[], java.lang.String[], int[][].",
+        "Counts live objects, after a full GC, unless --all."})
 public final class DumpHistogramCommand extends AgentCommand {
     @Option(names = "--top", paramLabel = "N", description = "Show the N largest classes (default: ${DEFAULT-VALUE}; 0: all).")
     int top = 30;

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code dump threads PID [-o FILE]}: every thread with its full stack, locks, and the deadlocks. */
-@Command(name = "threads", description = {"Dump all threads: state, full stack, monitors and ownable synchronizers (locks) held,",
-        "the lock each waits on and its owner, and every deadlock spelled out. Like jstack, without the 8-frame limit."})
+@Command(name = "threads", description = {"Dump all threads with full stacks, the locks they hold and wait on, and deadlocks.",
+        "Per thread: state, every frame, monitors and ownable synchronizers (ReentrantLock, …) held,",
+        "the lock it waits on and that lock's owner. Each deadlock is spelled out at the end."})
 public final class DumpThreadsCommand extends AgentCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the dump to FILE instead of standard output.")
     String output;

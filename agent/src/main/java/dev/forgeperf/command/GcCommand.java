@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code gc PID}: run a full GC and show what it freed. */
-@Command(name = "gc", description = {"Run a full GC and show how long it took and the heap before, after and freed.",
-        "Uses the GC.run diagnostic command, so it also works under -XX:+DisableExplicitGC. The application pauses meanwhile."})
+@Command(name = "gc", description = {"Run a full GC and show its duration and the heap before, after and freed.",
+        "Uses the GC.run diagnostic command, so it works under -XX:+DisableExplicitGC too.",
+        "The application pauses meanwhile."})
 public final class GcCommand extends AgentCommand {
     @Option(names = "--json", description = "Print JSON (method, durationMillis, heapBeforeBytes, heapAfterBytes, freedBytes, …).")
     boolean json;

@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code history PID}: the runtime sampler's ring. */
-@Command(name = "history", description = {"Show the runtime sampler's history: one sample every metrics.interval (default 2s), the last",
-        "metrics.size (default 1000) kept. On a terminal, also a sparkline per series: heap used, heap after GC, threads,",
-        "process CPU, time in GC."})
+@Command(name = "history", description = {"Show the runtime sampler's history of heap, GC, threads, CPU and classes.",
+        "One sample every metrics.interval (default 2s); the last metrics.size (default 1000) are kept.",
+        "On a terminal, also a sparkline per series: heap used, heap after GC, threads, process CPU, GC."})
 public final class HistoryCommand extends AgentCommand {
     static final int DEFAULT_ROWS = 30;
 

@@ -7,10 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code metrics PID}: heap, pools, GC, threads, CPU, classes, now; {@code --watch} repeats. */
-@Command(name = "metrics", description = {"Show runtime metrics: heap, non-heap and every memory pool (used, committed, max, % of max, after GC);",
-        "GC per collector (count, time, last pause, cause), pause percentiles over the sampler's window, share of time in GC",
-        "pauses, allocation rate; threads (live, daemon, peak, by state, deadlocked); CPU (process, system, cores); classes;",
-        "uptime; likely leaks found in the history. --watch repeats, redrawing in place on a terminal."})
+@Command(name = "metrics", description = {"Show runtime metrics now: heap, memory pools, GC, threads, CPU, classes, uptime.",
+        "Heap, non-heap and each pool: used, committed, max, %% of max, used after the last GC.",
+        "GC: per collector count, time, last pause and cause; pause p50/p90/p99/max over the sampler",
+        "window; share of time in GC pauses; allocation rate. Threads: live, daemon, peak, by state,",
+        "deadlocked. CPU: process, whole machine, cores. Likely leaks found in the history.",
+        "--watch repeats; on a terminal it redraws in place."})
 public final class MetricsCommand extends AgentCommand {
     @Option(names = "--json", description = "Print JSON (bytes, milliseconds, fractions 0..1; null when unknown).")
     boolean json;
