@@ -34,6 +34,11 @@ public final class ClassHistogram {
         }
     }
 
+    /** Takes the histogram of live objects now (a full GC runs first). */
+    public static List<Row> take() {
+        return take(false);
+    }
+
     /**
      * Takes the histogram of this JVM now.
      *

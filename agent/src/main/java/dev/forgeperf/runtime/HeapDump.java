@@ -121,25 +121,34 @@ public final class HeapDump {
             } catch (IOException | RuntimeException e) {
                 throw new IOException("heap dump to " + target + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
             }
-            if (ticker != null) {
-                ticker.shutdownNow();
-                ticker.awaitTermination(1, TimeUnit.SECONDS);
-            }
+            stop(ticker);
             long size = Files.size(tmp);
-            AtomicFiles.moveIntoPlace(tmp, target);
-            return new Result(target, size, System.nanoTime() - start, live, heapUsed);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("heap dump interrupted", e);
-        } finally {
-            if (ticker != null) {
-                ticker.shutdownNow();
+            try {
+                AtomicFiles.moveIntoPlace(tmp, target);
+            } catch (IOException e) {
+                throw new IOException("cannot write " + target + ": " + reason(e), e);
             }
+            return new Result(target, size, System.nanoTime() - start, live, heapUsed);
+        } finally {
+            stop(ticker);
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
                 // nothing more to do; the name says it is temporary
             }
+        }
+    }
+
+    /** Stops the progress ticker and waits for a report in flight, so nothing is printed after the answer. */
+    private static void stop(ScheduledExecutorService ticker) {
+        if (ticker == null || ticker.isTerminated()) {
+            return;
+        }
+        ticker.shutdownNow();
+        try {
+            ticker.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -17,6 +17,12 @@ public final class History {
     private History() {
     }
 
+    /** The whole history of this JVM's sampler in JSON form (e.g. beside {@link RuntimeMetrics#current()} in a snapshot's metrics.json). */
+    public static Map<String, Object> current() {
+        RuntimeService service = RuntimeService.get();
+        return toMap(service.history(0), service);
+    }
+
     /** The JSON form: the sampler's settings and one object per sample, oldest first (NaN values are null). */
     public static Map<String, Object> toMap(SampleRing.Samples s, RuntimeService service) {
         Map<String, Object> m = new LinkedHashMap<>();
