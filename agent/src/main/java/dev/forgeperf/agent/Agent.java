@@ -52,8 +52,9 @@ public final class Agent {
         Agent agent = new Agent(inst, jar, options, premain);
         current = agent;
         agent.startTiming();
-        // The socket and JFR take tens of milliseconds to start: do it off the application's path.
+        // The socket, the sampler and JFR take tens of milliseconds to start: do it off the application's path.
         Thread init = new Thread(() -> {
+            dev.forgeperf.runtime.RuntimeService.start(options);
             agent.openControlSocket();
             agent.startRecording();
         }, "forge-perf-init");

@@ -33,6 +33,7 @@ public final class AgentOptions {
         k.put("jfr.maxsize", "most disk the continuous recording uses (default 200MB)");
         k.put("snapshotOnExit", "directory to write a snapshot (timings) into when the JVM exits: DIR/<pid>-<time>/");
         k.put("verbose", "true: log details and stack traces of contained failures");
+        k.putAll(dev.forgeperf.runtime.RuntimeSettings.OPTIONS);
         KNOWN = Collections.unmodifiableMap(k);
     }
 

@@ -42,6 +42,10 @@ public final class Commands {
         cl.addSubcommand(new UninstrumentCommand());
         cl.addSubcommand(new TimingsCommand());
         cl.addSubcommand(new DumpCommand());
+        cl.addSubcommand(new MetricsCommand());
+        cl.addSubcommand(new HistoryCommand());
+        cl.addSubcommand(new HealthCommand());
+        cl.addSubcommand(new GcCommand());
         cl.addSubcommand(new SnapshotCommand());
         cl.setUsageHelpAutoWidth(false);
         cl.setUsageHelpWidth(100);

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dump …}: artifacts written by the agent straight to a file. */
-@Command(name = "dump", description = "Write an artifact of the JVM to a file.", subcommands = {DumpCommand.Jfr.class, DumpCommand.ClassFile.class})
+@Command(name = "dump", description = "Dump threads, the heap, the class histogram, the JFR recording or a class's bytecode.", subcommands = {
+        DumpThreadsCommand.class, DumpHeapCommand.class, DumpHistogramCommand.class, DumpCommand.Jfr.class, DumpCommand.ClassFile.class})
 public final class DumpCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -1,17 +1,16 @@
 package dev.forgeperf.jfr;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import javax.management.ObjectName;
 
 import dev.forgeperf.agent.Log;
 import dev.forgeperf.control.DaemonThreads;
+import dev.forgeperf.runtime.DiagnosticCommands;
 import dev.forgeperf.util.AtomicFiles;
 import jdk.jfr.Configuration;
 import jdk.jfr.FlightRecorder;
@@ -53,7 +52,7 @@ public final class ContinuousRecording {
             }
             if (repository != null && FlightRecorder.getFlightRecorder().getRecordings().isEmpty()) {
                 Files.createDirectories(repository);
-                String answer = DiagnosticCommands.run("jfrConfigure", "repositorypath=" + repository);
+                String answer = diagnosticCommand("jfrConfigure", "repositorypath=" + repository);
                 Log.debug("JFR repository: " + answer.trim());
             }
             Recording r = new Recording(Configuration.getConfiguration(settings));
@@ -120,7 +119,7 @@ public final class ContinuousRecording {
             if (last != null) {
                 args.add("maxage=" + Math.max(1, last.toSeconds()) + "s");
             }
-            String answer = DiagnosticCommands.run("jfrDump", args.toArray(new String[0]));
+            String answer = diagnosticCommand("jfrDump", args.toArray(new String[0]));
             if (!Files.exists(tmp)) {
                 throw new IOException("JFR did not write the recording: " + answer.trim());
             }
@@ -140,19 +139,12 @@ public final class ContinuousRecording {
         }
     }
 
-    /** Runs diagnostic commands (as jcmd does) through the platform MBean server. */
-    static final class DiagnosticCommands {
-        private DiagnosticCommands() {
-        }
-
-        static String run(String operation, String... args) throws IOException {
-            try {
-                Object out = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                        operation, new Object[] {args}, new String[] {String[].class.getName()});
-                return String.valueOf(out);
-            } catch (javax.management.JMException e) {
-                throw new IOException(operation + " failed: " + e.getMessage(), e);
-            }
+    /** Runs a jcmd-style diagnostic command, failures as IOException. */
+    private static String diagnosticCommand(String operation, String... args) throws IOException {
+        try {
+            return DiagnosticCommands.invoke(operation, args);
+        } catch (DiagnosticCommands.Unavailable | IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 }

@@ -1,0 +1,60 @@
+package dev.forgeperf.command;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.forgeperf.agent.Agent;
+import dev.forgeperf.runtime.ClassHistogram;
+import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dump histogram PID}: instances and bytes per class, largest first. */
+@Command(name = "histogram", description = {"Show instances and bytes per class, largest first (the class histogram).",
+        "Class names in Java source form: byte[], java.lang.String[], int[][].",
+        "Counts live objects, after a full GC, unless --all."})
+public final class DumpHistogramCommand extends AgentCommand {
+    @Option(names = "--top", paramLabel = "N", description = "Show the N largest classes (default: ${DEFAULT-VALUE}; 0: all).")
+    int top = 30;
+
+    @Option(names = "--all", description = "Count every object on the heap, reachable or not, without running a GC first.")
+    boolean all;
+
+    @Option(names = "--json", description = "Print JSON: totals and rows (rank, className, instances, bytes, module).")
+    boolean json;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the whole histogram (all classes) to FILE as text.")
+    String output;
+
+    @Override
+    public int run(Agent agent, Session session) {
+        if (top < 0) {
+            throw new CommandException("--top must not be negative", 2);
+        }
+        List<ClassHistogram.Row> rows;
+        try {
+            rows = ClassHistogram.take(all);
+        } catch (IllegalStateException e) {
+            throw new CommandException(e.getMessage());
+        }
+        if (output != null) {
+            Path out = session.resolve(output);
+            try {
+                AtomicFiles.writeString(out, ClassHistogram.render(rows, 0));
+            } catch (IOException e) {
+                throw new CommandException("cannot write " + out + ": " + DumpHeapCommand.reason(e));
+            }
+            if (!json) {
+                session.out.printf("wrote %s (%d classes)%n", out, rows.size());
+            }
+        }
+        if (json) {
+            session.out.println(Json.write(ClassHistogram.toMap(rows, top)));
+        } else if (output == null) {
+            session.out.print(ClassHistogram.render(rows, top));
+        }
+        return 0;
+    }
+}

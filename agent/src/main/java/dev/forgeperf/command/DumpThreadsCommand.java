@@ -1,0 +1,39 @@
+package dev.forgeperf.command;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import dev.forgeperf.agent.Agent;
+import dev.forgeperf.runtime.ThreadDump;
+import dev.forgeperf.util.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dump threads PID [-o FILE]}: every thread with its full stack, locks, and the deadlocks. */
+@Command(name = "threads", description = {"Dump all threads with full stacks, the locks they hold and wait on, and deadlocks.",
+        "Per thread: state, every frame, monitors and ownable synchronizers (ReentrantLock, …) held,",
+        "the lock it waits on and that lock's owner. Each deadlock is spelled out at the end."})
+public final class DumpThreadsCommand extends AgentCommand {
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the dump to FILE instead of standard output.")
+    String output;
+
+    @Override
+    public int run(Agent agent, Session session) {
+        ThreadDump dump = ThreadDump.take();
+        String text = dump.render();
+        if (output == null) {
+            session.out.print(text);
+            return 0;
+        }
+        Path out = session.resolve(output);
+        try {
+            AtomicFiles.writeString(out, text);
+        } catch (IOException e) {
+            throw new CommandException("cannot write " + out + ": " + DumpHeapCommand.reason(e));
+        }
+        int deadlocked = dump.deadlockedThreadNames().size();
+        session.out.printf("wrote %s (%d threads%s)%n", out, dump.threads().size(),
+                deadlocked == 0 ? ", no deadlock" : ", DEADLOCK: " + deadlocked + " threads " + String.join(", ", dump.deadlockedThreadNames()));
+        return 0;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.forgeperf.command;
+
+import dev.forgeperf.agent.Agent;
+import dev.forgeperf.runtime.Health;
+import dev.forgeperf.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code health PID}: healthy, degraded or unhealthy, with the reasons; the exit status says which. */
+@Command(name = "health", description = {"Say whether the JVM is healthy, degraded or unhealthy, and why (exit status 0, 1, 2).",
+        "Checks, with thresholds from agent options (degraded/unhealthy defaults):",
+        "  heap used after the last GC, %% of max heap   health.heap.*     75/90",
+        "  live threads                                 health.threads.*  1000/5000",
+        "  longest GC pause in the sampler window       health.gcPause.*  500ms/2s",
+        "  %% of time in GC pauses, last minute          health.gcCpu.*    10/25",
+        "  any deadlock                                 unhealthy",
+        "Likely leaks found in the history are listed; they do not change the verdict."})
+public final class HealthCommand extends AgentCommand {
+    @Option(names = "--json", description = "Print JSON: status, reasons, every check with its value, the thresholds, findings.")
+    boolean json;
+
+    @Override
+    public int run(Agent agent, Session session) {
+        Health h = Health.evaluate();
+        if (json) {
+            session.out.println(Json.write(h.toMap()));
+        } else {
+            session.out.print(h.render());
+        }
+        return h.status().ordinal();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.forgeperf.command;
+
+import dev.forgeperf.agent.Agent;
+import dev.forgeperf.runtime.RuntimeMetrics;
+import dev.forgeperf.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code metrics PID}: heap, pools, GC, threads, CPU, classes, now; {@code --watch} repeats. */
+@Command(name = "metrics", description = {"Show runtime metrics now: heap, memory pools, GC, threads, CPU, classes, uptime.",
+        "Heap, non-heap and each pool: used, committed, max, %% of max, used after the last GC.",
+        "GC: per collector count, time, last pause and cause; pause p50/p90/p99/max over the sampler",
+        "window; share of time in GC pauses; allocation rate. Threads: live, daemon, peak, by state,",
+        "deadlocked. CPU: process, whole machine, cores. Likely leaks found in the history.",
+        "--watch repeats; on a terminal it redraws in place."})
+public final class MetricsCommand extends AgentCommand {
+    @Option(names = "--json", description = "Print JSON (bytes, milliseconds, fractions 0..1; null when unknown).")
+    boolean json;
+
+    @Option(names = "--watch", arity = "0..1", fallbackValue = "2s", paramLabel = "INTERVAL", converter = MillisConverter.class,
+            description = "Repeat every INTERVAL (default 2s) until interrupted (Ctrl-C) or --count is reached.")
+    Long watchMillis;
+
+    @Option(names = "--count", paramLabel = "N", description = "With --watch: stop after N updates (default: until interrupted).")
+    int count;
+
+    @Override
+    public int run(Agent agent, Session session) throws InterruptedException {
+        if (watchMillis == null) {
+            print(session, RuntimeMetrics.collect());
+            return 0;
+        }
+        if (watchMillis < 100) {
+            throw new CommandException("--watch interval must be at least 100ms", 2);
+        }
+        if (count < 0) {
+            throw new CommandException("--count must not be negative", 2);
+        }
+        int shown = 0;
+        while (true) {
+            RuntimeMetrics m = RuntimeMetrics.collect();
+            if (session.tty) {
+                session.out.print("\033[H\033[2J");
+                session.out.printf("every %s, Ctrl-C to stop%n", dev.forgeperf.util.Durations.format(watchMillis * 1_000_000L));
+            } else if (shown > 0 && !json) {
+                session.out.println();
+            }
+            print(session, m);
+            shown++;
+            if (session.out.checkError()) {
+                return 0; // the client went away
+            }
+            if (count > 0 && shown >= count) {
+                return 0;
+            }
+            Thread.sleep(watchMillis);
+        }
+    }
+
+    private void print(Session session, RuntimeMetrics m) {
+        if (json) {
+            session.out.println(Json.write(m.toMap()));
+        } else {
+            session.out.print(m.render());
+        }
+        session.out.flush();
+    }
+}

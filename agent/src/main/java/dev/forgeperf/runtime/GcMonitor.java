@@ -1,0 +1,331 @@
+package dev.forgeperf.runtime;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
+
+import dev.forgeperf.agent.Log;
+
+/**
+ * Every collection the JVM reports ({@code com.sun.management} GC notifications), kept in a fixed
+ * ring of the last {@link #CAPACITY} events (preallocated primitive arrays): end time, duration,
+ * collector, heap used before and after. Stop-the-world pauses are told apart from concurrent
+ * cycles (ZGC's and Shenandoah's "… Cycles" collectors), so pause percentiles are pauses. Also
+ * tracks the heap used after the most recent collection, the input of the heap health check and
+ * of leak findings.
+ *
+ * <p>The listener runs on the JVM's notification thread: it copies a few numbers under a short
+ * lock and never throws.
+ */
+public final class GcMonitor implements NotificationListener {
+    /** Events held; older ones are overwritten. */
+    public static final int CAPACITY = 4096;
+
+    private static final Set<String> COLLECTION_ENDS = Set.of("end of minor GC", "end of major GC", "end of GC cycle");
+
+    private final GarbageCollectorMXBean[] beans;
+    private final String[] names;
+    private final boolean[] concurrent;
+    private final Set<String> heapPools = new HashSet<>();
+    private final List<NotificationEmitter> registered = new ArrayList<>();
+
+    private final long[] endUptime = new long[CAPACITY];
+    private final long[] durationMillis = new long[CAPACITY];
+    private final int[] collector = new int[CAPACITY];
+    private final double[] heapBefore = new double[CAPACITY];
+    private final double[] heapAfter = new double[CAPACITY];
+    private final String[] cause = new String[CAPACITY];
+    private final Map<String, String> causes = new HashMap<>();
+    private long events;
+
+    private final long[] lastId;
+    private final long[] lastDuration;
+    private final long[] lastEnd;
+    private final String[] lastCause;
+    private double lastHeapAfterGc = Double.NaN;
+    private long lastHeapAfterGcUptime = -1;
+
+    GcMonitor() {
+        List<GarbageCollectorMXBean> list = ManagementFactory.getGarbageCollectorMXBeans();
+        beans = list.toArray(new GarbageCollectorMXBean[0]);
+        names = new String[beans.length];
+        concurrent = new boolean[beans.length];
+        for (int i = 0; i < beans.length; i++) {
+            names[i] = beans[i].getName();
+            concurrent[i] = isConcurrent(names[i]);
+        }
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                heapPools.add(p.getName());
+            }
+        }
+        lastId = new long[beans.length];
+        lastDuration = new long[beans.length];
+        lastEnd = new long[beans.length];
+        lastCause = new String[beans.length];
+        Arrays.fill(lastId, -1);
+        Arrays.fill(lastDuration, -1);
+        Arrays.fill(lastEnd, -1);
+    }
+
+    /**
+     * Creates the monitor and subscribes to every collector's notifications; the collections that
+     * happened before (each collector's last one) are taken from {@code getLastGcInfo}.
+     */
+    static GcMonitor install() {
+        GcMonitor m = new GcMonitor();
+        for (GarbageCollectorMXBean b : m.beans) {
+            if (b instanceof NotificationEmitter) {
+                ((NotificationEmitter) b).addNotificationListener(m, null, null);
+                m.registered.add((NotificationEmitter) b);
+            }
+        }
+        m.seed();
+        return m;
+    }
+
+    /** Stops listening. */
+    void close() {
+        for (NotificationEmitter e : registered) {
+            try {
+                e.removeNotificationListener(this);
+            } catch (ListenerNotFoundException ignored) {
+                // already gone
+            }
+        }
+        registered.clear();
+    }
+
+    /** True for collectors whose events are concurrent cycles rather than pauses (ZGC, Shenandoah "… Cycles"). */
+    static boolean isConcurrent(String collectorName) {
+        return collectorName.endsWith("Cycles");
+    }
+
+    private void seed() {
+        List<Object[]> last = new ArrayList<>();
+        for (int i = 0; i < beans.length; i++) {
+            if (beans[i] instanceof com.sun.management.GarbageCollectorMXBean) {
+                try {
+                    GcInfo info = ((com.sun.management.GarbageCollectorMXBean) beans[i]).getLastGcInfo();
+                    if (info != null) {
+                        last.add(new Object[] {i, info});
+                    }
+                } catch (RuntimeException ignored) {
+                    // not available for this collector
+                }
+            }
+        }
+        last.sort((a, b) -> Long.compare(((GcInfo) a[1]).getEndTime(), ((GcInfo) b[1]).getEndTime()));
+        for (Object[] e : last) {
+            GcInfo info = (GcInfo) e[1];
+            int c = (Integer) e[0];
+            record(c, info, null, seedEndsCollection(c));
+        }
+    }
+
+    /** Without the notification's action: does collector {@code c}'s last event end a collection? */
+    private boolean seedEndsCollection(int c) {
+        boolean anyCycles = false;
+        for (boolean b : concurrent) {
+            anyCycles |= b;
+        }
+        return anyCycles ? concurrent[c] : !names[c].contains("Concurrent");
+    }
+
+    @Override
+    public void handleNotification(Notification n, Object handback) {
+        try {
+            if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                return;
+            }
+            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+            int c = indexOf(info.getGcName());
+            if (c < 0) {
+                return;
+            }
+            record(c, info.getGcInfo(), info.getGcCause(), COLLECTION_ENDS.contains(info.getGcAction()));
+        } catch (RuntimeException | LinkageError e) {
+            Log.once("gc-notification", "GC notifications ignored: " + e);
+        }
+    }
+
+    private int indexOf(String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void record(int c, GcInfo info, String why, boolean collectionEnd) {
+        double before = heapUsed(info.getMemoryUsageBeforeGc());
+        double after = heapUsed(info.getMemoryUsageAfterGc());
+        synchronized (this) {
+            if (info.getId() <= lastId[c]) {
+                return; // seen already (seeded and notified)
+            }
+            lastId[c] = info.getId();
+            lastDuration[c] = info.getDuration();
+            lastEnd[c] = info.getEndTime();
+            String reason = why == null ? null : causes.computeIfAbsent(why, k -> causes.size() < 64 ? k : "other");
+            lastCause[c] = reason;
+            int slot = (int) (events % CAPACITY);
+            endUptime[slot] = info.getEndTime();
+            durationMillis[slot] = info.getDuration();
+            collector[slot] = c;
+            heapBefore[slot] = before;
+            heapAfter[slot] = after;
+            cause[slot] = reason;
+            events++;
+            if (collectionEnd && !Double.isNaN(after) && info.getEndTime() >= lastHeapAfterGcUptime) {
+                lastHeapAfterGc = after;
+                lastHeapAfterGcUptime = info.getEndTime();
+            }
+        }
+    }
+
+    private double heapUsed(Map<String, MemoryUsage> usage) {
+        if (usage == null || usage.isEmpty()) {
+            return Double.NaN;
+        }
+        long sum = 0;
+        boolean any = false;
+        for (Map.Entry<String, MemoryUsage> e : usage.entrySet()) {
+            if (heapPools.contains(e.getKey()) && e.getValue() != null) {
+                sum += e.getValue().getUsed();
+                any = true;
+            }
+        }
+        return any ? sum : Double.NaN;
+    }
+
+    /** Heap used right after the most recent collection, NaN before the first. */
+    public synchronized double lastHeapAfterGc() {
+        return lastHeapAfterGc;
+    }
+
+    /** JVM uptime (ms) when the collection of {@link #lastHeapAfterGc} ended, -1 before the first. */
+    public synchronized long lastHeapAfterGcUptime() {
+        return lastHeapAfterGcUptime;
+    }
+
+    /** Collections seen since the monitor was installed (including ones the ring no longer holds). */
+    public synchronized long events() {
+        return events;
+    }
+
+    /** Per collector: its name, whether it reports concurrent cycles, and its last collection. */
+    public synchronized List<Collector> collectors() {
+        List<Collector> out = new ArrayList<>();
+        for (int i = 0; i < beans.length; i++) {
+            long count = -1;
+            long time = -1;
+            try {
+                count = beans[i].getCollectionCount();
+                time = beans[i].getCollectionTime();
+            } catch (RuntimeException ignored) {
+                // leave unknown
+            }
+            out.add(new Collector(names[i], concurrent[i], count, time, lastDuration[i], lastEnd[i], lastCause[i]));
+        }
+        return out;
+    }
+
+    /** One collector's state. Durations in ms; -1 when unknown. */
+    public record Collector(String name, boolean concurrent, long count, long timeMillis, long lastDurationMillis,
+                            long lastEndUptimeMillis, String lastCause) {
+    }
+
+    /** The stop-the-world pauses that ended at or after {@code sinceUptimeMillis}, oldest first. */
+    public synchronized Pauses pauses(long sinceUptimeMillis) {
+        int held = (int) Math.min(events, CAPACITY);
+        long first = events - held;
+        long[] d = new long[held];
+        long[] end = new long[held];
+        int n = 0;
+        for (int i = 0; i < held; i++) {
+            int slot = (int) ((first + i) % CAPACITY);
+            if (!concurrent[collector[slot]] && endUptime[slot] >= sinceUptimeMillis) {
+                d[n] = durationMillis[slot];
+                end[n] = endUptime[slot];
+                n++;
+            }
+        }
+        boolean truncated = events > CAPACITY && endUptime[(int) (first % CAPACITY)] > sinceUptimeMillis;
+        return new Pauses(Arrays.copyOf(d, n), Arrays.copyOf(end, n), truncated);
+    }
+
+    /** A set of pause durations (ms) with their percentiles. */
+    public static final class Pauses {
+        private final long[] durations;
+        private final long[] ends;
+        private final long[] sorted;
+        /** True when older pauses of the asked window were already overwritten in the ring. */
+        public final boolean truncated;
+
+        Pauses(long[] durations, long[] ends, boolean truncated) {
+            this.durations = durations;
+            this.ends = ends;
+            this.sorted = durations.clone();
+            Arrays.sort(sorted);
+            this.truncated = truncated;
+        }
+
+        public int count() {
+            return durations.length;
+        }
+
+        public long totalMillis() {
+            long t = 0;
+            for (long d : durations) {
+                t += d;
+            }
+            return t;
+        }
+
+        /** Nearest-rank percentile (0 < p <= 100) in ms, -1 when there are no pauses. */
+        public long percentile(double p) {
+            if (sorted.length == 0) {
+                return -1;
+            }
+            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+
+        public long max() {
+            return sorted.length == 0 ? -1 : sorted[sorted.length - 1];
+        }
+
+        /** End (uptime ms) of the longest pause, -1 when none. */
+        public long maxEndUptime() {
+            long best = -1;
+            long at = -1;
+            for (int i = 0; i < durations.length; i++) {
+                if (durations[i] >= best) {
+                    best = durations[i];
+                    at = ends[i];
+                }
+            }
+            return at;
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.forgeperf.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * healthy / degraded / unhealthy, from the thresholds in {@link RuntimeSettings}: heap used after
+ * the last GC (% of max heap), live threads, the longest GC pause in the sampler window, the share
+ * of time in GC pauses over the last minute; any deadlock is unhealthy. Leak findings are listed
+ * but do not change the status.
+ */
+public final class Health {
+    /** The verdict; its ordinal is the exit status of {@code health}. */
+    public enum Status { healthy, degraded, unhealthy }
+
+    /** One check: its status, the measured value, and a sentence. */
+    public record Check(String name, Status status, Object value, String message) {
+    }
+
+    private final Status status;
+    private final List<Check> checks;
+    private final RuntimeMetrics metrics;
+    private final RuntimeSettings settings;
+
+    private Health(RuntimeMetrics metrics, RuntimeSettings settings) {
+        this.metrics = metrics;
+        this.settings = settings;
+        this.checks = new ArrayList<>();
+        heap();
+        threads();
+        pause();
+        gcCpu();
+        deadlock();
+        Status worst = Status.healthy;
+        for (Check c : checks) {
+            if (c.status().ordinal() > worst.ordinal()) {
+                worst = c.status();
+            }
+        }
+        this.status = worst;
+    }
+
+    /** Evaluates the health of this JVM now. */
+    public static Health evaluate() {
+        RuntimeService service = RuntimeService.get();
+        return new Health(RuntimeMetrics.collect(service), service.settings());
+    }
+
+    /** Evaluates {@code metrics} against {@code settings}. */
+    public static Health evaluate(RuntimeMetrics metrics, RuntimeSettings settings) {
+        return new Health(metrics, settings);
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public List<Check> checks() {
+        return checks;
+    }
+
+    /** The checks that are not healthy, worst first. */
+    public List<Check> reasons() {
+        List<Check> r = new ArrayList<>();
+        for (Status s : new Status[] {Status.unhealthy, Status.degraded}) {
+            for (Check c : checks) {
+                if (c.status() == s) {
+                    r.add(c);
+                }
+            }
+        }
+        return r;
+    }
+
+    private static Status level(double value, double degraded, double unhealthy) {
+        if (Double.isNaN(value)) {
+            return Status.healthy;
+        }
+        return value >= unhealthy ? Status.unhealthy : value >= degraded ? Status.degraded : Status.healthy;
+    }
+
+    private String limit(Status s, String degraded, String unhealthy) {
+        switch (s) {
+            case unhealthy: return "at or above " + unhealthy;
+            case degraded: return "at or above " + degraded;
+            default: return "below " + degraded;
+        }
+    }
+
+    private void heap() {
+        double f = metrics.heapAfterGcFraction();
+        if (Double.isNaN(f)) {
+            checks.add(new Check("heapAfterGc", Status.healthy, null, Double.isNaN(metrics.heapAfterGc)
+                    ? "heap after GC: not known yet (no GC since the agent started)" : "heap after GC: max heap is undefined"));
+            return;
+        }
+        double pct = f * 100;
+        Status s = level(pct, settings.heapDegradedPercent, settings.heapUnhealthyPercent);
+        checks.add(new Check("heapAfterGc", s, Format.json(pct, 1), String.format(Locale.ROOT, "heap after the last GC %.0f%% of max (%s of %s), %s",
+                pct, Format.bytes(metrics.heapAfterGc), Format.bytes(metrics.heap.getMax()),
+                limit(s, Format.number(settings.heapDegradedPercent) + "%", Format.number(settings.heapUnhealthyPercent) + "%"))));
+    }
+
+    private void threads() {
+        int n = metrics.threadsLive;
+        Status s = level(n, settings.threadsDegraded, settings.threadsUnhealthy);
+        checks.add(new Check("threads", s, n, String.format(Locale.ROOT, "%d live threads, %s", n,
+                limit(s, String.valueOf(settings.threadsDegraded), String.valueOf(settings.threadsUnhealthy)))));
+    }
+
+    private void pause() {
+        GcMonitor.Pauses p = metrics.pauses;
+        if (p == null) {
+            checks.add(new Check("gcPause", Status.healthy, null, "GC pauses: unknown (GC notifications unavailable)"));
+            return;
+        }
+        long max = p.max();
+        if (max < 0) {
+            checks.add(new Check("gcPause", Status.healthy, null, "no GC pause in the last " + Format.span(metrics.windowMillis)));
+            return;
+        }
+        Status s = level(max, settings.gcPauseDegradedMillis, settings.gcPauseUnhealthyMillis);
+        long ago = p.maxEndUptime() < 0 ? -1 : metrics.uptimeMillis - p.maxEndUptime();
+        checks.add(new Check("gcPause", s, max, String.format(Locale.ROOT, "longest GC pause %s in the last %s%s, %s", Format.millis(max),
+                Format.span(metrics.windowMillis), ago < 0 ? "" : " (" + Format.span(Math.max(0, ago)) + " ago)",
+                limit(s, Format.millis(settings.gcPauseDegradedMillis), Format.millis(settings.gcPauseUnhealthyMillis)))));
+    }
+
+    private void gcCpu() {
+        double f = metrics.gcCpuRecent;
+        if (Double.isNaN(f)) {
+            checks.add(new Check("gcCpu", Status.healthy, null, "time in GC: unknown"));
+            return;
+        }
+        double pct = f * 100;
+        Status s = level(pct, settings.gcCpuDegradedPercent, settings.gcCpuUnhealthyPercent);
+        checks.add(new Check("gcCpu", s, Format.json(pct, 2), String.format(Locale.ROOT, "%s of the time in GC pauses over the last %s, %s",
+                Format.percent(f), Format.span(metrics.gcCpuRecentMillis),
+                limit(s, Format.number(settings.gcCpuDegradedPercent) + "%", Format.number(settings.gcCpuUnhealthyPercent) + "%"))));
+    }
+
+    private void deadlock() {
+        List<String> d = metrics.deadlocked;
+        if (d.isEmpty()) {
+            checks.add(new Check("deadlock", Status.healthy, 0, "no deadlocked threads"));
+        } else {
+            List<String> quoted = new ArrayList<>();
+            d.forEach(n -> quoted.add('"' + n + '"'));
+            checks.add(new Check("deadlock", Status.unhealthy, d.size(), "deadlock: " + d.size() + " threads deadlocked ("
+                    + String.join(", ", quoted) + "); run `forge-perf dump threads " + metrics.pid + "` to see the locks"));
+        }
+    }
+
+    /** The JSON form. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", status.name());
+        m.put("exitCode", status.ordinal());
+        List<Object> reasons = new ArrayList<>();
+        for (Check c : reasons()) {
+            reasons.add(c.status().name() + ": " + c.message());
+        }
+        m.put("reasons", reasons);
+        List<Object> cs = new ArrayList<>();
+        for (Check c : checks) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("check", c.name());
+            cm.put("status", c.status().name());
+            cm.put("value", c.value());
+            cm.put("message", c.message());
+            cs.add(cm);
+        }
+        m.put("checks", cs);
+        m.put("thresholds", settings.thresholds());
+        List<Object> f = new ArrayList<>();
+        metrics.findings.forEach(x -> f.add(x.toMap()));
+        m.put("findings", f);
+        return m;
+    }
+
+    /** The text form: the verdict, then the reasons, the passing checks and the findings. */
+    public String render() {
+        StringBuilder b = new StringBuilder();
+        b.append(status.name()).append('\n');
+        for (Check c : reasons()) {
+            b.append("  ").append(c.status().name()).append(": ").append(c.message()).append('\n');
+        }
+        for (Check c : checks) {
+            if (c.status() == Status.healthy) {
+                b.append("  ok: ").append(c.message()).append('\n');
+            }
+        }
+        for (LeakFindings.Finding f : metrics.findings) {
+            b.append("  finding: ").append(f.message()).append('\n');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.forgeperf.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Likely leaks, read from the sampler's history: heap used after GC, live threads, loaded classes
+ * and metaspace that keep rising over the window. Each trend is the least-squares slope through
+ * the window's <em>lower envelope</em> (the lowest value in each of up to {@value #BUCKETS} equal
+ * time slices), so the saw-tooth of normal use (garbage not yet collected by a young GC, pools
+ * growing and shrinking) does not count, only a floor that rises. A finding needs a clear slope
+ * (R² ≥ 0.5–0.6), a window long enough and growth that matters.
+ */
+public final class LeakFindings {
+    static final int BUCKETS = 12;
+    static final long HEAP_MIN_SPAN_MILLIS = 10_000;
+    static final long OTHER_MIN_SPAN_MILLIS = 60_000;
+    private static final double MB = 1024 * 1024;
+
+    private LeakFindings() {
+    }
+
+    /** One finding: what rises, how fast (per minute, in {@code unit}), and a sentence for people. */
+    public record Finding(String kind, String message, double perMinute, String unit, double r2, long windowMillis) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", kind);
+            m.put("message", message);
+            m.put("ratePerMinute", Format.json(perMinute, 3));
+            m.put("unit", unit);
+            m.put("r2", Format.json(r2, 3));
+            m.put("windowMillis", windowMillis);
+            return m;
+        }
+    }
+
+    /**
+     * A least-squares line: slope in y-units per minute, R², the fitted points' count and span, the
+     * first and last envelope values, and whether the rise is sustained: each third of the window
+     * adds at least a fifth of the total rise (a one-time step, such as classes loaded at startup,
+     * is not).
+     */
+    public record Trend(double perMinute, double r2, int points, long spanMillis, double first, double last, boolean sustained) {
+        /** The rise the line predicts over its span. */
+        public double growth() {
+            return perMinute * spanMillis / 60_000.0;
+        }
+    }
+
+    /** The findings as sentences. */
+    public static List<String> find(SampleRing.Samples s) {
+        List<String> out = new ArrayList<>();
+        for (Finding f : analyze(s)) {
+            out.add(f.message());
+        }
+        return out;
+    }
+
+    /** All findings for the window {@code s} covers (none with too little history). */
+    public static List<Finding> analyze(SampleRing.Samples s) {
+        List<Finding> out = new ArrayList<>();
+        if (s.size() < 3) {
+            return out;
+        }
+        heap(s, out);
+        threads(s, out);
+        classes(s, out);
+        return out;
+    }
+
+    /** The heap-after-GC trend (bytes per minute), or null with fewer than three distinct GCs. */
+    public static Trend heapAfterGcTrend(SampleRing.Samples s) {
+        List<double[]> pts = new ArrayList<>();
+        double lastGc = Double.NaN;
+        for (int i = 0; i < s.size(); i++) {
+            double v = s.get(Series.HEAP_AFTER_GC, i);
+            double at = s.get(Series.LAST_GC_UPTIME, i);
+            if (Double.isNaN(v) || Double.isNaN(at) || at == lastGc) {
+                continue;
+            }
+            lastGc = at;
+            pts.add(new double[] {at, v});
+        }
+        return envelopeTrend(pts);
+    }
+
+    /** The lower-envelope trend of a series over the samples' uptimes, or null with too few points. */
+    public static Trend trend(SampleRing.Samples s, Series series) {
+        List<double[]> pts = new ArrayList<>();
+        for (int i = 0; i < s.size(); i++) {
+            double v = s.get(series, i);
+            if (!Double.isNaN(v)) {
+                pts.add(new double[] {s.uptimeMillis(i), v});
+            }
+        }
+        return envelopeTrend(pts);
+    }
+
+    private static void heap(SampleRing.Samples s, List<Finding> out) {
+        Trend t = heapAfterGcTrend(s);
+        if (t == null || t.spanMillis() < HEAP_MIN_SPAN_MILLIS || t.r2() < 0.5 || !t.sustained()) {
+            return;
+        }
+        double max = s.last(Series.HEAP_MAX);
+        double minGrowth = Math.max(8 * MB, Double.isNaN(max) ? 0 : 0.02 * max);
+        double perMinuteMb = t.perMinute() / MB;
+        if (perMinuteMb < 1 || t.growth() < minGrowth) {
+            return;
+        }
+        double now = s.last(Series.HEAP_AFTER_GC);
+        StringBuilder m = new StringBuilder();
+        m.append(String.format(Locale.ROOT, "likely heap leak: heap used after GC rising %.1f MB/min over the last %s (R² %.2f), now %s",
+                perMinuteMb, Format.span(t.spanMillis()), t.r2(), Format.bytes(now)));
+        if (!Double.isNaN(max) && max > now) {
+            m.append(" of ").append(Format.bytes(max)).append(" max");
+            double minutes = (max - now) / t.perMinute();
+            m.append(String.format(Locale.ROOT, "; at this rate the heap is full in ~%s", Format.span((long) (minutes * 60_000))));
+        }
+        out.add(new Finding("heap", m.toString(), perMinuteMb, "MB", t.r2(), t.spanMillis()));
+    }
+
+    private static void threads(SampleRing.Samples s, List<Finding> out) {
+        Trend t = trend(s, Series.THREADS);
+        if (t == null || t.spanMillis() < OTHER_MIN_SPAN_MILLIS || t.r2() < 0.6 || !t.sustained()) {
+            return;
+        }
+        if (t.growth() < Math.max(20, 0.25 * t.first()) || t.last() <= t.first()) {
+            return;
+        }
+        out.add(new Finding("threads", String.format(Locale.ROOT,
+                "likely thread leak: live threads rising %.1f/min over the last %s (R² %.2f), from %d to %d",
+                t.perMinute(), Format.span(t.spanMillis()), t.r2(), (long) t.first(), (long) s.last(Series.THREADS)),
+                t.perMinute(), "threads", t.r2(), t.spanMillis()));
+    }
+
+    private static void classes(SampleRing.Samples s, List<Finding> out) {
+        Trend c = trend(s, Series.CLASSES_LOADED);
+        if (c != null && c.spanMillis() >= OTHER_MIN_SPAN_MILLIS && c.r2() >= 0.6 && c.sustained()
+                && c.growth() >= Math.max(500, 0.10 * c.first()) && c.last() > c.first()) {
+            out.add(new Finding("classes", String.format(Locale.ROOT,
+                    "likely class loader leak: loaded classes rising %.0f/min over the last %s (R² %.2f), from %d to %d",
+                    c.perMinute(), Format.span(c.spanMillis()), c.r2(), (long) c.first(), (long) s.last(Series.CLASSES_LOADED)),
+                    c.perMinute(), "classes", c.r2(), c.spanMillis()));
+        }
+        Trend m = trend(s, Series.METASPACE_USED);
+        if (m != null && m.spanMillis() >= OTHER_MIN_SPAN_MILLIS && m.r2() >= 0.6 && m.sustained()
+                && m.growth() >= Math.max(16 * MB, 0.20 * m.first()) && m.last() > m.first()) {
+            out.add(new Finding("metaspace", String.format(Locale.ROOT,
+                    "metaspace rising %.1f MB/min over the last %s (R² %.2f), now %s: classes or class loaders are not released",
+                    m.perMinute() / MB, Format.span(m.spanMillis()), m.r2(), Format.bytes(s.last(Series.METASPACE_USED))),
+                    m.perMinute() / MB, "MB", m.r2(), m.spanMillis()));
+        }
+    }
+
+    /** Least squares through the lowest point of each time slice; null with fewer than 3 slices holding points. */
+    static Trend envelopeTrend(List<double[]> pts) {
+        if (pts.size() < 3) {
+            return null;
+        }
+        double x0 = pts.get(0)[0];
+        double x1 = pts.get(pts.size() - 1)[0];
+        if (x1 <= x0) {
+            return null;
+        }
+        int buckets = Math.min(BUCKETS, Math.max(3, pts.size() / 2));
+        double[][] low = new double[buckets][];
+        for (double[] p : pts) {
+            int b = (int) Math.min(buckets - 1, (p[0] - x0) / (x1 - x0) * buckets);
+            if (low[b] == null || p[1] < low[b][1]) {
+                low[b] = p;
+            }
+        }
+        List<double[]> env = new ArrayList<>();
+        for (double[] p : low) {
+            if (p != null) {
+                env.add(p);
+            }
+        }
+        if (env.size() < 3) {
+            return null;
+        }
+        double[] x = new double[env.size()];
+        double[] y = new double[env.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = env.get(i)[0];
+            y[i] = env.get(i)[1];
+        }
+        double[] fit = leastSquares(x, y);
+        return new Trend(fit[0] * 60_000.0, fit[1], x.length, (long) (x1 - x0), y[0], y[y.length - 1], sustained(x, y, x0, x1));
+    }
+
+    /** Does each third of [x0, x1] add at least a fifth of the rise from the first third to the last? */
+    static boolean sustained(double[] x, double[] y, double x0, double x1) {
+        double[] sum = new double[3];
+        int[] n = new int[3];
+        for (int i = 0; i < x.length; i++) {
+            int third = (int) Math.min(2, (x[i] - x0) / (x1 - x0) * 3);
+            sum[third] += y[i];
+            n[third]++;
+        }
+        if (n[0] == 0 || n[1] == 0 || n[2] == 0) {
+            return false;
+        }
+        double a = sum[0] / n[0];
+        double b = sum[1] / n[1];
+        double c = sum[2] / n[2];
+        double rise = c - a;
+        return rise > 0 && b - a >= 0.2 * rise && c - b >= 0.2 * rise;
+    }
+
+    /**
+     * Ordinary least squares {@code y = a + b x}.
+     *
+     * @return {slope b, R²}; R² is 0 when y does not vary
+     */
+    static double[] leastSquares(double[] x, double[] y) {
+        int n = x.length;
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += x[i];
+            my += y[i];
+        }
+        mx /= n;
+        my /= n;
+        double sxx = 0;
+        double sxy = 0;
+        double syy = 0;
+        for (int i = 0; i < n; i++) {
+            double dx = x[i] - mx;
+            double dy = y[i] - my;
+            sxx += dx * dx;
+            sxy += dx * dy;
+            syy += dy * dy;
+        }
+        if (sxx == 0) {
+            return new double[] {0, 0};
+        }
+        double slope = sxy / sxx;
+        double r2 = syy == 0 ? 0 : (sxy * sxy) / (sxx * syy);
+        return new double[] {slope, r2};
+    }
+}

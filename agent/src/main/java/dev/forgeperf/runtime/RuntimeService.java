@@ -1,0 +1,171 @@
+package dev.forgeperf.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import dev.forgeperf.agent.AgentOptions;
+import dev.forgeperf.agent.Log;
+import dev.forgeperf.control.DaemonThreads;
+
+/**
+ * The runtime diagnostics of one JVM: the GC notification monitor and the sampler (a daemon
+ * thread reading the MXBeans into a fixed ring every {@code metrics.interval}). Started once from
+ * the agent; each part that fails to start is logged once and left off, the rest keeps working.
+ */
+public final class RuntimeService {
+    private static volatile RuntimeService current;
+
+    private final RuntimeSettings settings;
+    private final GcMonitor gc;
+    private final SampleRing ring;
+    private final Sampler sampler;
+    private final ScheduledExecutorService executor;
+    private final String samplerProblem;
+
+    /** How samples are taken. */
+    enum Mode { THREAD, MANUAL, NONE }
+
+    private RuntimeService(RuntimeSettings settings, Mode mode) {
+        this.settings = settings;
+        GcMonitor g = null;
+        try {
+            g = GcMonitor.install();
+        } catch (RuntimeException | LinkageError e) {
+            Log.failure("GC notifications unavailable (no pause percentiles, no heap-after-GC health check)", e);
+        }
+        this.gc = g;
+        SampleRing r = null;
+        Sampler s = null;
+        ScheduledExecutorService x = null;
+        String problem = mode == Mode.NONE ? "the runtime sampler was not started" : null;
+        if (mode != Mode.NONE) {
+            try {
+                r = new SampleRing(settings.size);
+                s = new Sampler(r, g);
+            } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+                Log.failure("runtime sampler disabled (no history, trends or leak findings)", e);
+                problem = "the runtime sampler failed to start: " + e;
+                r = null;
+                s = null;
+            }
+        }
+        if (mode == Mode.THREAD && s != null) {
+            try {
+                ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("forge-perf-sampler"));
+                pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+                pool.scheduleAtFixedRate(s, 0, settings.intervalMillis, TimeUnit.MILLISECONDS);
+                x = pool;
+            } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+                Log.failure("runtime sampler disabled (no history, trends or leak findings)", e);
+                problem = "the runtime sampler failed to start: " + e;
+                r = null;
+                s = null;
+            }
+        }
+        this.ring = r;
+        this.sampler = s;
+        this.executor = x;
+        this.samplerProblem = problem;
+    }
+
+    /**
+     * Starts the runtime diagnostics with the agent's options (idempotent). Never throws: a
+     * failure is logged once.
+     */
+    public static synchronized void start(AgentOptions options) {
+        if (current != null) {
+            return;
+        }
+        try {
+            List<String> warnings = new ArrayList<>();
+            RuntimeSettings settings = RuntimeSettings.from(options, warnings);
+            warnings.forEach(Log::info);
+            current = new RuntimeService(settings, Mode.THREAD);
+        } catch (RuntimeException | LinkageError e) {
+            Log.failure("runtime diagnostics disabled", e);
+        }
+    }
+
+    /** The running service; one without a sampler (current values only) when {@link #start} was not called or failed. */
+    public static RuntimeService get() {
+        RuntimeService r = current;
+        if (r == null) {
+            synchronized (RuntimeService.class) {
+                r = current;
+                if (r == null) {
+                    r = new RuntimeService(RuntimeSettings.defaults(), Mode.NONE);
+                    current = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** A service of its own (not the agent's), sampled only by {@link #sampleNow}: for tests and measurements. */
+    static RuntimeService manual(RuntimeSettings settings) {
+        return new RuntimeService(settings, Mode.MANUAL);
+    }
+
+    /** Takes a sample right now (tests and measurements). */
+    void sampleNow() {
+        if (sampler != null) {
+            sampler.sample();
+        }
+    }
+
+    public RuntimeSettings settings() {
+        return settings;
+    }
+
+    /** GC events, or null when GC notifications are unavailable. */
+    public GcMonitor gc() {
+        return gc;
+    }
+
+    /** True when the sampler runs (history, trends and findings are available). */
+    public boolean sampling() {
+        return ring != null;
+    }
+
+    /** Why there is no history, or null when there is. */
+    public String samplerProblem() {
+        return samplerProblem;
+    }
+
+    /** The last {@code max} samples (all held when {@code max <= 0}), oldest first; empty without a sampler. */
+    public SampleRing.Samples history(int max) {
+        SampleRing r = ring;
+        return r == null ? SampleRing.Samples.empty() : r.snapshot(max);
+    }
+
+    /** The ring's capacity (0 without a sampler). */
+    public int capacity() {
+        return ring == null ? 0 : ring.capacity();
+    }
+
+    /** Heap bytes the ring's arrays take (0 without a sampler). */
+    public long ringBytes() {
+        return ring == null ? 0 : ring.bytes();
+    }
+
+    /** The sampler's own measured cost, or null without a sampler. */
+    Sampler.Stats samplerStats() {
+        return sampler == null ? null : sampler.stats();
+    }
+
+    /** Stops the sampler and the GC listener (tests; the agent's threads are daemons and simply end with the JVM). */
+    void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        if (sampler != null) {
+            sampler.close();
+        }
+        if (gc != null) {
+            gc.close();
+        }
+    }
+}

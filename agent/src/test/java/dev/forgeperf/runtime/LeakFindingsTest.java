@@ -1,0 +1,104 @@
+package dev.forgeperf.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class LeakFindingsTest {
+    private static final double MB = 1024 * 1024;
+
+    /** 2 s samples; heap after GC = floor(t) + a saw-tooth of promoted garbage collected every 5th GC. */
+    static SampleRing.Samples history(int samples, double floorMbPerMinute, double threadsPerMinute) {
+        SampleRing ring = new SampleRing(1000);
+        for (int i = 0; i < samples; i++) {
+            long t = 10_000 + i * 2_000L;
+            double[] v = new double[Series.count()];
+            Arrays.fill(v, Double.NaN);
+            double floor = 50 * MB + floorMbPerMinute * MB * (t - 10_000) / 60_000.0;
+            double saw = (i % 5) * 8 * MB;
+            v[Series.HEAP_AFTER_GC.ordinal()] = floor + saw;
+            v[Series.LAST_GC_UPTIME.ordinal()] = t - 500;
+            v[Series.HEAP_MAX.ordinal()] = 1024 * MB;
+            v[Series.THREADS.ordinal()] = 40 + (i % 3) + Math.floor(threadsPerMinute * (t - 10_000) / 60_000.0);
+            v[Series.CLASSES_LOADED.ordinal()] = 5000;
+            v[Series.METASPACE_USED.ordinal()] = 30 * MB;
+            ring.add(t, t, v);
+        }
+        return ring.snapshot(0);
+    }
+
+    @Test
+    void leastSquaresSlopeAndFit() {
+        double[] fit = LeakFindings.leastSquares(new double[] {0, 1, 2, 3}, new double[] {1, 3, 5, 7});
+        assertEquals(2, fit[0], 1e-12);
+        assertEquals(1, fit[1], 1e-12);
+        double[] flat = LeakFindings.leastSquares(new double[] {0, 1, 2}, new double[] {4, 4, 4});
+        assertEquals(0, flat[0], 1e-12);
+        assertEquals(0, flat[1], 1e-12);
+    }
+
+    @Test
+    void aRisingFloorUnderTheSawToothIsAHeapLeak() {
+        SampleRing.Samples s = history(60, 30, 0); // 2 minutes, 30 MB/min
+        LeakFindings.Trend t = LeakFindings.heapAfterGcTrend(s);
+        assertEquals(30, t.perMinute() / MB, 3);
+        List<LeakFindings.Finding> f = LeakFindings.analyze(s);
+        assertEquals(1, f.size(), f::toString);
+        assertEquals("heap", f.get(0).kind());
+        assertTrue(f.get(0).message().startsWith("likely heap leak: heap used after GC rising"), f.get(0).message());
+        assertTrue(f.get(0).message().contains("of 1.00 GB max; at this rate the heap is full in ~"), f.get(0).message());
+    }
+
+    @Test
+    void aFlatFloorUnderTheSawToothIsNoLeak() {
+        assertEquals(List.of(), LeakFindings.find(history(60, 0, 0)));
+    }
+
+    @Test
+    void tooShortAWindowSaysNothing() {
+        assertEquals(List.of(), LeakFindings.find(history(4, 300, 0))); // 6 s
+        assertEquals(List.of(), LeakFindings.find(SampleRing.Samples.empty()));
+    }
+
+    @Test
+    void aOneTimeStepIsNoLeak() {
+        // classes loaded and threads started in the first seconds, then flat for two minutes
+        SampleRing ring = new SampleRing(1000);
+        for (int i = 0; i < 70; i++) {
+            long t = 1_000 + i * 2_000L;
+            double[] v = new double[Series.count()];
+            Arrays.fill(v, Double.NaN);
+            v[Series.CLASSES_LOADED.ordinal()] = i < 8 ? 1200 + i * 120 : 2128;
+            v[Series.THREADS.ordinal()] = i < 8 ? 6 + i * 5 : 46;
+            v[Series.HEAP_AFTER_GC.ordinal()] = (i < 8 ? 3 + i * 4 : 35) * MB;
+            v[Series.LAST_GC_UPTIME.ordinal()] = t - 100;
+            v[Series.HEAP_MAX.ordinal()] = 256 * MB;
+            ring.add(t, t, v);
+        }
+        SampleRing.Samples s = ring.snapshot(0);
+        assertTrue(LeakFindings.trend(s, Series.CLASSES_LOADED).r2() > 0.3, "a step still fits a line somewhat");
+        assertEquals(List.of(), LeakFindings.find(s));
+    }
+
+    @Test
+    void sustainedMeansEveryThirdRises() {
+        double[] x = {0, 1, 2, 3, 4, 5};
+        assertTrue(LeakFindings.sustained(x, new double[] {0, 1, 2, 3, 4, 5}, 0, 5));
+        assertFalse(LeakFindings.sustained(x, new double[] {0, 5, 5, 5, 5, 5}, 0, 5));
+        assertFalse(LeakFindings.sustained(x, new double[] {0, 0, 0, 0, 0, 5}, 0, 5));
+        assertFalse(LeakFindings.sustained(x, new double[] {5, 4, 3, 2, 1, 0}, 0, 5));
+    }
+
+    @Test
+    void risingThreadsAreAThreadLeak() {
+        List<LeakFindings.Finding> f = LeakFindings.analyze(history(60, 0, 30)); // 2 minutes, +30 threads/min
+        assertEquals(1, f.size(), f::toString);
+        assertEquals("threads", f.get(0).kind());
+        assertTrue(f.get(0).message().contains("from 40 to"), f.get(0).message());
+    }
+}
