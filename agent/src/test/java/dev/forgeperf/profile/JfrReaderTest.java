@@ -75,8 +75,10 @@ class JfrReaderTest {
 
         Profile park = JfrReader.read(jfr, Kind.PARK, ProfileOptions.DEFAULT);
         assertEquals(Recorded.count(jfr, "jdk.ThreadPark"), park.total(0));
-        TopTable.Row parker = row(park, P + "parkForForgePerfTest");
-        assertTrue(parker.total() > park.total(1) / 2, () -> TopTable.of(park).rows().subList(0, 5).toString());
+        // by count: other threads of the test JVM may park rarely but long
+        TopTable.Row parker = TopTable.of(park, 0).rows().stream().filter(r -> r.function().equals(P + "parkForForgePerfTest"))
+                .findFirst().orElseThrow();
+        assertTrue(parker.total() > park.total(0) / 2, () -> TopTable.of(park, 0).rows().subList(0, 5).toString());
 
         Profile wall = JfrReader.read(jfr, Kind.WALL, ProfileOptions.DEFAULT);
         assertEquals(P + "burnCpuForForgePerfTest", topSelf(wall));
