@@ -56,6 +56,9 @@ public final class Main {
         CommandLine cl = Commands.create();
         cl.addSubcommand(new ListCommand());
         cl.addSubcommand(new AttachCommand());
+        cl.addSubcommand(new ConvertCommand());
+        cl.addSubcommand(new TopCommand());
+        cl.addSubcommand(new DiffCommand());
         CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
         completion.getCommandSpec().usageMessage().hidden(false);
         cl.addSubcommand("generate-completion", completion);

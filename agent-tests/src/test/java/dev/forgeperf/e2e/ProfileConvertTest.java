@@ -1,0 +1,196 @@
+package dev.forgeperf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.forgeperf.util.JsonReader;
+
+/**
+ * Offline profiles end to end: sample-app recorded with plain {@code -XX:StartFlightRecording} (no
+ * agent) on each JDK, then the real CLI's {@code convert}, {@code top} and {@code diff}, read back
+ * by {@code go tool pprof} and checked against the JDK's own {@code jfr print}.
+ */
+class ProfileConvertTest {
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void convertsAnAgentlessRecordingThatRealToolsReadBack(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Path jfr = env.work.resolve("rec.jfr");
+            Proc app = env.java(jdk, List.of("-XX:StartFlightRecording:filename=" + jfr + ",settings=profile,locking-threshold=0ms"),
+                    "-jar", Fixtures.sampleApp().toString(), "--duration", "10", "--quiet");
+            assertEquals(0, app.waitFor(Duration.ofSeconds(120)), app::stderr);
+            assertTrue(Files.size(jfr) > 0);
+
+            for (String out : List.of("cpu.pb.gz", "cpu.html", "cpu.collapsed", "cpu.txt", "copy.jfr")) {
+                Cli.Result r = env.cli.run("convert", jfr.toString(), "-o", out);
+                assertEquals(0, r.exit(), r::toString);
+                assertTrue(r.out().startsWith("wrote " + out), r::toString);
+                assertTrue(Files.size(env.work.resolve(out)) > 0, out);
+            }
+            for (String kind : List.of("alloc", "lock", "park", "wall")) {
+                Cli.Result r = env.cli.run("convert", "rec.jfr", "--event", kind, "-o", kind + ".pb.gz");
+                assertEquals(0, r.exit(), r::toString);
+            }
+            Cli.Result r = env.cli.run("convert", "rec.jfr", "--format", "collapsed", "--threads", "--include", "PriceCalculator", "-o", "threads.out");
+            assertEquals(0, r.exit(), r::toString);
+            for (String line : Files.readAllLines(env.work.resolve("threads.out"))) {
+                assertTrue(line.matches("\\[order-worker-\\d+\\];.*PriceCalculator\\.computePrice \\d+"), line);
+            }
+
+            // the collapsed file and the table
+            List<String> collapsed = Files.readAllLines(env.work.resolve("cpu.collapsed"));
+            assertTrue(collapsed.stream().allMatch(l -> l.matches("\\S.* \\d+")), collapsed::toString);
+            assertTrue(collapsed.stream().anyMatch(l -> l.contains("OrderWorker.run;") && l.contains("PriceCalculator.computePrice ")));
+            assertTrue(Files.readString(env.work.resolve("cpu.txt")).contains("dev.forgeperf.sample.PriceCalculator.computePrice"));
+            String html = Files.readString(env.work.resolve("cpu.html"));
+            assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("PriceCalculator.computePrice"));
+            assertFalse(html.contains("http://") || html.contains("https://"), "self-contained");
+            assertEquals(Files.size(jfr), Files.size(env.work.resolve("copy.jfr")));
+
+            // hot methods top their profiles (our own reader of our pprof files)
+            assertInTop(env, "cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice");
+            assertInTop(env, "alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport");
+            assertInTop(env, "lock.pb.gz", "dev.forgeperf.sample.Inventory.reserve");
+            assertInTop(env, "rec.jfr", "dev.forgeperf.sample.PriceCalculator.computePrice");
+
+            // sample count = the JDK's count of jdk.ExecutionSample
+            long samples = ((Number) topJson(env, "cpu.pb.gz").get("total")).longValue();
+            assertEquals(jfrPrintCount(env, jdk, jfr, "jdk.ExecutionSample"), samples);
+            assertEquals(jfrPrintCount(env, jdk, jfr, "jdk.JavaMonitorEnter"), countOf(env, "lock.pb.gz"));
+
+            // diff of two profiles; a directory is refused in one line
+            r = env.cli.run("diff", "cpu.pb.gz", "rec.jfr", "--html", "diff.html");
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("HOTTER in B") && r.out().contains("COLDER in B"), r::toString);
+            assertTrue(Files.readString(env.work.resolve("diff.html")).contains("\"diff\":true"));
+            Files.createDirectories(env.work.resolve("snap-a"));
+            r = env.cli.run("diff", "snap-a", "cpu.pb.gz");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().startsWith("forge-perf: snapshot diff is not available yet"), r::toString);
+
+            corruptInput(env, jfr);
+            goToolPprof(env);
+        }
+    }
+
+    private static void corruptInput(Env env, Path jfr) throws Exception {
+        byte[] bytes = Files.readAllBytes(jfr);
+        Files.write(env.work.resolve("cut.jfr"), Arrays.copyOf(bytes, 4000));
+        Files.writeString(env.work.resolve("text.jfr"), "not a recording");
+        Map<String, String> expected = Map.of(
+                "cut.jfr", "forge-perf: cut.jfr: truncated at byte 4000 (chunk at byte 0 declares ",
+                "text.jfr", "forge-perf: text.jfr: not a JFR file");
+        for (var e : expected.entrySet()) {
+            List<String> before = listing(env.work);
+            Cli.Result r = env.cli.run("convert", e.getKey(), "-o", "broken.pb.gz");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().startsWith(e.getValue()), r::toString);
+            assertEquals(1, r.err().lines().count(), r::toString);
+            assertFalse(Files.exists(env.work.resolve("broken.pb.gz")), "no output file on error");
+            assertEquals(before, listing(env.work), "no temporary file left behind");
+        }
+        Cli.Result r = env.cli.run("top", "cpu.txt");
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("forge-perf: cpu.txt: not a pprof profile", r.err().strip(), r::toString);
+    }
+
+    private static List<String> listing(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** {@code go tool pprof -top} reads our files; the hot methods are at the top. Skipped only without {@code go}. */
+    private static void goToolPprof(Env env) {
+        String go = findGo();
+        Assumptions.assumeTrue(go != null, "go is not installed (apt-get install golang-go): pprof read-back skipped");
+        assertGoTop(env, go, "cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: samples");
+        assertGoTop(env, go, "alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport", "Type: alloc_space");
+        assertGoTop(env, go, "lock.pb.gz", "dev.forgeperf.sample.Inventory.reserve", "Type: delay");
+        assertGoTop(env, go, "wall.pb.gz", "dev.forgeperf.sample", "Type: samples");
+    }
+
+    private static void assertGoTop(Env env, String go, String file, String function, String type) {
+        List<String> cmd = List.of(go, "tool", "pprof", "-top", "-nodecount=8", file);
+        try (Proc p = Proc.start(cmd, Map.of("HOME", env.work.toString(), "GOCACHE", env.work.resolve("gocache").toString()), env.work)) {
+            int exit = p.waitFor(Duration.ofSeconds(120));
+            String out = p.stdout();
+            assertEquals(0, exit, () -> out + "\n" + p.stderr());
+            assertTrue(out.contains(type), out);
+            List<String> rows = out.lines().dropWhile(l -> !l.trim().startsWith("flat")).skip(1).limit(5).toList();
+            assertTrue(rows.stream().anyMatch(l -> l.contains(function)), () -> file + ":\n" + out);
+        }
+    }
+
+    private static String findGo() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path go = Path.of(dir.isEmpty() ? "." : dir, "go");
+            if (Files.isExecutable(go)) {
+                return go.toString();
+            }
+        }
+        Path debian = Path.of("/usr/lib/go/bin/go");
+        return Files.isExecutable(debian) ? debian.toString() : null;
+    }
+
+    private static void assertInTop(Env env, String file, String function) {
+        Cli.Result r = env.cli.run("top", file, "-n", "5");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains(function), r::toString);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> topJson(Env env, String file, String... more) {
+        List<String> args = new ArrayList<>(List.of("top", file, "--json"));
+        args.addAll(List.of(more));
+        Cli.Result r = env.cli.run(args.toArray(new String[0]));
+        assertEquals(0, r.exit(), r::toString);
+        return (Map<String, Object>) JsonReader.parse(r.out());
+    }
+
+    /** The contentions count of a lock profile, from the header of {@code top}. */
+    private static long countOf(Env env, String file) {
+        Cli.Result r = env.cli.run("top", file, "-n", "1");
+        assertEquals(0, r.exit(), r::toString);
+        Matcher m = Pattern.compile("contentions (\\d+)").matcher(r.out());
+        assertTrue(m.find(), r::toString);
+        return Long.parseLong(m.group(1));
+    }
+
+    private static long jfrPrintCount(Env env, Path jdk, Path jfr, String event) throws Exception {
+        Path out = env.work.resolve(event + ".json");
+        List<String> cmd = List.of(jdk.resolve("bin/jfr").toString(), "print", "--events", event, "--json", jfr.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "jfr print finished");
+        assertEquals(0, p.exitValue());
+        String json = Files.readString(out, StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("\"type\"\\s*:\\s*\"" + Pattern.quote(event) + "\"").matcher(json);
+        long n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}

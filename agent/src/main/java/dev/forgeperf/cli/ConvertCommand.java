@@ -1,0 +1,48 @@
+package dev.forgeperf.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import dev.forgeperf.profile.Format;
+import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.Profile;
+import dev.forgeperf.profile.ProfileOptions;
+import dev.forgeperf.profile.ProfileOutput;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code convert IN.jfr -o OUT}: a profile of any JFR recording, offline. */
+@Command(name = "convert", description = {"Turn a JFR recording (from the agent or -XX:StartFlightRecording) into a profile:",
+        "pprof (.pb.gz), flame graph (.html), folded stacks (.collapsed), top table (.txt) or a copy (.jfr)."})
+final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IN.jfr", description = "The recording.")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output file; its extension chooses the format unless --format is given.")
+    Path output;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "pprof, html, collapsed, txt or jfr.")
+    String format;
+
+    @Mixin
+    ProfileArgs args;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Kind kind = args.kind();
+        ProfileOptions options = args.options();
+        return ProfileArgs.run(() -> {
+            Format f = format != null ? Format.of(format) : Format.forPath(output);
+            Profile p = ProfileOutput.write(input, kind, options, output, f);
+            spec.commandLine().getOut().println("wrote " + output + " (" + f.id() + ")" + (p == null ? "" : ": " + ProfileOutput.summary(p)));
+            return 0;
+        });
+    }
+}

@@ -1,0 +1,69 @@
+package dev.forgeperf.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.forgeperf.profile.Profile;
+import dev.forgeperf.profile.ProfileOutput;
+import dev.forgeperf.profile.TopTable;
+import dev.forgeperf.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code top FILE}: the hottest functions of a JFR recording or a pprof file. */
+@Command(name = "top", description = "Show the hottest functions (self and total, with shares) of a JFR recording or a pprof file (.pb.gz).")
+final class TopCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "A .jfr recording or a pprof profile (gzipped or not).")
+    Path input;
+
+    @Option(names = "-n", paramLabel = "N", description = "Rows to show (default: ${DEFAULT-VALUE}).")
+    int rows = 20;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Mixin
+    ProfileArgs args;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var kind = args.kind();
+        var options = args.options();
+        Profile profile = ProfileArgs.run(() -> ProfileOutput.read(input, kind, options));
+        TopTable table = TopTable.of(profile);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            List<Object> list = new ArrayList<>();
+            for (TopTable.Row r : table.rows().subList(0, Math.min(rows, table.rows().size()))) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("function", r.function());
+                m.put("self", r.self());
+                m.put("total", r.total());
+                m.put("selfShare", table.sum() == 0 ? 0.0 : (double) r.self() / table.sum());
+                m.put("totalShare", table.sum() == 0 ? 0.0 : (double) r.total() / table.sum());
+                list.add(m);
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("sampleType", table.sampleType().type());
+            doc.put("unit", table.sampleType().unit());
+            doc.put("total", table.sum());
+            doc.put("rows", list);
+            out.println(Json.write(doc));
+        } else {
+            table.print(out, ProfileArgs.name(input), rows);
+        }
+        return 0;
+    }
+}

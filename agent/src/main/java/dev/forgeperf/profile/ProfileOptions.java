@@ -1,0 +1,50 @@
+package dev.forgeperf.profile;
+
+import java.util.regex.Pattern;
+
+/**
+ * How to turn recorded events into a profile.
+ *
+ * @param threads       put the thread name at the root of every stack
+ * @param include       keep only samples with a frame ({@code pkg.Class.method}) this pattern finds; null: all
+ * @param exclude       drop samples with a frame this pattern finds; null: none
+ * @param from          keep events that start at or after this time (see {@link TimeBound}); null: from the start
+ * @param to            keep events that start before this time; null: to the end
+ * @param intervalNanos the sampling period of {@code jdk.ExecutionSample} when known to the caller; 0: take it
+ *                      from the recording's {@code jdk.ActiveSetting} events, else 20 ms
+ */
+public record ProfileOptions(boolean threads, Pattern include, Pattern exclude, String from, String to, long intervalNanos) {
+    /** All samples, no thread roots, the whole recording. */
+    public static final ProfileOptions DEFAULT = new ProfileOptions(false, null, null, null, null, 0);
+
+    public ProfileOptions withThreads(boolean value) {
+        return new ProfileOptions(value, include, exclude, from, to, intervalNanos);
+    }
+
+    public ProfileOptions withInclude(String regex) {
+        return new ProfileOptions(threads, compile(regex, "--include"), exclude, from, to, intervalNanos);
+    }
+
+    public ProfileOptions withExclude(String regex) {
+        return new ProfileOptions(threads, include, compile(regex, "--exclude"), from, to, intervalNanos);
+    }
+
+    public ProfileOptions withWindow(String fromTime, String toTime) {
+        return new ProfileOptions(threads, include, exclude, fromTime, toTime, intervalNanos);
+    }
+
+    public ProfileOptions withInterval(long nanos) {
+        return new ProfileOptions(threads, include, exclude, from, to, nanos);
+    }
+
+    private static Pattern compile(String regex, String option) {
+        if (regex == null) {
+            return null;
+        }
+        try {
+            return Pattern.compile(regex);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IllegalArgumentException(option + " '" + regex + "' is not a regular expression: " + e.getDescription());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.forgeperf.profile;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.forgeperf.util.AtomicFiles;
+
+/**
+ * The entry point for callers (the agent's {@code profile} command, the CLI's {@code convert},
+ * {@code top}, {@code diff}): read a recording or a pprof file into a {@link Profile} and write
+ * it in a {@link Format}. Every file is written through {@link AtomicFiles} (temporary file, then
+ * rename): on any error no output file appears. Input problems surface as {@link ProfileException}
+ * with a one-line message; bad arguments as {@link IllegalArgumentException}.
+ *
+ * <p>Stateless and thread-safe; each call reads its input anew.
+ */
+public final class ProfileOutput {
+    /** Rows of a top table written to a {@code .txt} file. */
+    public static final int TEXT_ROWS = 50;
+
+    private ProfileOutput() {
+    }
+
+    /**
+     * Analyzes a JFR recording and writes the result: the whole pipeline of {@code profile} and
+     * {@code convert}. For {@link Format#JFR} the recording is copied as it is (after checking it).
+     *
+     * @param format the output format, or null to choose it from {@code out}'s extension
+     * @return the profile written (null for {@link Format#JFR})
+     */
+    public static Profile write(Path jfr, Kind kind, ProfileOptions options, Path out, Format format) throws IOException {
+        Format f = format != null ? format : Format.forPath(out);
+        if (f == Format.JFR) {
+            JfrFile.check(jfr);
+            AtomicFiles.write(out, o -> Files.copy(jfr, o));
+            return null;
+        }
+        Profile profile = JfrReader.read(jfr, kind, options);
+        write(profile, out, f, kind.id() + " profile of " + jfr.getFileName());
+        return profile;
+    }
+
+    /**
+     * Writes a profile in a format other than {@link Format#JFR}.
+     *
+     * @param title shown by flame graphs and tables, e.g. {@code cpu profile of app.jfr}
+     */
+    public static void write(Profile profile, Path out, Format format, String title) throws IOException {
+        switch (format) {
+            case PPROF -> AtomicFiles.write(out, o -> PprofWriter.write(profile, o));
+            case HTML -> AtomicFiles.write(out, o -> FlameGraphWriter.write(profile, title, o));
+            case COLLAPSED -> AtomicFiles.write(out, o -> CollapsedWriter.write(profile, o));
+            case TEXT -> AtomicFiles.write(out, o -> {
+                PrintWriter w = new PrintWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8));
+                TopTable.of(profile).print(w, title, TEXT_ROWS);
+                w.flush();
+            });
+            case JFR -> throw new IllegalArgumentException("a " + Format.JFR.id() + " file can only be copied from a recording, not made from a profile");
+        }
+    }
+
+    /**
+     * Reads a profile from a JFR recording (as {@code kind}) or a pprof file (gzipped or not; kind
+     * and options other than nothing do not apply), telling them apart by content.
+     */
+    public static Profile read(Path file, Kind kind, ProfileOptions options) throws IOException {
+        if (!Files.exists(file)) {
+            throw new ProfileException(file + ": no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ProfileException(file + ": is a directory, not a profile");
+        }
+        if (JfrFile.hasMagic(file)) {
+            return JfrReader.read(file, kind, options);
+        }
+        if (isJfrName(file)) {
+            throw new ProfileException(file + ": not a JFR file");
+        }
+        return PprofReader.read(file);
+    }
+
+    private static boolean isJfrName(Path file) {
+        return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jfr");
+    }
+
+    /** A one-line description: {@code 56 stacks, samples 1234, cpu 12.34s}. */
+    public static String summary(Profile profile) {
+        StringBuilder b = new StringBuilder();
+        b.append(profile.stackCount()).append(" stacks");
+        for (int t = 0; t < profile.sampleTypes().size(); t++) {
+            SampleType s = profile.sampleTypes().get(t);
+            b.append(", ").append(s.type()).append(' ').append(Units.format(profile.total(t), s.unit()));
+        }
+        return b.toString();
+    }
+}

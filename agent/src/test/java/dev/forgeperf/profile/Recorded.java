@@ -1,0 +1,119 @@
+package dev.forgeperf.profile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * One real JFR recording made inside the test JVM (once per JVM, about 3 s), with a uniquely named
+ * method per profile kind: CPU, allocation, a contended monitor, parking.
+ */
+final class Recorded {
+    private static Path file;
+
+    private Recorded() {
+    }
+
+    static synchronized Path jfr() throws Exception {
+        if (file == null) {
+            Path dir = Files.createTempDirectory("forge-perf-profile-test");
+            dir.toFile().deleteOnExit();
+            file = dir.resolve("test.jfr");
+            record(file);
+            file.toFile().deleteOnExit();
+        }
+        return file;
+    }
+
+    private static volatile long sink;
+    private static volatile boolean stop;
+    private static final Object LOCK = new Object();
+
+    private static void record(Path out) throws Exception {
+        try (Recording r = new Recording()) {
+            r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+            r.enable("jdk.ActiveSetting");
+            r.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
+            r.enable("jdk.ThreadPark").withThreshold(Duration.ZERO).withStackTrace();
+            r.enable("jdk.ObjectAllocationSample").with("throttle", "1000/s").withStackTrace();
+            r.start();
+            stop = false;
+            List<Thread> threads = new ArrayList<>();
+            threads.add(new Thread(Recorded::burnCpuForForgePerfTest, "test-cpu"));
+            threads.add(new Thread(Recorded::allocateForForgePerfTest, "test-alloc"));
+            threads.add(new Thread(Recorded::contendForForgePerfTest, "test-lock-1"));
+            threads.add(new Thread(Recorded::contendForForgePerfTest, "test-lock-2"));
+            threads.add(new Thread(Recorded::parkForForgePerfTest, "test-park"));
+            threads.forEach(Thread::start);
+            Thread.sleep(2500);
+            stop = true;
+            for (Thread t : threads) {
+                t.join();
+            }
+            r.stop();
+            r.dump(out);
+        }
+    }
+
+    static void burnCpuForForgePerfTest() {
+        long h = 1;
+        while (!stop) {
+            for (int i = 0; i < 1_000_000; i++) {
+                h = h * 0x9E3779B97F4A7C15L + i;
+            }
+            sink = h;
+        }
+    }
+
+    static void allocateForForgePerfTest() {
+        while (!stop) {
+            for (int i = 0; i < 1000; i++) {
+                sink += new byte[1024 + i].length;
+            }
+            sleep(1);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void contendForForgePerfTest() {
+        while (!stop) {
+            synchronized (LOCK) {
+                sleep(2);
+            }
+        }
+    }
+
+    static void parkForForgePerfTest() {
+        while (!stop) {
+            LockSupport.parkNanos(3_000_000);
+        }
+    }
+
+    /** Number of events of one type, counted with the JDK's own reader. */
+    static long count(Path jfr, String eventType) throws Exception {
+        long n = 0;
+        try (RecordingFile f = new RecordingFile(jfr)) {
+            while (f.hasMoreEvents()) {
+                RecordedEvent e = f.readEvent();
+                if (e.getEventType().getName().equals(eventType)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}
