@@ -123,35 +123,10 @@ class ProfileConvertTest {
 
     /** {@code go tool pprof -top} reads our files; the hot methods are at the top. Skipped only without {@code go}. */
     private static void goToolPprof(Env env) {
-        String go = findGo();
-        Assumptions.assumeTrue(go != null, "go is not installed (apt-get install golang-go): pprof read-back skipped");
-        assertGoTop(env, go, "cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: samples");
-        assertGoTop(env, go, "alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport", "Type: alloc_space");
-        assertGoTop(env, go, "lock.pb.gz", "dev.forgeperf.sample.Inventory.reserve", "Type: delay");
-        assertGoTop(env, go, "wall.pb.gz", "dev.forgeperf.sample", "Type: samples");
-    }
-
-    private static void assertGoTop(Env env, String go, String file, String function, String type) {
-        List<String> cmd = List.of(go, "tool", "pprof", "-top", "-nodecount=8", file);
-        try (Proc p = Proc.start(cmd, Map.of("HOME", env.work.toString(), "GOCACHE", env.work.resolve("gocache").toString()), env.work)) {
-            int exit = p.waitFor(Duration.ofSeconds(120));
-            String out = p.stdout();
-            assertEquals(0, exit, () -> out + "\n" + p.stderr());
-            assertTrue(out.contains(type), out);
-            List<String> rows = out.lines().dropWhile(l -> !l.trim().startsWith("flat")).skip(1).limit(5).toList();
-            assertTrue(rows.stream().anyMatch(l -> l.contains(function)), () -> file + ":\n" + out);
-        }
-    }
-
-    private static String findGo() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path go = Path.of(dir.isEmpty() ? "." : dir, "go");
-            if (Files.isExecutable(go)) {
-                return go.toString();
-            }
-        }
-        Path debian = Path.of("/usr/lib/go/bin/go");
-        return Files.isExecutable(debian) ? debian.toString() : null;
+        GoPprof.assertTop(env, "cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: samples");
+        GoPprof.assertTop(env, "alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport", "Type: alloc_space");
+        GoPprof.assertTop(env, "lock.pb.gz", "dev.forgeperf.sample.Inventory.reserve", "Type: delay");
+        GoPprof.assertTop(env, "wall.pb.gz", "dev.forgeperf.sample", "Type: samples");
     }
 
     private static void assertInTop(Env env, String file, String function) {

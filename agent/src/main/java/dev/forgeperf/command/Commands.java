@@ -47,6 +47,7 @@ public final class Commands {
         cl.addSubcommand(new HealthCommand());
         cl.addSubcommand(new GcCommand());
         cl.addSubcommand(new SnapshotCommand());
+        cl.addSubcommand(new ProfileCommand());
         cl.setUsageHelpAutoWidth(false);
         cl.setUsageHelpWidth(100);
         return withHelpOptions(cl);

@@ -3,9 +3,9 @@ package dev.forgeperf.jfr;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
+import dev.forgeperf.profile.Kind;
 import jdk.jfr.Recording;
 
 /**
@@ -14,19 +14,6 @@ import jdk.jfr.Recording;
  * hide most real contention). Several may run at once: JFR supports concurrent recordings.
  */
 public final class FocusedRecording implements AutoCloseable {
-    /** Profile kinds and what they record. */
-    public enum Kind {
-        cpu, wall, alloc, lock, park;
-
-        public static Kind parse(String s) {
-            try {
-                return valueOf(s.toLowerCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown profile kind '" + s + "'; use cpu, wall, alloc, lock or park");
-            }
-        }
-    }
-
     private final Recording recording;
 
     /**
@@ -36,7 +23,7 @@ public final class FocusedRecording implements AutoCloseable {
      */
     public FocusedRecording(Kind kind, long intervalMillis) {
         recording = new Recording(settings(kind, Math.max(1, intervalMillis)));
-        recording.setName("forge-perf-" + kind);
+        recording.setName("forge-perf-" + kind.id());
         recording.setToDisk(true);
         recording.start();
     }
@@ -46,22 +33,22 @@ public final class FocusedRecording implements AutoCloseable {
         Map<String, String> s = new LinkedHashMap<>();
         String period = intervalMillis + " ms";
         switch (kind) {
-            case cpu:
+            case CPU:
                 enable(s, "jdk.ExecutionSample", "period", period);
                 break;
-            case wall:
+            case WALL:
                 enable(s, "jdk.ExecutionSample", "period", period);
                 enable(s, "jdk.NativeMethodSample", "period", period);
                 break;
-            case alloc:
+            case ALLOC:
                 enable(s, "jdk.ObjectAllocationSample", "throttle", "1000/s");
                 s.put("jdk.ObjectAllocationSample#stackTrace", "true");
                 break;
-            case lock:
+            case LOCK:
                 enable(s, "jdk.JavaMonitorEnter", "threshold", "0 ms");
                 s.put("jdk.JavaMonitorEnter#stackTrace", "true");
                 break;
-            case park:
+            case PARK:
                 enable(s, "jdk.ThreadPark", "threshold", "0 ms");
                 s.put("jdk.ThreadPark#stackTrace", "true");
                 break;

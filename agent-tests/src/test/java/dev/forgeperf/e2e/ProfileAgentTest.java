@@ -1,0 +1,112 @@
+package dev.forgeperf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** `profile` against a live sample-app on each JDK: every kind, every format, read back by real tools. */
+class ProfileAgentTest {
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void everyKindAndFormatFromALiveJvm(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-Xmx256m", "-javaagent:" + Fixtures.agentJar() + "=jfr=off"), "-jar",
+                    Fixtures.sampleApp().toString(), "--quiet", "--threads", "3");
+            String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
+
+            // two profiles at once: JFR runs concurrent recordings, so both complete
+            CompletableFuture<Cli.Result> cpu = CompletableFuture.supplyAsync(() -> env.cli.run("profile", "cpu", pid, "-d", "6s", "-o", "cpu.pb.gz"));
+            CompletableFuture<Cli.Result> alloc = CompletableFuture.supplyAsync(() -> env.cli.run("profile", "alloc", pid, "-d", "5s", "-o", "alloc.pb.gz"));
+            for (Cli.Result r : List.of(cpu.get(), alloc.get())) {
+                assertEquals(0, r.exit(), r::toString);
+                assertTrue(r.out().startsWith("wrote "), r::toString);
+            }
+            GoPprof.assertTop(env, "cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: samples");
+            GoPprof.assertTop(env, "alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport", "Type: alloc_space");
+
+            Cli.Result lock = env.cli.run("profile", "lock", pid, "-d", "3s", "-o", "lock.html");
+            assertEquals(0, lock.exit(), lock::toString);
+            String html = Files.readString(env.work.resolve("lock.html"));
+            assertTrue(html.contains("dev.forgeperf.sample.Inventory.reserve"), "lock flame graph names the contended method");
+            assertFalse(html.contains("src=\"http") || html.contains("href=\"http"), "self-contained");
+
+            Cli.Result park = env.cli.run("profile", "park", pid, "-d", "3s", "-o", "park.collapsed");
+            assertEquals(0, park.exit(), park::toString);
+            String collapsed = Files.readString(env.work.resolve("park.collapsed"));
+            assertTrue(collapsed.lines().anyMatch(l -> l.matches(".*dev\\.forgeperf\\.sample\\.EventBus\\..* \\d+")), collapsed);
+
+            Cli.Result wall = env.cli.run("profile", "wall", pid, "-d", "2s", "-n", "10");
+            assertEquals(0, wall.exit(), wall::toString);
+            assertTrue(wall.out().contains("SELF") && wall.out().contains("dev.forgeperf.sample"), wall::toString);
+
+            Cli.Result raw = env.cli.run("profile", "cpu", pid, "-d", "2s", "-o", "raw.jfr");
+            assertEquals(0, raw.exit(), raw::toString);
+            assertTrue(Jdks.tool(jdk, "jfr", "summary", env.work.resolve("raw.jfr").toString()).stdout().contains("jdk.ExecutionSample"));
+
+            Cli.Result text = env.cli.run("profile", "cpu", pid, "-d", "2s", "-o", "top.txt", "--threads");
+            assertEquals(0, text.exit(), text::toString);
+            assertTrue(Files.readString(env.work.resolve("top.txt")).contains("order-worker-"), "thread roots");
+
+            Cli.Result badFormat = env.cli.run("profile", "cpu", pid, "-d", "1s", "-o", "x.png");
+            assertEquals(2, badFormat.exit(), badFormat::toString);
+            Cli.Result badDir = env.cli.run("profile", "cpu", pid, "-d", "1s", "-o", "/nonexistent/x.pb.gz");
+            assertEquals(1, badDir.exit(), badDir::toString);
+            assertEquals(1, badDir.err().lines().count(), badDir::toString);
+            Cli.Result badKind = env.cli.run("profile", "heat", pid);
+            assertEquals(2, badKind.exit(), badKind::toString);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void ctrlCAndAKilledClientStillLeaveACompleteProfile(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar() + "=jfr=off"), "-jar", Fixtures.sampleApp().toString(), "--quiet");
+            String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
+
+            Proc interrupted = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "cut.pb.gz");
+            Env.sleep(3000);
+            Proc.start(List.of("kill", "-INT", String.valueOf(interrupted.pid())), null, null).waitFor(Duration.ofSeconds(10));
+            interrupted.waitFor(Duration.ofSeconds(60));
+            assertTrue(interrupted.stdout().contains("stopped early"), interrupted::stdout);
+            assertTrue(interrupted.stdout().contains("wrote " + env.work.resolve("cut.pb.gz")), interrupted::stdout);
+            GoPprof.assertTop(env, "cut.pb.gz", "dev.forgeperf.sample", "Type: samples");
+
+            Proc killed = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "killed.pb.gz");
+            Env.sleep(3000);
+            Proc.start(List.of("kill", "-KILL", String.valueOf(killed.pid())), null, null).waitFor(Duration.ofSeconds(10));
+            killed.waitFor(Duration.ofSeconds(30));
+            Path out = env.work.resolve("killed.pb.gz");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!Files.exists(out) && System.nanoTime() < deadline) {
+                Env.sleep(100);
+            }
+            assertTrue(Files.exists(out), "the agent finished the profile for a client that died");
+            GoPprof.assertTop(env, "killed.pb.gz", "dev.forgeperf.sample", "Type: samples");
+            try (Stream<Path> s = Files.list(env.work)) {
+                assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".killed")), "no temp file left");
+            }
+        }
+    }
+
+    private static Proc cli(Env env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Jdks.java(Path.of(System.getProperty("java.home"))), "-jar", Fixtures.agentJar().toString()));
+        cmd.addAll(List.of(args));
+        return Proc.start(cmd, env.env, env.work);
+    }
+}

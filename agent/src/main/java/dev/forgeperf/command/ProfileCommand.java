@@ -1,0 +1,175 @@
+package dev.forgeperf.command;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import dev.forgeperf.agent.Agent;
+import dev.forgeperf.jfr.FocusedRecording;
+import dev.forgeperf.profile.Format;
+import dev.forgeperf.profile.JfrReader;
+import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.Profile;
+import dev.forgeperf.profile.ProfileException;
+import dev.forgeperf.profile.ProfileOptions;
+import dev.forgeperf.profile.ProfileOutput;
+import dev.forgeperf.profile.TopTable;
+import dev.forgeperf.util.Durations;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen. */
+@Command(name = "profile", description = {"Record a focused profile for a while and write it as pprof (.pb.gz), a flame graph (.html),",
+        "collapsed stacks (.collapsed), a top table (.txt or no -o) or the raw recording (.jfr).",
+        "Ctrl-C stops early and still writes what was collected. Several profiles may run at once."},
+        subcommands = {ProfileCommand.Cpu.class, ProfileCommand.Wall.class, ProfileCommand.Alloc.class, ProfileCommand.Lock.class,
+                ProfileCommand.Park.class})
+public final class ProfileCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing the profile kind: cpu, wall, alloc, lock or park");
+    }
+
+    /** What every kind shares. */
+    abstract static class KindCommand extends AgentCommand {
+        @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", description = "How long to record (default: ${DEFAULT-VALUE}).")
+        String duration = "30s";
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file; its extension picks the format. Without it: a top table here.")
+        String output;
+
+        @Option(names = "--format", paramLabel = "FORMAT", description = "pprof, html, collapsed, txt or jfr (default: from the extension).")
+        String format;
+
+        @Option(names = "--interval", paramLabel = "DURATION", description = "Sampling period for cpu and wall (default: ${DEFAULT-VALUE}).")
+        String interval = "10ms";
+
+        @Option(names = "--threads", description = "Put each sample's thread at the root of its stack.")
+        boolean threads;
+
+        @Option(names = "--include", paramLabel = "REGEX", description = "Keep only stacks with a frame (pkg.Class.method) matching REGEX.")
+        String include;
+
+        @Option(names = "--exclude", paramLabel = "REGEX", description = "Drop stacks with a frame matching REGEX.")
+        String exclude;
+
+        @Option(names = {"-n", "--top"}, paramLabel = "N", description = "Rows of the top table (default: ${DEFAULT-VALUE}).")
+        int top = 25;
+
+        abstract Kind kind();
+
+        @Override
+        public int run(Agent agent, Session session) throws Exception {
+            Kind kind = kind();
+            long durationNanos = parse(duration, "--duration");
+            long intervalNanos = parse(interval, "--interval");
+            ProfileOptions options;
+            try {
+                options = ProfileOptions.DEFAULT.withThreads(threads).withInclude(include).withExclude(exclude);
+            } catch (IllegalArgumentException e) {
+                throw new CommandException(e.getMessage(), 2);
+            }
+            Path out = output == null ? null : session.resolve(output);
+            Format fmt;
+            try {
+                fmt = format != null ? Format.of(format) : out == null ? Format.TEXT : Format.forPath(out);
+            } catch (IllegalArgumentException e) {
+                throw new CommandException(e.getMessage(), 2);
+            }
+            if (out != null && (out.getParent() == null || !Files.isDirectory(out.getParent()) || !Files.isWritable(out.getParent()))) {
+                throw new CommandException("cannot write " + out + ": its directory does not exist or is not writable");
+            }
+            Path jfr = Files.createTempFile("forge-perf-" + kind.id() + "-", ".jfr");
+            try {
+                long started = System.nanoTime();
+                boolean whole;
+                try (FocusedRecording recording = new FocusedRecording(kind, Math.max(1, intervalNanos / 1_000_000))) {
+                    whole = session.await(durationNanos, left -> {
+                        if (session.tty) {
+                            session.out.printf(Locale.ROOT, "\r\033[Kprofiling %s in pid %d: %ds left (Ctrl-C stops early)", kind.id(), agent.pid(), left);
+                            session.out.flush();
+                        }
+                    });
+                    recording.stopAndDump(jfr);
+                }
+                if (session.tty) {
+                    session.out.print("\r\033[K");
+                }
+                String took = Durations.format(System.nanoTime() - started);
+                if (!whole) {
+                    session.out.println("stopped early after " + took + "; writing what was collected");
+                }
+                Profile profile;
+                try {
+                    if (out == null) {
+                        profile = JfrReader.read(jfr, kind, options.withInterval(intervalNanos));
+                        TopTable.of(profile).print(session.out, kind.id() + " profile of pid " + agent.pid() + " (" + took + ")", top);
+                        return 0;
+                    }
+                    profile = ProfileOutput.write(jfr, kind, options.withInterval(intervalNanos), out, fmt);
+                } catch (ProfileException e) {
+                    throw new CommandException(e.getMessage());
+                }
+                session.out.println("wrote " + out + (profile == null ? "" : " (" + ProfileOutput.summary(profile) + ")"));
+                return 0;
+            } finally {
+                Files.deleteIfExists(jfr);
+            }
+        }
+
+        private static long parse(String value, String option) {
+            try {
+                long n = Durations.parseNanos(value);
+                if (n <= 0) {
+                    throw new IllegalArgumentException("must be positive");
+                }
+                return n;
+            } catch (IllegalArgumentException e) {
+                throw new CommandException(option + ": " + e.getMessage(), 2);
+            }
+        }
+    }
+
+    @Command(name = "cpu", description = "On-CPU samples (jdk.ExecutionSample): where CPU time goes.")
+    static final class Cpu extends KindCommand {
+        @Override
+        Kind kind() {
+            return Kind.CPU;
+        }
+    }
+
+    @Command(name = "wall", description = "Wall-clock samples of running and native threads (jdk.ExecutionSample, jdk.NativeMethodSample).")
+    static final class Wall extends KindCommand {
+        @Override
+        Kind kind() {
+            return Kind.WALL;
+        }
+    }
+
+    @Command(name = "alloc", description = "Allocation samples (jdk.ObjectAllocationSample): where memory is allocated.")
+    static final class Alloc extends KindCommand {
+        @Override
+        Kind kind() {
+            return Kind.ALLOC;
+        }
+    }
+
+    @Command(name = "lock", description = "Contended monitor entries (jdk.JavaMonitorEnter, no threshold): where threads wait for locks.")
+    static final class Lock extends KindCommand {
+        @Override
+        Kind kind() {
+            return Kind.LOCK;
+        }
+    }
+
+    @Command(name = "park", description = "Thread parking (jdk.ThreadPark, no threshold): where threads block in j.u.c. locks and queues.")
+    static final class Park extends KindCommand {
+        @Override
+        Kind kind() {
+            return Kind.PARK;
+        }
+    }
+}
