@@ -8,23 +8,22 @@ import java.lang.invoke.VarHandle;
  * plus exact call count, error count, total, min and max.
  *
  * <h2>Histogram and precision</h2>
- * Values are nanoseconds; negative values are recorded as 0. Values {@code 0..255} each get
+ * Values are nanoseconds; negative values are recorded as 0. Values {@code 0..127} each get
  * their own bucket (exact). Above that every power of two {@code [2^e, 2^(e+1))} is split into
- * 128 equal sub-buckets (HdrHistogram-style bit math: the exponent comes from
- * {@code Long.numberOfLeadingZeros}, the next 7 bits select the sub-bucket), so a bucket's width
- * is at most 1/128 = 0.78% of its lowest value. Percentiles report the bucket's midpoint, so a
- * reported percentile is within 1/256 &asymp; 0.39% of the true value at that rank (and always
- * within the 1% target). The tracked range is {@code 0 .. 2^41-1} ns (about 36.6 minutes);
- * larger values are counted in the top bucket (their percentiles lose precision) but
- * {@link TimingSnapshot#maxNanos() max}, {@link TimingSnapshot#minNanos() min} and
- * {@link TimingSnapshot#totalNanos() total} remain exact.
+ * 64 equal sub-buckets (HdrHistogram-style bit math: the exponent comes from
+ * {@code Long.numberOfLeadingZeros}, the next 6 bits select the sub-bucket), so a bucket's width
+ * is at most 1/64 of its lowest value. Percentiles report the bucket's midpoint, so a reported
+ * percentile is within 1/128 &asymp; 0.78% of the true value at that rank (the 1% target). The
+ * tracked range is {@code 0 .. 2^41-1} ns (about 36.6 minutes); larger values are counted in the
+ * top bucket (their percentiles lose precision) but {@link TimingSnapshot#maxNanos() max},
+ * {@link TimingSnapshot#minNanos() min} and {@link TimingSnapshot#totalNanos() total} remain exact.
  *
  * <h2>Memory per method</h2>
  * {@value #BUCKETS} buckets of 8-byte counters, plus an 8-long header and 16 longs of padding,
- * = {@value #STRIDE} longs = 36,032 bytes per stripe. A method holds {@link #STRIPES} stripes
- * (the next power of two &ge; the number of CPUs, capped at 8, overridable with the system
- * property {@code forgeperf.stripes}) in a single {@code long[]}: about 35 KiB with 1 stripe,
- * 70 KiB with 2, 141 KiB with 4 and 282 KiB with 8 stripes. The array is allocated by the
+ * = {@value #STRIDE} longs = 18,624 bytes per stripe. A method holds {@link #STRIPES} stripes
+ * (the next power of two &ge; twice the number of CPUs, capped at 16, overridable with the system
+ * property {@code forgeperf.stripes}) in a single {@code long[]}: about 73 KiB with 4 stripes
+ * (a 2-CPU machine), 291 KiB with 16. The array is allocated by the
  * method's first recorded call (once; a method that is instrumented but never called costs
  * nothing) and dropped again by {@link #reset()}; {@link #snapshot()} allocates only a compact
  * copy of the non-empty buckets.
@@ -62,7 +61,7 @@ public final class MethodStats {
     // ---- histogram geometry ---------------------------------------------------------------
 
     /** log2 of the number of sub-buckets per power of two. */
-    static final int SUB_BUCKET_BITS = 7;
+    static final int SUB_BUCKET_BITS = 6;
     /** Number of sub-buckets per power of two (128). */
     static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
     /** Values below this are recorded exactly (one bucket per nanosecond value). */
@@ -343,8 +342,10 @@ public final class MethodStats {
     }
 
     private static int stripeCount() {
-        int n = Runtime.getRuntime().availableProcessors();
-        int max = 8;
+        // twice the CPUs: threads pick a stripe by the low bits of their id, and with as many
+        // stripes as CPUs two busy threads share one half the time
+        int n = 2 * Runtime.getRuntime().availableProcessors();
+        int max = 16;
         try {
             final String p = System.getProperty("forgeperf.stripes");
             if (p != null) {

@@ -68,7 +68,7 @@ class MethodStatsTest {
         Random r = new Random(7);
         long[] values = new long[10_000];
         for (int i = 0; i < values.length; i++) {
-            values[i] = r.nextInt(256);
+            values[i] = r.nextInt(128);
         }
         MethodStats stats = new MethodStats("small");
         for (long v : values) {
@@ -137,8 +137,8 @@ class MethodStatsTest {
             long high = MethodStats.highestValue(idx);
             assertEquals(idx, MethodStats.bucketIndex(low));
             assertEquals(idx, MethodStats.bucketIndex(high));
-            if (high > low) { // linear buckets (values < 256) are exact: width 1
-                assertTrue((high - low + 1) / (double) low <= 1.0 / 128, "bucket width " + idx);
+            if (high > low) { // linear buckets (values < 128) are exact: width 1
+                assertTrue((high - low + 1) / (double) low <= 1.0 / 64, "bucket width " + idx);
             }
             expectedLow = high + 1;
         }
@@ -355,7 +355,7 @@ class MethodStatsTest {
     void stripeConfigurationIsSane() {
         assertTrue(MethodStats.STRIPES >= 1 && MethodStats.STRIPES <= 64);
         assertEquals(0, MethodStats.STRIPES & (MethodStats.STRIPES - 1));
-        assertEquals(4480, MethodStats.BUCKETS);
+        assertEquals(2304, MethodStats.BUCKETS);
         assertTrue(MethodStats.MAX_TRACKABLE_NANOS >= 1L << 40);
     }
 }
