@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks. One subcommand per subject; add yours to the `case` at the bottom.
+# Benchmarks against the real agent jar (see README "Benchmarks"). The bench/ module is built
+# only here (mvn -Pbench), never by the default `mvn verify`.
 #
+#   scripts/bench.sh timing [JMH options]      exact/sampled timing cost, JMH with -prof gc
+#   scripts/bench.sh timing-instrument [--classes N] [--cycles N]
+#                                              instrument 1,000 classes via the CLI; metaspace
 #   scripts/bench.sh profiles [FILE.jfr]
 #       JFR -> pprof conversion: forge-perf's `convert` and async-profiler's converter
 #       (tools.profiler:jfr-converter) on the same 100+ MB recording, in the same run, each as a
@@ -10,11 +14,39 @@
 #       target/bench/profiles.jfr. Environment: RUNS (3), KINDS ("cpu alloc lock"), BENCH_SECONDS (80).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-root=$PWD
+root="$(pwd)"
+jar="$root/agent/target/forge-perf.jar"
+benchjar="$root/bench/target/benchmarks.jar"
+java="${JAVA:-java}"
 bench=$root/target/bench
-mkdir -p "$bench"
+
+usage() {
+  cat >&2 <<'USAGE'
+usage: scripts/bench.sh COMMAND [ARGS]
+  timing [JMH options]                   cost of a timed call (exact, 2 threads, sampled) vs two
+                                         System.nanoTime() reads, with -prof gc; e.g. `-f 1 -i 2`
+                                         for a quick look, `-jvm /usr/lib/jvm/X/bin/java` for another JDK
+  timing-instrument [--classes N] [--cycles N]
+                                         wall time of `forge-perf instrument PID 'gen.**#*' --force`
+                                         on 1,000 loaded classes, metaspace after 20 cycles
+  profiles [FILE.jfr]                    JFR -> pprof conversion speed vs async-profiler's converter
+Set JAVA=/path/to/java to run the harness with another JDK.
+USAGE
+  exit 2
+}
 
 build() {
+  if [[ ! -f "$jar" ]]; then
+    echo "== building the agent (mvn -B -q -ntp package -DskipTests)" >&2
+    mvn -B -q -ntp package -DskipTests
+  fi
+  if [[ ! -f "$benchjar" || -n "$(find bench/src agent/src bench/pom.xml -newer "$benchjar" -type f -print -quit 2>/dev/null)" ]]; then
+    echo "== building the benchmarks (mvn -B -q -ntp -Pbench package -pl bench -am -DskipTests)" >&2
+    mvn -B -q -ntp -Pbench package -pl bench -am -DskipTests
+  fi
+}
+
+build_profiles() {
   if [[ ! -f agent/target/forge-perf.jar || ! -f agent/target/test-classes/dev/forgeperf/profile/ConvertBench.class ]]; then
     mvn -B -q -ntp install -DskipTests
   fi
@@ -37,12 +69,13 @@ timed() {
 }
 
 profiles() {
-  build
+  build_profiles
+  mkdir -p "$bench"
   local jfr=${1:-$bench/profiles.jfr}
   local cp=agent/target/classes:agent/target/test-classes
   if [[ ! -f $jfr ]]; then
     echo "recording a benchmark JFR into $jfr (${BENCH_SECONDS:-80} s) ..."
-    java -cp "$cp" dev.forgeperf.profile.ConvertBench record "$jfr" "${BENCH_SECONDS:-80}"
+    "$java" -cp "$cp" dev.forgeperf.profile.ConvertBench record "$jfr" "${BENCH_SECONDS:-80}"
   fi
   local converter=$bench/jfr-converter-4.5.jar
   if [[ ! -f $converter ]]; then
@@ -50,7 +83,7 @@ profiles() {
   fi
   local mb
   mb=$(awk -v b="$(stat -c %s "$jfr")" 'BEGIN { printf "%.1f", b / 1e6 }')
-  echo "input: $jfr ($mb MB), $(nproc) cores, $(java -version 2>&1 | head -1)"
+  echo "input: $jfr ($mb MB), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
   local runs=${RUNS:-3}
   printf '%-28s %-6s %9s %9s %12s   %s\n' TOOL KIND SECONDS MB/S MAX_RSS_MB "TOTAL (read back by forge-perf top)"
   for kind in ${KINDS:-cpu alloc lock}; do
@@ -58,14 +91,14 @@ profiles() {
     case $kind in alloc) apflag=--alloc ;; lock) apflag=--lock ;; esac
     rm -f "$bench"/{ours,ap}-$kind.times
     for ((i = 0; i < runs; i++)); do
-      timed ours-$kind java -jar agent/target/forge-perf.jar convert "$jfr" --event "$kind" -o "$bench/ours-$kind.pb.gz"
-      timed ap-$kind java -jar "$converter" $apflag -o pb.gz "$jfr" "$bench/ap-$kind.pb.gz"
+      timed ours-$kind "$java" -jar "$jar" convert "$jfr" --event "$kind" -o "$bench/ours-$kind.pb.gz"
+      timed ap-$kind "$java" -jar "$converter" $apflag -o pb.gz "$jfr" "$bench/ap-$kind.pb.gz"
     done
     for tool in ours ap; do
       local secs rss total name
       secs=$(cut -d' ' -f1 "$bench/$tool-$kind.times" | median)
       rss=$(cut -d' ' -f2 "$bench/$tool-$kind.times" | median)
-      total=$(java -jar agent/target/forge-perf.jar top "$bench/$tool-$kind.pb.gz" -n 0 | head -1 | cut -d: -f2-)
+      total=$("$java" -jar "$jar" top "$bench/$tool-$kind.pb.gz" -n 0 | head -1 | cut -d: -f2-)
       name=$([[ $tool == ours ]] && echo "forge-perf convert" || echo "async-profiler jfr-converter")
       printf '%-28s %-6s %9.2f %9.1f %12.0f  %s\n' "$name" "$kind" "$secs" "$(awk -v m="$mb" -v s="$secs" 'BEGIN { print m / s }')" \
         "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$total"
@@ -73,13 +106,28 @@ profiles() {
   done
   echo
   echo "forge-perf in one JVM (first run cold, then warm):"
-  java -cp "$cp" dev.forgeperf.profile.ConvertBench convert "$jfr" "$bench/inproc.pb.gz" cpu 3
+  "$java" -cp "$cp" dev.forgeperf.profile.ConvertBench convert "$jfr" "$bench/inproc.pb.gz" cpu 3
 }
 
-case ${1:-} in
-  profiles) shift; profiles "$@" ;;
+cmd="${1:-}"
+[[ $# -gt 0 ]] && shift
+case "$cmd" in
+  timing)
+    build
+    exec "$java" -cp "$benchjar" dev.forgeperf.bench.TimingMain --agent "$jar" --out "$root/bench/target/jmh" "$@"
+    ;;
+  timing-instrument)
+    build
+    exec "$java" -cp "$benchjar" dev.forgeperf.bench.InstrumentBench --agent "$jar" "$@"
+    ;;
+  profiles)
+    profiles "$@"
+    ;;
+  -h|--help|help)
+    usage
+    ;;
   *)
-    echo "usage: scripts/bench.sh profiles [FILE.jfr]" >&2
-    exit 2
+    [[ -n "$cmd" ]] && echo "bench.sh: unknown command '$cmd'" >&2
+    usage
     ;;
 esac

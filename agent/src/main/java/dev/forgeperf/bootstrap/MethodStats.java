@@ -40,8 +40,10 @@ import java.lang.invoke.VarHandle;
  * more often (e.g. ids 12 and 13 with 2 stripes), making contended records about 5x slower.
  *
  * <p>{@link #record(long, boolean)} does no allocation, takes no lock and is wait-free. It
- * performs exactly two atomic read-modify-write operations (bucket count and sum, both
- * {@code getAndAdd}), plus one more only when {@code thrown}. The count is derived from the
+ * performs one atomic read-modify-write operation (the bucket count, {@code getAndAdd}) for
+ * values below {@value #LINEAR_LIMIT} ns, whose buckets each hold a single value so that their
+ * sum is derived exactly from the counts; larger values add a second one (the sum of those
+ * values); {@code thrown} adds one more. The count is derived from the
  * bucket counts. Min and max are first checked with a plain (opaque) read and updated by CAS
  * only when the value improves, which after warm-up is rare. {@link #incrementCount()} is one
  * atomic add.
@@ -131,9 +133,12 @@ public final class MethodStats {
         final int base = stripeBase();
         final int shift = (63 - SUB_BUCKET_BITS) - Long.numberOfLeadingZeros(v | (LINEAR_LIMIT - 1));
         final int idx = Math.min((shift << SUB_BUCKET_BITS) + (int) (v >>> shift), BUCKETS - 1);
-        // sum first: its address does not depend on v, so it can issue while idx is computed
-        long unused = (long) AA.getAndAdd(d, base + SUM, v);
-        unused = (long) AA.getAndAdd(d, base + HEADER + idx, 1L);
+        long unused = (long) AA.getAndAdd(d, base + HEADER + idx, 1L);
+        if (v >= LINEAR_LIMIT) {
+            // below LINEAR_LIMIT every bucket holds a single value, so the snapshot derives the
+            // exact sum of those calls from the bucket counts: short calls cost one atomic, not two
+            unused = (long) AA.getAndAdd(d, base + SUM, v);
+        }
         if (v < (long) AA.getOpaque(d, base + MIN)) {
             lowerMin(d, base + MIN, v);
         }
@@ -241,6 +246,10 @@ public final class MethodStats {
         for (int s = 0; s < STRIPES; s++) {
             errors += (long) AA.getVolatile(d, PAD + s * STRIDE + ERRORS);
             calls += (long) AA.getVolatile(d, PAD + s * STRIDE + CALLS);
+        }
+
+        for (int i = 0; i < LINEAR_LIMIT; i++) {
+            sum += agg[i] * i; // exact: values below LINEAR_LIMIT are not added to SUM
         }
 
         int nonEmpty = 0;
