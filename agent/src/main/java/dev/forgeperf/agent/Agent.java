@@ -191,15 +191,36 @@ public final class Agent {
      * @param full false at JVM exit: only the parts that are quick and safe during shutdown
      */
     public dev.forgeperf.snapshot.SnapshotWriter snapshotWriter(boolean full) {
+        return snapshotWriter(full, null, false, null);
+    }
+
+    /**
+     * A snapshot writer.
+     *
+     * @param profile a recording made for the snapshot ({@code --profile}) to build the profiles
+     *     from, or null to use the continuous recording's last minutes
+     * @param heap whether to add {@code heap.hprof}
+     * @param progress told about long steps (heap dump size), may be null
+     */
+    public dev.forgeperf.snapshot.SnapshotWriter snapshotWriter(boolean full, Path profile, boolean heap,
+            java.util.function.LongConsumer progress) {
         dev.forgeperf.snapshot.SnapshotWriter w = new dev.forgeperf.snapshot.SnapshotWriter(this);
+        w.add("metrics", dir -> dev.forgeperf.snapshot.SnapshotParts.metrics(dir));
+        w.add("threads", dir -> dev.forgeperf.snapshot.SnapshotParts.threads(dir));
+        if (!full) {
+            return w;
+        }
         ContinuousRecording r = jfr;
-        if (full) {
-            w.add("recording", dir -> {
-                if (r == null) {
-                    throw new IllegalStateException("the continuous recording is off (jfr=off)");
-                }
-                r.dump(dir.resolve("recording.jfr"), null);
-            });
+        w.add("histogram", dir -> dev.forgeperf.snapshot.SnapshotParts.histogram(dir));
+        w.add("recording", dir -> {
+            if (r == null) {
+                throw new IllegalStateException("the continuous recording is off (jfr=off)");
+            }
+            r.dump(dir.resolve("recording.jfr"), null);
+        });
+        w.add("profiles", dir -> dev.forgeperf.snapshot.SnapshotParts.profiles(dir, profile));
+        if (heap) {
+            w.add("heap", dir -> dev.forgeperf.snapshot.SnapshotParts.heap(dir, progress));
         }
         return w;
     }

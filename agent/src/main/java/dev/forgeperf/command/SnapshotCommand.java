@@ -21,6 +21,13 @@ public final class SnapshotCommand extends AgentCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Folder to create (default: ./forge-perf-snapshot-PID-TIME).")
     String output;
 
+    @Option(names = "--heap", description = "Also write heap.hprof (live objects; the JVM pauses while it is written).")
+    boolean heap;
+
+    @Option(names = "--profile", paramLabel = "DURATION", description = "Record cpu, alloc and lock for this long first, and build the profiles from that"
+            + " (default: the continuous recording's last 5 minutes).")
+    String profile;
+
     @Option(names = "--json", description = "Print the outcome as JSON.")
     boolean json;
 
@@ -29,7 +36,55 @@ public final class SnapshotCommand extends AgentCommand {
         String name = output != null ? output
                 : "forge-perf-snapshot-" + agent.pid() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path target = session.resolve(name);
-        SnapshotWriter writer = agent.snapshotWriter(true);
+        if (java.nio.file.Files.exists(target)) {
+            throw new CommandException(target + " already exists; choose a new folder");
+        }
+        Path recorded = profile == null ? null : record(agent, session);
+        try {
+            return write(agent, session, target, recorded);
+        } finally {
+            if (recorded != null) {
+                java.nio.file.Files.deleteIfExists(recorded);
+            }
+        }
+    }
+
+    /** The {@code --profile} run: cpu, alloc and lock events together; Ctrl-C ends it early. */
+    private Path record(Agent agent, Session session) throws IOException {
+        long nanos;
+        try {
+            nanos = dev.forgeperf.util.Durations.parseNanos(profile);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("--profile: " + e.getMessage(), 2);
+        }
+        Path jfr = java.nio.file.Files.createTempFile("forge-perf-snapshot-", ".jfr");
+        try (dev.forgeperf.jfr.FocusedRecording r = new dev.forgeperf.jfr.FocusedRecording(
+                java.util.List.of(dev.forgeperf.profile.Kind.CPU, dev.forgeperf.profile.Kind.ALLOC, dev.forgeperf.profile.Kind.LOCK), 10)) {
+            session.await(nanos, left -> {
+                if (session.tty && !json) {
+                    session.out.printf("\r\033[Kprofiling for the snapshot: %ds left (Ctrl-C stops early)", left);
+                    session.out.flush();
+                }
+            });
+            r.stopAndDump(jfr);
+            return jfr;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            java.nio.file.Files.deleteIfExists(jfr);
+            throw new CommandException("interrupted");
+        } catch (IOException | RuntimeException e) {
+            java.nio.file.Files.deleteIfExists(jfr);
+            throw e;
+        }
+    }
+
+    private int write(Agent agent, Session session, Path target, Path recorded) throws IOException {
+        SnapshotWriter writer = agent.snapshotWriter(true, recorded, heap, bytes -> {
+            if (session.tty && !json) {
+                session.out.printf("\r\033[K  heap dump… %.1f MB", bytes / 1048576.0);
+                session.out.flush();
+            }
+        });
         Map<String, String> outcome;
         try {
             outcome = writer.write(target, part -> {

@@ -75,11 +75,17 @@ public final class ControlServer implements AutoCloseable {
         Path socket = dir.resolve(pid + ".sock");
         Files.deleteIfExists(socket); // a stale socket of an earlier process with our pid
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        // bound under a temporary name and renamed once it is 0600: the socket never appears
+        // under its real name with looser permissions
+        Path bound = dir.resolve(pid + ".sock.new");
         try {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            Files.setPosixFilePermissions(socket, SocketDir.OWNER_ONLY_FILE);
+            Files.deleteIfExists(bound);
+            server.bind(UnixDomainSocketAddress.of(bound));
+            Files.setPosixFilePermissions(bound, SocketDir.OWNER_ONLY_FILE);
+            Files.move(bound, socket, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             server.close();
+            Files.deleteIfExists(bound);
             throw e;
         }
         ControlServer cs = new ControlServer(socket, server, handler, Files.getOwner(Path.of("/proc/self")));

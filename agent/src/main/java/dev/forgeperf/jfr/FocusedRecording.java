@@ -22,8 +22,19 @@ public final class FocusedRecording implements AutoCloseable {
      * @param intervalMillis sampling period for cpu and wall (at least 1 ms)
      */
     public FocusedRecording(Kind kind, long intervalMillis) {
-        recording = new Recording(settings(kind, Math.max(1, intervalMillis)));
-        recording.setName("forge-perf-" + kind.id());
+        this(java.util.List.of(kind), intervalMillis);
+    }
+
+    /** One recording with the events of several kinds (a snapshot's {@code --profile}). */
+    public FocusedRecording(java.util.List<Kind> kinds, long intervalMillis) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        StringBuilder name = new StringBuilder("forge-perf");
+        for (Kind k : kinds) {
+            settings.putAll(settings(k, Math.max(1, intervalMillis)));
+            name.append('-').append(k.id());
+        }
+        recording = new Recording(settings);
+        recording.setName(name.toString());
         recording.setToDisk(true);
         recording.start();
     }

@@ -1,0 +1,86 @@
+package dev.forgeperf.snapshot;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.forgeperf.profile.Format;
+import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.ProfileOptions;
+import dev.forgeperf.profile.ProfileOutput;
+import dev.forgeperf.runtime.ClassHistogram;
+import dev.forgeperf.runtime.Health;
+import dev.forgeperf.runtime.HeapDump;
+import dev.forgeperf.runtime.History;
+import dev.forgeperf.runtime.RuntimeMetrics;
+import dev.forgeperf.runtime.ThreadDump;
+import dev.forgeperf.util.Json;
+
+/** The parts of a snapshot, each writing its files into the snapshot's folder. */
+public final class SnapshotParts {
+    /** Profiles built from the continuous recording cover this much of its end. */
+    public static final java.time.Duration PROFILE_WINDOW = java.time.Duration.ofMinutes(5);
+    /** The profile kinds a snapshot holds, by file name. */
+    public static final Map<String, Kind> PROFILES = Map.of("cpu.pb.gz", Kind.CPU, "alloc.pb.gz", Kind.ALLOC, "lock.pb.gz", Kind.LOCK);
+
+    private SnapshotParts() {
+    }
+
+    /** {@code metrics.json}: current metrics, the sampler's history and the health verdict. */
+    public static void metrics(Path dir) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("current", RuntimeMetrics.current());
+        m.put("history", History.current());
+        m.put("health", Health.evaluate().toMap());
+        Files.writeString(dir.resolve("metrics.json"), Json.write(m) + "\n");
+    }
+
+    /** {@code threads.txt}: every thread with its stack and locks; deadlocks spelled out. */
+    public static void threads(Path dir) throws Exception {
+        Files.writeString(dir.resolve("threads.txt"), ThreadDump.take().render());
+    }
+
+    /** {@code histogram.txt} and {@code histogram.json}: live objects per class (after a full GC). */
+    public static void histogram(Path dir) throws Exception {
+        List<ClassHistogram.Row> rows = ClassHistogram.take();
+        Files.writeString(dir.resolve("histogram.txt"), ClassHistogram.render(rows, 200));
+        List<Object> json = new ArrayList<>();
+        for (ClassHistogram.Row r : rows) {
+            json.add(r.toMap());
+        }
+        Files.writeString(dir.resolve("histogram.json"), Json.write(json) + "\n");
+    }
+
+    /**
+     * {@code cpu.pb.gz}, {@code alloc.pb.gz}, {@code lock.pb.gz}: from {@code recording} (a
+     * {@code --profile} run) or else the last minutes of the snapshot's {@code recording.jfr}.
+     */
+    public static void profiles(Path dir, Path recording) throws Exception {
+        Path source = recording != null ? recording : dir.resolve("recording.jfr");
+        if (!Files.exists(source)) {
+            throw new IllegalStateException("no recording to build profiles from (jfr=off; use --profile 10s)");
+        }
+        ProfileOptions options = recording != null ? ProfileOptions.DEFAULT
+                : ProfileOptions.DEFAULT.withWindow(Instant.now().minus(PROFILE_WINDOW).toString(), null);
+        List<String> failed = new ArrayList<>();
+        for (Map.Entry<String, Kind> p : PROFILES.entrySet()) {
+            try {
+                ProfileOutput.write(source, p.getValue(), options, dir.resolve(p.getKey()), Format.PPROF);
+            } catch (Exception e) {
+                failed.add(p.getKey() + ": " + e.getMessage());
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", failed));
+        }
+    }
+
+    /** {@code heap.hprof}: live objects, refused up front when the disk is too small. */
+    public static void heap(Path dir, java.util.function.LongConsumer progress) throws Exception {
+        HeapDump.write(dir.resolve("heap.hprof"), true, progress == null ? n -> { } : progress);
+    }
+}
