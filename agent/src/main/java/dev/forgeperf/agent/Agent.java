@@ -174,6 +174,7 @@ public final class Agent {
             f.put("timing", specs.isEmpty() ? "no methods instrumented" : t.activeMethods().size() + " methods by " + specs.size()
                     + " specs: " + String.join(", ", specs) + (t.sampled() ? " (sampled, 1 in " + Recorder.sampleInterval() + ")" : ""));
         }
+        f.put("runtime", dev.forgeperf.runtime.RuntimeService.get().describe());
         f.put("options", options.asMap().isEmpty() ? "(defaults)" : options.asMap().toString());
         return f;
     }
