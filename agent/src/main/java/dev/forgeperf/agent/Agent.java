@@ -267,6 +267,7 @@ public final class Agent {
         }
         ContinuousRecording r = jfr;
         f.put("jfr", r == null ? "off" : r.describe());
+        f.put("runtime", dev.forgeperf.runtime.RuntimeService.get().describe());
         f.put("options", options.asMap().isEmpty() ? "(defaults)" : options.asMap().toString());
         return f;
     }

@@ -41,7 +41,7 @@ public final class LeakFindings {
      * A least-squares line: slope in y-units per minute, R², the fitted points' count and span, the
      * first and last envelope values, and whether the rise is sustained: each third of the window
      * adds at least a fifth of the total rise (a one-time step, such as classes loaded at startup,
-     * is not).
+     * or a rise that stopped, is not).
      */
     public record Trend(double perMinute, double r2, int points, long spanMillis, double first, double last, boolean sustained) {
         /** The rise the line predicts over its span. */
@@ -155,7 +155,11 @@ public final class LeakFindings {
         }
     }
 
-    /** Least squares through the lowest point of each time slice; null with fewer than 3 slices holding points. */
+    /**
+     * Least squares through the lowest point of each time slice, or through all points when there
+     * are too few to slice (up to 6, e.g. the few collections of a large young generation); null
+     * with fewer than 3 points.
+     */
     static Trend envelopeTrend(List<double[]> pts) {
         if (pts.size() < 3) {
             return null;
@@ -165,22 +169,24 @@ public final class LeakFindings {
         if (x1 <= x0) {
             return null;
         }
-        int buckets = Math.min(BUCKETS, Math.max(3, pts.size() / 2));
-        double[][] low = new double[buckets][];
-        for (double[] p : pts) {
-            int b = (int) Math.min(buckets - 1, (p[0] - x0) / (x1 - x0) * buckets);
-            if (low[b] == null || p[1] < low[b][1]) {
-                low[b] = p;
-            }
-        }
         List<double[]> env = new ArrayList<>();
-        for (double[] p : low) {
-            if (p != null) {
-                env.add(p);
+        if (pts.size() > 6) {
+            int buckets = Math.min(BUCKETS, pts.size() / 2);
+            double[][] low = new double[buckets][];
+            for (double[] p : pts) {
+                int b = (int) Math.min(buckets - 1, (p[0] - x0) / (x1 - x0) * buckets);
+                if (low[b] == null || p[1] < low[b][1]) {
+                    low[b] = p;
+                }
+            }
+            for (double[] p : low) {
+                if (p != null) {
+                    env.add(p);
+                }
             }
         }
         if (env.size() < 3) {
-            return null;
+            env = pts;
         }
         double[] x = new double[env.size()];
         double[] y = new double[env.size()];
@@ -189,26 +195,35 @@ public final class LeakFindings {
             y[i] = env.get(i)[1];
         }
         double[] fit = leastSquares(x, y);
-        return new Trend(fit[0] * 60_000.0, fit[1], x.length, (long) (x1 - x0), y[0], y[y.length - 1], sustained(x, y, x0, x1));
+        return new Trend(fit[0] * 60_000.0, fit[1], x.length, (long) (x1 - x0), y[0], y[y.length - 1], sustained(x, y, x[0], x[x.length - 1]));
     }
 
-    /** Does each third of [x0, x1] add at least a fifth of the rise from the first third to the last? */
+    /**
+     * Does each third of [x0, x1] add at least a fifth of the rise? Reads the points as a line
+     * joining them (so sparse points, e.g. few collections, still count), and compares its values
+     * at the window's start, one third, two thirds and end.
+     */
     static boolean sustained(double[] x, double[] y, double x0, double x1) {
-        double[] sum = new double[3];
-        int[] n = new int[3];
-        for (int i = 0; i < x.length; i++) {
-            int third = (int) Math.min(2, (x[i] - x0) / (x1 - x0) * 3);
-            sum[third] += y[i];
-            n[third]++;
+        double v0 = at(x, y, x0);
+        double v1 = at(x, y, x0 + (x1 - x0) / 3);
+        double v2 = at(x, y, x0 + 2 * (x1 - x0) / 3);
+        double v3 = at(x, y, x1);
+        double rise = v3 - v0;
+        return rise > 0 && v1 - v0 >= 0.2 * rise && v2 - v1 >= 0.2 * rise && v3 - v2 >= 0.2 * rise;
+    }
+
+    /** The value at {@code t} of the line joining the points (x ascending); clamped at the ends. */
+    private static double at(double[] x, double[] y, double t) {
+        if (t <= x[0]) {
+            return y[0];
         }
-        if (n[0] == 0 || n[1] == 0 || n[2] == 0) {
-            return false;
+        for (int i = 1; i < x.length; i++) {
+            if (t <= x[i]) {
+                double w = x[i] == x[i - 1] ? 1 : (t - x[i - 1]) / (x[i] - x[i - 1]);
+                return y[i - 1] + w * (y[i] - y[i - 1]);
+            }
         }
-        double a = sum[0] / n[0];
-        double b = sum[1] / n[1];
-        double c = sum[2] / n[2];
-        double rise = c - a;
-        return rise > 0 && b - a >= 0.2 * rise && c - b >= 0.2 * rise;
+        return y[y.length - 1];
     }
 
     /**

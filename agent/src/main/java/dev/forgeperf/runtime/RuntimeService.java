@@ -116,6 +116,15 @@ public final class RuntimeService {
         }
     }
 
+    /** One line for {@code status}: what the runtime diagnostics do here. */
+    public String describe() {
+        if (ring == null) {
+            return "metrics on demand only; " + samplerProblem;
+        }
+        return "sampling every " + Format.millis(settings.intervalMillis) + ", last " + ring.capacity() + " samples kept ("
+                + Format.bytes(ring.bytes()) + ")" + (gc == null ? "; GC notifications unavailable" : "");
+    }
+
     public RuntimeSettings settings() {
         return settings;
     }
