@@ -255,6 +255,45 @@ class TimingTest {
         }
     }
 
+    /**
+     * A class whose method is 65,498 bytes long cannot take the advice (the JVM's limit is
+     * 65,535): instrument reports that class and still times the other class of the spec.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aClassThatCannotBeTransformedIsReportedAndTheRestAreTimed(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Path src = Files.createDirectories(env.work.resolve("src/gen"));
+            StringBuilder huge = new StringBuilder("package gen;\npublic class Huge {\n    public static long big(long s) {\n");
+            for (int i = 0; i < 6576; i++) {
+                huge.append("        s = s * 31 + ").append(i % 100).append(";\n");
+            }
+            huge.append("        return s;\n    }\n}\n");
+            Files.writeString(src.resolve("Huge.java"), huge);
+            Files.writeString(src.resolve("Small.java"), "package gen;\npublic class Small {\n    public static long work(long s) { return s * 7 + 1; }\n}\n");
+            Files.writeString(src.resolve("Main.java"), "package gen;\npublic class Main {\n    public static void main(String[] a) throws Exception {\n"
+                    + "        System.out.println(\"gen ready pid=\" + ProcessHandle.current().pid());\n"
+                    + "        long s = 0;\n        for (int i = 0; i < 600; i++) { s = Huge.big(s) + Small.work(s); Thread.sleep(100); }\n"
+                    + "        System.out.println(\"gen done \" + s);\n    }\n}\n");
+            Path classes = env.work.resolve("classes");
+            Jdks.tool(jdk, "javac", "--release", "17", "-d", classes.toString(), src.resolve("Huge.java").toString(),
+                    src.resolve("Small.java").toString(), src.resolve("Main.java").toString());
+            Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar() + "=jfr=off", "-cp", classes.toString()), "gen.Main");
+            String pid = app.awaitOut("gen ready pid=(\\d+)", Duration.ofSeconds(60));
+
+            Cli.Result r = env.cli.run("instrument", pid, "gen.*#*");
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().contains("2 methods in 2 classes") && r.out().contains("gen.Small#work(long)"), r::toString);
+            assertTrue(r.out().contains("failed: gen.Huge: MethodTooLargeException"), r::toString);
+            assertTrue(r.out().contains("failed: gen.Huge"), r::toString);
+            assertFalse(r.out().contains("gen.Huge#big"), r::toString);
+            Env.sleep(500);
+            Map<String, Map<String, Object>> t = timings(env, Long.parseLong(pid));
+            assertTrue(num(t.get("gen.Small#work(long)"), "count") > 0, t::toString);
+            assertTrue(app.process().isAlive(), "the host runs on");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("jdks")
     void sampledModeCountsEveryCallAndTimesOneInN(Path jdk) {

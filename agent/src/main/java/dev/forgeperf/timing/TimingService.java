@@ -183,6 +183,15 @@ public final class TimingService {
 
     private Result result(Install install) {
         Result r = new Result(install.spec.text());
+        for (String failed : install.failures.keySet()) {
+            install.keys.removeIf(k -> {
+                if (!k.startsWith(failed + "#")) {
+                    return false;
+                }
+                claims.remove(k, install);
+                return true;
+            });
+        }
         for (String key : install.keys) {
             MethodStats s = Recorder.stats(ids.get(key));
             if (s != null) {
@@ -190,7 +199,9 @@ public final class TimingService {
             }
         }
         Collections.sort(r.methods);
-        r.classes.addAll(new java.util.TreeSet<>(install.transformed));
+        java.util.TreeSet<String> ok = new java.util.TreeSet<>(install.transformed);
+        ok.removeAll(install.failures.keySet());
+        r.classes.addAll(ok);
         r.failures.putAll(install.failures);
         return r;
     }
@@ -303,7 +314,7 @@ public final class TimingService {
 
         @Override
         public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
-            install.failures.put(typeName, String.valueOf(throwable));
+            install.failures.put(typeName, throwable.getClass().getSimpleName() + ": " + throwable.getMessage());
         }
     }
 }
