@@ -5,6 +5,8 @@
 #   scripts/bench.sh timing [JMH options]      exact/sampled timing cost, JMH with -prof gc
 #   scripts/bench.sh timing-instrument [--classes N] [--cycles N]
 #                                              instrument 1,000 classes via the CLI; metaspace
+#   scripts/bench.sh recording                 jfr=default vs jfr=off on a CPU-bound sample-app
+#   scripts/bench.sh diagnostics               snapshot time on a 2 GB heap, sampler cost
 #   scripts/bench.sh profiles [FILE.jfr]
 #       JFR -> pprof conversion: forge-perf's `convert` and async-profiler's converter
 #       (tools.profiler:jfr-converter) on the same 100+ MB recording, in the same run, each as a
@@ -30,6 +32,8 @@ usage: scripts/bench.sh COMMAND [ARGS]
                                          wall time of `forge-perf instrument PID 'gen.**#*' --force`
                                          on 1,000 loaded classes, metaspace after 20 cycles
   profiles [FILE.jfr]                    JFR -> pprof conversion speed vs async-profiler's converter
+  recording                              continuous JFR recording's cost on sample-app throughput
+  diagnostics                            snapshot time on a 2 GB heap; the sampler's own cost
 Set JAVA=/path/to/java to run the harness with another JDK.
 USAGE
   exit 2
@@ -109,6 +113,76 @@ profiles() {
   "$java" -cp "$cp" dev.forgeperf.profile.ConvertBench convert "$jfr" "$bench/inproc.pb.gz" cpu 3
 }
 
+# Starts sample-app in the background with the given JVM and app options; sets $app_pid, $app_log.
+start_sample_app() {
+  local jvm_opts=$1; shift
+  app_log=$(mktemp "${TMPDIR:-/tmp}/forge-perf-bench.XXXXXX")
+  # shellcheck disable=SC2086
+  "$java" $jvm_opts -jar sample-app/target/sample-app.jar --quiet "$@" >"$app_log" 2>&1 &
+  app_pid=$!
+  for _ in $(seq 1 600); do
+    grep -q "sample-app ready" "$app_log" && return 0
+    kill -0 "$app_pid" 2>/dev/null || { cat "$app_log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "sample-app did not start" >&2; return 1
+}
+
+# Continuous JFR recording's cost: sample-app --cpu-only throughput with jfr=default, jfr=off and without the agent.
+recording() {
+  [[ -f "$jar" && -f sample-app/target/sample-app.jar ]] || mvn -B -q -ntp package -DskipTests
+  local runs=${RUNS:-3} secs=${SECONDS_PER_RUN:-20}
+  echo "sample-app --cpu-only --threads 2, ${secs}s per run, $runs runs per setting, $(nproc) cores, $("$java" -version 2>&1 | head -1)"
+  declare -A all=()
+  for ((i = 1; i <= runs; i++)); do
+    for setting in none off default; do
+      local opts="-Xmx512m"
+      [[ $setting != none ]] && opts="$opts -javaagent:$jar=jfr=$setting"
+      local log; log=$(mktemp)
+      # shellcheck disable=SC2086
+      "$java" $opts -jar sample-app/target/sample-app.jar --cpu-only --threads 2 --duration "$secs" --quiet >"$log" 2>&1
+      local n; n=$(sed -n 's/.*sample-app done orders=\([0-9]*\).*/\1/p' "$log")
+      rm -f "$log"
+      all[$setting]+="$n "
+      printf '  run %d %-8s %10s orders\n' "$i" "$setting" "$n"
+    done
+  done
+  local base off def
+  base=$(echo "${all[none]}" | tr ' ' '\n' | grep . | median)
+  off=$(echo "${all[off]}" | tr ' ' '\n' | grep . | median)
+  def=$(echo "${all[default]}" | tr ' ' '\n' | grep . | median)
+  printf '%-22s %12s %10s\n' SETTING "ORDERS/S" "VS jfr=off"
+  printf '%-22s %12.0f %9.2f%%\n' "no agent" "$(echo "$base / $secs" | bc -l)" "$(echo "($base - $off) * 100 / $off" | bc -l)"
+  printf '%-22s %12.0f %9.2f%%\n' "agent, jfr=off" "$(echo "$off / $secs" | bc -l)" 0
+  printf '%-22s %12.0f %9.2f%%\n' "agent, jfr=default" "$(echo "$def / $secs" | bc -l)" "$(echo "($def - $off) * 100 / $off" | bc -l)"
+}
+
+# Snapshot time on a 2 GB heap and the sampler's own cost.
+diagnostics() {
+  [[ -f "$jar" && -f sample-app/target/sample-app.jar ]] || mvn -B -q -ntp package -DskipTests
+  local mb=${RETAIN_MB:-2000}
+  echo "sample-app --retain-mb $mb (-Xms3g -Xmx3g), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
+  start_sample_app "-Xms3g -Xmx3g -javaagent:$jar=metrics.interval=1s" --retain-mb "$mb"
+  trap 'kill $app_pid 2>/dev/null; rm -f "$app_log"' RETURN
+  sleep "${WARMUP:-15}"
+  local out; out=$(mktemp -d)
+  for i in 1 2 3; do
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$java" -jar "$jar" snapshot "$app_pid" -o "$out/s$i" >/dev/null
+    t1=$(date +%s.%N)
+    printf '  snapshot %d: %.2f s (CLI round trip included), %s\n' "$i" "$(echo "$t1 - $t0" | bc -l)" "$(du -sh "$out/s$i" | cut -f1)"
+  done
+  "$java" -jar "$jar" metrics "$app_pid" --json | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+h = m.get("heap", {})
+s = m.get("sampler", {})
+print("  heap used: %.0f MB" % (h.get("used", 0) / 1048576))
+print("  sampler: " + json.dumps(s))'
+  rm -rf "$out"
+}
+
 cmd="${1:-}"
 [[ $# -gt 0 ]] && shift
 case "$cmd" in
@@ -122,6 +196,12 @@ case "$cmd" in
     ;;
   profiles)
     profiles "$@"
+    ;;
+  recording)
+    recording
+    ;;
+  diagnostics)
+    diagnostics
     ;;
   -h|--help|help)
     usage

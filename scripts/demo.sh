@@ -45,7 +45,15 @@ echo; echo "== forge-perf timings $pid --sort p99"
 echo; echo "== forge-perf uninstrument $pid --all   (original bytecode restored)"
 "$fp" uninstrument "$pid" --all
 
-echo; echo "== forge-perf dump jfr $pid -o $out/recording.jfr"
-"$fp" dump jfr "$pid" -o "$out/recording.jfr"
+echo; echo "== forge-perf profile cpu $pid -d 5s -n 8"
+"$fp" profile cpu "$pid" -d 5s -n 8
 
-echo; echo "demo done; outputs in $out (sample-app's output: $log)"
+echo; echo "== forge-perf health $pid"
+"$fp" health "$pid" || true
+
+echo; echo "== forge-perf snapshot $pid -o $out/snapshot"
+"$fp" snapshot "$pid" -o "$out/snapshot"
+
+echo; echo "demo done; the snapshot is in $out/snapshot"
+if [[ -f "$out/snapshot/report.html" ]]; then echo "open $out/snapshot/report.html in a browser for the report"; fi
+echo "sample-app's output: $log"

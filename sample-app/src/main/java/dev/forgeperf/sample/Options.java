@@ -11,7 +11,7 @@ package dev.forgeperf.sample;
  * @param help            print usage and exit
  */
 public record Options(long durationSeconds, boolean leak, boolean deadlock, int threads,
-                      boolean quiet, boolean help) {
+                      boolean quiet, boolean help, boolean cpuOnly, int retainMb) {
 
     /** Usage text. */
     public static final String USAGE = String.join(System.lineSeparator(),
@@ -21,6 +21,9 @@ public record Options(long durationSeconds, boolean leak, boolean deadlock, int 
             "  --leak         enable a slow memory leak (~1.5 MB/s of LeakedSession objects)",
             "  --deadlock     deadlock threads deadlock-a and deadlock-b after startup",
             "  --quiet        do not print the periodic stats line",
+            "  --cpu-only     workers only price orders and build reports, as fast as they can (no lock,",
+            "                 no queue, no pause): a CPU-bound load for overhead benchmarks",
+            "  --retain-mb N  keep N MB of live data on the heap from startup (for large-heap benchmarks)",
             "  --help         print this help and exit");
 
     /** Thrown for invalid command lines. */
@@ -40,6 +43,8 @@ public record Options(long durationSeconds, boolean leak, boolean deadlock, int 
         int threads = 2;
         boolean quiet = false;
         boolean help = false;
+        boolean cpuOnly = false;
+        int retainMb = 0;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -52,11 +57,13 @@ public record Options(long durationSeconds, boolean leak, boolean deadlock, int 
                 case "--leak" -> leak = true;
                 case "--deadlock" -> deadlock = true;
                 case "--quiet" -> quiet = true;
+                case "--cpu-only" -> cpuOnly = true;
+                case "--retain-mb" -> retainMb = (int) parseNumber(arg, valueOf(args, ++i, arg), 0, 1_000_000);
                 case "--help", "-h" -> help = true;
                 default -> throw new UsageException("unknown argument: " + arg);
             }
         }
-        return new Options(duration, leak, deadlock, threads, quiet, help);
+        return new Options(duration, leak, deadlock, threads, quiet, help, cpuOnly, retainMb);
     }
 
     private static String valueOf(String[] args, int index, String option) throws UsageException {

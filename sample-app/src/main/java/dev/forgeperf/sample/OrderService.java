@@ -65,9 +65,19 @@ public class OrderService {
      * @return the computed order total
      */
     public double handleOrder(Order order) {
+        return handleOrder(order, true);
+    }
+
+    /**
+     * Handles a validated order; without {@code reserve} it only prices it and builds the
+     * periodic report (the CPU-bound mode of {@code --cpu-only}).
+     */
+    public double handleOrder(Order order, boolean reserve) {
         String customer = lookupCustomer(order.customerId());
         double total = priceCalculator.computePrice(order);
-        inventory.reserve(order.sku(), order.quantity());
+        if (reserve) {
+            inventory.reserve(order.sku(), order.quantity());
+        }
         if (order.id() % REPORT_EVERY == 1) {
             reportBuilder.buildReport(order, customer, total);
             stats.reportsBuilt.increment();

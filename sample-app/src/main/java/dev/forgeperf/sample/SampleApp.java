@@ -95,6 +95,7 @@ public final class SampleApp {
     }
 
     private void startWorkload() throws InterruptedException {
+        Ballast.retain(options.retainMb());
         eventBus.start();
         if (options.leak()) {
             SessionCache.startLeaking();
@@ -102,7 +103,7 @@ public final class SampleApp {
         OrderFactory factory = new OrderFactory();
         OrderService service = new OrderService(new PriceCalculator(), inventory, new ReportBuilder(), stats);
         for (int i = 1; i <= options.threads(); i++) {
-            OrderWorker worker = new OrderWorker(factory, service, eventBus);
+            OrderWorker worker = new OrderWorker(factory, service, eventBus, options.cpuOnly());
             Thread thread = new Thread(worker, "order-worker-" + i);
             thread.setDaemon(true);
             workers.add(worker);
