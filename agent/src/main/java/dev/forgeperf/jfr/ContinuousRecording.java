@@ -123,11 +123,27 @@ public final class ContinuousRecording {
             if (!Files.exists(tmp)) {
                 throw new IOException("JFR did not write the recording: " + answer.trim());
             }
+            checkComplete(tmp);
             long size = Files.size(tmp);
             AtomicFiles.moveIntoPlace(tmp, target);
             return size;
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * JFR's dump does not report a full disk: it leaves a short file. Refuse anything whose
+     * chunk headers do not add up to a whole recording.
+     */
+    static void checkComplete(Path jfr) throws IOException {
+        try {
+            if (Files.size(jfr) == 0) {
+                throw new IOException("JFR wrote an empty file (is the disk full?)");
+            }
+            dev.forgeperf.profile.JfrFile.check(jfr);
+        } catch (dev.forgeperf.profile.ProfileException e) {
+            throw new IOException("the recording was not written completely (is the disk full?): " + e.getMessage());
         }
     }
 

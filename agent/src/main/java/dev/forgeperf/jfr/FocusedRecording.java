@@ -78,6 +78,7 @@ public final class FocusedRecording implements AutoCloseable {
     public void stopAndDump(Path file) throws IOException {
         recording.stop();
         recording.dump(file);
+        ContinuousRecording.checkComplete(file);
     }
 
     @Override

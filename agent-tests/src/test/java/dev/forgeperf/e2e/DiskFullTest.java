@@ -1,0 +1,68 @@
+package dev.forgeperf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A full disk: every writing command fails with one line and exit 1, and leaves nothing behind —
+ * no file under the final name, no temporary file. Uses a tiny tmpfs (needs root).
+ */
+class DiskFullTest {
+    @Test
+    void writesToAFullDiskFailCleanly() throws Exception {
+        assumeTrue(SocketDirs.isRoot(), "needs root to mount a tmpfs");
+        try (Env env = new Env()) {
+            Path full = Files.createDirectories(env.work.resolve("full"));
+            Proc mount = Proc.start(List.of("mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", full.toString()), null, null);
+            assumeTrue(mount.waitFor(Duration.ofSeconds(30)) == 0, "cannot mount a tmpfs here: " + mount.stderr());
+            try {
+                Path filler = full.resolve("filler");
+                try (var out = Files.newOutputStream(filler)) {
+                    byte[] kb = new byte[1024];
+                    while (true) {
+                        out.write(kb);
+                        out.flush();
+                    }
+                } catch (java.io.IOException diskFull) {
+                    // the disk is full now
+                }
+                Proc app = env.java(Path.of(System.getProperty("java.home")), List.of("-javaagent:" + Fixtures.agentJar()),
+                        "-jar", Fixtures.sampleApp().toString(), "--quiet");
+                String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
+                JfrTest.awaitRecording(env, pid);
+                Env.sleep(1000);
+
+                for (List<String> cmd : List.of(
+                        List.of("dump", "jfr", pid, "-o", full.resolve("x.jfr").toString()),
+                        List.of("dump", "threads", pid, "-o", full.resolve("threads.txt").toString()),
+                        List.of("dump", "histogram", pid, "--all", "-o", full.resolve("histogram.txt").toString()),
+                        List.of("profile", "alloc", pid, "-d", "2s", "-o", full.resolve("alloc.html").toString()),
+                        List.of("snapshot", pid, "-o", full.resolve("snap").toString()),
+                        List.of("dump", "heap", pid, "-o", full.resolve("heap.hprof").toString()))) {
+                    Cli.Result r = env.cli.run(cmd.toArray(new String[0]));
+                    assertEquals(1, r.exit(), () -> cmd + "\n" + r);
+                    assertEquals(1, r.err().lines().count(), () -> cmd + "\n" + r);
+                    assertTrue(r.err().startsWith("forge-perf: "), () -> cmd + "\n" + r);
+                    try (Stream<Path> left = Files.list(full)) {
+                        List<Path> files = left.filter(p -> !p.equals(filler)).toList();
+                        assertTrue(files.isEmpty(), () -> cmd + " left " + files);
+                    }
+                }
+                assertTrue(app.process().isAlive(), "the host runs on");
+                Cli.Result status = env.cli.run("status", pid);
+                assertEquals(0, status.exit(), status::toString);
+            } finally {
+                Proc.start(List.of("umount", full.toString()), null, null).waitFor(Duration.ofSeconds(30));
+            }
+        }
+    }
+}
