@@ -54,6 +54,12 @@ class ProfileAgentTest {
             assertEquals(0, wall.exit(), wall::toString);
             assertTrue(wall.out().contains("SELF") && wall.out().contains("dev.forgeperf.sample"), wall::toString);
 
+            Cli.Result json = env.cli.run("profile", "lock", pid, "-d", "2s", "--json");
+            assertEquals(0, json.exit(), json::toString);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> top = (java.util.Map<String, Object>) dev.forgeperf.util.JsonReader.parse(json.out());
+            assertEquals("delay", top.get("sampleType"), json::toString);
+
             Cli.Result raw = env.cli.run("profile", "cpu", pid, "-d", "2s", "-o", "raw.jfr");
             assertEquals(0, raw.exit(), raw::toString);
             assertTrue(Jdks.tool(jdk, "jfr", "summary", env.work.resolve("raw.jfr").toString()).stdout().contains("jdk.ExecutionSample"));

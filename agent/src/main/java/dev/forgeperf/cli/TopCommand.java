@@ -2,10 +2,6 @@ package dev.forgeperf.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.forgeperf.profile.Profile;
@@ -45,22 +41,7 @@ final class TopCommand implements Callable<Integer> {
         TopTable table = TopTable.of(profile);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            List<Object> list = new ArrayList<>();
-            for (TopTable.Row r : table.rows().subList(0, Math.min(rows, table.rows().size()))) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("function", r.function());
-                m.put("self", r.self());
-                m.put("total", r.total());
-                m.put("selfShare", table.sum() == 0 ? 0.0 : (double) r.self() / table.sum());
-                m.put("totalShare", table.sum() == 0 ? 0.0 : (double) r.total() / table.sum());
-                list.add(m);
-            }
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("sampleType", table.sampleType().type());
-            doc.put("unit", table.sampleType().unit());
-            doc.put("total", table.sum());
-            doc.put("rows", list);
-            out.println(Json.write(doc));
+            out.println(Json.write(table.toMap(rows)));
         } else {
             table.print(out, ProfileArgs.name(input), rows);
         }

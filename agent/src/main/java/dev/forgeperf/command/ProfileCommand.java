@@ -59,6 +59,9 @@ public final class ProfileCommand implements Runnable {
         @Option(names = {"-n", "--top"}, paramLabel = "N", description = "Rows of the top table (default: ${DEFAULT-VALUE}).")
         int top = 25;
 
+        @Option(names = "--json", description = "Without -o: print the top table as JSON.")
+        boolean json;
+
         abstract Kind kind();
 
         @Override
@@ -88,7 +91,7 @@ public final class ProfileCommand implements Runnable {
                 boolean whole;
                 try (FocusedRecording recording = new FocusedRecording(kind, Math.max(1, intervalNanos / 1_000_000))) {
                     whole = session.await(durationNanos, left -> {
-                        if (session.tty) {
+                        if (session.tty && !json) {
                             session.out.printf(Locale.ROOT, "\r\033[Kprofiling %s in pid %d: %ds left (Ctrl-C stops early)", kind.id(), agent.pid(), left);
                             session.out.flush();
                         }
@@ -106,7 +109,11 @@ public final class ProfileCommand implements Runnable {
                 try {
                     if (out == null) {
                         profile = JfrReader.read(jfr, kind, options.withInterval(intervalNanos));
-                        TopTable.of(profile).print(session.out, kind.id() + " profile of pid " + agent.pid() + " (" + took + ")", top);
+                        if (json) {
+                            session.out.println(dev.forgeperf.util.Json.write(TopTable.of(profile).toMap(top)));
+                        } else {
+                            TopTable.of(profile).print(session.out, kind.id() + " profile of pid " + agent.pid() + " (" + took + ")", top);
+                        }
                         return 0;
                     }
                     profile = ProfileOutput.write(jfr, kind, options.withInterval(intervalNanos), out, fmt);

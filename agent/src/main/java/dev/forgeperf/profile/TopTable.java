@@ -126,4 +126,24 @@ public final class TopTable {
     private double share(long v) {
         return sum == 0 ? 0 : (double) v / sum;
     }
+
+    /** The first {@code n} rows as JSON: sample type, unit, total, and per function self/total with shares. */
+    public java.util.Map<String, Object> toMap(int n) {
+        java.util.List<Object> list = new java.util.ArrayList<>();
+        for (Row r : rows().subList(0, Math.min(n, rows().size()))) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("function", r.function());
+            m.put("self", r.self());
+            m.put("total", r.total());
+            m.put("selfShare", sum() == 0 ? 0.0 : (double) r.self() / sum());
+            m.put("totalShare", sum() == 0 ? 0.0 : (double) r.total() / sum());
+            list.add(m);
+        }
+        java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        doc.put("sampleType", sampleType().type());
+        doc.put("unit", sampleType().unit());
+        doc.put("total", sum());
+        doc.put("rows", list);
+        return doc;
+    }
 }
