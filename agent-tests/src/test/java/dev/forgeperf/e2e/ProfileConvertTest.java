@@ -90,6 +90,7 @@ class ProfileConvertTest {
             assertTrue(r.err().startsWith("forge-perf: snapshot diff is not available yet"), r::toString);
 
             corruptInput(env, jfr);
+            flameGraphRunsInABrowser(env);
             goToolPprof(env);
         }
     }
@@ -113,6 +114,26 @@ class ProfileConvertTest {
         Cli.Result r = env.cli.run("top", "cpu.txt");
         assertEquals(1, r.exit(), r::toString);
         assertEquals("forge-perf: cpu.txt: not a pprof profile", r.err().strip(), r::toString);
+    }
+
+    /** When headless Chromium is installed: the page's script runs, and a search from the URL finds the hot method. */
+    private static void flameGraphRunsInABrowser(Env env) {
+        Path chromium = Path.of("/usr/bin/chromium");
+        if (!Files.isExecutable(chromium)) {
+            return;
+        }
+        String url = env.work.resolve("cpu.html").toUri() + "#search=computePrice";
+        List<String> cmd = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync", "--user-data-dir=" + env.work.resolve("chromium"),
+                "--dump-dom", url);
+        try (Proc p = Proc.start(cmd, null, env.work)) {
+            assertEquals(0, p.waitFor(Duration.ofSeconds(120)), p::stderr);
+            String dom = p.stdout();
+            assertTrue(dom.matches("(?s).*<div id=\"sub\">samples \\(count\\) \u2014 total \\d+</div>.*"), dom);
+            Matcher m = Pattern.compile("<span id=\"matched\">matched (\\d+) \\(([\\d.]+)%\\)</span>").matcher(dom);
+            assertTrue(m.find(), dom);
+            assertTrue(Long.parseLong(m.group(1)) > 0, dom);
+        }
     }
 
     private static List<String> listing(Path dir) throws Exception {

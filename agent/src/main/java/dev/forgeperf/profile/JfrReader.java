@@ -160,6 +160,8 @@ public final class JfrReader {
     private final LongIntMap threadNodes = new LongIntMap(64);
     private final Map<Long, int[]> stackFrames = new HashMap<>();
     private static final int FILTERED = Integer.MAX_VALUE;
+    private static final FrameKind[] FRAME_KINDS = FrameKind.values();
+    private final LongIntMap frameKinds = new LongIntMap(16);
 
     /** Looks up this chunk's type ids of the events of interest and resets the per-chunk caches (ids are chunk-local). */
     private void startChunk() {
@@ -170,6 +172,7 @@ public final class JfrReader {
         methodFunctions.clear();
         threadNodes.clear();
         stackFrames.clear();
+        frameKinds.clear();
         addSlot("jdk.ActiveSetting", ACTIVE_SETTING);
         switch (kind) {
             case CPU -> addSlot("jdk.ExecutionSample", EXECUTION_SAMPLE);
@@ -376,7 +379,12 @@ public final class JfrReader {
             if (frameCount == scratch.length) {
                 scratch = Arrays.copyOf(scratch, frameCount * 2);
             }
-            scratch[frameCount++] = profile.frame(function, line, frameKind(parser.frameType(frameType)));
+            int kindOrdinal = frameKinds.get(frameType);
+            if (kindOrdinal < 0) {
+                kindOrdinal = frameKind(parser.frameType(frameType)).ordinal();
+                frameKinds.put(frameType, kindOrdinal);
+            }
+            scratch[frameCount++] = profile.frame(function, line, FRAME_KINDS[kindOrdinal]);
         }
     };
 
