@@ -150,6 +150,46 @@ class ProfileConvertTest {
         assertGoTop(env, go, "alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport", "Type: alloc_space");
         assertGoTop(env, go, "lock.pb.gz", "dev.forgeperf.sample.Inventory.reserve", "Type: delay");
         assertGoTop(env, go, "wall.pb.gz", "dev.forgeperf.sample", "Type: samples");
+        goProfilesReadBack(env, go);
+    }
+
+    /** A CPU and a heap profile written by Go's runtime/pprof: {@code top}, {@code convert} and {@code diff} read them. */
+    private static void goProfilesReadBack(Env env, String go) {
+        Path src = env.work.resolve("burn.go");
+        try {
+            Files.writeString(src, String.join("\n",
+                    "package main",
+                    "import (\"os\"; \"runtime/pprof\"; \"time\")",
+                    "//go:noinline",
+                    "func burnForForgePerf(n int) int { s := 0; for i := 0; i < n; i++ { s += i * i % 7 }; return s }",
+                    "func main() {",
+                    "  f, _ := os.Create(os.Args[1]); pprof.StartCPUProfile(f)",
+                    "  s := 0; for end := time.Now().Add(1500 * time.Millisecond); time.Now().Before(end); { s += burnForForgePerf(1000000) }",
+                    "  pprof.StopCPUProfile(); f.Close()",
+                    "  h, _ := os.Create(os.Args[2]); pprof.WriteHeapProfile(h); h.Close(); println(s)",
+                    "}", ""));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        List<String> cmd = List.of(go, "run", src.toString(), "go-cpu.pprof", "go-heap.pprof");
+        try (Proc p = Proc.start(cmd, Map.of("HOME", env.work.toString(), "GOCACHE", env.work.resolve("gocache").toString()), env.work)) {
+            assertEquals(0, p.waitFor(Duration.ofSeconds(180)), p::stderr);
+        }
+        Cli.Result r = env.cli.run("top", "go-cpu.pprof", "-n", "3");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("go-cpu.pprof: cpu/nanoseconds") && r.out().contains("main.burnForForgePerf"), r::toString);
+        r = env.cli.run("top", "go-heap.pprof", "-n", "3");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("go-heap.pprof: inuse_space/bytes"), r::toString);
+        r = env.cli.run("convert", "go-cpu.pprof", "-o", "go-cpu.html");
+        assertEquals(0, r.exit(), r::toString);
+        r = env.cli.run("convert", "go-cpu.pprof", "-o", "go-cpu.collapsed");
+        assertEquals(0, r.exit(), r::toString);
+        try {
+            assertTrue(Files.readString(env.work.resolve("go-cpu.collapsed")).contains("runtime.main;main.main;main.burnForForgePerf "));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void assertGoTop(Env env, String go, String file, String function, String type) {
