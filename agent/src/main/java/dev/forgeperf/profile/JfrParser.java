@@ -108,7 +108,7 @@ final class JfrParser implements Closeable {
     private final FileChannel channel;
     private final long length;
 
-    /** Chunks up to this size are read into the heap, larger ones are mapped. */
+    /** Chunks up to this size (and a quarter of the maximum heap) are read into the heap, larger ones are mapped. */
     private static final long HEAP_CHUNK_LIMIT = 64L << 20;
 
     // the current chunk: in buf, and in heap when it is a heap copy
@@ -182,10 +182,11 @@ final class JfrParser implements Closeable {
         }
         chunkStart = next;
         chunkSize = size;
-        if (size <= HEAP_CHUNK_LIMIT) {
+        if (size <= Math.min(HEAP_CHUNK_LIMIT, Runtime.getRuntime().maxMemory() / 4)) {
             // a heap copy: array reads are cheap even before the JIT has compiled the parser
             if (array == null || array.length < size) {
-                array = new byte[(int) Math.max(size, Math.min(HEAP_CHUNK_LIMIT, size * 2))];
+                array = null;
+                array = new byte[(int) size];
             }
             buf = ByteBuffer.wrap(array, 0, (int) size).slice();
             ByteBuffer target = ByteBuffer.wrap(array, 0, (int) size);
