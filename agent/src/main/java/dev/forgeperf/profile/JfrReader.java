@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-
 /**
  * The one path from a JFR file to a {@link Profile}: streams a recording chunk by chunk with
  * {@link JfrParser} and aggregates the events of a {@link Kind}.
