@@ -95,6 +95,31 @@ class ProfileConvertTest {
         }
     }
 
+    /** Recordings written by async-profiler (its own JFR writer, native frames, TLAB allocation events) read the same way. */
+    @org.junit.jupiter.api.Test
+    void readsAsyncProfilerRecordings() throws Exception {
+        Path asprof = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator)).map(Path::of)
+                .filter(p -> p.getFileName().toString().startsWith("async-profiler-")).findFirst().orElseThrow();
+        try (Env env = new Env()) {
+            Path jfr = env.work.resolve("asprof.jfr");
+            Path jdk = Path.of(System.getProperty("java.home"));
+            Proc app = env.java(jdk, List.of("-javaagent:" + asprof + "=start,event=itimer,alloc,lock=0,file=" + jfr + ",jfr"),
+                    "-jar", Fixtures.sampleApp().toString(), "--duration", "6", "--quiet");
+            assertEquals(0, app.waitFor(Duration.ofSeconds(120)), app::stderr);
+            assertInTop(env, "asprof.jfr", "dev.forgeperf.sample.PriceCalculator.computePrice");
+            Cli.Result r = env.cli.run("top", "asprof.jfr", "-n", "1");
+            assertTrue(r.out().contains("period 10.00ms (from jdk.ActiveSetting)"), r::toString);
+            r = env.cli.run("top", "asprof.jfr", "--event", "alloc", "-n", "3");
+            assertTrue(r.out().contains("dev.forgeperf.sample.ReportBuilder.buildReport") && r.out().contains("ObjectAllocationInNewTLAB"), r::toString);
+            r = env.cli.run("top", "asprof.jfr", "--event", "lock", "-n", "3");
+            assertTrue(r.out().contains("dev.forgeperf.sample.Inventory.reserve"), r::toString);
+            r = env.cli.run("convert", "asprof.jfr", "-o", "asprof.pb.gz");
+            assertEquals(0, r.exit(), r::toString);
+            long samples = ((Number) topJson(env, "asprof.pb.gz").get("total")).longValue();
+            assertEquals(jfrPrintCount(env, jdk, jfr, "jdk.ExecutionSample"), samples);
+        }
+    }
+
     private static void corruptInput(Env env, Path jfr) throws Exception {
         byte[] bytes = Files.readAllBytes(jfr);
         Files.write(env.work.resolve("cut.jfr"), Arrays.copyOf(bytes, 4000));

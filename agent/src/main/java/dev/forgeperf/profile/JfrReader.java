@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * recordings running at once sample at the fastest rate), else 20 ms (the JDK's {@code default}
  * setting). A recording made through {@code jdk.jfr.Recording} must enable {@code jdk.ActiveSetting}
  * for its period to be found (the {@code default} and {@code profile} settings do). The same holds
- * for {@code jdk.NativeMethodSample} in wall profiles.
+ * for {@code jdk.NativeMethodSample} in wall profiles. Recordings written by async-profiler give
+ * the period as its {@code interval} setting (nanoseconds; 0 for its default, 10 ms).
  *
  * <p>Allocation: each {@code jdk.ObjectAllocationSample} counts one object and its {@code weight}
  * bytes. A recording without those events (JDK 11–15 style, or async-profiler's) is read from
@@ -232,12 +233,22 @@ public final class JfrReader {
         }
     }
 
+    /** async-profiler's sampling interval when its recording says {@code interval = 0} (its default). */
+    static final long ASYNC_PROFILER_DEFAULT_INTERVAL = 10_000_000L;
+
     private void activeSetting(long eventTypeId, String name, String value) {
-        if ((kind == Kind.CPU || kind == Kind.WALL) && "period".equals(name)) {
-            long nanos = parsePeriod(value);
-            if (nanos > 0) {
-                periodByEventTypeId.merge(eventTypeId, nanos, Math::min);
-            }
+        if (kind != Kind.CPU && kind != Kind.WALL) {
+            return;
+        }
+        long nanos = 0;
+        if ("period".equals(name)) {
+            nanos = parsePeriod(value);
+        } else if ("interval".equals(name) && value != null && value.matches("\\d{1,18}")) {
+            // async-profiler's recordings: nanoseconds, 0 meaning its default
+            nanos = Long.parseLong(value) == 0 ? ASYNC_PROFILER_DEFAULT_INTERVAL : Long.parseLong(value);
+        }
+        if (nanos > 0) {
+            periodByEventTypeId.merge(eventTypeId, nanos, Math::min);
         }
     }
 
