@@ -13,7 +13,7 @@
 #       fresh JVM like a user runs it (median of RUNS=3): seconds, MB/s, max RSS; then forge-perf
 #       in one JVM (cold and warm) for events/s and peak heap. Without FILE, records one with
 #       ConvertBench (a synthetic workload, JFR `profile` settings, 1 ms sampling) into
-#       target/bench/profiles.jfr. Environment: RUNS (3), KINDS ("cpu alloc lock"), BENCH_SECONDS (80).
+#       target/bench/profiles.jfr. Environment: RUNS (3), KINDS ("cpu alloc lock"), BENCH_SECONDS (100).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
@@ -78,8 +78,8 @@ profiles() {
   local jfr=${1:-$bench/profiles.jfr}
   local cp=agent/target/classes:agent/target/test-classes
   if [[ ! -f $jfr ]]; then
-    echo "recording a benchmark JFR into $jfr (${BENCH_SECONDS:-80} s) ..."
-    "$java" -cp "$cp" dev.forgeperf.profile.ConvertBench record "$jfr" "${BENCH_SECONDS:-80}"
+    echo "recording a benchmark JFR into $jfr (${BENCH_SECONDS:-100} s) ..."
+    "$java" -cp "$cp" dev.forgeperf.profile.ConvertBench record "$jfr" "${BENCH_SECONDS:-100}"
   fi
   local converter=$bench/jfr-converter-4.5.jar
   if [[ ! -f $converter ]]; then

@@ -16,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -90,7 +89,33 @@ class ProfileConvertTest {
             assertTrue(r.err().startsWith("forge-perf: snapshot diff is not available yet"), r::toString);
 
             corruptInput(env, jfr);
+            flameGraphRunsInABrowser(env);
             goToolPprof(env);
+        }
+    }
+
+    /** Recordings written by async-profiler (its own JFR writer, native frames, TLAB allocation events) read the same way. */
+    @org.junit.jupiter.api.Test
+    void readsAsyncProfilerRecordings() throws Exception {
+        Path asprof = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator)).map(Path::of)
+                .filter(p -> p.getFileName().toString().startsWith("async-profiler-")).findFirst().orElseThrow();
+        try (Env env = new Env()) {
+            Path jfr = env.work.resolve("asprof.jfr");
+            Path jdk = Path.of(System.getProperty("java.home"));
+            Proc app = env.java(jdk, List.of("-javaagent:" + asprof + "=start,event=itimer,alloc,lock=0,file=" + jfr + ",jfr"),
+                    "-jar", Fixtures.sampleApp().toString(), "--duration", "6", "--quiet");
+            assertEquals(0, app.waitFor(Duration.ofSeconds(120)), app::stderr);
+            assertInTop(env, "asprof.jfr", "dev.forgeperf.sample.PriceCalculator.computePrice");
+            Cli.Result r = env.cli.run("top", "asprof.jfr", "-n", "1");
+            assertTrue(r.out().contains("period 10.00ms (from jdk.ActiveSetting)"), r::toString);
+            r = env.cli.run("top", "asprof.jfr", "--event", "alloc", "-n", "3");
+            assertTrue(r.out().contains("dev.forgeperf.sample.ReportBuilder.buildReport") && r.out().contains("ObjectAllocationInNewTLAB"), r::toString);
+            r = env.cli.run("top", "asprof.jfr", "--event", "lock", "-n", "3");
+            assertTrue(r.out().contains("dev.forgeperf.sample.Inventory.reserve"), r::toString);
+            r = env.cli.run("convert", "asprof.jfr", "-o", "asprof.pb.gz");
+            assertEquals(0, r.exit(), r::toString);
+            long samples = ((Number) topJson(env, "asprof.pb.gz").get("total")).longValue();
+            assertEquals(jfrPrintCount(env, jdk, jfr, "jdk.ExecutionSample"), samples);
         }
     }
 
@@ -115,6 +140,26 @@ class ProfileConvertTest {
         assertEquals("forge-perf: cpu.txt: not a pprof profile", r.err().strip(), r::toString);
     }
 
+    /** When headless Chromium is installed: the page's script runs, and a search from the URL finds the hot method. */
+    private static void flameGraphRunsInABrowser(Env env) {
+        Path chromium = Path.of("/usr/bin/chromium");
+        if (!Files.isExecutable(chromium)) {
+            return;
+        }
+        String url = env.work.resolve("cpu.html").toUri() + "#search=computePrice";
+        List<String> cmd = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync", "--user-data-dir=" + env.work.resolve("chromium"),
+                "--dump-dom", url);
+        try (Proc p = Proc.start(cmd, null, env.work)) {
+            assertEquals(0, p.waitFor(Duration.ofSeconds(120)), p::stderr);
+            String dom = p.stdout();
+            assertTrue(dom.matches("(?s).*<div id=\"sub\">samples \\(count\\) \u2014 total \\d+</div>.*"), dom);
+            Matcher m = Pattern.compile("<span id=\"matched\">matched (\\d+) \\(([\\d.]+)%\\)</span>").matcher(dom);
+            assertTrue(m.find(), dom);
+            assertTrue(Long.parseLong(m.group(1)) > 0, dom);
+        }
+    }
+
     private static List<String> listing(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -127,6 +172,46 @@ class ProfileConvertTest {
         GoPprof.assertTop(env, "alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport", "Type: alloc_space");
         GoPprof.assertTop(env, "lock.pb.gz", "dev.forgeperf.sample.Inventory.reserve", "Type: delay");
         GoPprof.assertTop(env, "wall.pb.gz", "dev.forgeperf.sample", "Type: samples");
+        goProfilesReadBack(env, GoPprof.require());
+    }
+
+    /** A CPU and a heap profile written by Go's runtime/pprof: {@code top}, {@code convert} and {@code diff} read them. */
+    private static void goProfilesReadBack(Env env, String go) {
+        Path src = env.work.resolve("burn.go");
+        try {
+            Files.writeString(src, String.join("\n",
+                    "package main",
+                    "import (\"os\"; \"runtime/pprof\"; \"time\")",
+                    "//go:noinline",
+                    "func burnForForgePerf(n int) int { s := 0; for i := 0; i < n; i++ { s += i * i % 7 }; return s }",
+                    "func main() {",
+                    "  f, _ := os.Create(os.Args[1]); pprof.StartCPUProfile(f)",
+                    "  s := 0; for end := time.Now().Add(1500 * time.Millisecond); time.Now().Before(end); { s += burnForForgePerf(1000000) }",
+                    "  pprof.StopCPUProfile(); f.Close()",
+                    "  h, _ := os.Create(os.Args[2]); pprof.WriteHeapProfile(h); h.Close(); println(s)",
+                    "}", ""));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        List<String> cmd = List.of(go, "run", src.toString(), "go-cpu.pprof", "go-heap.pprof");
+        try (Proc p = Proc.start(cmd, Map.of("HOME", env.work.toString(), "GOCACHE", env.work.resolve("gocache").toString()), env.work)) {
+            assertEquals(0, p.waitFor(Duration.ofSeconds(180)), p::stderr);
+        }
+        Cli.Result r = env.cli.run("top", "go-cpu.pprof", "-n", "3");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("go-cpu.pprof: cpu/nanoseconds") && r.out().contains("main.burnForForgePerf"), r::toString);
+        r = env.cli.run("top", "go-heap.pprof", "-n", "3");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("go-heap.pprof: inuse_space/bytes"), r::toString);
+        r = env.cli.run("convert", "go-cpu.pprof", "-o", "go-cpu.html");
+        assertEquals(0, r.exit(), r::toString);
+        r = env.cli.run("convert", "go-cpu.pprof", "-o", "go-cpu.collapsed");
+        assertEquals(0, r.exit(), r::toString);
+        try {
+            assertTrue(Files.readString(env.work.resolve("go-cpu.collapsed")).contains("runtime.main;main.main;main.burnForForgePerf "));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void assertInTop(Env env, String file, String function) {

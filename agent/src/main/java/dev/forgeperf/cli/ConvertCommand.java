@@ -17,9 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code convert IN.jfr -o OUT}: a profile of any JFR recording, offline. */
 @Command(name = "convert", description = {"Turn a JFR recording (from the agent or -XX:StartFlightRecording) into a profile:",
-        "pprof (.pb.gz), flame graph (.html), folded stacks (.collapsed), top table (.txt) or a copy (.jfr)."})
+        "pprof (.pb.gz), flame graph (.html), folded stacks (.collapsed), top table (.txt) or a copy (.jfr).",
+        "A pprof file (ours or Go's) can be converted to the other formats too."})
 final class ConvertCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IN.jfr", description = "The recording.")
+    @Parameters(index = "0", paramLabel = "IN.jfr", description = "The recording (or a pprof file).")
     Path input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output file; its extension chooses the format unless --format is given.")
@@ -40,7 +41,7 @@ final class ConvertCommand implements Callable<Integer> {
         ProfileOptions options = args.options();
         return ProfileArgs.run(() -> {
             Format f = format != null ? Format.of(format) : Format.forPath(output);
-            Profile p = ProfileOutput.write(input, kind, options, output, f);
+            Profile p = ProfileOutput.convert(input, kind, options, output, f);
             spec.commandLine().getOut().println("wrote " + output + " (" + f.id() + ")" + (p == null ? "" : ": " + ProfileOutput.summary(p)));
             return 0;
         });

@@ -52,7 +52,12 @@ final class DiffCommand implements Callable<Integer> {
         var options = args.options();
         Profile before = ProfileArgs.run(() -> ProfileOutput.read(a, kind, options));
         Profile after = ProfileArgs.run(() -> ProfileOutput.read(b, kind, options));
-        ProfileDiff diff = ProfileArgs.run(() -> ProfileDiff.of(before, after));
+        ProfileDiff diff;
+        try {
+            diff = ProfileDiff.of(before, after);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (html != null) {
             String title = "diff " + ProfileArgs.name(a) + " \u2192 " + ProfileArgs.name(b);

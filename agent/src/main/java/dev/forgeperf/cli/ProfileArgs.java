@@ -32,7 +32,7 @@ final class ProfileArgs {
     @Option(names = "--to", paramLabel = "TIME", description = "Keep events before TIME (same forms as --from).")
     String to;
 
-    @Option(names = "--interval", paramLabel = "DURATION", description = "The CPU sampling period, when the recording does not say it (default: from the recording, else 20ms).")
+    @Option(names = "--interval", paramLabel = "DURATION", description = "The CPU sampling period (default: the recording's own setting, else 20ms).")
     String interval;
 
     Kind kind() {

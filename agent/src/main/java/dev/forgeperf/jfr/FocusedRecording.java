@@ -30,48 +30,13 @@ public final class FocusedRecording implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>();
         StringBuilder name = new StringBuilder("forge-perf");
         for (Kind k : kinds) {
-            settings.putAll(settings(k, Math.max(1, intervalMillis)));
+            settings.putAll(k.settings(java.time.Duration.ofMillis(Math.max(1, intervalMillis))));
             name.append('-').append(k.id());
         }
         recording = new Recording(settings);
         recording.setName(name.toString());
         recording.setToDisk(true);
         recording.start();
-    }
-
-    /** The JFR settings of a kind. */
-    static Map<String, String> settings(Kind kind, long intervalMillis) {
-        Map<String, String> s = new LinkedHashMap<>();
-        String period = intervalMillis + " ms";
-        switch (kind) {
-            case CPU:
-                enable(s, "jdk.ExecutionSample", "period", period);
-                break;
-            case WALL:
-                enable(s, "jdk.ExecutionSample", "period", period);
-                enable(s, "jdk.NativeMethodSample", "period", period);
-                break;
-            case ALLOC:
-                enable(s, "jdk.ObjectAllocationSample", "throttle", "1000/s");
-                s.put("jdk.ObjectAllocationSample#stackTrace", "true");
-                break;
-            case LOCK:
-                enable(s, "jdk.JavaMonitorEnter", "threshold", "0 ms");
-                s.put("jdk.JavaMonitorEnter#stackTrace", "true");
-                break;
-            case PARK:
-                enable(s, "jdk.ThreadPark", "threshold", "0 ms");
-                s.put("jdk.ThreadPark#stackTrace", "true");
-                break;
-            default:
-                throw new IllegalArgumentException(kind.name());
-        }
-        return s;
-    }
-
-    private static void enable(Map<String, String> s, String event, String key, String value) {
-        s.put(event + "#enabled", "true");
-        s.put(event + "#" + key, value);
     }
 
     /** Stops recording and writes what was collected to {@code file}. */

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * Writes one self-contained interactive HTML flame graph: inline CSS and JavaScript, no network,
  * data embedded as JSON (every name escaped so that no {@code </script>} or markup can break out;
  * names are drawn on a canvas and shown with {@code textContent}, never parsed as HTML).
- * Search (regular expression, matched share), click to zoom, Escape or the reset button to
- * zoom out, tooltip with value and share.
+ * Search (regular expression, matched share; also from the URL, {@code page.html#search=REGEX}),
+ * click to zoom, Escape or the reset button to zoom out, tooltip with value and share.
  *
  * <p>The differential form (two profiles) draws frame widths from the second profile and colors
  * them by the change of their share of the total: red got hotter, blue got colder.
@@ -313,7 +313,12 @@ public final class FlameGraphWriter {
                 if ((ev.ctrlKey || ev.metaKey) && ev.key === "f") { ev.preventDefault(); search.focus(); }
               });
               window.addEventListener("resize", draw);
-              draw();
+              if (location.hash.indexOf("#search=") === 0) {
+                search.value = decodeURIComponent(location.hash.substring(8));
+                runSearch();
+              } else {
+                draw();
+              }
             })();
             </script>
             </body>

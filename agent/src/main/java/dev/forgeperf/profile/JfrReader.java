@@ -5,37 +5,28 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jdk.jfr.EventType;
-import jdk.jfr.consumer.RecordedClass;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedMethod;
-import jdk.jfr.consumer.RecordedStackTrace;
-import jdk.jfr.consumer.RecordedThread;
-import jdk.jfr.consumer.RecordingFile;
-
 /**
- * The one path from a JFR file to a {@link Profile}: streams the events with the JDK's
- * {@link RecordingFile} (one event in memory at a time) and aggregates those of a {@link Kind}.
+ * The one path from a JFR file to a {@link Profile}: streams a recording chunk by chunk with
+ * {@link JfrParser} and aggregates the events of a {@link Kind}.
  *
- * <p>Speed: the JDK parser hands out the same {@link RecordedStackTrace}, {@link RecordedMethod}
- * and {@link RecordedThread} objects for the same constant within a chunk, so stacks and methods
- * are resolved to profile ids once per chunk through identity caches; a typical event costs one
- * identity lookup and an add. The caches are bounded and dropped when they grow large.
+ * <p>Speed: events of other types are skipped by their size, undecoded. A stack trace id is
+ * resolved to a call-tree node once per chunk (frames interned by method id and line), so a typical
+ * event costs reading a few varints, one hash lookup and an add; no strings are built per event.
  *
  * <p>CPU time: {@code cpu/nanoseconds} = samples × the sampling period. The period is
  * {@link ProfileOptions#intervalNanos()} when given, else the smallest {@code period} of
  * {@code jdk.ExecutionSample} among the recording's {@code jdk.ActiveSetting} events (several
  * recordings running at once sample at the fastest rate), else 20 ms (the JDK's {@code default}
  * setting). A recording made through {@code jdk.jfr.Recording} must enable {@code jdk.ActiveSetting}
- * for its period to be found (the {@code default} and {@code profile} settings do). The same holds for {@code jdk.NativeMethodSample} in wall profiles.
+ * for its period to be found (the {@code default} and {@code profile} settings do). The same holds
+ * for {@code jdk.NativeMethodSample} in wall profiles. Recordings written by async-profiler give
+ * the period as its {@code interval} setting (nanoseconds; 0 for its default, 10 ms).
  *
  * <p>Allocation: each {@code jdk.ObjectAllocationSample} counts one object and its {@code weight}
  * bytes. A recording without those events (JDK 11–15 style, or async-profiler's) is read from
@@ -48,9 +39,7 @@ import jdk.jfr.consumer.RecordingFile;
 public final class JfrReader {
     /** The sampling period assumed when the recording does not say (the JDK's {@code default} settings). */
     public static final long DEFAULT_PERIOD_NANOS = 20_000_000L;
-    private static final int CACHE_LIMIT = 250_000;
 
-    private static final int SKIP = 0;
     private static final int ACTIVE_SETTING = 1;
     private static final int EXECUTION_SAMPLE = 2;
     private static final int NATIVE_SAMPLE = 3;
@@ -64,11 +53,6 @@ public final class JfrReader {
     private final ProfileOptions options;
     private final Profile profile;
 
-    private final Map<EventType, Integer> eventCodes = new IdentityHashMap<>();
-    private final Map<RecordedStackTrace, Integer> stackNodes = new IdentityHashMap<>();
-    private final Map<RecordedStackTrace, int[]> stackFrames = new IdentityHashMap<>();
-    private final Map<RecordedMethod, Integer> methodFunctions = new IdentityHashMap<>();
-    private final Map<RecordedThread, Integer> threadNodes = new IdentityHashMap<>();
     private final Map<String, Integer> threadNodesByName = new HashMap<>();
     private final Map<Long, Long> periodByEventTypeId = new HashMap<>();
     private byte[] functionFilter = new byte[1024];
@@ -114,40 +98,38 @@ public final class JfrReader {
         long from = options.from() == null ? Long.MIN_VALUE : TimeBound.resolve(options.from(), file.startEpochNanos(), zone);
         long to = options.to() == null ? Long.MAX_VALUE : TimeBound.resolve(options.to(), file.startEpochNanos(), zone);
         boolean window = options.from() != null || options.to() != null;
-        RecordingFile opened;
-        try {
-            opened = new RecordingFile(jfr);
-        } catch (IOException | RuntimeException | InternalError | StackOverflowError err) {
-            throw corrupted(jfr, err);
-        }
-        try (RecordingFile recording = opened) {
-            while (true) {
-                RecordedEvent e;
-                try {
-                    if (!recording.hasMoreEvents()) {
-                        break;
-                    }
-                    e = recording.readEvent();
-                } catch (IOException | RuntimeException | InternalError | StackOverflowError err) {
-                    throw corrupted(jfr, err);
-                }
-                events++;
-                int code = code(e.getEventType());
-                if (code == SKIP) {
-                    continue;
-                }
-                if (code == ACTIVE_SETTING) {
-                    activeSetting(e);
-                    continue;
-                }
-                if (window) {
-                    long t = TimeBound.nanos(e.getStartTime());
-                    if (t < from || t >= to) {
+        try (JfrParser parser = new JfrParser(jfr, file.length())) {
+            this.parser = parser;
+            while (parser.nextChunk()) {
+                startChunk();
+                long type;
+                while ((type = parser.nextEvent()) >= 0) {
+                    events++;
+                    int slot = type < slotByType.length ? slotByType[(int) type] : slotOfType.get(type);
+                    if (slot < 0) {
                         continue;
                     }
+                    int code = slotCode[slot];
+                    parser.readFields(slotType[slot], slotRoles[slot], longs, texts);
+                    if (code == ACTIVE_SETTING) {
+                        activeSetting(longs[SETTING_ID], texts[0], texts[1]);
+                        texts[0] = null;
+                        texts[1] = null;
+                        continue;
+                    }
+                    if (window) {
+                        long t = parser.ticksToEpochNanos(longs[START]);
+                        if (t < from || t >= to) {
+                            continue;
+                        }
+                    }
+                    sample(code);
                 }
-                sample(code, e);
             }
+        } catch (JfrParser.Corrupt e) {
+            throw new ProfileException(jfr + ": corrupted JFR recording: " + e.getMessage(), e);
+        } finally {
+            this.parser = null;
         }
         finish();
         long start = Math.max(file.startEpochNanos(), from);
@@ -156,9 +138,118 @@ public final class JfrReader {
         return profile;
     }
 
-    private static ProfileException corrupted(Path jfr, Throwable err) {
-        String detail = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-        return new ProfileException(jfr + ": corrupted JFR recording: " + detail.replace('\n', ' '), err);
+    // where readFields puts an event's values
+    private static final int START = 0;
+    private static final int DURATION = 1;
+    private static final int THREAD = 2;
+    private static final int STACK = 3;
+    private static final int VALUE = 4;
+    private static final int SETTING_ID = 5;
+
+    private JfrParser parser;
+    private final long[] longs = new long[6];
+    private final String[] texts = new String[2];
+    private final LongIntMap slotOfType = new LongIntMap(16);
+    private final int[] slotByType = new int[4096];
+    private int[] slotCode = new int[8];
+    private JfrParser.Type[] slotType = new JfrParser.Type[8];
+    private int[][] slotRoles = new int[8][];
+    private int slots;
+    private final LongIntMap stackNodes = new LongIntMap(1 << 12);
+    private final LongIntMap methodFunctions = new LongIntMap(1 << 12);
+    private final LongIntMap threadNodes = new LongIntMap(64);
+    private final Map<Long, int[]> stackFrames = new HashMap<>();
+    private static final int FILTERED = Integer.MAX_VALUE;
+    private static final FrameKind[] FRAME_KINDS = FrameKind.values();
+    private final LongIntMap frameKinds = new LongIntMap(16);
+
+    /** Looks up this chunk's type ids of the events of interest and resets the per-chunk caches (ids are chunk-local). */
+    private void startChunk() {
+        slotOfType.clear();
+        Arrays.fill(slotByType, -1);
+        slots = 0;
+        stackNodes.clear();
+        methodFunctions.clear();
+        threadNodes.clear();
+        stackFrames.clear();
+        frameKinds.clear();
+        addSlot("jdk.ActiveSetting", ACTIVE_SETTING);
+        switch (kind) {
+            case CPU -> addSlot("jdk.ExecutionSample", EXECUTION_SAMPLE);
+            case WALL -> {
+                addSlot("jdk.ExecutionSample", EXECUTION_SAMPLE);
+                addSlot("jdk.NativeMethodSample", NATIVE_SAMPLE);
+            }
+            case ALLOC -> {
+                addSlot("jdk.ObjectAllocationSample", ALLOCATION_SAMPLE);
+                addSlot("jdk.ObjectAllocationInNewTLAB", NEW_TLAB);
+                addSlot("jdk.ObjectAllocationOutsideTLAB", OUTSIDE_TLAB);
+            }
+            case LOCK -> addSlot("jdk.JavaMonitorEnter", MONITOR_ENTER);
+            case PARK -> addSlot("jdk.ThreadPark", THREAD_PARK);
+        }
+    }
+
+    private void addSlot(String event, int code) {
+        JfrParser.Type t = parser.type(event);
+        if (t == null) {
+            return;
+        }
+        int[] roles = new int[t.fields.size()];
+        java.util.Arrays.fill(roles, -1);
+        for (int i = 0; i < roles.length; i++) {
+            JfrParser.Field f = t.fields.get(i);
+            roles[i] = switch (f.name) {
+                case "startTime" -> START;
+                case "duration" -> DURATION;
+                case "eventThread" -> code == EXECUTION_SAMPLE || code == NATIVE_SAMPLE ? -1 : THREAD;
+                case "sampledThread" -> code == EXECUTION_SAMPLE || code == NATIVE_SAMPLE ? THREAD : -1;
+                case "stackTrace" -> STACK;
+                case "weight" -> code == ALLOCATION_SAMPLE ? VALUE : -1;
+                case "tlabSize" -> code == NEW_TLAB ? VALUE : -1;
+                case "allocationSize" -> code == OUTSIDE_TLAB ? VALUE : -1;
+                case "id" -> code == ACTIVE_SETTING ? SETTING_ID : -1;
+                case "name" -> code == ACTIVE_SETTING ? 0 : -1;
+                case "value" -> code == ACTIVE_SETTING ? 1 : -1;
+                default -> -1;
+            };
+        }
+        if (slots == slotCode.length) {
+            slotCode = java.util.Arrays.copyOf(slotCode, slots * 2);
+            slotType = java.util.Arrays.copyOf(slotType, slots * 2);
+            slotRoles = java.util.Arrays.copyOf(slotRoles, slots * 2);
+        }
+        slotCode[slots] = code;
+        slotType[slots] = t;
+        slotRoles[slots] = roles;
+        if (t.id >= 0 && t.id < slotByType.length) {
+            slotByType[(int) t.id] = slots;
+        }
+        slotOfType.set(t.id, slots++);
+        if (code == EXECUTION_SAMPLE) {
+            executionSampleTypeId = t.id;
+        } else if (code == NATIVE_SAMPLE) {
+            nativeSampleTypeId = t.id;
+        }
+    }
+
+    /** async-profiler's sampling interval when its recording says {@code interval = 0} (its default). */
+    static final long ASYNC_PROFILER_DEFAULT_INTERVAL = 10_000_000L;
+
+    private void activeSetting(long eventTypeId, String name, String value) {
+        if (kind != Kind.CPU && kind != Kind.WALL) {
+            return;
+        }
+        long nanos = 0;
+        if ("period".equals(name)) {
+            nanos = parsePeriod(value);
+        } else if ("interval".equals(name) && value != null && value.matches("\\d{1,18}")) {
+            // async-profiler's recordings: nanoseconds, 0 meaning its default
+            nanos = Long.parseLong(value) == 0 ? ASYNC_PROFILER_DEFAULT_INTERVAL : Long.parseLong(value);
+        }
+        if (nanos > 0) {
+            periodByEventTypeId.merge(eventTypeId, nanos, Math::min);
+        }
     }
 
     private static List<SampleType> rawTypes(Kind kind) {
@@ -172,45 +263,6 @@ public final class JfrReader {
             raw[i] = new SampleType("raw" + i, "count");
         }
         return List.of(raw);
-    }
-
-    private int code(EventType type) {
-        Integer c = eventCodes.get(type);
-        if (c != null) {
-            return c;
-        }
-        String name = type.getName();
-        int code = switch (name) {
-            case "jdk.ActiveSetting" -> ACTIVE_SETTING;
-            case "jdk.ExecutionSample" -> kind == Kind.CPU || kind == Kind.WALL ? EXECUTION_SAMPLE : SKIP;
-            case "jdk.NativeMethodSample" -> kind == Kind.WALL ? NATIVE_SAMPLE : SKIP;
-            case "jdk.ObjectAllocationSample" -> kind == Kind.ALLOC ? ALLOCATION_SAMPLE : SKIP;
-            case "jdk.ObjectAllocationInNewTLAB" -> kind == Kind.ALLOC ? NEW_TLAB : SKIP;
-            case "jdk.ObjectAllocationOutsideTLAB" -> kind == Kind.ALLOC ? OUTSIDE_TLAB : SKIP;
-            case "jdk.JavaMonitorEnter" -> kind == Kind.LOCK ? MONITOR_ENTER : SKIP;
-            case "jdk.ThreadPark" -> kind == Kind.PARK ? THREAD_PARK : SKIP;
-            default -> SKIP;
-        };
-        if (code == EXECUTION_SAMPLE) {
-            executionSampleTypeId = type.getId();
-        } else if (code == NATIVE_SAMPLE) {
-            nativeSampleTypeId = type.getId();
-        }
-        eventCodes.put(type, code);
-        return code;
-    }
-
-    private void activeSetting(RecordedEvent e) {
-        if (kind != Kind.CPU && kind != Kind.WALL) {
-            return;
-        }
-        if (!"period".equals(e.getString("name"))) {
-            return;
-        }
-        long nanos = parsePeriod(e.getString("value"));
-        if (nanos > 0) {
-            periodByEventTypeId.merge(e.getLong("id"), nanos, Math::min);
-        }
     }
 
     private static final Pattern PERIOD = Pattern.compile("\\s*(\\d+)\\s*(ns|us|ms|s|m|h|d)\\s*");
@@ -236,12 +288,15 @@ public final class JfrReader {
         };
     }
 
-    private void sample(int code, RecordedEvent e) {
-        RecordedThread thread = null;
-        if (options.threads()) {
-            thread = code == EXECUTION_SAMPLE || code == NATIVE_SAMPLE ? e.getThread("sampledThread") : e.getThread();
-        }
-        int node = node(e.getStackTrace(), thread);
+    private void sample(int code) {
+        long stack = longs[STACK];
+        long value = longs[VALUE];
+        int node = options.threads() ? threadedNode(stack, longs[THREAD]) : node(stack);
+        longs[STACK] = 0;
+        longs[THREAD] = 0;
+        longs[VALUE] = 0;
+        long duration = longs[DURATION];
+        longs[DURATION] = 0;
         if (node < 0) {
             return;
         }
@@ -252,73 +307,50 @@ public final class JfrReader {
             case ALLOCATION_SAMPLE -> {
                 sawAllocationSample = true;
                 profile.add(node, 0, 1);
-                profile.add(node, 1, e.getLong("weight"));
+                profile.add(node, 1, value);
             }
-            case NEW_TLAB -> {
+            case NEW_TLAB, OUTSIDE_TLAB -> {
                 profile.add(node, 2, 1);
-                profile.add(node, 3, e.getLong("tlabSize"));
-            }
-            case OUTSIDE_TLAB -> {
-                profile.add(node, 2, 1);
-                profile.add(node, 3, e.getLong("allocationSize"));
+                profile.add(node, 3, value);
             }
             case MONITOR_ENTER, THREAD_PARK -> {
                 profile.add(node, 0, 1);
-                profile.add(node, 1, e.getDuration().toNanos());
+                profile.add(node, 1, parser.ticksToNanos(duration));
             }
             default -> throw new IllegalStateException("event code " + code);
         }
     }
 
-    /** The call-tree node of a stack (and thread), or -1 when the filters drop it. */
-    private int node(RecordedStackTrace stack, RecordedThread thread) {
-        if (thread == null) {
-            if (stack == null) {
-                return profile.child(Profile.ROOT, unknownFrame);
-            }
-            Integer cached = stackNodes.get(stack);
-            if (cached != null) {
-                return cached;
-            }
-            if (stackNodes.size() >= CACHE_LIMIT) {
-                stackNodes.clear();
-            }
-            int[] frames = frames(stack);
-            int node = frames == null ? -1 : insert(Profile.ROOT, frames);
-            stackNodes.put(stack, node);
-            return node;
+    /** The call-tree node of a stack trace id, or -1 when the filters drop it. */
+    private int node(long stack) {
+        int cached = stackNodes.get(stack);
+        if (cached >= 0) {
+            return cached == FILTERED ? -1 : cached;
         }
-        int[] frames;
-        if (stack == null) {
-            frames = new int[] {unknownFrame};
-        } else {
-            frames = stackFrames.get(stack);
-            if (frames == null) {
-                if (stackFrames.size() >= CACHE_LIMIT) {
-                    stackFrames.clear();
-                }
-                frames = frames(stack);
-                stackFrames.put(stack, frames == null ? new int[0] : frames);
-            }
-            if (frames == null || frames.length == 0) {
-                return -1;
-            }
+        int[] frames = frames(stack);
+        int node = frames == null ? -1 : insert(Profile.ROOT, frames);
+        stackNodes.put(stack, node < 0 ? FILTERED : node);
+        return node;
+    }
+
+    private int threadedNode(long stack, long thread) {
+        int[] frames = stackFrames.get(stack);
+        if (frames == null) {
+            frames = frames(stack);
+            stackFrames.put(stack, frames == null ? new int[0] : frames);
+        }
+        if (frames == null || frames.length == 0) {
+            return -1;
         }
         return insert(threadNode(thread), frames);
     }
 
-    private int threadNode(RecordedThread thread) {
-        Integer cached = threadNodes.get(thread);
-        if (cached != null) {
+    private int threadNode(long thread) {
+        int cached = threadNodes.get(thread);
+        if (cached >= 0) {
             return cached;
         }
-        if (threadNodes.size() >= CACHE_LIMIT) {
-            threadNodes.clear();
-        }
-        String name = thread == null ? null : thread.getJavaName();
-        if (name == null && thread != null) {
-            name = thread.getOSName();
-        }
+        String name = thread == 0 ? null : parser.threadName(thread);
         String label = name == null ? "[unknown thread]" : "[" + name + "]";
         int node = threadNodesByName.computeIfAbsent(label,
                 l -> profile.child(Profile.ROOT, profile.frame(profile.function(l, ""), 0, FrameKind.THREAD)));
@@ -335,28 +367,46 @@ public final class JfrReader {
         return node;
     }
 
-    /** The frame ids of a stack, leaf first; null when the include/exclude filters drop it. */
-    private int[] frames(RecordedStackTrace stack) {
-        List<RecordedFrame> list = stack.getFrames();
-        int n = list.size();
-        if (n == 0) {
+    private int frameCount;
+    private boolean included;
+    private boolean excluded;
+
+    private final JfrParser.FrameVisitor visitor = new JfrParser.FrameVisitor() {
+        @Override
+        public void begin(int frames) {
+            if (scratch.length < frames) {
+                scratch = new int[Math.max(frames, scratch.length * 2)];
+            }
+            frameCount = 0;
+        }
+
+        @Override
+        public void frame(long method, int line, long frameType) {
+            int function = function(method);
+            int filter = filter(function);
+            excluded |= (filter & EXCLUDED) != 0;
+            included |= (filter & INCLUDED) != 0;
+            if (frameCount == scratch.length) {
+                scratch = Arrays.copyOf(scratch, frameCount * 2);
+            }
+            int kindOrdinal = frameKinds.get(frameType);
+            if (kindOrdinal < 0) {
+                kindOrdinal = frameKind(parser.frameType(frameType)).ordinal();
+                frameKinds.put(frameType, kindOrdinal);
+            }
+            scratch[frameCount++] = profile.frame(function, line, FRAME_KINDS[kindOrdinal]);
+        }
+    };
+
+    /** The frame ids of a stack trace id, leaf first; null when the include/exclude filters drop it. */
+    private int[] frames(long stack) {
+        included = options.include() == null;
+        excluded = false;
+        frameCount = 0;
+        if (stack == 0 || !parser.frames(stack, visitor) || frameCount == 0) {
             return new int[] {unknownFrame};
         }
-        if (scratch.length < n) {
-            scratch = new int[Math.max(n, scratch.length * 2)];
-        }
-        boolean included = options.include() == null;
-        for (int i = 0; i < n; i++) {
-            RecordedFrame f = list.get(i);
-            int function = function(f.getMethod());
-            int filter = filter(function);
-            if ((filter & EXCLUDED) != 0) {
-                return null;
-            }
-            included |= (filter & INCLUDED) != 0;
-            scratch[i] = profile.frame(function, f.getLineNumber(), frameKind(f.getType()));
-        }
-        return included ? Arrays.copyOf(scratch, n) : null;
+        return included && !excluded ? Arrays.copyOf(scratch, frameCount) : null;
     }
 
     private static FrameKind frameKind(String type) {
@@ -396,20 +446,13 @@ public final class JfrReader {
         return f;
     }
 
-    private int function(RecordedMethod method) {
-        if (method == null) {
-            return profile.function("[unknown]", "");
-        }
-        Integer cached = methodFunctions.get(method);
-        if (cached != null) {
+    private int function(long method) {
+        int cached = methodFunctions.get(method);
+        if (cached >= 0) {
             return cached;
         }
-        if (methodFunctions.size() >= CACHE_LIMIT) {
-            methodFunctions.clear();
-        }
-        RecordedClass type = method.getType();
-        String className = type == null ? "[unknown]" : type.getName();
-        int id = profile.function(className + "." + method.getName(), sourceFile(className));
+        String name = parser.methodName(method);
+        int id = name == null ? profile.function("[unknown]", "") : profile.function(name, sourceFile(parser.methodClassName(method)));
         methodFunctions.put(method, id);
         return id;
     }

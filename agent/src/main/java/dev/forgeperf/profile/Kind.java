@@ -57,6 +57,43 @@ public enum Kind {
         return events;
     }
 
+    /**
+     * JFR settings for a focused recording of this kind, for {@code jdk.jfr.Recording#setSettings}
+     * (merge several kinds' maps to record them together): the kind's events with stack traces,
+     * sampling every {@code interval} (cpu, wall), allocation samples at up to 1000/s, monitor and
+     * park events from 0 ms (the stock settings drop those under 10–20 ms, which hides most real
+     * contention), and {@code jdk.ActiveSetting}, from which {@link JfrReader} takes the period.
+     */
+    public java.util.Map<String, String> settings(java.time.Duration interval) {
+        String period = Math.max(1, interval.toMillis()) + " ms";
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("jdk.ActiveSetting#enabled", "true");
+        switch (this) {
+            case CPU -> {
+                m.put("jdk.ExecutionSample#enabled", "true");
+                m.put("jdk.ExecutionSample#period", period);
+            }
+            case WALL -> {
+                m.put("jdk.ExecutionSample#enabled", "true");
+                m.put("jdk.ExecutionSample#period", period);
+                m.put("jdk.NativeMethodSample#enabled", "true");
+                m.put("jdk.NativeMethodSample#period", period);
+            }
+            case ALLOC -> {
+                m.put("jdk.ObjectAllocationSample#enabled", "true");
+                m.put("jdk.ObjectAllocationSample#throttle", "1000/s");
+                m.put("jdk.ObjectAllocationSample#stackTrace", "true");
+            }
+            case LOCK, PARK -> {
+                String event = this == LOCK ? "jdk.JavaMonitorEnter" : "jdk.ThreadPark";
+                m.put(event + "#enabled", "true");
+                m.put(event + "#threshold", "0 ms");
+                m.put(event + "#stackTrace", "true");
+            }
+        }
+        return m;
+    }
+
     /** The lower-case name users type: {@code cpu}, {@code wall}, {@code alloc}, {@code lock}, {@code park}. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -47,6 +47,31 @@ final class LongIntMap {
         size++;
     }
 
+    /** Associates {@code key} with {@code value} (>= 0), replacing any previous value. */
+    void set(long key, int value) {
+        int i = slot(key);
+        while (values[i] != MISSING) {
+            if (keys[i] == key) {
+                values[i] = value;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        put(key, value);
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Removes every entry, keeping the capacity. */
+    void clear() {
+        if (size > 0) {
+            Arrays.fill(values, MISSING);
+            size = 0;
+        }
+    }
+
     private int slot(long key) {
         long h = key * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32)) & mask;

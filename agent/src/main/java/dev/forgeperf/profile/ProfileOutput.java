@@ -45,6 +45,25 @@ public final class ProfileOutput {
     }
 
     /**
+     * {@code convert}: like {@link #write(Path, Kind, ProfileOptions, Path, Format)} for a JFR
+     * recording; a pprof file (ours or Go's) is re-written in another format (not {@code .jfr}).
+     *
+     * @return the profile written (null for a copied recording)
+     */
+    public static Profile convert(Path in, Kind kind, ProfileOptions options, Path out, Format format) throws IOException {
+        Format f = format != null ? format : Format.forPath(out);
+        if (Files.isRegularFile(in) && !JfrFile.hasMagic(in) && !isJfrName(in)) {
+            if (f == Format.JFR) {
+                throw new IllegalArgumentException(in + " is not a JFR recording, so it cannot be written as one");
+            }
+            Profile profile = PprofReader.read(in);
+            write(profile, out, f, "profile " + in.getFileName());
+            return profile;
+        }
+        return write(in, kind, options, out, f);
+    }
+
+    /**
      * Writes a profile in a format other than {@link Format#JFR}.
      *
      * @param title shown by flame graphs and tables, e.g. {@code cpu profile of app.jfr}

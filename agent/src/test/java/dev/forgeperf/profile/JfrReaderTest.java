@@ -157,6 +157,42 @@ class JfrReaderTest {
         return assertThrows(ProfileException.class, e).getMessage();
     }
 
+    /** What the agent's focused recordings will use: the settings of a kind give events the reader turns into that kind. */
+    @Test
+    void kindSettingsRecordWhatTheReaderNeeds() throws Exception {
+        java.util.Map<String, String> settings = new java.util.HashMap<>(Kind.CPU.settings(java.time.Duration.ofMillis(7)));
+        settings.putAll(Kind.LOCK.settings(java.time.Duration.ofMillis(7)));
+        assertEquals("7 ms", settings.get("jdk.ExecutionSample#period"));
+        assertEquals("0 ms", settings.get("jdk.JavaMonitorEnter#threshold"));
+        Path out = tmp.resolve("focused.jfr");
+        Object lock = new Object();
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.setSettings(settings);
+            r.start();
+            Thread holder = new Thread(() -> {
+                synchronized (lock) {
+                    long end = System.nanoTime() + 300_000_000L;
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                }
+            });
+            holder.start();
+            Thread.sleep(50);
+            synchronized (lock) {
+                holder.join();
+            }
+            r.stop();
+            r.dump(out);
+        }
+        Profile cpu = JfrReader.read(out, Kind.CPU, ProfileOptions.DEFAULT);
+        assertTrue(cpu.total(0) > 0);
+        assertEquals(7_000_000L, cpu.period());
+        Profile lockProfile = JfrReader.read(out, Kind.LOCK, ProfileOptions.DEFAULT);
+        assertTrue(lockProfile.total(0) >= 1 && lockProfile.total(1) > 100_000_000L, () -> ProfileOutput.summary(lockProfile));
+        assertEquals("dev.forgeperf.profile.JfrReaderTest.kindSettingsRecordWhatTheReaderNeeds", topSelf(lockProfile));
+    }
+
     @Test
     void periodSettingsAndSourceFiles() {
         assertEquals(20_000_000L, JfrReader.parsePeriod("20 ms"));

@@ -1,0 +1,124 @@
+package dev.forgeperf.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+/** Our JFR parser against the JDK's own reader as the oracle, and against damaged input. */
+class JfrParserTest {
+    @TempDir
+    Path tmp;
+
+    /** Every kind: the folded stacks and values we read equal what the JDK's RecordingFile says. */
+    @Test
+    void sameStacksAndValuesAsTheJdksReader() throws Exception {
+        Path jfr = Recorded.jfr();
+        for (Kind kind : Kind.values()) {
+            Profile p = JfrReader.read(jfr, kind, ProfileOptions.DEFAULT);
+            Map<String, long[]> expected = oracle(jfr, kind);
+            for (int t = 0; t < 2; t++) {
+                Map<String, Long> ours = new TreeMap<>();
+                StringWriter w = new StringWriter();
+                CollapsedWriter.write(p, t, w);
+                for (String line : w.toString().lines().toList()) {
+                    int space = line.lastIndexOf(' ');
+                    ours.merge(line.substring(0, space), Long.parseLong(line.substring(space + 1)), Long::sum);
+                }
+                Map<String, Long> theirs = new TreeMap<>();
+                int type = t;
+                expected.forEach((stack, v) -> {
+                    if (v[type] != 0) {
+                        theirs.put(stack, v[type]);
+                    }
+                });
+                assertEquals(theirs, ours, kind.id() + " " + p.sampleTypes().get(t));
+            }
+        }
+    }
+
+    /** Folded stacks of a kind as the JDK's reader sees them: [count, value] per stack. */
+    private static Map<String, long[]> oracle(Path jfr, Kind kind) throws Exception {
+        Map<String, long[]> out = new TreeMap<>();
+        long period = 10_000_000L;
+        try (RecordingFile f = new RecordingFile(jfr)) {
+            while (f.hasMoreEvents()) {
+                RecordedEvent e = f.readEvent();
+                String name = e.getEventType().getName();
+                boolean wanted = switch (kind) {
+                    case CPU -> name.equals("jdk.ExecutionSample");
+                    case WALL -> name.equals("jdk.ExecutionSample") || name.equals("jdk.NativeMethodSample");
+                    case ALLOC -> name.equals("jdk.ObjectAllocationSample");
+                    case LOCK -> name.equals("jdk.JavaMonitorEnter");
+                    case PARK -> name.equals("jdk.ThreadPark");
+                };
+                if (!wanted) {
+                    continue;
+                }
+                StringBuilder stack = new StringBuilder();
+                if (e.getStackTrace() == null || e.getStackTrace().getFrames().isEmpty()) {
+                    stack.append("[unknown]");
+                } else {
+                    List<RecordedFrame> frames = e.getStackTrace().getFrames();
+                    for (int i = frames.size() - 1; i >= 0; i--) {
+                        RecordedFrame fr = frames.get(i);
+                        stack.append(fr.getMethod().getType().getName()).append('.').append(fr.getMethod().getName());
+                        if (i > 0) {
+                            stack.append(';');
+                        }
+                    }
+                }
+                long[] v = out.computeIfAbsent(stack.toString(), k -> new long[2]);
+                v[0]++;
+                v[1] += switch (kind) {
+                    case CPU, WALL -> period;
+                    case ALLOC -> e.getLong("weight");
+                    case LOCK, PARK -> e.getDuration().toNanos();
+                };
+            }
+        }
+        return out;
+    }
+
+    /** Damage anywhere gives a one-line "corrupted" (or "truncated") error or a profile, never another exception. */
+    @Test
+    void damagedRecordingsFailCleanly() throws Exception {
+        byte[] good = Files.readAllBytes(Recorded.jfr());
+        java.util.Random random = new java.util.Random(42);
+        int failures = 0;
+        for (int round = 0; round < 60; round++) {
+            byte[] bad = good.clone();
+            int at = 68 + random.nextInt(bad.length - 100);
+            for (int i = 0; i < 12; i++) {
+                bad[at + i] = (byte) random.nextInt(256);
+            }
+            Path file = Files.write(tmp.resolve("bad" + round + ".jfr"), bad);
+            for (Kind kind : List.of(Kind.CPU, Kind.LOCK)) {
+                try {
+                    JfrReader.read(file, kind, ProfileOptions.DEFAULT.withThreads(true));
+                } catch (ProfileException e) {
+                    failures++;
+                    assertTrue(e.getMessage().startsWith(file + ": corrupted JFR recording: ") || e.getMessage().startsWith(file + ": truncated"),
+                            e.getMessage());
+                    assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+                } catch (RuntimeException | Error e) {
+                    fail("damage at byte " + at + " gave " + e, e);
+                }
+            }
+        }
+        assertTrue(failures > 0, "some damage must be noticed");
+    }
+}
