@@ -10,15 +10,14 @@ final class Ballast {
     private Ballast() {
     }
 
+    /** 256 KiB: below G1's humongous threshold, so the ballast costs what it says. */
+    private static final int CHUNK = 256 << 10;
+
     static void retain(int megabytes) {
-        for (int i = 0; i < megabytes; i++) {
-            byte[] chunk = new byte[1 << 20];
-            chunk[i % chunk.length] = (byte) i;
+        for (int i = 0; i < megabytes * 4; i++) {
+            byte[] chunk = new byte[CHUNK];
+            chunk[i % CHUNK] = (byte) i;
             CHUNKS.add(chunk);
         }
-    }
-
-    static int megabytes() {
-        return CHUNKS.size();
     }
 }
