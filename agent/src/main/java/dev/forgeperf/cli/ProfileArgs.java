@@ -17,14 +17,8 @@ final class ProfileArgs {
             description = "Which profile to build from a JFR file: cpu, wall, alloc, lock or park (default: ${DEFAULT-VALUE}).")
     String event;
 
-    @Option(names = "--threads", description = "Put the thread name at the root of every stack.")
-    boolean threads;
-
-    @Option(names = "--include", paramLabel = "REGEX", description = "Keep only samples with a frame (pkg.Class.method) matching REGEX.")
-    String include;
-
-    @Option(names = "--exclude", paramLabel = "REGEX", description = "Drop samples with a frame matching REGEX.")
-    String exclude;
+    @picocli.CommandLine.Mixin
+    dev.forgeperf.command.StackFilter filter = new dev.forgeperf.command.StackFilter();
 
     @Option(names = "--from", paramLabel = "TIME", description = "Keep events from TIME: a duration after the recording's start (30s), an instant (2025-01-31T10:15:00Z) or a local time (10:15:30).")
     String from;
@@ -45,7 +39,7 @@ final class ProfileArgs {
 
     ProfileOptions options() {
         try {
-            ProfileOptions o = ProfileOptions.DEFAULT.withThreads(threads).withInclude(include).withExclude(exclude).withWindow(from, to);
+            ProfileOptions o = filter.applyTo(ProfileOptions.DEFAULT).withWindow(from, to);
             return interval == null ? o : o.withInterval(Durations.parseNanos(interval));
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage(), 2);

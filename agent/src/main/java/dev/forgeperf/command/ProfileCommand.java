@@ -47,14 +47,8 @@ public final class ProfileCommand implements Runnable {
         @Option(names = "--interval", paramLabel = "DURATION", description = "Sampling period for cpu and wall (default: ${DEFAULT-VALUE}).")
         String interval = "10ms";
 
-        @Option(names = "--threads", description = "Put each sample's thread at the root of its stack.")
-        boolean threads;
-
-        @Option(names = "--include", paramLabel = "REGEX", description = "Keep only stacks with a frame (pkg.Class.method) matching REGEX.")
-        String include;
-
-        @Option(names = "--exclude", paramLabel = "REGEX", description = "Drop stacks with a frame matching REGEX.")
-        String exclude;
+        @picocli.CommandLine.Mixin
+        StackFilter filter = new StackFilter();
 
         @Option(names = {"-n", "--top"}, paramLabel = "N", description = "Rows of the top table (default: ${DEFAULT-VALUE}).")
         int top = 25;
@@ -69,12 +63,7 @@ public final class ProfileCommand implements Runnable {
             Kind kind = kind();
             long durationNanos = parse(duration, "--duration");
             long intervalNanos = parse(interval, "--interval");
-            ProfileOptions options;
-            try {
-                options = ProfileOptions.DEFAULT.withThreads(threads).withInclude(include).withExclude(exclude);
-            } catch (IllegalArgumentException e) {
-                throw new CommandException(e.getMessage(), 2);
-            }
+            ProfileOptions options = filter.applyTo(ProfileOptions.DEFAULT);
             Path out = output == null ? null : session.resolve(output);
             Format fmt;
             try {
