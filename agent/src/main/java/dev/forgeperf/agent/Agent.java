@@ -222,6 +222,7 @@ public final class Agent {
         if (heap) {
             w.add("heap", dir -> dev.forgeperf.snapshot.SnapshotParts.heap(dir, progress));
         }
+        w.addFinal("reports", dir -> dev.forgeperf.report.Report.writeAll(dir));
         return w;
     }
 

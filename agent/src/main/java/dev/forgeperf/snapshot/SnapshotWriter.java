@@ -36,6 +36,7 @@ public final class SnapshotWriter {
 
     private final Agent agent;
     private final Map<String, Part> parts = new LinkedHashMap<>();
+    private final Map<String, Part> finalParts = new LinkedHashMap<>();
 
     public SnapshotWriter(Agent agent) {
         this.agent = agent;
@@ -45,6 +46,16 @@ public final class SnapshotWriter {
     /** Adds a part, run in the order added. */
     public SnapshotWriter add(String name, Part part) {
         parts.put(name, part);
+        return this;
+    }
+
+    /**
+     * Adds a part that reads the others (the reports): it runs after every other part, once
+     * {@link #MANIFEST} is written, so it sees a complete snapshot folder; the manifest is then
+     * rewritten with its outcome.
+     */
+    public SnapshotWriter addFinal(String name, Part part) {
+        finalParts.put(name, part);
         return this;
     }
 
@@ -66,33 +77,47 @@ public final class SnapshotWriter {
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
         try {
             Map<String, String> outcome = new LinkedHashMap<>();
-            for (Map.Entry<String, Part> p : parts.entrySet()) {
-                if (progress != null) {
-                    progress.accept(p.getKey());
-                }
-                try {
-                    p.getValue().write(tmp);
-                    outcome.put(p.getKey(), "ok");
-                } catch (Exception | LinkageError e) {
-                    outcome.put(p.getKey(), e.getMessage() == null ? e.toString() : e.getMessage());
-                }
-            }
-            Map<String, Object> manifest = new LinkedHashMap<>();
-            manifest.put("forgePerfSnapshot", 1);
-            manifest.put("pid", agent.pid());
-            manifest.put("mainClass", Agent.mainClass());
-            manifest.put("agentVersion", Agent.VERSION);
-            manifest.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-            manifest.put("takenAt", Instant.now().toString());
-            manifest.put("uptimeMillis", Agent.uptimeMillis());
-            manifest.put("parts", outcome);
+            run(parts, tmp, outcome, progress);
+            Map<String, Object> manifest = manifest(outcome);
             Files.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
+            if (!finalParts.isEmpty()) {
+                run(finalParts, tmp, outcome, progress);
+                Files.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
+            }
             AtomicFiles.moveIntoPlace(tmp, target);
             return outcome;
         } catch (IOException | RuntimeException | Error e) {
             deleteTree(tmp);
             throw e;
         }
+    }
+
+    private static void run(Map<String, Part> parts, Path dir, Map<String, String> outcome, java.util.function.Consumer<String> progress) {
+        for (Map.Entry<String, Part> p : parts.entrySet()) {
+            if (progress != null) {
+                progress.accept(p.getKey());
+            }
+            try {
+                p.getValue().write(dir);
+                outcome.put(p.getKey(), "ok");
+            } catch (Exception | LinkageError e) {
+                outcome.put(p.getKey(), e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+        }
+    }
+
+    /** The manifest; {@code outcome} is referenced, not copied. */
+    private Map<String, Object> manifest(Map<String, String> outcome) {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("forgePerfSnapshot", 1);
+        manifest.put("pid", agent.pid());
+        manifest.put("mainClass", Agent.mainClass());
+        manifest.put("agentVersion", Agent.VERSION);
+        manifest.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        manifest.put("takenAt", Instant.now().toString());
+        manifest.put("uptimeMillis", Agent.uptimeMillis());
+        manifest.put("parts", outcome);
+        return manifest;
     }
 
     static void writeTimings(Path dir, Agent agent) throws IOException {
