@@ -283,6 +283,28 @@ public final class GcMonitor implements NotificationListener {
         return new Pauses(Arrays.copyOf(d, n), Arrays.copyOf(end, n), truncated);
     }
 
+    /**
+     * The longest stop-the-world pause (ms) that ended at or after {@code sinceUptimeMillis}, -1
+     * when none; forced collections ({@link #INDUCED_CAUSES}) are left out. Allocates nothing.
+     */
+    public synchronized long longestPauseSince(long sinceUptimeMillis) {
+        long longest = -1;
+        int held = (int) Math.min(events, CAPACITY);
+        for (int k = 1; k <= held; k++) {
+            int slot = (int) ((events - k) % CAPACITY);
+            if (endUptime[slot] < sinceUptimeMillis) {
+                if (endUptime[slot] < sinceUptimeMillis - 60_000) {
+                    break; // events arrive in end order, give or take a collector's notification delay
+                }
+                continue;
+            }
+            if (!concurrent[collector[slot]] && (cause[slot] == null || !INDUCED_CAUSES.contains(cause[slot]))) {
+                longest = Math.max(longest, durationMillis[slot]);
+            }
+        }
+        return longest;
+    }
+
     /** A set of pause durations (ms) with their percentiles. */
     public static final class Pauses {
         private final long[] durations;
