@@ -29,7 +29,7 @@ import dev.forgeperf.util.Durations;
  * checked on every sampler tick against the sample just taken (a few comparisons; no allocation;
  * {@code gcCpu} reads the sampler's ring, {@code gcPause} the GC event ring, {@code deadlock} asks
  * the JVM at most once a second). When one holds, a snapshot is written on a new daemon thread into
- * {@code trigger.dir} as {@code <pid>-<yyyyMMdd-HHmmss>-<metric>}; at most one snapshot per
+ * {@code trigger.dir} as {@code <pid>-<yyyyMMdd-HHmmss-SSS>-<metric>}; at most one snapshot per
  * {@code trigger.minInterval} (and never two at once), and only the newest {@code trigger.keep}
  * folders of this JVM are kept.
  *
@@ -40,7 +40,7 @@ public final class SnapshotTriggers implements SampleListener {
     public static final long DEFAULT_MIN_INTERVAL_NANOS = 5L * 60 * 1_000_000_000L;
     public static final int DEFAULT_KEEP = 5;
     static final long DEADLOCK_CHECK_NANOS = 1_000_000_000L;
-    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
 
     /** Writes a snapshot into a folder that does not exist yet; returns each part's outcome. */
     @FunctionalInterface
@@ -257,6 +257,11 @@ public final class SnapshotTriggers implements SampleListener {
                     .append(f.outcome() == null ? " (writing)" : " (" + f.outcome() + ")");
         }
         return b.toString();
+    }
+
+    /** Whether a trigger snapshot is being written now. */
+    boolean busy() {
+        return writing.get();
     }
 
     /** The last firing, or null. */
