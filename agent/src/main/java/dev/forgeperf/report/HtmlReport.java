@@ -274,8 +274,10 @@ final class HtmlReport {
 
     private static void parts(StringBuilder b, Snapshot s) {
         b.append("<section id=\"parts\"><h2>Snapshot parts</h2><div class=\"card parts\">");
+        Map<String, Long> millis = s.partMillis();
         s.parts().forEach((part, outcome) -> b.append("<span><b>").append(Html.escape(part)).append("</b> ")
-                .append(outcome.equals("ok") ? "<span class=\"ok\">ok</span>" : "<span class=\"bad\">" + Html.escape(outcome) + "</span>").append("</span>"));
+                .append(outcome.equals("ok") ? "<span class=\"ok\">ok</span>" : "<span class=\"bad\">" + Html.escape(outcome) + "</span>")
+                .append(millis.containsKey(part) ? " <span class=\"muted\">" + Fmt.millis(millis.get(part)) + "</span>" : "").append("</span>"));
         for (String f : List.of("threads.txt", "histogram.txt", "timings.txt", "metrics.json", "recording.jfr", "cpu.pb.gz", "alloc.pb.gz", "lock.pb.gz",
                 "heap.hprof")) {
             if (s.has(f)) {

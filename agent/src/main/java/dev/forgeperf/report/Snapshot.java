@@ -155,6 +155,20 @@ public final class Snapshot {
         return out;
     }
 
+    /** How long each part took to write (ms), as far as the manifest says. */
+    public Map<String, Long> partMillis() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        Map<String, Object> p = asMap(manifest.get("partMillis"));
+        if (p != null) {
+            p.forEach((k, v) -> {
+                if (v instanceof Number) {
+                    out.put(k, ((Number) v).longValue());
+                }
+            });
+        }
+        return out;
+    }
+
     /** {@code metrics.json}'s {@code current} (what {@code metrics --json} prints), or null. */
     public Map<String, Object> current() {
         return metrics == null ? null : asMap(metrics.get("current"));

@@ -112,7 +112,9 @@ final class TextReport {
         }
 
         section(b, "PARTS");
-        s.parts().forEach((part, outcome) -> line(b, String.format(Locale.ROOT, "  %-10s %s", part, outcome)));
+        Map<String, Long> millis = s.partMillis();
+        s.parts().forEach((part, outcome) -> line(b, String.format(Locale.ROOT, "  %-10s %s%s", part, outcome,
+                millis.containsKey(part) ? "  (" + Fmt.millis(millis.get(part)) + ")" : "")));
         return b.toString();
     }
 

@@ -22,7 +22,8 @@ import dev.forgeperf.util.Json;
  * Writes a snapshot: one folder with everything the agent holds at that moment. It is built in a
  * hidden temporary folder beside the target and renamed into place at the end, so the folder is
  * complete or absent. A part that cannot be made (JFR off, say) is listed in
- * {@code manifest.json} with the reason; the others are still written.
+ * {@code manifest.json} with the reason; the others are still written. The manifest also says how
+ * long each part took ({@code partMillis}) and the whole snapshot ({@code totalMillis}).
  */
 public final class SnapshotWriter {
     /** The file every snapshot has; {@code diff} recognises snapshots by it. */
@@ -76,12 +77,17 @@ public final class SnapshotWriter {
         }
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
         try {
+            long start = System.nanoTime();
             Map<String, String> outcome = new LinkedHashMap<>();
-            run(parts, tmp, outcome, progress);
+            Map<String, Long> millis = new LinkedHashMap<>();
+            run(parts, tmp, outcome, millis, progress);
             Map<String, Object> manifest = manifest(outcome);
+            manifest.put("partMillis", millis);
+            manifest.put("totalMillis", (System.nanoTime() - start) / 1_000_000);
             Files.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
             if (!finalParts.isEmpty()) {
-                run(finalParts, tmp, outcome, progress);
+                run(finalParts, tmp, outcome, millis, progress);
+                manifest.put("totalMillis", (System.nanoTime() - start) / 1_000_000);
                 Files.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
             }
             AtomicFiles.moveIntoPlace(tmp, target);
@@ -92,17 +98,21 @@ public final class SnapshotWriter {
         }
     }
 
-    private static void run(Map<String, Part> parts, Path dir, Map<String, String> outcome, java.util.function.Consumer<String> progress) {
+    /** Runs {@code parts} in order, noting each one's outcome and how long it took (ms). */
+    private static void run(Map<String, Part> parts, Path dir, Map<String, String> outcome, Map<String, Long> millis,
+            java.util.function.Consumer<String> progress) {
         for (Map.Entry<String, Part> p : parts.entrySet()) {
             if (progress != null) {
                 progress.accept(p.getKey());
             }
+            long start = System.nanoTime();
             try {
                 p.getValue().write(dir);
                 outcome.put(p.getKey(), "ok");
             } catch (Exception | LinkageError e) {
                 outcome.put(p.getKey(), e.getMessage() == null ? e.toString() : e.getMessage());
             }
+            millis.put(p.getKey(), (System.nanoTime() - start) / 1_000_000);
         }
     }
 
