@@ -65,6 +65,11 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         boolean dirA = Files.isDirectory(a);
         boolean dirB = Files.isDirectory(b);
+        for (Path p : new Path[] {a, b}) {
+            if (!Files.exists(p)) {
+                throw new CommandException(p + ": no such file or folder");
+            }
+        }
         if (dirA || dirB) {
             if (!(dirA && dirB)) {
                 throw new CommandException((dirA ? b : a) + " is not a folder: give two snapshot folders or two profile files", 2);

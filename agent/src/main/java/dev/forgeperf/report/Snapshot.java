@@ -104,10 +104,17 @@ public final class Snapshot {
         return dir;
     }
 
-    /** The folder's name, for titles. */
+    /**
+     * The folder's name, for titles; while the agent still builds the snapshot in a hidden
+     * temporary folder, the name it will have (from the manifest).
+     */
     public String name() {
         Path n = dir.toAbsolutePath().normalize().getFileName();
-        return n == null ? dir.toString() : n.toString();
+        String named = str(manifest, "name");
+        if (n == null || n.toString().startsWith(".") && named != null) {
+            return named != null ? named : dir.toString();
+        }
+        return n.toString();
     }
 
     public Map<String, Object> manifest() {

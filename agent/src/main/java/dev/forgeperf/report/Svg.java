@@ -237,7 +237,7 @@ final class Svg {
         }
 
         String label(double v) {
-            double s = v / scale;
+            double s = Math.round(v / scale * 1e6) / 1e6;
             String n = s == Math.rint(s) ? String.format(Locale.ROOT, "%,d", (long) s)
                     : String.format(Locale.ROOT, Math.abs(s) < 1 ? "%.2f" : "%.1f", s);
             return n + suffix;

@@ -82,6 +82,7 @@ public final class SnapshotWriter {
             Map<String, Long> millis = new LinkedHashMap<>();
             run(parts, tmp, outcome, millis, progress);
             Map<String, Object> manifest = manifest(outcome);
+            manifest.put("name", String.valueOf(target.getFileName()));
             manifest.put("partMillis", millis);
             manifest.put("totalMillis", (System.nanoTime() - start) / 1_000_000);
             Files.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");

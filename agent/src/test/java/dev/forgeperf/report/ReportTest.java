@@ -201,6 +201,14 @@ class ReportTest {
     }
 
     @Test
+    void aSnapshotStillInItsTemporaryFolderIsCalledByItsFinalName() throws IOException {
+        Report building = Report.of(snapshot().set(b -> b.name = "snap-1").write(tmp.resolve(".snap-1.8123")));
+        assertTrue(building.subtitle().startsWith("snapshot snap-1 taken "), building.subtitle());
+        Report renamed = Report.of(snapshot().set(b -> b.name = "snap-1").write(tmp.resolve("moved")));
+        assertTrue(renamed.subtitle().startsWith("snapshot moved taken "), renamed.subtitle());
+    }
+
+    @Test
     void svgAxesAreRound() {
         Svg.Axis bytes = Svg.Axis.of(90 * SnapshotFolders.MB, Svg.Unit.BYTES);
         assertEquals(100 * SnapshotFolders.MB, bytes.max, 1);
@@ -208,6 +216,7 @@ class ReportTest {
         Svg.Axis pct = Svg.Axis.of(0.043, Svg.Unit.FRACTION);
         assertEquals(0.06, pct.max, 1e-9);
         assertEquals("6%", pct.label(0.06));
+        assertEquals("15%", Svg.Axis.of(0.165, Svg.Unit.FRACTION).label(0.15));
         Svg.Axis none = Svg.Axis.of(0, Svg.Unit.COUNT);
         assertTrue(none.max > 0);
         assertEquals(2.5, Svg.nice(2.2));

@@ -53,6 +53,7 @@ final class SnapshotFolders {
         int historySamples = 30;
         double leakMbPerSample = 0;
         boolean manifest = true;
+        String name;
         String metricsJson;
 
         Builder() {
@@ -157,6 +158,9 @@ final class SnapshotFolders {
                 m.put("takenAt", takenAt.toString());
                 m.put("uptimeMillis", uptime);
                 m.put("parts", parts);
+                if (name != null) {
+                    m.put("name", name);
+                }
                 Files.writeString(dir.resolve("manifest.json"), Json.write(m));
             }
             Files.writeString(dir.resolve("metrics.json"), metricsJson != null ? metricsJson : Json.write(metrics()));
