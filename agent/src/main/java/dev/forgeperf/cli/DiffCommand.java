@@ -29,12 +29,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code diff A B}: two profiles (pprof or JFR) → what got hotter or colder; two snapshot folders →
  * timings, heap, GC, threads, class growth and moved functions, exit status 1 on a regression.
  */
-@Command(name = "diff", description = {"Compare two snapshot folders (before, after): timed methods (calls, mean, p50, p99), heap, GC,",
-        "threads, class histogram growth, CPU/allocation functions that moved; exit status 1 when something rose by more",
-        "than --threshold (timed method p99 or mean with enough calls, heap after GC, GC pauses or time, threads) or B has",
-        "a new leak finding, naming it.",
-        "Or compare two profiles (pprof .pb.gz or .jfr): functions whose share of the total grew (hotter) or shrank",
-        "(colder) from A to B, as a table and optionally as a differential flame graph."})
+@Command(name = "diff", description = {"Compare two snapshot folders, or two profiles, before and after.",
+        "Snapshots: timed methods (calls, mean, p50, p99), heap, GC, threads, class histogram growth and the CPU/allocation "
+                + "functions that moved. Exit status 1 when something rose by more than --threshold percent (a timed method's "
+                + "p99 or mean with enough calls, the heap after GC, GC pauses or time in GC, threads) or B has a new leak "
+                + "finding; the regressions are named first.",
+        "Profiles (pprof .pb.gz or .jfr): functions whose share of the total grew (hotter) or shrank (colder), as a table "
+                + "and optionally as a differential flame graph."})
 final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "A", description = "The baseline (before): a snapshot folder or a profile.")
     Path a;

@@ -17,9 +17,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code report SNAPDIR}: a snapshot's report, made offline from the folder alone. */
-@Command(name = "report", description = {"Print or write the report of a snapshot folder (made by `snapshot`), offline:",
-        "findings (deadlocks, unhealthy checks, likely leaks, GC pressure, lock hot spots, slowest timed methods),",
-        "memory, GC, threads, history, timed methods, top CPU/allocation/lock methods, class histogram."})
+@Command(name = "report", description = {"Print or write the report of a snapshot folder, offline.",
+        "Findings first (deadlocks, unhealthy checks, likely leaks, GC pressure, lock hot spots, slowest timed methods), then "
+                + "memory, GC, threads, history, timed methods, top CPU/allocation/lock methods and the class histogram."})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SNAPDIR", description = "A snapshot folder (it has a manifest.json).")
     Path dir;
