@@ -273,7 +273,7 @@ public final class GcMonitor implements NotificationListener {
         int n = 0;
         for (int i = 0; i < held; i++) {
             int slot = (int) ((first + i) % CAPACITY);
-            if (!concurrent[collector[slot]] && endUptime[slot] >= sinceUptimeMillis && (cause[slot] == null || !INDUCED_CAUSES.contains(cause[slot]))) {
+            if (endUptime[slot] >= sinceUptimeMillis && isPause(slot)) {
                 d[n] = durationMillis[slot];
                 end[n] = endUptime[slot];
                 n++;
@@ -298,11 +298,16 @@ public final class GcMonitor implements NotificationListener {
                 }
                 continue;
             }
-            if (!concurrent[collector[slot]] && (cause[slot] == null || !INDUCED_CAUSES.contains(cause[slot]))) {
+            if (isPause(slot)) {
                 longest = Math.max(longest, durationMillis[slot]);
             }
         }
         return longest;
+    }
+
+    /** Is the event in {@code slot} a pause of the application: stop-the-world and not forced by a diagnostic tool? */
+    private boolean isPause(int slot) {
+        return !concurrent[collector[slot]] && (cause[slot] == null || !INDUCED_CAUSES.contains(cause[slot]));
     }
 
     /** A set of pause durations (ms) with their percentiles. */
