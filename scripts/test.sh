@@ -8,6 +8,7 @@ need=()
 command -v runuser >/dev/null || need+=(util-linux)
 command -v mvn >/dev/null || need+=(maven)
 command -v go >/dev/null || need+=(golang-go)   # go tool pprof reads the pprof files back
+command -v chromium >/dev/null || need+=(chromium)   # headless Chromium renders the HTML reports
 if ((${#need[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -78,15 +78,15 @@ class ProfileConvertTest {
             assertEquals(jfrPrintCount(env, jdk, jfr, "jdk.ExecutionSample"), samples);
             assertEquals(jfrPrintCount(env, jdk, jfr, "jdk.JavaMonitorEnter"), countOf(env, "lock.pb.gz"));
 
-            // diff of two profiles; a directory is refused in one line
+            // diff of two profiles; a folder and a profile are refused in one line
             r = env.cli.run("diff", "cpu.pb.gz", "rec.jfr", "--html", "diff.html");
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().contains("HOTTER in B") && r.out().contains("COLDER in B"), r::toString);
             assertTrue(Files.readString(env.work.resolve("diff.html")).contains("\"diff\":true"));
             Files.createDirectories(env.work.resolve("snap-a"));
             r = env.cli.run("diff", "snap-a", "cpu.pb.gz");
-            assertEquals(1, r.exit(), r::toString);
-            assertTrue(r.err().startsWith("forge-perf: snapshot diff is not available yet"), r::toString);
+            assertEquals(2, r.exit(), r::toString);
+            assertEquals("forge-perf: cpu.pb.gz is not a folder: give two snapshot folders or two profile files", r.err().strip(), r::toString);
 
             corruptInput(env, jfr);
             flameGraphRunsInABrowser(env);

@@ -36,6 +36,7 @@ public final class Agent {
     private volatile TimingService timing;
     private boolean timingFailed;
     private volatile ContinuousRecording jfr;
+    private volatile dev.forgeperf.snapshot.SnapshotTriggers triggers;
 
     private Agent(Instrumentation inst, String jar, AgentOptions options, boolean premain) {
         this.inst = inst;
@@ -52,11 +53,16 @@ public final class Agent {
         Agent agent = new Agent(inst, jar, options, premain);
         current = agent;
         agent.startTiming();
+        agent.triggers = dev.forgeperf.snapshot.SnapshotTriggers.fromOptions(options, agent.pid,
+                target -> agent.snapshotWriter(true).write(target, null));
         // The socket, the sampler and JFR take tens of milliseconds to start: do it off the application's path.
         Thread init = new Thread(() -> {
             dev.forgeperf.runtime.RuntimeService.start(options);
             agent.openControlSocket();
             agent.startRecording();
+            if (agent.triggers != null && !agent.triggers.start()) {
+                agent.triggers = null;
+            }
         }, "forge-perf-init");
         init.setDaemon(true);
         init.start();
@@ -222,6 +228,7 @@ public final class Agent {
         if (heap) {
             w.add("heap", dir -> dev.forgeperf.snapshot.SnapshotParts.heap(dir, progress));
         }
+        w.addFinal("reports", dir -> dev.forgeperf.report.Report.writeAll(dir));
         return w;
     }
 
@@ -268,6 +275,10 @@ public final class Agent {
         ContinuousRecording r = jfr;
         f.put("jfr", r == null ? "off" : r.describe());
         f.put("runtime", dev.forgeperf.runtime.RuntimeService.get().describe());
+        dev.forgeperf.snapshot.SnapshotTriggers t2 = triggers;
+        if (t2 != null) {
+            f.put("triggers", t2.describe());
+        }
         f.put("options", options.asMap().isEmpty() ? "(defaults)" : options.asMap().toString());
         return f;
     }

@@ -3,13 +3,21 @@ package dev.forgeperf.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.forgeperf.command.CommandException;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileDiff;
 import dev.forgeperf.profile.ProfileOutput;
+import dev.forgeperf.report.Snapshot;
+import dev.forgeperf.report.SnapshotDiff;
+import dev.forgeperf.report.SnapshotException;
 import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,22 +26,34 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code diff A B}: what got hotter or colder between two profiles (pprof or JFR). Two directories
- * will mean two snapshots; that comparison is not built yet (see {@link #call()}).
+ * {@code diff A B}: two profiles (pprof or JFR) → what got hotter or colder; two snapshot folders →
+ * timings, heap, GC, threads, class growth and moved functions, exit status 1 on a regression.
  */
-@Command(name = "diff", description = {"Compare two profiles (pprof .pb.gz or .jfr): functions whose share of the total grew (hotter)",
-        "or shrank (colder) from A to B, as a table and optionally as a differential flame graph."})
+@Command(name = "diff", description = {"Compare two snapshot folders, or two profiles, before and after.",
+        "Snapshots: timed methods (calls, mean, p50, p99), heap, GC, threads, class histogram growth and the CPU/allocation "
+                + "functions that moved. Exit status 1 when something rose by more than --threshold percent (a timed method's "
+                + "p99 or mean with enough calls, the heap after GC, GC pauses or time in GC, threads) or B has a new leak "
+                + "finding; the regressions are named first.",
+        "Profiles (pprof .pb.gz or .jfr): functions whose share of the total grew (hotter) or shrank (colder), as a table "
+                + "and optionally as a differential flame graph."})
 final class DiffCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "A", description = "The baseline (before).")
+    @Parameters(index = "0", paramLabel = "A", description = "The baseline (before): a snapshot folder or a profile.")
     Path a;
 
-    @Parameters(index = "1", paramLabel = "B", description = "The profile to compare with it (after).")
+    @Parameters(index = "1", paramLabel = "B", description = "What to compare with it (after), of the same sort.")
     Path b;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write a differential flame graph (width: B; red hotter, blue colder).")
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write an HTML page: the snapshot diff, or for profiles a differential"
+            + " flame graph (width: B; red hotter, blue colder).")
     Path html;
 
-    @Option(names = "-n", paramLabel = "N", description = "Rows per section (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Option(names = "--threshold", paramLabel = "PERCENT", description = "Snapshots: a rise above this many percent is a regression (default: 10).")
+    Double threshold;
+
+    @Option(names = "-n", paramLabel = "N", description = "Profiles: rows per section (default: ${DEFAULT-VALUE}).")
     int rows = 20;
 
     @Mixin
@@ -44,9 +64,21 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // Snapshot diff (two snapshot directories) goes here once snapshots exist; until then, one clear refusal.
-        if (Files.isDirectory(a) || Files.isDirectory(b)) {
-            throw new CommandException("snapshot diff is not available yet: give two profile files (.pb.gz or .jfr), not directories");
+        boolean dirA = Files.isDirectory(a);
+        boolean dirB = Files.isDirectory(b);
+        for (Path p : new Path[] {a, b}) {
+            if (!Files.exists(p)) {
+                throw new CommandException(p + ": no such file or folder");
+            }
+        }
+        if (dirA || dirB) {
+            if (!(dirA && dirB)) {
+                throw new CommandException((dirA ? b : a) + " is not a folder: give two snapshot folders or two profile files", 2);
+            }
+            return snapshots();
+        }
+        if (threshold != null) {
+            throw new CommandException("--threshold applies to snapshot folders, not to profiles", 2);
         }
         var kind = args.kind();
         var options = args.options();
@@ -66,11 +98,75 @@ final class DiffCommand implements Callable<Integer> {
                 return null;
             });
         }
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("a", a.toString());
+            m.put("b", b.toString());
+            m.put("sampleType", diff.sampleType().type());
+            m.put("unit", diff.sampleType().unit());
+            m.put("hotter", rows(diff.hotter()));
+            m.put("colder", rows(diff.colder()));
+            out.println(Json.write(m));
+            return 0;
+        }
         diff.print(out, a.toString(), b.toString(), rows);
         if (html != null) {
             out.println();
             out.println("wrote " + html + " (differential flame graph)");
         }
         return 0;
+    }
+
+    private List<Object> rows(List<ProfileDiff.Row> list) {
+        List<Object> out = new ArrayList<>();
+        for (ProfileDiff.Row r : list.subList(0, Math.min(rows, list.size()))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("function", r.function());
+            m.put("selfShareA", r.selfA());
+            m.put("selfShareB", r.selfB());
+            m.put("totalShareA", r.totalA());
+            m.put("totalShareB", r.totalB());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Two snapshot folders: the comparison, the regressions, exit status 1 when there are any. */
+    private int snapshots() {
+        double t = threshold == null ? SnapshotDiff.DEFAULT_THRESHOLD_PERCENT : threshold;
+        if (!(t >= 0) || Double.isInfinite(t)) {
+            throw new CommandException("--threshold must be a percentage of 0 or more, e.g. 10", 2);
+        }
+        SnapshotDiff diff;
+        try {
+            diff = SnapshotDiff.of(Snapshot.load(a), Snapshot.load(b), t);
+        } catch (SnapshotException e) {
+            throw new CommandException(e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (html != null) {
+            Path parent = html.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new CommandException("cannot write " + html + ": directory " + parent + " does not exist");
+            }
+            try {
+                AtomicFiles.writeString(html, diff.renderHtml());
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new CommandException("cannot write " + html + ": permission denied");
+            } catch (java.io.IOException e) {
+                throw new CommandException("cannot write " + html + ": " + e.getMessage());
+            }
+        }
+        if (json) {
+            out.println(Json.write(diff.toMap()));
+        } else {
+            out.print(diff.render());
+            if (html != null) {
+                out.println();
+                out.println("wrote " + html);
+            }
+        }
+        out.flush();
+        return diff.exitCode();
     }
 }

@@ -59,6 +59,7 @@ public final class Main {
         cl.addSubcommand(new ConvertCommand());
         cl.addSubcommand(new TopCommand());
         cl.addSubcommand(new DiffCommand());
+        cl.addSubcommand(new ReportCommand());
         CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
         completion.getCommandSpec().usageMessage().hidden(false);
         cl.addSubcommand("generate-completion", completion);

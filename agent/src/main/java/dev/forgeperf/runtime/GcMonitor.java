@@ -40,6 +40,12 @@ public final class GcMonitor implements NotificationListener {
     public static final int CAPACITY = 4096;
 
     private static final Set<String> COLLECTION_ENDS = Set.of("end of minor GC", "end of major GC", "end of GC cycle");
+    /**
+     * Causes of collections that a diagnostic tool forces (a class histogram or heap dump: a
+     * forge-perf snapshot, jmap): left out of the pause statistics, so that taking a snapshot does
+     * not make the application's pauses look worse.
+     */
+    static final Set<String> INDUCED_CAUSES = Set.of("Heap Inspection Initiated GC", "Heap Dump Initiated GC");
 
     private final GarbageCollectorMXBean[] beans;
     private final String[] names;
@@ -255,7 +261,10 @@ public final class GcMonitor implements NotificationListener {
                             long lastEndUptimeMillis, String lastCause) {
     }
 
-    /** The stop-the-world pauses that ended at or after {@code sinceUptimeMillis}, oldest first. */
+    /**
+     * The stop-the-world pauses that ended at or after {@code sinceUptimeMillis}, oldest first;
+     * collections forced by a class histogram or heap dump ({@link #INDUCED_CAUSES}) are left out.
+     */
     public synchronized Pauses pauses(long sinceUptimeMillis) {
         int held = (int) Math.min(events, CAPACITY);
         long first = events - held;
@@ -264,7 +273,7 @@ public final class GcMonitor implements NotificationListener {
         int n = 0;
         for (int i = 0; i < held; i++) {
             int slot = (int) ((first + i) % CAPACITY);
-            if (!concurrent[collector[slot]] && endUptime[slot] >= sinceUptimeMillis) {
+            if (endUptime[slot] >= sinceUptimeMillis && isPause(slot)) {
                 d[n] = durationMillis[slot];
                 end[n] = endUptime[slot];
                 n++;
@@ -272,6 +281,33 @@ public final class GcMonitor implements NotificationListener {
         }
         boolean truncated = events > CAPACITY && endUptime[(int) (first % CAPACITY)] > sinceUptimeMillis;
         return new Pauses(Arrays.copyOf(d, n), Arrays.copyOf(end, n), truncated);
+    }
+
+    /**
+     * The longest stop-the-world pause (ms) that ended at or after {@code sinceUptimeMillis}, -1
+     * when none; forced collections ({@link #INDUCED_CAUSES}) are left out. Allocates nothing.
+     */
+    public synchronized long longestPauseSince(long sinceUptimeMillis) {
+        long longest = -1;
+        int held = (int) Math.min(events, CAPACITY);
+        for (int k = 1; k <= held; k++) {
+            int slot = (int) ((events - k) % CAPACITY);
+            if (endUptime[slot] < sinceUptimeMillis) {
+                if (endUptime[slot] < sinceUptimeMillis - 60_000) {
+                    break; // events arrive in end order, give or take a collector's notification delay
+                }
+                continue;
+            }
+            if (isPause(slot)) {
+                longest = Math.max(longest, durationMillis[slot]);
+            }
+        }
+        return longest;
+    }
+
+    /** Is the event in {@code slot} a pause of the application: stop-the-world and not forced by a diagnostic tool? */
+    private boolean isPause(int slot) {
+        return !concurrent[collector[slot]] && (cause[slot] == null || !INDUCED_CAUSES.contains(cause[slot]));
     }
 
     /** A set of pause durations (ms) with their percentiles. */

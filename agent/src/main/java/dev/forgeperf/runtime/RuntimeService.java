@@ -160,6 +160,31 @@ public final class RuntimeService {
         return ring == null ? 0 : ring.bytes();
     }
 
+    /**
+     * Tells {@code listener} about every sample from now on, on the sampler thread (one listener;
+     * null removes it).
+     *
+     * @return false when there is no sampler to listen to
+     */
+    public boolean setListener(SampleListener listener) {
+        if (sampler == null) {
+            return false;
+        }
+        sampler.setListener(listener);
+        return true;
+    }
+
+    /** Share of the last {@code millis} of history spent in GC pauses, 0..1, NaN with fewer than two samples; allocates nothing. */
+    public double gcCpuOverLast(long millis) {
+        SampleRing r = ring;
+        return r == null ? Double.NaN : r.gcCpuOverLast(millis);
+    }
+
+    /** The longest stop-the-world pause (ms) that ended at or after {@code sinceUptimeMillis}, -1 when none; allocates nothing. */
+    public long longestPauseSince(long sinceUptimeMillis) {
+        return gc == null ? -1 : gc.longestPauseSince(sinceUptimeMillis);
+    }
+
     /** The sampler's own measured cost, or null without a sampler. */
     Sampler.Stats samplerStats() {
         return sampler == null ? null : sampler.stats();

@@ -55,6 +55,34 @@ public final class SampleRing {
         written++;
     }
 
+    /**
+     * Share of the last {@code millis} (up to the newest sample) spent in GC pauses, 0..1, as
+     * {@code snapshot(0).lastMillis(millis).gcCpuFraction()} but without copying; NaN with fewer
+     * than two samples in that stretch.
+     */
+    public synchronized double gcCpuOverLast(long millis) {
+        int held = (int) Math.min(written, capacity);
+        if (held < 2) {
+            return Double.NaN;
+        }
+        int newest = (int) ((written - 1) % capacity);
+        long end = uptimeMillis[newest];
+        int start = newest;
+        for (int k = 1; k < held; k++) {
+            int slot = (int) ((written - 1 - k) % capacity);
+            if (uptimeMillis[slot] < end - millis) {
+                break;
+            }
+            start = slot;
+        }
+        long span = end - uptimeMillis[start];
+        if (span <= 0) {
+            return Double.NaN;
+        }
+        double[] pause = values[Series.GC_PAUSE_TIME.ordinal()];
+        return Math.min(1, Math.max(0, pause[newest] - pause[start]) / span);
+    }
+
     /** A copy of the last {@code max} samples (all held when {@code max <= 0}), oldest first. */
     public synchronized Samples snapshot(int max) {
         int held = (int) Math.min(written, capacity);

@@ -35,6 +35,7 @@ final class Sampler implements Runnable {
     private final boolean allocationCounted;
     private final ProcStat procStat = ProcStat.open();
     private final double[] sample = new double[Series.count()];
+    private volatile SampleListener listener;
     static final int WARMUP = 10;
 
     private long prevNanos = -1;
@@ -148,7 +149,8 @@ final class Sampler implements Runnable {
         }
         prevNanos = now;
         prevPauseMillis = pauseMillis;
-        ring.add(System.currentTimeMillis(), runtime.getUptime(), v);
+        long uptime = runtime.getUptime();
+        ring.add(System.currentTimeMillis(), uptime, v);
 
         long cost = System.nanoTime() - start;
         long allocated = allocationCounted ? sunThreads.getCurrentThreadAllocatedBytes() - allocStart : 0;
@@ -162,6 +164,19 @@ final class Sampler implements Runnable {
                 totalAllocatedBySampler += allocated;
             }
         }
+        SampleListener l = listener;
+        if (l != null) {
+            try {
+                l.sampled(uptime, v);
+            } catch (RuntimeException | LinkageError e) {
+                Log.once("sample-listener", "runtime sampler: a listener failed, continuing: " + e);
+            }
+        }
+    }
+
+    /** Sets the one listener told about each sample (null: none). */
+    void setListener(SampleListener l) {
+        listener = l;
     }
 
     /** Releases the sampler's file handle. */

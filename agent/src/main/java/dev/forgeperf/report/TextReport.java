@@ -1,0 +1,168 @@
+package dev.forgeperf.report;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.forgeperf.profile.TopTable;
+import dev.forgeperf.runtime.ClassHistogram;
+import dev.forgeperf.runtime.Sparkline;
+
+/** The plain-text report ({@code report.txt}, {@code forge-perf report DIR}): findings first, then the numbers. */
+final class TextReport {
+    private static final int SPARK_WIDTH = 60;
+
+    private TextReport() {
+    }
+
+    static String render(Report r) {
+        StringBuilder b = new StringBuilder(8192);
+        Snapshot s = r.snapshot();
+        line(b, r.title());
+        line(b, r.subtitle());
+        if (r.health() != null) {
+            line(b, "health: " + r.health());
+        }
+
+        section(b, "FINDINGS");
+        if (r.findings().isEmpty()) {
+            line(b, "  none");
+        }
+        for (Finding f : r.findings()) {
+            String tag = String.format(Locale.ROOT, "  %-10s ", "[" + f.severity() + "]");
+            line(b, tag + f.message());
+            for (String d : f.details()) {
+                line(b, " ".repeat(tag.length() + 2) + d);
+            }
+        }
+
+        if (s.current() != null) {
+            section(b, "MEMORY");
+            line(b, String.format(Locale.ROOT, "  heap       used %s of %s max (%s), committed %s", Fmt.bytes(r.metric("heap", "used")),
+                    Fmt.bytes(r.metric("heap", "max")), Fmt.percent(r.metric("heap", "fractionOfMax")), Fmt.bytes(r.metric("heap", "committed"))));
+            line(b, String.format(Locale.ROOT, "             after the last GC %s (%s of max)", Fmt.bytes(r.metric("heap", "usedAfterLastGc")),
+                    Fmt.percent(r.metric("heap", "afterLastGcFractionOfMax"))));
+            line(b, String.format(Locale.ROOT, "  non-heap   used %s, committed %s", Fmt.bytes(r.metric("nonHeap", "used")),
+                    Fmt.bytes(r.metric("nonHeap", "committed"))));
+            line(b, String.format(Locale.ROOT, "  allocation %s/s (%s since start)", Fmt.bytes(r.metric("gc", "allocationRateBytesPerSecond")),
+                    Fmt.bytes(r.metric("gc", "allocatedBytes"))));
+
+            section(b, "GC");
+            line(b, String.format(Locale.ROOT, "  %-32s %8s %10s %8s  %s", "COLLECTOR", "COUNT", "TIME", "LAST", "LAST CAUSE"));
+            for (Map<String, Object> c : r.collectors()) {
+                line(b, String.format(Locale.ROOT, "  %-32s %8s %10s %8s  %s", Snapshot.str(c, "name") + ("concurrent".equals(c.get("kind")) ? " (concurrent)" : ""),
+                        Fmt.count(Snapshot.num(c, "count")), Fmt.millis(Snapshot.num(c, "timeMillis")),
+                        Fmt.millis(Snapshot.num(c, "lastDurationMillis")), c.get("lastCause") == null ? "-" : c.get("lastCause")));
+            }
+            line(b, "  " + r.pauseSummary());
+
+            section(b, "THREADS AND CPU");
+            StringBuilder states = new StringBuilder();
+            r.threadStates().forEach((k, v) -> states.append(states.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+            line(b, String.format(Locale.ROOT, "  threads    %s live (%s daemon, peak %s, %s started)%s", Fmt.count(r.metric("threads", "live")),
+                    Fmt.count(r.metric("threads", "daemon")), Fmt.count(r.metric("threads", "peak")), Fmt.count(r.metric("threads", "totalStarted")),
+                    states.length() == 0 ? "" : ": " + states));
+            line(b, String.format(Locale.ROOT, "  cpu        process %s, machine %s, of %s cores", Fmt.percent(r.metric("cpu", "process")),
+                    Fmt.percent(r.metric("cpu", "system")), Fmt.count(r.metric("cpu", "availableProcessors"))));
+            line(b, String.format(Locale.ROOT, "  classes    %s loaded, %s unloaded", Fmt.count(r.metric("classes", "loaded")),
+                    Fmt.count(r.metric("classes", "unloaded"))));
+        }
+
+        Snapshot.History h = s.history();
+        if (h != null && h.size() > 1) {
+            long span = h.timeMillis()[h.size() - 1] - h.timeMillis()[0];
+            section(b, String.format(Locale.ROOT, "HISTORY (last %s, %d samples every %s)", Fmt.span(span), h.size(), Fmt.millis(h.intervalMillis())));
+            spark(b, "heap used", h.get("heapUsed"), "bytes");
+            spark(b, "heap after GC", h.get("heapAfterGc"), "bytes");
+            spark(b, "threads", h.get("threads"), "count");
+            spark(b, "process CPU", h.get("processCpu"), "fraction");
+            spark(b, "GC %", h.get("gcCpu"), "fraction");
+        }
+
+        section(b, "TIMED METHODS");
+        if (s.timings().isEmpty()) {
+            line(b, "  none (time methods with -javaagent:forge-perf.jar=timed=SPEC or `forge-perf instrument PID SPEC`)");
+        } else {
+            int width = Math.min(70, s.timings().stream().mapToInt(t -> t.method().length()).max().orElse(6));
+            String fmt = "  %-" + width + "s %10s %7s %9s %9s %9s %9s %9s %9s %9s%n";
+            b.append(String.format(Locale.ROOT, fmt, "METHOD", "COUNT", "ERRORS", "MEAN", "P50", "P90", "P99", "P99.9", "MAX", "TOTAL"));
+            for (Snapshot.Timing t : s.timings()) {
+                String name = t.method().length() > width ? "…" + t.method().substring(t.method().length() - width + 1) : t.method();
+                b.append(String.format(Locale.ROOT, fmt, name, Fmt.count(t.count()), Fmt.count(t.errors()), Fmt.nanos(t.meanNanos()),
+                        Fmt.nanos(t.p50Nanos()), Fmt.nanos(t.p90Nanos()), Fmt.nanos(t.p99Nanos()), Fmt.nanos(t.p999Nanos()),
+                        Fmt.nanos(t.maxNanos()), Fmt.nanos(t.totalNanos())));
+            }
+        }
+
+        for (TopMethods t : r.tops()) {
+            section(b, String.format(Locale.ROOT, "TOP %s (%s: %s %s%s)", t.title().toUpperCase(Locale.ROOT), t.file(), t.measure(), t.format(t.total()),
+                    t.durationNanos() > 0 ? " over " + Fmt.nanos(t.durationNanos()) : ""));
+            topRows(b, t);
+        }
+
+        List<ClassHistogram.Row> hist = r.histogramTop();
+        if (hist != null) {
+            long[] total = ClassHistogram.totals(s.histogram());
+            section(b, String.format(Locale.ROOT, "CLASS HISTOGRAM (live objects: %s in %s instances of %s classes)", Fmt.bytes(total[1]),
+                    Fmt.count(total[0]), Fmt.count(s.histogram().size())));
+            line(b, String.format(Locale.ROOT, "  %14s %12s  %s", "INSTANCES", "BYTES", "CLASS"));
+            for (ClassHistogram.Row row : hist) {
+                line(b, String.format(Locale.ROOT, "  %14s %12s  %s", Fmt.count(row.instances()), Fmt.bytes(row.bytes()), row.className()));
+            }
+        }
+
+        section(b, "PARTS");
+        Map<String, Long> millis = s.partMillis();
+        s.parts().forEach((part, outcome) -> line(b, String.format(Locale.ROOT, "  %-10s %s%s", part, outcome,
+                millis.containsKey(part) ? "  (" + Fmt.millis(millis.get(part)) + ")" : "")));
+        return b.toString();
+    }
+
+    static void topRows(StringBuilder b, TopMethods t) {
+        if (t.rows().isEmpty() || t.total() == 0) {
+            line(b, "  (no samples)");
+            return;
+        }
+        String countHead = t.countType() == null ? "" : t.countType().toUpperCase(Locale.ROOT);
+        line(b, String.format(Locale.ROOT, "  %10s %7s %7s %12s  %s", "SELF", "SELF%", "TOTAL%", countHead, "FUNCTION"));
+        for (TopTable.Row row : t.rows().subList(0, Math.min(Report.TOP_ROWS, t.rows().size()))) {
+            long n = t.count(row.function());
+            line(b, String.format(Locale.ROOT, "  %10s %7s %7s %12s  %s", t.format(row.self()), Fmt.percent(t.share(row.self())),
+                    Fmt.percent(t.share(row.total())), n < 0 ? "" : Fmt.count(n), row.function()));
+        }
+    }
+
+    private static void spark(StringBuilder b, String label, double[] v, String unit) {
+        double min = Double.NaN;
+        double max = Double.NaN;
+        double last = Double.NaN;
+        for (double d : v) {
+            if (!Double.isNaN(d)) {
+                min = Double.isNaN(min) ? d : Math.min(min, d);
+                max = Double.isNaN(max) ? d : Math.max(max, d);
+                last = d;
+            }
+        }
+        if (Double.isNaN(last)) {
+            return;
+        }
+        line(b, String.format(Locale.ROOT, "  %-14s %-" + SPARK_WIDTH + "s  min %s  max %s  last %s", label, Sparkline.render(v, SPARK_WIDTH),
+                fmt(min, unit), fmt(max, unit), fmt(last, unit)));
+    }
+
+    private static String fmt(double v, String unit) {
+        switch (unit) {
+            case "bytes": return Fmt.bytes(v);
+            case "fraction": return Fmt.percent(v);
+            default: return Fmt.count(v);
+        }
+    }
+
+    private static void section(StringBuilder b, String title) {
+        b.append('\n').append(title).append('\n');
+    }
+
+    private static void line(StringBuilder b, String s) {
+        b.append(s).append('\n');
+    }
+}
