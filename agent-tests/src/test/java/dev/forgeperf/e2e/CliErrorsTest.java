@@ -83,6 +83,23 @@ class CliErrorsTest {
     }
 
     @Test
+    void aJvmThatDiesMidCommandIsOneLineAndNoFile() throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.hello(Path.of(System.getProperty("java.home")), "jfr=off", 120_000);
+            List<String> cmd = new java.util.ArrayList<>(List.of(Jdks.java(Path.of(System.getProperty("java.home"))), "-jar",
+                    Fixtures.agentJar().toString(), "profile", "cpu", String.valueOf(app.pid()), "-d", "60s", "-o", "gone.pb.gz"));
+            try (Proc cli = Proc.start(cmd, env.env, env.work)) {
+                Env.sleep(2500);
+                app.process().destroyForcibly();
+                assertEquals(1, cli.waitFor(Duration.ofSeconds(60)), cli::stderr);
+                assertEquals(1, cli.stderr().lines().count(), cli::stderr);
+                assertTrue(cli.stderr().contains("closed the connection before answering (did the JVM exit?)"), cli::stderr);
+                assertFalse(Files.exists(env.work.resolve("gone.pb.gz")));
+            }
+        }
+    }
+
+    @Test
     void completionScriptIsGeneratedFromTheCommandModel() throws Exception {
         try (Env env = new Env()) {
             Cli.Result r = env.cli.run("generate-completion");
