@@ -133,21 +133,10 @@ final class TextReport {
     }
 
     private static void spark(StringBuilder b, String label, double[] v, String unit) {
-        double min = Double.NaN;
-        double max = Double.NaN;
-        double last = Double.NaN;
-        for (double d : v) {
-            if (!Double.isNaN(d)) {
-                min = Double.isNaN(min) ? d : Math.min(min, d);
-                max = Double.isNaN(max) ? d : Math.max(max, d);
-                last = d;
-            }
-        }
-        if (Double.isNaN(last)) {
+        if (java.util.Arrays.stream(v).allMatch(Double::isNaN)) {
             return;
         }
-        line(b, String.format(Locale.ROOT, "  %-14s %-" + SPARK_WIDTH + "s  min %s  max %s  last %s", label, Sparkline.render(v, SPARK_WIDTH),
-                fmt(min, unit), fmt(max, unit), fmt(last, unit)));
+        line(b, "  " + Sparkline.line(label, v, SPARK_WIDTH, d -> fmt(d, unit)));
     }
 
     private static String fmt(double v, String unit) {

@@ -82,18 +82,7 @@ public final class History {
     }
 
     private static void spark(StringBuilder b, String label, double[] v, Series.Unit unit) {
-        double min = Double.NaN;
-        double max = Double.NaN;
-        double last = Double.NaN;
-        for (double d : v) {
-            if (!Double.isNaN(d)) {
-                min = Double.isNaN(min) ? d : Math.min(min, d);
-                max = Double.isNaN(max) ? d : Math.max(max, d);
-                last = d;
-            }
-        }
-        b.append(String.format(Locale.ROOT, "%-14s %-" + SPARK_WIDTH + "s  min %s  max %s  last %s%n", label,
-                Sparkline.render(v, SPARK_WIDTH), fmt(min, unit), fmt(max, unit), fmt(last, unit)));
+        b.append(Sparkline.line(label, v, SPARK_WIDTH, d -> fmt(d, unit))).append(String.format("%n"));
     }
 
     private static String fmt(double d, Series.Unit unit) {

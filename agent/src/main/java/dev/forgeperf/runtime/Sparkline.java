@@ -8,6 +8,25 @@ public final class Sparkline {
     }
 
     /**
+     * A labelled sparkline with the series' min, max and last value ({@code label ▁▂▅█  min …  max …  last …});
+     * {@code format} is given NaN for a series without values.
+     */
+    public static String line(String label, double[] values, int width, java.util.function.DoubleFunction<String> format) {
+        double min = Double.NaN;
+        double max = Double.NaN;
+        double last = Double.NaN;
+        for (double d : values) {
+            if (!Double.isNaN(d)) {
+                min = Double.isNaN(min) ? d : Math.min(min, d);
+                max = Double.isNaN(max) ? d : Math.max(max, d);
+                last = d;
+            }
+        }
+        return String.format(java.util.Locale.ROOT, "%-14s %-" + width + "s  min %s  max %s  last %s", label, render(values, width),
+                format.apply(min), format.apply(max), format.apply(last));
+    }
+
+    /**
      * {@code values} squeezed into at most {@code width} characters (each the mean of its slice),
      * scaled between the smallest and largest value; a slice with no value (NaN) is a space.
      */
