@@ -26,7 +26,8 @@ final class CommandRunner implements ControlServer.Handler {
         PrintWriter err = new PrintWriter(errWriter, true);
         String cwd = request.headers.getOrDefault(Protocol.CWD, "/");
         Session session = new Session(out, err, Path.of(cwd), "true".equals(request.headers.get(Protocol.TTY)), hungUp);
-        CommandLine cl = Commands.create();
+        String name = Commands.commandName(request.args.toArray(new String[0]));
+        CommandLine cl = Commands.create(name != null && Commands.AGENT_COMMANDS.contains(name) ? name : null);
         cl.setOut(out);
         cl.setErr(err);
         CommandLine.ParseResult parsed;

@@ -30,7 +30,10 @@ public final class Main {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         List<String> line = List.of(args);
         AgentCommand.setForwarder(command -> Remote.forward(command.target, line, out, err));
-        CommandLine cl = create();
+        String name = Commands.commandName(args);
+        boolean single = name != null && !name.equals("generate-completion")
+                && (Commands.AGENT_COMMANDS.contains(name) || LOCAL_COMMANDS.contains(name));
+        CommandLine cl = create(single ? name : null);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> Commands.usageError(e, err));
@@ -51,18 +54,40 @@ public final class Main {
         return status;
     }
 
+    /** The commands that run in the CLI itself. */
+    static final List<String> LOCAL_COMMANDS = List.of("list", "attach", "convert", "top", "diff", "report", "generate-completion");
+
     /** The full command model: agent commands plus the CLI's local ones. */
     public static CommandLine create() {
-        CommandLine cl = Commands.create();
-        cl.addSubcommand(new ListCommand());
-        cl.addSubcommand(new AttachCommand());
-        cl.addSubcommand(new ConvertCommand());
-        cl.addSubcommand(new TopCommand());
-        cl.addSubcommand(new DiffCommand());
-        cl.addSubcommand(new ReportCommand());
-        CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
-        completion.getCommandSpec().usageMessage().hidden(false);
-        cl.addSubcommand("generate-completion", completion);
+        return create(null);
+    }
+
+    /** The command model, or only the part {@code only} needs when it names a command (faster start); the completion script needs the whole model. */
+    static CommandLine create(String only) {
+        CommandLine cl = Commands.create(only);
+        for (String name : LOCAL_COMMANDS) {
+            if (only == null || only.equals(name)) {
+                if (name.equals("generate-completion")) {
+                    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+                    completion.getCommandSpec().usageMessage().hidden(false);
+                    cl.addSubcommand("generate-completion", completion);
+                } else {
+                    cl.addSubcommand(newLocalCommand(name));
+                }
+            }
+        }
         return Commands.withHelpOptions(cl);
+    }
+
+    private static Object newLocalCommand(String name) {
+        switch (name) {
+            case "list": return new ListCommand();
+            case "attach": return new AttachCommand();
+            case "convert": return new ConvertCommand();
+            case "top": return new TopCommand();
+            case "diff": return new DiffCommand();
+            case "report": return new ReportCommand();
+            default: throw new IllegalArgumentException(name);
+        }
     }
 }

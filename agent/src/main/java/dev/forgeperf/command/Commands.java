@@ -34,23 +34,57 @@ public final class Commands {
         }
     }
 
+    /** The agent commands, in the order help lists them. */
+    public static final java.util.List<String> AGENT_COMMANDS = java.util.List.of("status", "instrument", "uninstrument", "timings",
+            "dump", "metrics", "history", "health", "gc", "snapshot", "profile");
+
+    /** A new instance of the agent command {@code name} (one of {@link #AGENT_COMMANDS}). */
+    static Object newAgentCommand(String name) {
+        switch (name) {
+            case "status": return new StatusCommand();
+            case "instrument": return new InstrumentCommand();
+            case "uninstrument": return new UninstrumentCommand();
+            case "timings": return new TimingsCommand();
+            case "dump": return new DumpCommand();
+            case "metrics": return new MetricsCommand();
+            case "history": return new HistoryCommand();
+            case "health": return new HealthCommand();
+            case "gc": return new GcCommand();
+            case "snapshot": return new SnapshotCommand();
+            case "profile": return new ProfileCommand();
+            default: throw new IllegalArgumentException(name);
+        }
+    }
+
     /** Creates the top command with all agent commands. */
     public static CommandLine create() {
+        return create(null);
+    }
+
+    /**
+     * Creates the top command with the agent commands, or with just {@code only} when it names
+     * one: building picocli's model of every command is most of a CLI call's start-up.
+     */
+    public static CommandLine create(String only) {
         CommandLine cl = new CommandLine(new Top());
-        cl.addSubcommand(new StatusCommand());
-        cl.addSubcommand(new InstrumentCommand());
-        cl.addSubcommand(new UninstrumentCommand());
-        cl.addSubcommand(new TimingsCommand());
-        cl.addSubcommand(new DumpCommand());
-        cl.addSubcommand(new MetricsCommand());
-        cl.addSubcommand(new HistoryCommand());
-        cl.addSubcommand(new HealthCommand());
-        cl.addSubcommand(new GcCommand());
-        cl.addSubcommand(new SnapshotCommand());
-        cl.addSubcommand(new ProfileCommand());
+        for (String name : AGENT_COMMANDS) {
+            if (only == null || only.equals(name)) {
+                cl.addSubcommand(newAgentCommand(name));
+            }
+        }
         cl.setUsageHelpAutoWidth(false);
         cl.setUsageHelpWidth(100);
         return withHelpOptions(cl);
+    }
+
+    /** The first argument that is not an option: the subcommand's name, if any. */
+    public static String commandName(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /** Gives every (sub)command {@code --help}; call again after adding subcommands. */
