@@ -1,8 +1,5 @@
 package dev.forgeperf.timing;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +20,6 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -115,7 +111,7 @@ public final class TimingService {
         List<Class<?>> candidates = new ArrayList<>();
         int matchedMethods = 0;
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (!inst.isModifiableClass(c) || c.isArray() || c.isPrimitive() || ignored(c, request.allowJdk)) {
+            if (!inst.isModifiableClass(c) || c.isArray() || c.isPrimitive() || excluded(c.getName(), c.getClassLoader(), c.isSynthetic(), request.allowJdk)) {
                 continue;
             }
             try {
@@ -155,13 +151,6 @@ public final class TimingService {
         ElementMatcher<MethodDescription> methods = spec.methodMatcher();
         Advice advice = Advice.withCustomMapping().bind(new MethodIdBinding(install))
                 .to(sampled ? SampledTimingAdvice.class : TimingAdvice.class);
-        ElementMatcher.Junction<TypeDescription> ignore = isSynthetic().or(ElementMatchers.nameContains("$$Lambda"))
-                .or(t -> isOwn(t.getName()));
-        if (!allowJdk) {
-            for (String p : MethodSpec.JDK_PACKAGES) {
-                ignore = ignore.or(nameStartsWith(p));
-            }
-        }
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -171,9 +160,7 @@ public final class TimingService {
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(new Listener(install))
-                .ignore(ignore)
-                .or(ElementMatchers.any(), allowJdk ? ElementMatchers.none() : ElementMatchers.isBootstrapClassLoader())
-                .or(ElementMatchers.any(), ElementMatchers.is(TimingService.class.getClassLoader()))
+                .ignore((type, loader, module, redefined, domain) -> excluded(type.getName(), loader, type.isSynthetic(), allowJdk))
                 .type(spec.typeMatcher())
                 .transform((b, type, loader, module, domain) -> b.visit(advice.on(m -> methods.matches(m) && install.mayTime(m))));
         install.transformer = builder.installOn(inst);
@@ -216,15 +203,16 @@ public final class TimingService {
                 || name.equals("dev.forgeperf.Timed");
     }
 
-    private boolean ignored(Class<?> c, boolean allowJdk) {
-        String name = c.getName();
-        if (isOwn(name) || name.contains("$$Lambda") || c.getClassLoader() == TimingService.class.getClassLoader()) {
+    /**
+     * Classes never timed: forge-perf's own, lambdas and other synthetic classes, and JDK classes
+     * (by package or bootstrap loader) unless {@code allowJdk}. One rule for the transformer and
+     * for counting the loaded classes a spec matches.
+     */
+    private static boolean excluded(String name, ClassLoader loader, boolean synthetic, boolean allowJdk) {
+        if (synthetic || isOwn(name) || name.contains("$$Lambda") || loader == TimingService.class.getClassLoader()) {
             return true;
         }
-        if (!allowJdk && c.getClassLoader() == null) {
-            return true;
-        }
-        return !allowJdk && MethodSpec.JDK_PACKAGES.stream().anyMatch(name::startsWith);
+        return !allowJdk && (loader == null || MethodSpec.JDK_PACKAGES.stream().anyMatch(name::startsWith));
     }
 
     /**
