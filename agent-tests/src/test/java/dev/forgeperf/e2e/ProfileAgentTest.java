@@ -82,11 +82,12 @@ class ProfileAgentTest {
     @MethodSource("jdks")
     void ctrlCAndAKilledClientStillLeaveACompleteProfile(Path jdk) throws Exception {
         try (Env env = new Env()) {
-            Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar() + "=jfr=off"), "-jar", Fixtures.sampleApp().toString(), "--quiet");
+            Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar() + "=jfr=off"), "-jar", Fixtures.sampleApp().toString(), "--quiet",
+                    "--threads", "3");
             String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
 
             Proc interrupted = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "cut.pb.gz");
-            Env.sleep(3000);
+            Env.sleep(6000); // enough samples even when the CLI and JFR start slowly on a loaded machine
             Proc.start(List.of("kill", "-INT", String.valueOf(interrupted.pid())), null, null).waitFor(Duration.ofSeconds(10));
             interrupted.waitFor(Duration.ofSeconds(60));
             assertTrue(interrupted.stdout().contains("stopped early"), interrupted::stdout);
@@ -94,7 +95,7 @@ class ProfileAgentTest {
             GoPprof.assertTop(env, "cut.pb.gz", "dev.forgeperf.sample", "Type: samples");
 
             Proc killed = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "killed.pb.gz");
-            Env.sleep(3000);
+            Env.sleep(6000); // enough samples even when the CLI and JFR start slowly on a loaded machine
             Proc.start(List.of("kill", "-KILL", String.valueOf(killed.pid())), null, null).waitFor(Duration.ofSeconds(10));
             killed.waitFor(Duration.ofSeconds(30));
             Path out = env.work.resolve("killed.pb.gz");
