@@ -137,7 +137,7 @@ public final class ProfileCommand implements Runnable {
         }
     }
 
-    @Command(name = "wall", description = "Wall-clock samples of running and native threads (jdk.ExecutionSample, jdk.NativeMethodSample).")
+    @Command(name = "wall", description = "Wall-clock time of every thread: samples of running and native threads plus time parked, blocked, waiting or sleeping.")
     static final class Wall extends KindCommand {
         @Override
         Kind kind() {

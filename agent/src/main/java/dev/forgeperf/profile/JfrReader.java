@@ -48,6 +48,10 @@ public final class JfrReader {
     private static final int OUTSIDE_TLAB = 6;
     private static final int MONITOR_ENTER = 7;
     private static final int THREAD_PARK = 8;
+    private static final int BLOCKED = 9;
+
+    /** Threads whose names start with this are forge-perf's own; their events are left out of every profile. */
+    public static final String AGENT_THREAD_PREFIX = "forge-perf";
 
     private final Kind kind;
     private final ProfileOptions options;
@@ -132,6 +136,9 @@ public final class JfrReader {
             this.parser = null;
         }
         finish();
+        if (agentEvents > 0) {
+            profile.addComment(agentEvents + " events on forge-perf's own threads left out");
+        }
         long start = Math.max(file.startEpochNanos(), from);
         long end = Math.min(file.endEpochNanos(), to);
         profile.setTime(start, Math.max(0, end - start));
@@ -158,6 +165,8 @@ public final class JfrReader {
     private final LongIntMap stackNodes = new LongIntMap(1 << 12);
     private final LongIntMap methodFunctions = new LongIntMap(1 << 12);
     private final LongIntMap threadNodes = new LongIntMap(64);
+    private final LongIntMap agentThreads = new LongIntMap(64);
+    private long agentEvents;
     private final Map<Long, int[]> stackFrames = new HashMap<>();
     private static final int FILTERED = Integer.MAX_VALUE;
     private static final FrameKind[] FRAME_KINDS = FrameKind.values();
@@ -171,6 +180,7 @@ public final class JfrReader {
         stackNodes.clear();
         methodFunctions.clear();
         threadNodes.clear();
+        agentThreads.clear();
         stackFrames.clear();
         frameKinds.clear();
         addSlot("jdk.ActiveSetting", ACTIVE_SETTING);
@@ -179,6 +189,9 @@ public final class JfrReader {
             case WALL -> {
                 addSlot("jdk.ExecutionSample", EXECUTION_SAMPLE);
                 addSlot("jdk.NativeMethodSample", NATIVE_SAMPLE);
+                for (String blocked : Kind.BLOCKED_EVENTS) {
+                    addSlot(blocked, BLOCKED);
+                }
             }
             case ALLOC -> {
                 addSlot("jdk.ObjectAllocationSample", ALLOCATION_SAMPLE);
@@ -255,7 +268,8 @@ public final class JfrReader {
     private static List<SampleType> rawTypes(Kind kind) {
         int width = switch (kind) {
             case CPU -> 1;
-            case WALL, LOCK, PARK -> 2;
+            case LOCK, PARK -> 2;
+            case WALL -> 3;
             case ALLOC -> 4;
         };
         SampleType[] raw = new SampleType[width];
@@ -291,12 +305,17 @@ public final class JfrReader {
     private void sample(int code) {
         long stack = longs[STACK];
         long value = longs[VALUE];
-        int node = options.threads() ? threadedNode(stack, longs[THREAD]) : node(stack);
+        long thread = longs[THREAD];
+        long duration = longs[DURATION];
         longs[STACK] = 0;
         longs[THREAD] = 0;
         longs[VALUE] = 0;
-        long duration = longs[DURATION];
         longs[DURATION] = 0;
+        if (agentThread(thread)) {
+            agentEvents++;
+            return;
+        }
+        int node = options.threads() ? threadedNode(stack, thread) : node(stack);
         if (node < 0) {
             return;
         }
@@ -317,8 +336,23 @@ public final class JfrReader {
                 profile.add(node, 0, 1);
                 profile.add(node, 1, parser.ticksToNanos(duration));
             }
+            case BLOCKED -> profile.add(node, 2, parser.ticksToNanos(duration));
             default -> throw new IllegalStateException("event code " + code);
         }
+    }
+
+    /** Whether a thread (constant-pool id) is one of forge-perf's own; cached per chunk. */
+    private boolean agentThread(long thread) {
+        if (thread == 0) {
+            return false;
+        }
+        int cached = agentThreads.get(thread);
+        if (cached < 0) {
+            String name = parser.threadName(thread);
+            cached = name != null && name.startsWith(AGENT_THREAD_PREFIX) ? 1 : 0;
+            agentThreads.put(thread, cached);
+        }
+        return cached == 1;
     }
 
     /** The call-tree node of a stack trace id, or -1 when the filters drop it. */
@@ -485,8 +519,9 @@ public final class JfrReader {
                 out[1] = raw[0] * execPeriod;
             });
             case WALL -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
-                out[0] = raw[0] + raw[1];
-                out[1] = raw[0] * execPeriod + raw[1] * nativePeriod;
+                // time off the CPU counts as the samples a sampler of every thread would have taken
+                out[0] = raw[0] + raw[1] + Math.round(raw[2] / (double) execPeriod);
+                out[1] = raw[0] * execPeriod + raw[1] * nativePeriod + raw[2];
             });
             case ALLOC -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
                 out[0] = fromSamples ? raw[0] : raw[2];
@@ -503,6 +538,10 @@ public final class JfrReader {
                 profile.addComment("jdk.ExecutionSample period " + dev.forgeperf.util.Durations.format(execPeriod)
                         + (options.intervalNanos() > 0 ? " (given)" : periodByEventTypeId.containsKey(executionSampleTypeId)
                         ? " (from jdk.ActiveSetting)" : " (assumed: the recording does not say)"));
+                if (kind == Kind.WALL) {
+                    profile.addComment("off-CPU time from " + String.join(", ", Kind.BLOCKED_EVENTS)
+                            + " (only waits over each event's threshold are recorded)");
+                }
             }
             case ALLOC -> {
                 profile.setPeriod(kind.periodType(), 0);

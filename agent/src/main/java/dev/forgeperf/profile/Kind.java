@@ -7,7 +7,11 @@ import java.util.Locale;
  * A profile kind: which JFR events it is built from and which sample types it carries.
  * <ul>
  *   <li>{@code cpu}: {@code jdk.ExecutionSample}; {@code samples/count}, {@code cpu/nanoseconds} (count × sampling period)</li>
- *   <li>{@code wall}: {@code jdk.ExecutionSample} and {@code jdk.NativeMethodSample}; {@code samples/count}, {@code wall/nanoseconds}</li>
+ *   <li>{@code wall}: every thread's time, running or not: {@code jdk.ExecutionSample} and
+ *       {@code jdk.NativeMethodSample} (weighted by their period) plus the time threads spent parked,
+ *       blocked on a monitor, in {@code Object.wait} or sleeping ({@link #BLOCKED_EVENTS}, weighted by
+ *       duration); {@code samples/count} (off-CPU time counted in sampling periods),
+ *       {@code wall/nanoseconds}</li>
  *   <li>{@code alloc}: {@code jdk.ObjectAllocationSample} (or, in recordings without it, the TLAB events);
  *       {@code alloc_objects/count}, {@code alloc_space/bytes}</li>
  *   <li>{@code lock}: {@code jdk.JavaMonitorEnter}; {@code contentions/count}, {@code delay/nanoseconds}</li>
@@ -18,13 +22,20 @@ public enum Kind {
     CPU(List.of(new SampleType("samples", "count"), new SampleType("cpu", "nanoseconds")), 0,
             new SampleType("cpu", "nanoseconds"), "jdk.ExecutionSample"),
     WALL(List.of(new SampleType("samples", "count"), new SampleType("wall", "nanoseconds")), 0,
-            new SampleType("wall", "nanoseconds"), "jdk.ExecutionSample", "jdk.NativeMethodSample"),
+            new SampleType("wall", "nanoseconds"), "jdk.ExecutionSample", "jdk.NativeMethodSample", "jdk.ThreadPark",
+            "jdk.JavaMonitorEnter", "jdk.JavaMonitorWait", "jdk.ThreadSleep"),
     ALLOC(List.of(new SampleType("alloc_objects", "count"), new SampleType("alloc_space", "bytes")), 1,
             new SampleType("space", "bytes"), "jdk.ObjectAllocationSample", "jdk.ObjectAllocationInNewTLAB", "jdk.ObjectAllocationOutsideTLAB"),
     LOCK(List.of(new SampleType("contentions", "count"), new SampleType("delay", "nanoseconds")), 1,
             new SampleType("contentions", "count"), "jdk.JavaMonitorEnter"),
     PARK(List.of(new SampleType("contentions", "count"), new SampleType("delay", "nanoseconds")), 1,
             new SampleType("contentions", "count"), "jdk.ThreadPark");
+
+    /**
+     * The events a wall profile takes off-CPU time from: a thread in one of these states is not
+     * running Java code or native code, so JFR's samplers skip it.
+     */
+    public static final List<String> BLOCKED_EVENTS = List.of("jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.JavaMonitorWait", "jdk.ThreadSleep");
 
     private final List<SampleType> sampleTypes;
     private final int primary;
@@ -78,6 +89,11 @@ public enum Kind {
                 m.put("jdk.ExecutionSample#period", period);
                 m.put("jdk.NativeMethodSample#enabled", "true");
                 m.put("jdk.NativeMethodSample#period", period);
+                for (String blocked : BLOCKED_EVENTS) {
+                    m.put(blocked + "#enabled", "true");
+                    m.put(blocked + "#threshold", "0 ms");
+                    m.put(blocked + "#stackTrace", "true");
+                }
             }
             case ALLOC -> {
                 m.put("jdk.ObjectAllocationSample#enabled", "true");

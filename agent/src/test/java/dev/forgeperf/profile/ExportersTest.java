@@ -49,7 +49,8 @@ class ExportersTest {
             for (int t = 0; t < p.sampleTypes().size(); t++) {
                 assertEquals(p.total(t), back.total(t), kind.id() + " type " + t);
             }
-            assertEquals(p.stackCount(), back.stackCount());
+            // pprof keeps no frame kind: a method seen both inlined and not, at one line, becomes one stack
+            assertTrue(back.stackCount() <= p.stackCount(), kind.id());
             assertEquals(TopTable.of(p).rows(), TopTable.of(back).rows(), kind.id());
             assertEquals(collapsed(p), collapsed(back));
 
@@ -165,10 +166,16 @@ class ExportersTest {
         return out;
     }
 
+    /** Collapsed stacks, sorted, with the lines of equally named stacks added up. */
     static List<String> collapsed(Profile p) throws Exception {
         StringWriter w = new StringWriter();
         CollapsedWriter.write(p, p.primary(), w);
-        return w.toString().lines().sorted().toList();
+        java.util.TreeMap<String, Long> merged = new java.util.TreeMap<>();
+        for (String line : w.toString().lines().toList()) {
+            int space = line.lastIndexOf(' ');
+            merged.merge(line.substring(0, space), Long.parseLong(line.substring(space + 1)), Long::sum);
+        }
+        return merged.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList();
     }
 
     @Test

@@ -80,9 +80,34 @@ class JfrReaderTest {
                 .findFirst().orElseThrow();
         assertTrue(parker.total() > park.total(0) / 2, () -> TopTable.of(park, 0).rows().subList(0, 5).toString());
 
+        // wall: samples of running threads plus the time threads spent parked, blocked, waiting or sleeping
         Profile wall = JfrReader.read(jfr, Kind.WALL, ProfileOptions.DEFAULT);
-        assertEquals(P + "burnCpuForForgePerfTest", topSelf(wall));
-        assertEquals(Recorded.count(jfr, "jdk.ExecutionSample") + Recorded.count(jfr, "jdk.NativeMethodSample"), wall.total(0));
+        long sampled = Recorded.count(jfr, "jdk.ExecutionSample") + Recorded.count(jfr, "jdk.NativeMethodSample");
+        long offCpu = 0;
+        for (String blocked : Kind.BLOCKED_EVENTS) {
+            for (var e : Recorded.events(jfr, blocked)) {
+                offCpu += e.getDuration().toNanos();
+            }
+        }
+        assertEquals(sampled * 10_000_000L + offCpu, wall.total(1));
+        assertTrue(wall.total(0) >= sampled, "off-CPU time adds samples");
+        // every test thread ran or waited for about the whole recording
+        for (String m : List.of("burnCpuForForgePerfTest", "parkForForgePerfTest", "contendForForgePerfTest", "allocateForForgePerfTest")) {
+            long nanos = TopTable.of(wall, 1).rows().stream().filter(r -> r.function().equals(P + m)).findFirst().orElseThrow().total();
+            assertTrue(nanos > 1_000_000_000L, m + " wall " + nanos);
+        }
+        assertTrue(wall.comments().stream().anyMatch(c -> c.contains("jdk.ThreadPark")), wall.comments()::toString);
+    }
+
+    @Test
+    void theAgentsOwnThreadsAreLeftOut() throws Exception {
+        Path jfr = Recorded.jfr();
+        for (Kind kind : List.of(Kind.CPU, Kind.WALL)) {
+            Profile p = JfrReader.read(jfr, kind, ProfileOptions.DEFAULT.withThreads(true));
+            assertTrue(TopTable.of(p).rows().stream().noneMatch(r -> r.function().contains("agentNoiseForForgePerfTest")
+                    || r.function().startsWith("[" + JfrReader.AGENT_THREAD_PREFIX)), kind::toString);
+            assertTrue(p.comments().stream().anyMatch(c -> c.endsWith("events on forge-perf's own threads left out")), p.comments()::toString);
+        }
     }
 
     @Test

@@ -42,6 +42,7 @@ final class Recorded {
             r.enable("jdk.ActiveSetting");
             r.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
             r.enable("jdk.ThreadPark").withThreshold(Duration.ZERO).withStackTrace();
+            r.enable("jdk.ThreadSleep").withThreshold(Duration.ZERO).withStackTrace();
             r.enable("jdk.ObjectAllocationSample").with("throttle", "1000/s").withStackTrace();
             r.start();
             stop = false;
@@ -51,6 +52,8 @@ final class Recorded {
             threads.add(new Thread(Recorded::contendForForgePerfTest, "test-lock-1"));
             threads.add(new Thread(Recorded::contendForForgePerfTest, "test-lock-2"));
             threads.add(new Thread(Recorded::parkForForgePerfTest, "test-park"));
+            // stands for one of the agent's own threads, which every profile leaves out
+            threads.add(new Thread(Recorded::agentNoiseForForgePerfTest, JfrReader.AGENT_THREAD_PREFIX + "-test-noise"));
             threads.forEach(Thread::start);
             Thread.sleep(2500);
             stop = true;
@@ -69,6 +72,17 @@ final class Recorded {
                 h = h * 0x9E3779B97F4A7C15L + i;
             }
             sink = h;
+        }
+    }
+
+    static void agentNoiseForForgePerfTest() {
+        long h = 7;
+        while (!stop) {
+            for (int i = 0; i < 100_000; i++) {
+                h = h * 31 + i;
+            }
+            sink = h;
+            sleep(1);
         }
     }
 
@@ -103,17 +117,30 @@ final class Recorded {
         }
     }
 
-    /** Number of events of one type, counted with the JDK's own reader. */
+    /** Number of events of one type, counted with the JDK's own reader, leaving out those of the agent's threads as profiles do. */
     static long count(Path jfr, String eventType) throws Exception {
-        long n = 0;
+        return events(jfr, eventType).size();
+    }
+
+    /** Events of one type, read with the JDK's own reader, leaving out those of the agent's threads as profiles do. */
+    static List<RecordedEvent> events(Path jfr, String eventType) throws Exception {
+        List<RecordedEvent> out = new ArrayList<>();
         try (RecordingFile f = new RecordingFile(jfr)) {
             while (f.hasMoreEvents()) {
                 RecordedEvent e = f.readEvent();
-                if (e.getEventType().getName().equals(eventType)) {
-                    n++;
+                if (e.getEventType().getName().equals(eventType) && !onAgentThread(e)) {
+                    out.add(e);
                 }
             }
         }
-        return n;
+        return out;
+    }
+
+    /** Whether an event happened on (or sampled) a thread named like the agent's own. */
+    static boolean onAgentThread(RecordedEvent e) {
+        String field = e.hasField("sampledThread") ? "sampledThread" : "eventThread";
+        jdk.jfr.consumer.RecordedThread t = e.hasField(field) ? e.getThread(field) : null;
+        String name = t == null ? null : t.getJavaName() != null ? t.getJavaName() : t.getOSName();
+        return name != null && name.startsWith(JfrReader.AGENT_THREAD_PREFIX);
     }
 }
