@@ -148,10 +148,25 @@ final class JfrParser implements Closeable {
     private Type threadType;
 
     JfrParser(Path path, long length) throws IOException {
+        this(path, length, 0, 1);
+    }
+
+    /**
+     * A parser of every {@code stride}-th chunk of {@code path}, starting with chunk number
+     * {@code first} (0-based): parsers with the same stride and different firsts read a file's
+     * chunks in parallel (chunks are self-contained).
+     */
+    JfrParser(Path path, long length, int first, int stride) throws IOException {
         this.path = path;
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         this.length = length;
+        this.first = first;
+        this.stride = stride;
     }
+
+    private final int first;
+    private final int stride;
+    private int chunkIndex = -1;
 
     @Override
     public void close() throws IOException {
@@ -166,23 +181,32 @@ final class JfrParser implements Closeable {
 
     /** Moves to the next chunk and reads its metadata and constant pools; false at the end of the file. */
     boolean nextChunk() throws IOException {
-        long next = chunkStart < 0 ? 0 : chunkStart + chunkSize;
-        if (next >= length) {
-            return false;
-        }
         ByteBuffer header = ByteBuffer.allocate(JfrFile.HEADER_SIZE);
-        while (header.hasRemaining()) {
-            if (channel.read(header, next + header.position()) < 0) {
-                throw new Corrupt("incomplete chunk header at byte " + next);
+        long next;
+        long size;
+        do {
+            next = chunkStart < 0 ? 0 : chunkStart + chunkSize;
+            if (next >= length) {
+                return false;
             }
-        }
-        long size = header.getLong(8);
-        if (size > Integer.MAX_VALUE) {
-            throw new Corrupt("chunk at byte " + next + " is larger than 2 GB");
-        }
-        chunkStart = next;
-        chunkSize = size;
-        if (size <= Math.min(HEAP_CHUNK_LIMIT, Runtime.getRuntime().maxMemory() / 4)) {
+            header.clear();
+            while (header.hasRemaining()) {
+                if (channel.read(header, next + header.position()) < 0) {
+                    throw new Corrupt("incomplete chunk header at byte " + next);
+                }
+            }
+            size = header.getLong(8);
+            if (size > Integer.MAX_VALUE) {
+                throw new Corrupt("chunk at byte " + next + " is larger than 2 GB");
+            }
+            if (size < JfrFile.HEADER_SIZE) {
+                throw new Corrupt("chunk at byte " + next + " declares " + size + " bytes");
+            }
+            chunkStart = next;
+            chunkSize = size;
+            chunkIndex++;
+        } while (chunkIndex < first || (chunkIndex - first) % stride != 0);
+        if (size <= Math.min(HEAP_CHUNK_LIMIT, Runtime.getRuntime().maxMemory() / (4L * stride))) {
             // a heap copy: array reads are cheap even before the JIT has compiled the parser
             if (array == null || array.length < size) {
                 array = null;

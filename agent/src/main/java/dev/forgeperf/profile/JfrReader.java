@@ -101,8 +101,118 @@ public final class JfrReader {
         ZoneId zone = ZoneId.systemDefault();
         long from = options.from() == null ? Long.MIN_VALUE : TimeBound.resolve(options.from(), file.startEpochNanos(), zone);
         long to = options.to() == null ? Long.MAX_VALUE : TimeBound.resolve(options.to(), file.startEpochNanos(), zone);
+        int workers = Math.min(file.chunks(), maxWorkers);
+        if (workers <= 1) {
+            readChunks(file, 0, 1, from, to);
+        } else {
+            readInParallel(file, workers, from, to);
+        }
+        finish();
+        if (agentEvents > 0) {
+            profile.addComment(agentEvents + " events on forge-perf's own threads left out");
+        }
+        long start = Math.max(file.startEpochNanos(), from);
+        long end = Math.min(file.endEpochNanos(), to);
+        profile.setTime(start, Math.max(0, end - start));
+        return profile;
+    }
+
+    /** At most this many threads read one file, each every n-th chunk: one per core, up to 4. */
+    private int maxWorkers = Math.min(4, Runtime.getRuntime().availableProcessors());
+
+    /** Sets how many threads may read the file (1: only the caller's). */
+    JfrReader workers(int n) {
+        maxWorkers = Math.max(1, n);
+        return this;
+    }
+
+    /**
+     * Reads the chunks with {@code workers} threads (this one included), each into its own reader,
+     * and adds the others' raw samples to this one. A failure is the one of the earliest chunk.
+     */
+    private void readInParallel(JfrFile file, int workers, long from, long to) throws IOException {
+        JfrReader[] parts = new JfrReader[workers];
+        Throwable[] failures = new Throwable[workers];
+        Thread[] threads = new Thread[workers];
+        parts[0] = this;
+        for (int w = 1; w < workers; w++) {
+            parts[w] = new JfrReader(kind, options);
+            int first = w;
+            threads[w] = new Thread(() -> {
+                try {
+                    parts[first].readChunks(file, first, workers, from, to);
+                } catch (Throwable t) {
+                    failures[first] = t;
+                }
+            }, AGENT_THREAD_PREFIX + "-jfr-reader-" + w);
+            threads[w].setDaemon(true);
+            threads[w].start();
+        }
+        try {
+            readChunks(file, 0, workers, from, to);
+        } catch (IOException | RuntimeException | Error e) {
+            failures[0] = e;
+        }
+        for (int w = 1; w < workers; w++) {
+            try {
+                threads[w].join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading " + file.path());
+            }
+        }
+        Throwable failure = earliest(parts, failures);
+        if (failure instanceof IOException io) {
+            throw io;
+        } else if (failure instanceof RuntimeException re) {
+            throw re;
+        } else if (failure instanceof Error err) {
+            throw err;
+        } else if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+        for (int w = 1; w < workers; w++) {
+            absorb(parts[w]);
+        }
+    }
+
+    /** The failure of the reader that stopped at the earliest chunk, so that the message does not depend on thread timing. */
+    private static Throwable earliest(JfrReader[] parts, Throwable[] failures) {
+        Throwable first = null;
+        int firstChunk = Integer.MAX_VALUE;
+        for (int w = 0; w < parts.length; w++) {
+            if (failures[w] != null && parts[w].failedChunk < firstChunk) {
+                first = failures[w];
+                firstChunk = parts[w].failedChunk;
+            }
+        }
+        return first;
+    }
+
+    /** Adds what another reader of the same file and kind read (other chunks) to this one. */
+    private void absorb(JfrReader other) {
+        profile.addAll(other.profile);
+        other.periodByEventTypeId.forEach((type, nanos) -> periodByEventTypeId.merge(type, nanos, Math::min));
+        if (executionSampleTypeId < 0) {
+            executionSampleTypeId = other.executionSampleTypeId;
+        }
+        if (nativeSampleTypeId < 0) {
+            nativeSampleTypeId = other.nativeSampleTypeId;
+        }
+        sawAllocationSample |= other.sawAllocationSample;
+        events += other.events;
+        matched += other.matched;
+        agentEvents += other.agentEvents;
+    }
+
+    private int failedChunk = Integer.MAX_VALUE;
+
+    /** Reads chunks {@code first}, {@code first + stride}, … of the file into this reader's raw profile. */
+    private void readChunks(JfrFile file, int first, int stride, long from, long to) throws IOException {
+        Path jfr = file.path();
         boolean window = options.from() != null || options.to() != null;
-        try (JfrParser parser = new JfrParser(jfr, file.length())) {
+        int chunk = first;
+        try (JfrParser parser = new JfrParser(jfr, file.length(), first, stride)) {
             this.parser = parser;
             while (parser.nextChunk()) {
                 startChunk();
@@ -129,20 +239,17 @@ public final class JfrReader {
                     }
                     sample(code);
                 }
+                chunk += stride;
             }
         } catch (JfrParser.Corrupt e) {
+            failedChunk = chunk;
             throw new ProfileException(jfr + ": corrupted JFR recording: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            failedChunk = chunk;
+            throw e;
         } finally {
             this.parser = null;
         }
-        finish();
-        if (agentEvents > 0) {
-            profile.addComment(agentEvents + " events on forge-perf's own threads left out");
-        }
-        long start = Math.max(file.startEpochNanos(), from);
-        long end = Math.min(file.endEpochNanos(), to);
-        profile.setTime(start, Math.max(0, end - start));
-        return profile;
     }
 
     // where readFields puts an event's values

@@ -359,6 +359,32 @@ public final class Profile {
         return c;
     }
 
+    /**
+     * Adds the samples of {@code other} (same sample types) to this profile, matching functions by
+     * name and file, frames by function, line and kind, and stacks by their frames.
+     */
+    public void addAll(Profile other) {
+        if (other.width != width) {
+            throw new IllegalArgumentException("profiles of " + other.width + " and " + width + " sample types");
+        }
+        int[] fn = new int[other.fnCount];
+        for (int f = 0; f < other.fnCount; f++) {
+            fn[f] = function(other.strings.get(other.fnName[f]), other.strings.get(other.fnFile[f]));
+        }
+        int[] fr = new int[other.frCount];
+        for (int f = 0; f < other.frCount; f++) {
+            fr[f] = frame(fn[other.frFunction[f]], other.frLine[f], FrameKind.values()[other.frKind[f]]);
+        }
+        int[] nd = new int[other.ndCount];
+        nd[ROOT] = ROOT;
+        for (int n = ROOT + 1; n < other.ndCount; n++) {
+            nd[n] = child(nd[other.ndParent[n]], fr[other.ndFrame[n]]); // a parent's number is below its children's
+            for (int t = 0; t < width; t++) {
+                values[nd[n] * width + t] += other.values[n * width + t];
+            }
+        }
+    }
+
     /** Turns raw columns into the final sample types: {@code mapper} gets each node's raw values and fills the new ones. */
     public void remap(List<SampleType> newTypes, int newPrimary, ColumnMapper mapper) {
         int oldWidth = width;

@@ -99,6 +99,42 @@ class JfrReaderTest {
         assertTrue(wall.comments().stream().anyMatch(c -> c.contains("jdk.ThreadPark")), wall.comments()::toString);
     }
 
+    /** Chunks are read by several threads; the profile is the same as when one thread reads them all. */
+    @Test
+    void chunksReadInParallelGiveTheSameProfile() throws Exception {
+        byte[] one = Files.readAllBytes(Recorded.jfr());
+        Path three = tmp.resolve("three-chunks.jfr"); // concatenated recordings are one recording of several chunks
+        try (var out = Files.newOutputStream(three)) {
+            for (int i = 0; i < 3; i++) {
+                out.write(one);
+            }
+        }
+        for (Kind kind : Kind.values()) {
+            Profile single = JfrReader.read(Recorded.jfr(), kind, ProfileOptions.DEFAULT);
+            Profile serial = new JfrReader(kind, ProfileOptions.DEFAULT.withThreads(true)).workers(1).read(three);
+            Profile parallel = new JfrReader(kind, ProfileOptions.DEFAULT.withThreads(true)).workers(2).read(three);
+            for (int t = 0; t < single.sampleTypes().size(); t++) {
+                if (kind != Kind.WALL || t == 1) { // wall samples round off-CPU time per stack
+                    assertEquals(3 * single.total(t), parallel.total(t), kind + " type " + t);
+                }
+                assertEquals(serial.total(t), parallel.total(t), kind + " type " + t);
+            }
+            assertEquals(ExportersTest.collapsed(serial), ExportersTest.collapsed(parallel), kind.toString());
+            assertEquals(serial.period(), parallel.period());
+            assertEquals(serial.comments(), parallel.comments());
+        }
+        // a damaged chunk is reported the same way whichever thread reads it
+        byte[] bad = Files.readAllBytes(three);
+        int at = 2 * one.length + one.length / 2;
+        for (int i = 0; i < 64; i++) {
+            bad[at + i] = (byte) 0xFF;
+        }
+        Path damaged = Files.write(tmp.resolve("damaged.jfr"), bad);
+        String serialError = assertThrows(ProfileException.class, () -> new JfrReader(Kind.CPU, ProfileOptions.DEFAULT).workers(1).read(damaged)).getMessage();
+        String parallelError = assertThrows(ProfileException.class, () -> new JfrReader(Kind.CPU, ProfileOptions.DEFAULT).workers(3).read(damaged)).getMessage();
+        assertEquals(serialError, parallelError);
+    }
+
     @Test
     void theAgentsOwnThreadsAreLeftOut() throws Exception {
         Path jfr = Recorded.jfr();
