@@ -128,33 +128,44 @@ start_sample_app() {
   echo "sample-app did not start" >&2; return 1
 }
 
-# Continuous JFR recording's cost: sample-app --cpu-only throughput with jfr=default, jfr=off and without the agent.
+# Continuous JFR recording's cost: sample-app --cpu-only throughput with jfr=default, jfr=off and
+# without the agent; whole runs (JFR's start-up included) and second halves (steady state), each
+# setting's run paired with the jfr=off run of the same round (this VM drifts between rounds).
 recording() {
   [[ -f "$jar" && -f sample-app/target/sample-app.jar ]] || mvn -B -q -ntp package -DskipTests
-  local runs=${RUNS:-3} secs=${SECONDS_PER_RUN:-20}
-  echo "sample-app --cpu-only --threads 2, ${secs}s per run, $runs runs per setting, $(nproc) cores, $("$java" -version 2>&1 | head -1)"
-  declare -A all=()
+  local runs=${RUNS:-3} secs=${SECONDS_PER_RUN:-20} settings=${SETTINGS:-none off default}
+  echo "sample-app --cpu-only --threads 2, ${secs}s per run, $runs rounds of: $settings; $(nproc) cores, $("$java" -version 2>&1 | head -1)"
+  declare -A whole=() half=()
   for ((i = 1; i <= runs; i++)); do
-    for setting in none off default; do
+    for setting in $settings; do
       local opts="-Xmx512m"
       [[ $setting != none ]] && opts="$opts -javaagent:$jar=jfr=$setting"
       local log; log=$(mktemp)
       # shellcheck disable=SC2086
       "$java" $opts -jar sample-app/target/sample-app.jar --cpu-only --threads 2 --duration "$secs" --quiet >"$log" 2>&1
-      local n; n=$(sed -n 's/.*sample-app done orders=\([0-9]*\).*/\1/p' "$log")
+      local n h
+      n=$(sed -n 's/.*sample-app done orders=\([0-9]*\).*/\1/p' "$log")
+      h=$(sed -n 's/.*second_half_per_s=\([0-9.]*\).*/\1/p' "$log")
       rm -f "$log"
-      all[$setting]+="$n "
-      printf '  run %d %-8s %10s orders\n' "$i" "$setting" "$n"
+      whole[$setting,$i]=$(echo "$n / $secs" | bc -l)
+      half[$setting,$i]=$h
+      printf '  round %d %-10s %10.0f orders/s whole run %10.0f orders/s second half\n' "$i" "$setting" "${whole[$setting,$i]}" "$h"
     done
   done
-  local base off def
-  base=$(echo "${all[none]}" | tr ' ' '\n' | grep . | median)
-  off=$(echo "${all[off]}" | tr ' ' '\n' | grep . | median)
-  def=$(echo "${all[default]}" | tr ' ' '\n' | grep . | median)
-  printf '%-22s %12s %10s\n' SETTING "ORDERS/S" "VS jfr=off"
-  printf '%-22s %12.0f %9.2f%%\n' "no agent" "$(echo "$base / $secs" | bc -l)" "$(echo "($base - $off) * 100 / $off" | bc -l)"
-  printf '%-22s %12.0f %9.2f%%\n' "agent, jfr=off" "$(echo "$off / $secs" | bc -l)" 0
-  printf '%-22s %12.0f %9.2f%%\n' "agent, jfr=default" "$(echo "$def / $secs" | bc -l)" "$(echo "($def - $off) * 100 / $off" | bc -l)"
+  printf '%-22s %14s %14s %18s %18s\n' SETTING "WHOLE/S" "2ND HALF/S" "WHOLE VS off" "2ND HALF VS off"
+  for setting in $settings; do
+    local w=() h=() rw=() rh=()
+    for ((i = 1; i <= runs; i++)); do
+      w+=("${whole[$setting,$i]}"); h+=("${half[$setting,$i]}")
+      if [[ -n ${whole[off,$i]:-} ]]; then
+        rw+=("$(echo "(${whole[$setting,$i]} / ${whole[off,$i]} - 1) * 100" | bc -l)")
+        rh+=("$(echo "(${half[$setting,$i]} / ${half[off,$i]} - 1) * 100" | bc -l)")
+      fi
+    done
+    printf '%-22s %14.0f %14.0f %17.2f%% %17.2f%%\n' "$setting" "$(printf '%s\n' "${w[@]}" | median)" "$(printf '%s\n' "${h[@]}" | median)" \
+      "$(printf '%s\n' "${rw[@]:-0}" | median)" "$(printf '%s\n' "${rh[@]:-0}" | median)"
+  done
+  echo "(VS off: median over rounds of each round's ratio to that round's jfr=off run)"
 }
 
 # Snapshot time on a 2 GB heap and the sampler's own cost.
