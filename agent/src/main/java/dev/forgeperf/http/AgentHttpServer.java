@@ -91,6 +91,7 @@ public final class AgentHttpServer {
         this.tokenProblem = tokenProblem;
         this.pprof = new PprofEndpoints(agent::recording);
         ApiEndpoints api = new ApiEndpoints(agent);
+        get("/", r -> Dashboard.page().header("Content-Security-Policy", CSP));
         get("/metrics", r -> api.prometheus());
         get("/health", api::health);
         get("/api/metrics", r -> api.metrics());
