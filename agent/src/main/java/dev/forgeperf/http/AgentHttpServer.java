@@ -248,16 +248,7 @@ public final class AgentHttpServer {
         URI uri = ex.getRequestURI();
         String path = uri.getPath() == null ? "" : uri.getPath();
         try {
-            Reply reply;
-            try {
-                reply = dispatch(ex, method, path, uri.getRawQuery());
-            } catch (HttpFailure f) {
-                reply = Reply.error(f.status, f.getMessage());
-                f.headers.forEach(reply::header);
-            } catch (Throwable t) {
-                Log.failureOnce("http " + path + " " + t.getClass().getName(), "HTTP " + method + " " + path + " failed", t);
-                reply = Reply.error(500, method + " " + path + " failed in the agent: " + oneLine(t));
-            }
+            Reply reply = answer(method, path, () -> dispatch(ex, method, path, uri.getRawQuery()));
             send(ex, reply, method.equals("HEAD"));
         } catch (IOException clientGone) {
             // the client went away: nobody to answer
@@ -265,6 +256,23 @@ public final class AgentHttpServer {
             Log.failureOnce("http send " + t.getClass().getName(), "HTTP " + method + " " + path + ": answer not sent", t);
         } finally {
             ex.close();
+        }
+    }
+
+    /**
+     * What to answer: what {@code work} returns, an {@link HttpFailure} as its status and line, or
+     * anything else it throws as a 500 with one line, logged once per path and kind of failure.
+     */
+    static Reply answer(String method, String path, java.util.concurrent.Callable<Reply> work) {
+        try {
+            return work.call();
+        } catch (HttpFailure f) {
+            Reply reply = Reply.error(f.status, f.getMessage());
+            f.headers.forEach(reply::header);
+            return reply;
+        } catch (Throwable t) {
+            Log.failureOnce("http " + path + " " + t.getClass().getName(), "HTTP " + method + " " + path + " failed", t);
+            return Reply.error(500, method + " " + path + " failed in the agent: " + oneLine(t));
         }
     }
 
