@@ -8,12 +8,20 @@ need=()
 command -v runuser >/dev/null || need+=(util-linux)
 command -v mvn >/dev/null || need+=(maven)
 command -v go >/dev/null || need+=(golang-go)   # go tool pprof reads the pprof files back
-command -v chromium >/dev/null || need+=(chromium)   # headless Chromium renders the HTML reports
-if ((${#need[@]})); then
+command -v chromium >/dev/null || need+=(chromium)   # headless Chromium renders the HTML reports and the dashboard
+lean=()   # installed without recommends
+command -v promtool >/dev/null || lean+=(prometheus)   # promtool checks /metrics (the prometheus server itself is not started)
+if ((${#need[@]} + ${#lean[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    apt-get update -qq || echo "test.sh: apt-get update failed; trying to install anyway" >&2
+    if ((${#need[@]})); then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    fi
+    if ((${#lean[@]})); then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${lean[@]}" >/dev/null
+    fi
   else
-    echo "test.sh: missing ${need[*]}; install them (apt-get install ${need[*]}) or run as root" >&2
+    echo "test.sh: missing ${need[*]} ${lean[*]}; install them (apt-get install ${need[*]} ${lean[*]}) or run as root" >&2
     exit 1
   fi
 fi

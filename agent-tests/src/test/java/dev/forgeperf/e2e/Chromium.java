@@ -57,6 +57,11 @@ final class Chromium {
         return run(env, "--dump-dom", page.toUri().toString()).stdout();
     }
 
+    /** The DOM of a live page after its scripts had {@code budget} of (virtual) time, fetches included. */
+    static String dumpDom(Env env, String url, Duration budget) throws IOException {
+        return run(env, "--virtual-time-budget=" + budget.toMillis(), "--dump-dom", url).stdout();
+    }
+
     private static Proc run(Env env, String... args) throws IOException {
         String chromium = require();
         Path profile = Files.createTempDirectory(env.work, "chromium-");

@@ -36,6 +36,21 @@ final class GoPprof {
     }
 
     /**
+     * Runs {@code go tool pprof -top} on {@code source} (a file relative to the env's work folder,
+     * or a live {@code http://…} URL) and returns its output, having checked it exited 0.
+     */
+    static String top(Env env, String source) {
+        String go = require();
+        List<String> cmd = List.of(go, "tool", "pprof", "-top", "-nodecount=200", source);
+        try (Proc p = Proc.start(cmd, Map.of("HOME", env.work.toString(), "GOCACHE", env.work.resolve("gocache").toString()), env.work)) {
+            int exit = p.waitFor(Duration.ofSeconds(120));
+            String out = p.stdout();
+            assertEquals(0, exit, () -> source + ":\n" + out + "\n" + p.stderr());
+            return out;
+        }
+    }
+
+    /**
      * Runs {@code go tool pprof -top} on {@code file} (relative to the env's work folder) and
      * checks the sample type and that {@code function} is among the top five rows.
      */

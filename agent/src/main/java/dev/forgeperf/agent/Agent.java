@@ -37,6 +37,9 @@ public final class Agent {
     private boolean timingFailed;
     private volatile ContinuousRecording jfr;
     private volatile dev.forgeperf.snapshot.SnapshotTriggers triggers;
+    private volatile dev.forgeperf.http.HttpStarter.Outcome http = new dev.forgeperf.http.HttpStarter.Outcome(null, null);
+    private final Object httpLock = new Object();
+    private boolean shutDown;
 
     private Agent(Instrumentation inst, String jar, AgentOptions options, boolean premain) {
         this.inst = inst;
@@ -63,6 +66,7 @@ public final class Agent {
             if (agent.triggers != null && !agent.triggers.start()) {
                 agent.triggers = null;
             }
+            agent.startHttp(options);
         }, "forge-perf-init");
         init.setDaemon(true);
         init.start();
@@ -81,6 +85,23 @@ public final class Agent {
             control = ControlServer.start(pid, new CommandRunner(this));
         } catch (IOException | RuntimeException e) {
             Log.failure("control socket disabled, forge-perf commands cannot reach this JVM", e);
+        }
+    }
+
+    /** Starts the HTTP server if {@code from} asks for one (on an agent thread: the server's threads inherit daemon status). */
+    private void startHttp(AgentOptions from) {
+        if (from.get("http", null) == null) {
+            return;
+        }
+        synchronized (httpLock) {
+            if (shutDown) {
+                return;
+            }
+            if (http.server() != null) {
+                Log.info("HTTP is on already at " + http.server().url() + "; http=" + from.get("http", null) + " ignored");
+                return;
+            }
+            http = dev.forgeperf.http.HttpStarter.start(this, from);
         }
     }
 
@@ -146,6 +167,11 @@ public final class Agent {
         if (control == null) {
             openControlSocket();
         }
+        if (extra.get("http", null) != null) {
+            Thread t = new Thread(() -> startHttp(extra), "forge-perf-http-start");
+            t.setDaemon(true);
+            t.start();
+        }
         return "agent " + VERSION + " already loaded in pid " + pid + "; control socket " + (control == null ? "unavailable" : control.socket());
     }
 
@@ -157,6 +183,13 @@ public final class Agent {
                 Log.info("timings written to " + written);
             } catch (java.io.IOException | RuntimeException e) {
                 Log.failure("snapshotOnExit failed", e);
+            }
+        }
+        synchronized (httpLock) {
+            shutDown = true;
+            dev.forgeperf.http.AgentHttpServer h = http.server();
+            if (h != null) {
+                h.close();
             }
         }
         ControlServer c = control;
@@ -261,6 +294,11 @@ public final class Agent {
         return control;
     }
 
+    /** The HTTP server, or null when off. */
+    public dev.forgeperf.http.AgentHttpServer http() {
+        return http.server();
+    }
+
     /** What is enabled, feature by feature (for status and list). */
     public java.util.Map<String, Object> features() {
         java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
@@ -275,11 +313,12 @@ public final class Agent {
         ContinuousRecording r = jfr;
         f.put("jfr", r == null ? "off" : r.describe());
         f.put("runtime", dev.forgeperf.runtime.RuntimeService.get().describe());
+        f.put("http", http.describe());
         dev.forgeperf.snapshot.SnapshotTriggers t2 = triggers;
         if (t2 != null) {
             f.put("triggers", t2.describe());
         }
-        f.put("options", options.asMap().isEmpty() ? "(defaults)" : options.asMap().toString());
+        f.put("options", options.asMap().isEmpty() ? "(defaults)" : options.displayMap().toString());
         return f;
     }
 

@@ -38,6 +38,9 @@ public final class AgentOptions {
         k.put("trigger.dir", "folder for trigger snapshots (default: snapshots beside the control socket)");
         k.put("trigger.minInterval", "at most one trigger snapshot this often (default 5m)");
         k.put("trigger.keep", "trigger snapshots of this JVM to keep, oldest removed first (default 5)");
+        k.put("http", "serve /metrics, /health, /debug/pprof/*, /api/* and a dashboard on PORT, HOST:PORT or [IPv6]:PORT (port alone: loopback; 0: any free port)");
+        k.put("http.allowRemote", "true: allow an http address other than loopback (everyone who can reach it can read the JVM's data)");
+        k.put("http.token", "token that mutating HTTP endpoints (POST /api/gc) require (default: a random one in <pid>.http-token beside the control socket)");
         KNOWN = Collections.unmodifiableMap(k);
     }
 
@@ -55,7 +58,10 @@ public final class AgentOptions {
             "jfr.maxage", dev.forgeperf.util.Durations::parseNanos,
             "jfr.maxsize", dev.forgeperf.util.Durations::parseBytes,
             "trigger.minInterval", dev.forgeperf.util.Durations::parseNanos,
-            "trigger.keep", AgentOptions::checkPositiveInt);
+            "trigger.keep", AgentOptions::checkPositiveInt,
+            "http", dev.forgeperf.http.HttpAddress::parse,
+            "http.allowRemote", AgentOptions::checkBoolean,
+            "http.token", dev.forgeperf.http.HttpToken::check);
 
     private static void checkPositiveInt(String v) {
         try {
@@ -66,6 +72,10 @@ public final class AgentOptions {
             // reported below
         }
         throw new IllegalArgumentException("expected a positive integer");
+    }
+
+    private static void checkBoolean(String v) {
+        checkOneOf(v.toLowerCase(java.util.Locale.ROOT), "true", "false");
     }
 
     private static void checkOneOf(String v, String... allowed) {
@@ -93,7 +103,8 @@ public final class AgentOptions {
                     check.accept(v);
                     return false;
                 } catch (IllegalArgumentException bad) {
-                    warnings.add("ignoring " + e.getKey() + "=" + v + " (" + bad.getMessage() + "); using the default");
+                    String shown = e.getKey().equals("http.token") ? "(hidden)" : v;
+                    warnings.add("ignoring " + e.getKey() + "=" + shown + " (" + bad.getMessage() + "); using the default");
                     return true;
                 }
             });
@@ -202,8 +213,15 @@ public final class AgentOptions {
         return v == null ? fallback : dev.forgeperf.util.Durations.parseBytes(v);
     }
 
-    /** The options as given (for status). */
+    /** The options as given. */
     public Map<String, List<String>> asMap() {
         return Collections.unmodifiableMap(values);
+    }
+
+    /** The options as given, secrets ({@code http.token}) masked: what {@code status} may show. */
+    public Map<String, List<String>> displayMap() {
+        Map<String, List<String>> m = new LinkedHashMap<>(values);
+        m.computeIfPresent("http.token", (k, v) -> List.of("(hidden)"));
+        return Collections.unmodifiableMap(m);
     }
 }

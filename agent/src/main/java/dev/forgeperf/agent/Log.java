@@ -36,6 +36,13 @@ public final class Log {
         }
     }
 
+    /** Logs a contained failure the first time {@code key} is seen (as {@link #failure}); later ones are silent. */
+    public static void failureOnce(String key, String what, Throwable t) {
+        if (SAID.add(key)) {
+            failure(what, t);
+        }
+    }
+
     /** Logs a contained failure; the stack trace only when verbose. */
     public static void failure(String what, Throwable t) {
         info(what + ": " + t);

@@ -94,10 +94,12 @@ final class ListCommand implements Callable<Integer> {
             return null;
         }
         if (ProcessHandle.of(pid).isEmpty()) {
-            try {
-                Files.deleteIfExists(socket);
-            } catch (IOException ignored) {
-                // someone else's stale file; leave it
+            for (Path stale : List.of(socket, socket.resolveSibling(pid + ".http"), socket.resolveSibling(pid + ".http-token"))) {
+                try {
+                    Files.deleteIfExists(stale);
+                } catch (IOException ignored) {
+                    // someone else's stale file; leave it
+                }
             }
             return null;
         }
@@ -120,6 +122,8 @@ final class ListCommand implements Callable<Integer> {
             row.put("agentVersion", s.get("agentVersion"));
             row.put("uptimeMillis", s.get("uptimeMillis"));
             row.put("socket", socket.toString());
+            Object http = s.get("http");
+            row.put("http", http instanceof Map ? ((Map<?, ?>) http).get("url") : null);
             return row;
         } catch (IOException | RuntimeException e) {
             return null;

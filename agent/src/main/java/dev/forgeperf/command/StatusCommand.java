@@ -54,6 +54,7 @@ public final class StatusCommand extends AgentCommand {
         s.put("jvmVendor", System.getProperty("java.vm.vendor"));
         s.put("jvmFlags", flagsOfInterest());
         s.put("socket", agent.control() == null ? null : agent.control().socket().toString());
+        s.put("http", agent.http() == null ? null : agent.http().toMap());
         s.put("features", agent.features());
         return s;
     }
@@ -66,7 +67,7 @@ public final class StatusCommand extends AgentCommand {
                     || arg.equals("-XX:+DisableExplicitGC") || arg.equals("-XX:+EnableDynamicAgentLoading")
                     || arg.equals("-XX:+DisableAttachMechanism") || arg.startsWith("-XX:StartFlightRecording")
                     || arg.startsWith("-javaagent") || arg.startsWith("-agentpath") || arg.startsWith("-agentlib")) {
-                out.add(arg);
+                out.add(arg.replaceAll("http\\.token=[^,]*", "http.token=(hidden)"));
             }
         }
         return out;

@@ -1,0 +1,348 @@
+package dev.forgeperf.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.forgeperf.agent.Agent;
+import dev.forgeperf.agent.AgentOptions;
+import dev.forgeperf.agent.Log;
+import dev.forgeperf.control.DaemonThreads;
+import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.profile.Kind;
+import dev.forgeperf.util.AtomicFiles;
+
+/**
+ * The agent's opt-in HTTP server ({@code http=127.0.0.1:6060}) on the JDK's
+ * {@code com.sun.net.httpserver}: the dashboard, {@code /metrics}, {@code /health},
+ * {@code /api/...} and {@code /debug/pprof/...}.
+ *
+ * <p>Threads: the JDK's dispatcher thread (a daemon, as it is started from an agent thread) hands
+ * requests to at most {@value #THREADS} daemon threads ({@code forge-perf-http}) with
+ * {@value #QUEUE} more waiting; beyond that a connection is closed unanswered. Every answer is
+ * built whole before it is sent. A failure in an endpoint becomes a 500 with one line and one
+ * log line per kind of failure; nothing reaches the application.
+ *
+ * <p>Security: a non-loopback address needs {@code http.allowRemote=true}. On a loopback address
+ * requests must name a loopback host ({@code Host} header), so a web page cannot reach the server
+ * through DNS rebinding. Reading is open to whoever can connect; mutating endpoints
+ * ({@code POST /api/gc}) need {@code Authorization: Bearer TOKEN} ({@link HttpToken}). Profiles
+ * only observe, so they are open too, bounded by {@link PprofEndpoints#MAX_RUNNING} at once.
+ *
+ * <p>While up, {@code <pid>.http} beside the control socket holds the URL; {@link #close()}
+ * removes it and the token file.
+ */
+public final class AgentHttpServer {
+    private static final int THREADS = 4;
+    private static final int QUEUE = 32;
+    private static final String CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /** Why the server stays off, in one line for the log and {@code status}. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** One endpoint's answer to a request. */
+    @FunctionalInterface
+    private interface Endpoint {
+        Reply handle(Request r) throws Exception;
+    }
+
+    private record Route(Set<String> methods, boolean mutating, Endpoint endpoint) {
+    }
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor pool;
+    private final boolean loopback;
+    private final HttpToken token;
+    private final String tokenProblem;
+    private final PprofEndpoints pprof;
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final String url;
+    private final Path addressFile;
+
+    private AgentHttpServer(HttpServer server, ThreadPoolExecutor pool, boolean loopback, HttpToken token, String tokenProblem,
+            Agent agent, Path dir) throws IOException {
+        this.server = server;
+        this.pool = pool;
+        this.loopback = loopback;
+        this.token = token;
+        this.tokenProblem = tokenProblem;
+        this.pprof = new PprofEndpoints(agent::recording);
+        ApiEndpoints api = new ApiEndpoints(agent);
+        get("/", r -> Dashboard.page().header("Content-Security-Policy", CSP));
+        get("/metrics", r -> api.prometheus());
+        get("/health", api::health);
+        get("/api/metrics", r -> api.metrics());
+        get("/api/history", api::history);
+        get("/api/timings", api::timings);
+        get("/api/health", r -> api.healthJson());
+        get("/api/status", r -> api.status());
+        routes.put("/api/gc", new Route(Set.of("POST"), true, r -> api.gc()));
+        get("/debug/pprof", r -> pprof.index());
+        get("/debug/pprof/", r -> pprof.index());
+        get("/debug/pprof/profile", r -> pprof.profile(r, Kind.CPU, "cpu.pb.gz", PprofEndpoints.CPU_SECONDS));
+        get("/debug/pprof/allocs", r -> pprof.profile(r, Kind.ALLOC, "allocs.pb.gz", null));
+        get("/debug/pprof/heap", r -> pprof.profile(r, Kind.ALLOC, "heap.pb.gz", null));
+        get("/debug/pprof/block", r -> pprof.profile(r, Kind.PARK, "block.pb.gz", null));
+        get("/debug/pprof/mutex", r -> pprof.profile(r, Kind.LOCK, "mutex.pb.gz", null));
+        get("/debug/pprof/goroutine", pprof::threads);
+        server.createContext("/", this::handle);
+        server.start();
+        InetSocketAddress bound = server.getAddress();
+        this.url = "http://" + urlHost(bound.getAddress()) + ":" + bound.getPort() + "/";
+        Path file = null;
+        if (dir != null) {
+            file = dir.resolve(agent.pid() + ".http");
+            try {
+                AtomicFiles.writeString(file, url + "\n");
+            } catch (IOException e) {
+                Log.failure("cannot write " + file + " (the HTTP server runs; its URL is in this log)", e);
+                file = null;
+            }
+        }
+        this.addressFile = file;
+    }
+
+    private void get(String path, Endpoint endpoint) {
+        routes.put(path, new Route(Set.of("GET", "HEAD"), false, endpoint));
+    }
+
+    /**
+     * Starts the server the agent's options ask for ({@code http} must be set and valid).
+     *
+     * @throws Refused when the options do not allow it (a non-loopback address without
+     *     {@code http.allowRemote=true}, a host that does not resolve)
+     * @throws IOException when the address cannot be bound
+     */
+    static AgentHttpServer start(Agent agent, AgentOptions options) throws Refused, IOException {
+        HttpAddress address = HttpAddress.parse(options.get("http", null));
+        InetAddress ip;
+        try {
+            ip = address.resolve();
+        } catch (UnknownHostException e) {
+            throw new Refused("cannot resolve the host of http=" + address + ": " + e.getMessage());
+        }
+        boolean loopback = ip.isLoopbackAddress();
+        if (!loopback && !options.get("http.allowRemote", "false").equalsIgnoreCase("true")) {
+            throw new Refused("http=" + address + " is not a loopback address, and the server shows this JVM's data to anyone who can connect;"
+                    + " add http.allowRemote=true to allow that, or use http=127.0.0.1:PORT");
+        }
+        Path dir = null;
+        String dirProblem = null;
+        try {
+            dir = SocketDir.ensure();
+        } catch (IOException | RuntimeException e) {
+            dirProblem = "no socket directory for the token file (" + e.getMessage() + ")";
+        }
+        HttpToken token = null;
+        String tokenProblem = null;
+        String explicit = options.get("http.token", null);
+        if (explicit != null) {
+            token = HttpToken.of(explicit);
+        } else if (dir != null) {
+            try {
+                token = HttpToken.generate(dir, agent.pid());
+            } catch (IOException | RuntimeException e) {
+                tokenProblem = "cannot write the token file (" + e.getMessage() + ")";
+            }
+        } else {
+            tokenProblem = dirProblem;
+        }
+        if (tokenProblem != null) {
+            Log.info("HTTP: " + tokenProblem + "; POST /api/gc is refused unless http.token=... is set");
+        }
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+                DaemonThreads.factory("forge-perf-http"));
+        pool.allowCoreThreadTimeOut(true);
+        HttpServer server = null;
+        try {
+            server = HttpServer.create(new InetSocketAddress(ip, address.port()), 50);
+            server.setExecutor(pool);
+            AgentHttpServer s = new AgentHttpServer(server, pool, loopback, token, tokenProblem, agent, dir);
+            Log.info("HTTP on " + s.url + (ip.isAnyLocalAddress() ? " (listening on all interfaces)" : ""));
+            return s;
+        } catch (IOException | RuntimeException | Error e) {
+            if (server != null) {
+                server.stop(0);
+            }
+            pool.shutdownNow();
+            if (token != null) {
+                token.deleteFile();
+            }
+            if (e instanceof java.net.BindException) {
+                throw new java.net.BindException("cannot listen on " + address + ": " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** The URL to reach the server at, e.g. {@code http://127.0.0.1:6060/}. */
+    public String url() {
+        return url;
+    }
+
+    /** One line for {@code status}. */
+    public String describe() {
+        String t = token == null ? "POST /api/gc refused: " + tokenProblem
+                : token.file() != null ? "POST /api/gc needs the token in " + token.file() : "POST /api/gc needs the http.token";
+        return url + " (" + t + ")";
+    }
+
+    /** The JSON form for {@code status --json}. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("url", url);
+        m.put("loopback", loopback);
+        m.put("addressFile", addressFile == null ? null : addressFile.toString());
+        m.put("tokenFile", token == null || token.file() == null ? null : token.file().toString());
+        m.put("tokenSource", token == null ? null : token.file() == null ? "http.token" : "file");
+        m.put("profilesRunning", pprof.running());
+        m.put("profilesMax", PprofEndpoints.MAX_RUNNING);
+        return m;
+    }
+
+    /** Stops the server and removes its files (agent shutdown). Never throws. */
+    public void close() {
+        try {
+            server.stop(0);
+        } catch (RuntimeException ignored) {
+            // stopping anyway
+        }
+        pool.shutdownNow();
+        if (token != null) {
+            token.deleteFile();
+        }
+        if (addressFile != null) {
+            try {
+                Files.deleteIfExists(addressFile);
+            } catch (IOException ignored) {
+                // best effort at exit
+            }
+        }
+    }
+
+    private void handle(HttpExchange ex) {
+        String method = ex.getRequestMethod();
+        URI uri = ex.getRequestURI();
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        try {
+            Reply reply = answer(method, path, () -> dispatch(ex, method, path, uri.getRawQuery()));
+            send(ex, reply, method.equals("HEAD"));
+        } catch (IOException clientGone) {
+            // the client went away: nobody to answer
+        } catch (Throwable t) {
+            Log.failureOnce("http send " + t.getClass().getName(), "HTTP " + method + " " + path + ": answer not sent", t);
+        } finally {
+            ex.close();
+        }
+    }
+
+    /**
+     * What to answer: what {@code work} returns, an {@link HttpFailure} as its status and line, or
+     * anything else it throws as a 500 with one line, logged once per path and kind of failure.
+     */
+    static Reply answer(String method, String path, java.util.concurrent.Callable<Reply> work) {
+        try {
+            return work.call();
+        } catch (HttpFailure f) {
+            Reply reply = Reply.error(f.status, f.getMessage());
+            f.headers.forEach(reply::header);
+            return reply;
+        } catch (Throwable t) {
+            Log.failureOnce("http " + path + " " + t.getClass().getName(), "HTTP " + method + " " + path + " failed", t);
+            return Reply.error(500, method + " " + path + " failed in the agent: " + oneLine(t));
+        }
+    }
+
+    private Reply dispatch(HttpExchange ex, String method, String path, String rawQuery) throws Exception {
+        checkHost(ex.getRequestHeaders().getFirst("Host"));
+        Route route = routes.get(path);
+        if (route == null) {
+            throw new HttpFailure(404, "no such endpoint: " + path + "; see " + url + " and " + url + "debug/pprof/");
+        }
+        if (!route.methods().contains(method)) {
+            String allow = route.methods().contains("GET") ? "GET, HEAD" : String.join(", ", route.methods());
+            throw new HttpFailure(405, method + " is not allowed on " + path + "; use " + allow).header("Allow", allow);
+        }
+        if (route.mutating()) {
+            authorize(ex.getRequestHeaders().getFirst("Authorization"));
+        }
+        return route.endpoint().handle(Request.of(method, path, rawQuery, ex.getRequestHeaders()));
+    }
+
+    /** On a loopback address, the Host header must name a loopback host: no DNS-rebinding page gets in. */
+    private void checkHost(String host) throws HttpFailure {
+        if (!loopback || host == null) {
+            return;
+        }
+        String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']'))) : host.split(":", 2)[0];
+        if (name.equalsIgnoreCase("localhost") || name.matches("127(\\.\\d{1,3}){3}") || name.equals("::1") || name.equals("0:0:0:0:0:0:0:1")) {
+            return;
+        }
+        throw new HttpFailure(403, "Host '" + host + "' is not a loopback name; this server answers requests for " + url + " only");
+    }
+
+    private void authorize(String authorization) throws HttpFailure {
+        if (token == null) {
+            throw new HttpFailure(403, "mutating endpoints are off: " + tokenProblem + "; start the agent with http.token=...");
+        }
+        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : null;
+        if (!token.matches(presented)) {
+            String where = token.file() != null ? "the token in " + token.file() : "the agent's http.token";
+            throw new HttpFailure(401, (presented == null ? "" : "wrong token; ") + "send 'Authorization: Bearer TOKEN' with " + where)
+                    .header("WWW-Authenticate", "Bearer realm=\"forge-perf\"");
+        }
+    }
+
+    private static void send(HttpExchange ex, Reply reply, boolean head) throws IOException {
+        Headers h = ex.getResponseHeaders();
+        h.set("Content-Type", reply.contentType);
+        h.set("Cache-Control", "no-store");
+        h.set("X-Content-Type-Options", "nosniff");
+        reply.headers.forEach(h::set);
+        boolean body = !head && reply.body.length > 0;
+        ex.sendResponseHeaders(reply.status, body ? reply.body.length : -1);
+        if (body) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(reply.body);
+            }
+        }
+    }
+
+    private static String oneLine(Throwable t) {
+        String s = t.toString();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String urlHost(InetAddress a) {
+        if (a.isAnyLocalAddress()) {
+            return HttpAddress.LOOPBACK;
+        }
+        String h = a.getHostAddress();
+        return a instanceof Inet6Address ? "[" + h.replace("%", "%25") + "]" : h;
+    }
+}
