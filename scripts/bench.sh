@@ -20,6 +20,7 @@ root="$(pwd)"
 jar="$root/agent/target/forge-perf.jar"
 benchjar="$root/bench/target/benchmarks.jar"
 java="${JAVA:-java}"
+java_home="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p')"
 bench=$root/target/bench
 
 usage() {
@@ -89,22 +90,27 @@ profiles() {
   mb=$(awk -v b="$(stat -c %s "$jfr")" 'BEGIN { printf "%.1f", b / 1e6 }')
   echo "input: $jfr ($mb MB), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
   local runs=${RUNS:-3}
-  printf '%-28s %-6s %9s %9s %12s   %s\n' TOOL KIND SECONDS MB/S MAX_RSS_MB "TOTAL (read back by forge-perf top)"
+  printf '%-30s %-6s %9s %9s %12s   %s\n' TOOL KIND SECONDS MB/S MAX_RSS_MB "TOTAL (read back by forge-perf top)"
   for kind in ${KINDS:-cpu alloc lock}; do
     local apflag=""
     case $kind in alloc) apflag=--alloc ;; lock) apflag=--lock ;; esac
-    rm -f "$bench"/{ours,ap}-$kind.times
+    rm -f "$bench"/{ours,jar,ap}-$kind.times
     for ((i = 0; i < runs; i++)); do
-      timed ours-$kind "$java" -jar "$jar" convert "$jfr" --event "$kind" -o "$bench/ours-$kind.pb.gz"
+      timed ours-$kind env JAVA_HOME="$java_home" scripts/forge-perf convert "$jfr" --event "$kind" -o "$bench/ours-$kind.pb.gz"
+      timed jar-$kind "$java" -jar "$jar" convert "$jfr" --event "$kind" -o "$bench/jar-$kind.pb.gz"
       timed ap-$kind "$java" -jar "$converter" $apflag -o pb.gz "$jfr" "$bench/ap-$kind.pb.gz"
     done
-    for tool in ours ap; do
+    for tool in ours jar ap; do
       local secs rss total name
       secs=$(cut -d' ' -f1 "$bench/$tool-$kind.times" | median)
       rss=$(cut -d' ' -f2 "$bench/$tool-$kind.times" | median)
       total=$("$java" -jar "$jar" top "$bench/$tool-$kind.pb.gz" -n 0 | head -1 | cut -d: -f2-)
-      name=$([[ $tool == ours ]] && echo "forge-perf convert" || echo "async-profiler jfr-converter")
-      printf '%-28s %-6s %9.2f %9.1f %12.0f  %s\n' "$name" "$kind" "$secs" "$(awk -v m="$mb" -v s="$secs" 'BEGIN { print m / s }')" \
+      case $tool in
+        ours) name="scripts/forge-perf convert" ;;
+        jar) name="java -jar forge-perf.jar" ;;
+        *) name="async-profiler jfr-converter" ;;
+      esac
+      printf '%-30s %-6s %9.2f %9.1f %12.0f  %s\n' "$name" "$kind" "$secs" "$(awk -v m="$mb" -v s="$secs" 'BEGIN { print m / s }')" \
         "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$total"
     done
   done

@@ -20,8 +20,9 @@ import java.nio.file.StandardOpenOption;
  * @param chunks           number of chunks
  * @param startEpochNanos  start of the first chunk
  * @param endEpochNanos    end of the last chunk (start + duration)
+ * @param chunkOffsets     where each chunk starts, in file order
  */
-public record JfrFile(Path path, long length, int chunks, long startEpochNanos, long endEpochNanos) {
+public record JfrFile(Path path, long length, int chunks, long startEpochNanos, long endEpochNanos, long[] chunkOffsets) {
     static final int HEADER_SIZE = 68;
     private static final int MAGIC = 0x464C5200; // "FLR\0"
 
@@ -57,6 +58,7 @@ public record JfrFile(Path path, long length, int chunks, long startEpochNanos, 
             int chunks = 0;
             long start = Long.MAX_VALUE;
             long end = 0;
+            long[] offsets = new long[8];
             while (pos < length) {
                 h.clear();
                 int n = readFully(ch, h, pos);
@@ -86,13 +88,16 @@ public record JfrFile(Path path, long length, int chunks, long startEpochNanos, 
                 long chunkDuration = h.getLong(40);
                 start = Math.min(start, chunkStart);
                 end = Math.max(end, chunkStart + Math.max(0, chunkDuration));
-                chunks++;
+                if (chunks == offsets.length) {
+                    offsets = java.util.Arrays.copyOf(offsets, chunks * 2);
+                }
+                offsets[chunks++] = pos;
                 pos += size;
             }
             if (chunks == 0) {
                 throw new ProfileException(name + ": not a JFR file");
             }
-            return new JfrFile(path, length, chunks, start, end);
+            return new JfrFile(path, length, chunks, start, end, java.util.Arrays.copyOf(offsets, chunks));
         }
     }
 

@@ -148,25 +148,32 @@ final class JfrParser implements Closeable {
     private Type threadType;
 
     JfrParser(Path path, long length) throws IOException {
-        this(path, length, 0, 1);
+        this(path, length, null, null, 1);
     }
 
     /**
-     * A parser of every {@code stride}-th chunk of {@code path}, starting with chunk number
-     * {@code first} (0-based): parsers with the same stride and different firsts read a file's
-     * chunks in parallel (chunks are self-contained).
+     * A parser of the chunks of {@code path} that start at {@code offsets}, taking the next one to
+     * read from {@code claim} (shared by the parsers that read one file in parallel; chunks are
+     * self-contained). {@code readers} is how many parsers share it.
      */
-    JfrParser(Path path, long length, int first, int stride) throws IOException {
+    JfrParser(Path path, long length, long[] offsets, java.util.concurrent.atomic.AtomicInteger claim, int readers) throws IOException {
         this.path = path;
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         this.length = length;
-        this.first = first;
-        this.stride = stride;
+        this.offsets = offsets;
+        this.claim = claim;
+        this.readers = readers;
     }
 
-    private final int first;
-    private final int stride;
+    private final long[] offsets;
+    private final java.util.concurrent.atomic.AtomicInteger claim;
+    private final int readers;
     private int chunkIndex = -1;
+
+    /** The number (0-based, file order) of the chunk being read. */
+    int chunkIndex() {
+        return chunkIndex;
+    }
 
     @Override
     public void close() throws IOException {
@@ -181,32 +188,34 @@ final class JfrParser implements Closeable {
 
     /** Moves to the next chunk and reads its metadata and constant pools; false at the end of the file. */
     boolean nextChunk() throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(JfrFile.HEADER_SIZE);
         long next;
-        long size;
-        do {
+        if (offsets == null) {
             next = chunkStart < 0 ? 0 : chunkStart + chunkSize;
-            if (next >= length) {
-                return false;
-            }
-            header.clear();
-            while (header.hasRemaining()) {
-                if (channel.read(header, next + header.position()) < 0) {
-                    throw new Corrupt("incomplete chunk header at byte " + next);
-                }
-            }
-            size = header.getLong(8);
-            if (size > Integer.MAX_VALUE) {
-                throw new Corrupt("chunk at byte " + next + " is larger than 2 GB");
-            }
-            if (size < JfrFile.HEADER_SIZE) {
-                throw new Corrupt("chunk at byte " + next + " declares " + size + " bytes");
-            }
-            chunkStart = next;
-            chunkSize = size;
             chunkIndex++;
-        } while (chunkIndex < first || (chunkIndex - first) % stride != 0);
-        if (size <= Math.min(HEAP_CHUNK_LIMIT, Runtime.getRuntime().maxMemory() / (4L * stride))) {
+        } else {
+            int i = claim.getAndIncrement();
+            next = i < offsets.length ? offsets[i] : length;
+            chunkIndex = i;
+        }
+        if (next >= length) {
+            return false;
+        }
+        ByteBuffer header = ByteBuffer.allocate(JfrFile.HEADER_SIZE);
+        while (header.hasRemaining()) {
+            if (channel.read(header, next + header.position()) < 0) {
+                throw new Corrupt("incomplete chunk header at byte " + next);
+            }
+        }
+        long size = header.getLong(8);
+        if (size > Integer.MAX_VALUE) {
+            throw new Corrupt("chunk at byte " + next + " is larger than 2 GB");
+        }
+        if (size < JfrFile.HEADER_SIZE) {
+            throw new Corrupt("chunk at byte " + next + " declares " + size + " bytes");
+        }
+        chunkStart = next;
+        chunkSize = size;
+        if (size <= Math.min(HEAP_CHUNK_LIMIT, Runtime.getRuntime().maxMemory() / (4L * readers))) {
             // a heap copy: array reads are cheap even before the JIT has compiled the parser
             if (array == null || array.length < size) {
                 array = null;

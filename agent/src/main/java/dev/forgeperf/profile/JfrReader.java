@@ -98,12 +98,12 @@ public final class JfrReader {
      */
     public Profile read(Path jfr) throws IOException {
         JfrFile file = JfrFile.check(jfr);
-        ZoneId zone = ZoneId.systemDefault();
-        long from = options.from() == null ? Long.MIN_VALUE : TimeBound.resolve(options.from(), file.startEpochNanos(), zone);
-        long to = options.to() == null ? Long.MAX_VALUE : TimeBound.resolve(options.to(), file.startEpochNanos(), zone);
+        // the time zone only for --from/--to: loading the zone rules costs a command-line tool ~8 ms
+        long from = options.from() == null ? Long.MIN_VALUE : TimeBound.resolve(options.from(), file.startEpochNanos(), ZoneId.systemDefault());
+        long to = options.to() == null ? Long.MAX_VALUE : TimeBound.resolve(options.to(), file.startEpochNanos(), ZoneId.systemDefault());
         int workers = Math.min(file.chunks(), maxWorkers);
         if (workers <= 1) {
-            readChunks(file, 0, 1, from, to);
+            readChunks(file, null, 1, from, to);
         } else {
             readInParallel(file, workers, from, to);
         }
@@ -127,10 +127,12 @@ public final class JfrReader {
     }
 
     /**
-     * Reads the chunks with {@code workers} threads (this one included), each into its own reader,
-     * and adds the others' raw samples to this one. A failure is the one of the earliest chunk.
+     * Reads the chunks with {@code workers} threads (this one included), each taking the next
+     * unread chunk into its own reader, and adds the others' raw samples to this one. A failure is
+     * the one of the earliest chunk.
      */
     private void readInParallel(JfrFile file, int workers, long from, long to) throws IOException {
+        java.util.concurrent.atomic.AtomicInteger claim = new java.util.concurrent.atomic.AtomicInteger();
         JfrReader[] parts = new JfrReader[workers];
         Throwable[] failures = new Throwable[workers];
         Thread[] threads = new Thread[workers];
@@ -140,7 +142,7 @@ public final class JfrReader {
             int first = w;
             threads[w] = new Thread(() -> {
                 try {
-                    parts[first].readChunks(file, first, workers, from, to);
+                    parts[first].readChunks(file, claim, workers, from, to);
                 } catch (Throwable t) {
                     failures[first] = t;
                 }
@@ -149,7 +151,7 @@ public final class JfrReader {
             threads[w].start();
         }
         try {
-            readChunks(file, 0, workers, from, to);
+            readChunks(file, claim, workers, from, to);
         } catch (IOException | RuntimeException | Error e) {
             failures[0] = e;
         }
@@ -207,14 +209,15 @@ public final class JfrReader {
 
     private int failedChunk = Integer.MAX_VALUE;
 
-    /** Reads chunks {@code first}, {@code first + stride}, … of the file into this reader's raw profile. */
-    private void readChunks(JfrFile file, int first, int stride, long from, long to) throws IOException {
+    /** Reads the chunks {@code claim} hands out (all, in order, when null) into this reader's raw profile. */
+    private void readChunks(JfrFile file, java.util.concurrent.atomic.AtomicInteger claim, int readers, long from, long to) throws IOException {
         Path jfr = file.path();
         boolean window = options.from() != null || options.to() != null;
-        int chunk = first;
-        try (JfrParser parser = new JfrParser(jfr, file.length(), first, stride)) {
-            this.parser = parser;
-            while (parser.nextChunk()) {
+        JfrParser parser = null;
+        try (JfrParser p = claim == null ? new JfrParser(jfr, file.length()) : new JfrParser(jfr, file.length(), file.chunkOffsets(), claim, readers)) {
+            parser = p;
+            this.parser = p;
+            while (p.nextChunk()) {
                 startChunk();
                 long type;
                 while ((type = parser.nextEvent()) >= 0) {
@@ -239,13 +242,12 @@ public final class JfrReader {
                     }
                     sample(code);
                 }
-                chunk += stride;
             }
         } catch (JfrParser.Corrupt e) {
-            failedChunk = chunk;
+            failedChunk = parser == null ? 0 : parser.chunkIndex();
             throw new ProfileException(jfr + ": corrupted JFR recording: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            failedChunk = chunk;
+            failedChunk = parser == null ? 0 : parser.chunkIndex();
             throw e;
         } finally {
             this.parser = null;

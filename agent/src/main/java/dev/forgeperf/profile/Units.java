@@ -1,7 +1,5 @@
 package dev.forgeperf.profile;
 
-import java.util.Locale;
-
 import dev.forgeperf.util.Durations;
 
 /** Prints sample values in their unit: {@code 1.25s}, {@code 3.4MB}, {@code 812}. */
@@ -20,12 +18,12 @@ final class Units {
                     return value + "B";
                 }
                 if (abs < 1024 * 1024) {
-                    return sign + String.format(Locale.ROOT, "%.1fKB", abs / 1024);
+                    return sign + Durations.fixed(abs / 1024, 1) + "KB";
                 }
                 if (abs < 1024.0 * 1024 * 1024) {
-                    return sign + String.format(Locale.ROOT, "%.1fMB", abs / (1024 * 1024));
+                    return sign + Durations.fixed(abs / (1024 * 1024), 1) + "MB";
                 }
-                return sign + String.format(Locale.ROOT, "%.2fGB", abs / (1024.0 * 1024 * 1024));
+                return sign + Durations.fixed(abs / (1024.0 * 1024 * 1024), 2) + "GB";
             }
             default:
                 return Long.toString(value);
@@ -33,6 +31,6 @@ final class Units {
     }
 
     static String percent(double fraction) {
-        return String.format(Locale.ROOT, "%.2f%%", fraction * 100);
+        return Durations.fixed(fraction * 100, 2) + "%";
     }
 }

@@ -49,12 +49,44 @@ public final class Durations {
             return nanos + "ns";
         }
         if (nanos < 1_000_000) {
-            return String.format(Locale.ROOT, "%.1fus", nanos / 1e3);
+            return fixed(nanos / 1e3, 1) + "us";
         }
         if (nanos < 1_000_000_000) {
-            return String.format(Locale.ROOT, "%.2fms", nanos / 1e6);
+            return fixed(nanos / 1e6, 2) + "ms";
         }
-        return String.format(Locale.ROOT, "%.2fs", nanos / 1e9);
+        return fixed(nanos / 1e9, 2) + "s";
+    }
+
+    /**
+     * {@code value} with {@code places} (0–6) decimals, rounded half up, as {@code String.format}'s
+     * {@code %.Nf} in {@code Locale.ROOT} prints it, without loading {@code java.util.Formatter}
+     * (whose locale machinery costs a command-line tool about 10 ms at start-up).
+     */
+    public static String fixed(double value, int places) {
+        if (Double.isNaN(value) || Double.isInfinite(value) || Math.abs(value) >= 1e12 || places < 0 || places > 6) {
+            return String.format(Locale.ROOT, "%." + Math.max(0, Math.min(places, 17)) + "f", value);
+        }
+        long scale = 1;
+        for (int i = 0; i < places; i++) {
+            scale *= 10;
+        }
+        long units = java.math.BigDecimal.valueOf(value).setScale(places, java.math.RoundingMode.HALF_UP).unscaledValue().longValue();
+        boolean negative = Math.copySign(1.0, value) < 0; // as the formatter: -0.001 prints -0.00
+        long abs = Math.abs(units);
+        StringBuilder b = new StringBuilder(24);
+        if (negative) {
+            b.append('-');
+        }
+        b.append(abs / scale);
+        if (places > 0) {
+            b.append('.');
+            String frac = Long.toString(abs % scale);
+            for (int i = frac.length(); i < places; i++) {
+                b.append('0');
+            }
+            b.append(frac);
+        }
+        return b.toString();
     }
 
     /** Uptime-style: {@code 3h 12m 5s}. */
