@@ -55,6 +55,20 @@ class SkeletonTest {
             assertTrue(app.stdout().contains("hidden dev.forgeperf.agent.Agent"), app::stdout);
             assertTrue(app.stdout().contains("hidden dev.forgeperf.shaded.bytebuddy.ByteBuddy"), app::stdout);
             assertTrue(app.stdout().contains("hidden picocli.CommandLine"), app::stdout);
+            assertHostOutputUntouched(app);
+        }
+    }
+
+    /**
+     * The host's output is its own: the JVM says nothing about the agent (on JDK 17, appending to
+     * the boot class path made it print a class-data-sharing warning to stdout), and no JDK
+     * internals are opened to the application.
+     */
+    static void assertHostOutputUntouched(Proc app) {
+        assertTrue(app.stdout().contains("internals closed"), app::stdout);
+        assertFalse(app.stdout().contains("OPEN"), app::stdout);
+        for (String out : List.of(app.stdout(), app.stderr())) {
+            assertFalse(out.contains("Sharing is only supported") || out.contains("VM warning"), out);
         }
     }
 
@@ -89,6 +103,7 @@ class SkeletonTest {
             assertEquals(0, app.waitFor(Duration.ofSeconds(60)));
             assertTrue(app.stdout().contains("hello done"), app::stdout);
             assertFalse(app.stdout().contains("NON-DAEMON"), app::stdout);
+            assertTrue(app.stdout().contains("internals after closed"), app::stdout);
             assertFalse(Files.exists(env.socketDir.resolve(pid + ".sock")), "socket removed at exit");
         }
     }

@@ -6,12 +6,12 @@ import java.util.jar.JarFile;
 
 /**
  * The {@code Premain-Class} and {@code Agent-Class} of forge-perf.jar. It does almost nothing:
- * puts the jar's tiny bootstrap part on the bootstrap class path (so timed code in any class
+ * defines the jar's tiny bootstrap part in the boot class loader (so timed code in any class
  * loader reaches the recorder), then hands over to {@link AgentStarter}, loaded from there. Every
  * {@link Throwable} is caught and reported in one line: a failing agent never stops the host.
  *
  * <p>This class is loaded by the system class loader, so it refers to no other forge-perf class
- * directly: those must come from the bootstrap class path.
+ * directly but {@link AgentClassLoader}: the others must come from the boot loader.
  */
 public final class AgentEntry {
     private AgentEntry() {
@@ -25,15 +25,55 @@ public final class AgentEntry {
         start(options, inst, false);
     }
 
+    private static final String STARTER = "dev.forgeperf.bootstrap.AgentStarter";
+
+    /** The {@code verbose} agent option, read before the options parser is loaded. */
+    private static boolean verbose(String options) {
+        String all = "," + (options == null ? "" : options.replace(" ", "")) + ",";
+        return all.contains(",verbose=true,");
+    }
+
+    private static boolean inBootLoader(String name) {
+        try {
+            Class.forName(name, false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Puts the bootstrap part in the boot loader: defined there class by class from a throwaway
+     * class loader that alone gets access to {@code jdk.internal.misc} (see
+     * {@code dev.forgeperf.agent.BootInjector}), or, should the JDK not allow that, by appending
+     * the jar to the boot class path (on JDK 17 the JVM then prints a warning about class data
+     * sharing to stdout).
+     */
+    private static void defineBootstrapPart(String jar, Instrumentation inst, boolean verbose) throws java.io.IOException {
+        try {
+            AgentClassLoader injector = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
+            Module base = Object.class.getModule();
+            inst.redefineModule(base, java.util.Set.of(), java.util.Map.of(), java.util.Map.of("jdk.internal.misc", java.util.Set.of(injector.getUnnamedModule())),
+                    java.util.Set.of(), java.util.Map.of());
+            Class.forName("dev.forgeperf.agent.BootInjector", true, injector).getMethod("inject", String.class).invoke(null, jar);
+            if (inBootLoader(STARTER)) {
+                return;
+            }
+        } catch (Throwable t) {
+            if (verbose) {
+                System.err.println("[forge-perf] defining the bootstrap part failed, appending the jar to the boot class path: " + t);
+            }
+        }
+        inst.appendToBootstrapClassLoaderSearch(new JarFile(jar, false));
+    }
+
     private static void start(String options, Instrumentation inst, boolean premain) {
         try {
             String jar = new File(AgentEntry.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
-            try {
-                Class.forName("dev.forgeperf.bootstrap.AgentStarter", false, null);
-            } catch (ClassNotFoundException first) {
-                inst.appendToBootstrapClassLoaderSearch(new JarFile(jar, false));
+            if (!inBootLoader(STARTER)) {
+                defineBootstrapPart(jar, inst, verbose(options));
             }
-            Class.forName("dev.forgeperf.bootstrap.AgentStarter", true, null)
+            Class.forName(STARTER, true, null)
                     .getMethod("start", String.class, Instrumentation.class, boolean.class, String.class)
                     .invoke(null, options, inst, premain, jar);
         } catch (Throwable t) {
