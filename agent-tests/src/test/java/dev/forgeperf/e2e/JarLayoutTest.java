@@ -44,6 +44,12 @@ class JarLayoutTest {
                         "only the bootstrap part may be visible to application loaders: " + n);
             }
             assertTrue(exposed.size() < 40, "bootstrap part is small: " + exposed);
+            // the index the agent defines the bootstrap part from lists exactly those classes
+            List<String> index;
+            try (var in = jar.getInputStream(jar.getJarEntry("inst/META-INF/forge-perf/bootstrap-part.txt"))) {
+                index = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).sorted().toList();
+            }
+            assertEquals(exposed.stream().filter(n -> n.endsWith(".class")).sorted().toList(), index);
         }
     }
 }

@@ -84,17 +84,39 @@ public final class BootInjector {
         }
     }
 
-    /** Binary name → class file of every class at the jar's root part ({@code dev/forgeperf/*.class}, {@code dev/forgeperf/bootstrap/**}). */
+    /** Where the build lists the bootstrap part's class files, one jar path per line. */
+    static final String INDEX = "inst/META-INF/forge-perf/bootstrap-part.txt";
+
+    /**
+     * Binary name → class file of every class of the jar's root part ({@code dev/forgeperf/*.class},
+     * {@code dev/forgeperf/bootstrap/**}), as the build's index lists them (scanning the jar's
+     * entries when it has no index).
+     */
     static Map<String, byte[]> bootstrapPart(String jarPath) throws IOException {
         Map<String, byte[]> classes = new LinkedHashMap<>();
         try (JarFile jar = new JarFile(jarPath, false)) {
-            for (Enumeration<JarEntry> en = jar.entries(); en.hasMoreElements(); ) {
-                String name = en.nextElement().getName();
+            java.util.List<String> names = new java.util.ArrayList<>();
+            JarEntry index = jar.getJarEntry(INDEX);
+            if (index != null) {
+                try (InputStream in = jar.getInputStream(index)) {
+                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
+                            .filter(l -> !l.isEmpty()).forEach(names::add);
+                }
+            } else {
+                for (Enumeration<JarEntry> en = jar.entries(); en.hasMoreElements(); ) {
+                    names.add(en.nextElement().getName());
+                }
+            }
+            for (String name : names) {
                 boolean root = name.startsWith("dev/forgeperf/") && name.indexOf('/', "dev/forgeperf/".length()) < 0;
                 if (!name.endsWith(".class") || !(root || name.startsWith("dev/forgeperf/bootstrap/"))) {
                     continue;
                 }
-                try (InputStream in = jar.getInputStream(jar.getJarEntry(name))) {
+                JarEntry entry = jar.getJarEntry(name);
+                if (entry == null) {
+                    throw new IOException(jarPath + " lists " + name + " in " + INDEX + " but does not hold it");
+                }
+                try (InputStream in = jar.getInputStream(entry)) {
                     classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), in.readAllBytes());
                 }
             }
