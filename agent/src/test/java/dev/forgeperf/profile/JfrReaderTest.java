@@ -64,7 +64,9 @@ class JfrReaderTest {
         Path jfr = Recorded.jfr();
         Profile alloc = JfrReader.read(jfr, Kind.ALLOC, ProfileOptions.DEFAULT);
         assertEquals(List.of(new SampleType("alloc_objects", "count"), new SampleType("alloc_space", "bytes")), alloc.sampleTypes());
-        assertEquals(P + "allocateForForgePerfTest", topSelf(alloc));
+        // by samples: a thread's first sample weighs all it allocated before (JFR's weight), so by bytes
+        // a one-off in another thread of this JVM (JFR instrumenting its event classes) can come first
+        assertEquals(P + "allocateForForgePerfTest", TopTable.of(alloc, 0).rows().get(0).function());
         assertEquals(Recorded.count(jfr, "jdk.ObjectAllocationSample"), alloc.total(0));
 
         Profile lock = JfrReader.read(jfr, Kind.LOCK, ProfileOptions.DEFAULT);
