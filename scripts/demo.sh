@@ -22,7 +22,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "== starting sample-app with -javaagent:$jar"
-java -Xmx512m -javaagent:"$jar"='timed=dev.forgeperf.sample.*Service#*' -jar "$app" --duration 120 >"$log" 2>&1 &
+java -Xmx512m -javaagent:"$jar"='timed=dev.forgeperf.sample.*Service#*,http=0' -jar "$app" --duration 120 >"$log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do
   grep -q "sample-app ready" "$log" 2>/dev/null && break
@@ -42,11 +42,25 @@ echo; echo "== forge-perf instrument $pid 'PriceCalculator#computePrice'   (at r
 sleep 3
 echo; echo "== forge-perf timings $pid --sort p99"
 "$fp" timings "$pid" --sort p99
+url="$(sed -n 's/.*HTTP on \(http:[^ ]*\).*/\1/p' "$log" | head -1)"
+if [[ -n "$url" ]]; then
+  echo; echo "== HTTP (http=0 took a free port): dashboard $url"
+  if command -v curl >/dev/null; then
+    echo "   curl -s ${url}metrics | grep -E '^forgeperf_(method_duration_seconds_count|jvm_threads_current)'   (Prometheus)"
+    curl -s "${url}metrics" | grep -E '^forgeperf_(method_duration_seconds_count|jvm_threads_current)' | head -4 || true
+    echo "   curl ${url}health -> HTTP $(curl -s -o /dev/null -w '%{http_code}' "${url}health")"
+  fi
+  echo "   go tool pprof -top ${url}debug/pprof/profile?seconds=5   reads a live CPU profile"
+fi
+
 echo; echo "== forge-perf uninstrument $pid --all   (original bytecode restored)"
 "$fp" uninstrument "$pid" --all
 
 echo; echo "== forge-perf profile cpu $pid -d 5s -n 8"
 "$fp" profile cpu "$pid" -d 5s -n 8
+
+echo; echo "== forge-perf profile wall $pid -d 3s -n 8   (where the threads spend their time, running or waiting)"
+"$fp" profile wall "$pid" -d 3s -n 8
 
 echo; echo "== forge-perf health $pid"
 "$fp" health "$pid" || true

@@ -101,6 +101,8 @@ public final class JfrReader {
         // the time zone only for --from/--to: loading the zone rules costs a command-line tool ~8 ms
         long from = options.from() == null ? Long.MIN_VALUE : TimeBound.resolve(options.from(), file.startEpochNanos(), ZoneId.systemDefault());
         long to = options.to() == null ? Long.MAX_VALUE : TimeBound.resolve(options.to(), file.startEpochNanos(), ZoneId.systemDefault());
+        windowStart = Math.max(file.startEpochNanos(), from);
+        windowEnd = Math.min(file.endEpochNanos(), to);
         int workers = Math.min(file.chunks(), maxWorkers);
         if (workers <= 1) {
             readChunks(file, null, 1, from, to);
@@ -111,9 +113,7 @@ public final class JfrReader {
         if (agentEvents > 0) {
             profile.addComment(agentEvents + " events on forge-perf's own threads left out");
         }
-        long start = Math.max(file.startEpochNanos(), from);
-        long end = Math.min(file.endEpochNanos(), to);
-        profile.setTime(start, Math.max(0, end - start));
+        profile.setTime(windowStart, Math.max(0, windowEnd - windowStart));
         return profile;
     }
 
@@ -139,6 +139,8 @@ public final class JfrReader {
         parts[0] = this;
         for (int w = 1; w < workers; w++) {
             parts[w] = new JfrReader(kind, options);
+            parts[w].windowStart = windowStart;
+            parts[w].windowEnd = windowEnd;
             int first = w;
             threads[w] = new Thread(() -> {
                 try {
@@ -276,6 +278,9 @@ public final class JfrReader {
     private final LongIntMap threadNodes = new LongIntMap(64);
     private final LongIntMap agentThreads = new LongIntMap(64);
     private long agentEvents;
+    /** The profile's time span (epoch nanoseconds): off-CPU time outside it is not counted. */
+    private long windowStart = Long.MIN_VALUE;
+    private long windowEnd = Long.MAX_VALUE;
     private final Map<Long, int[]> stackFrames = new HashMap<>();
     private static final int FILTERED = Integer.MAX_VALUE;
     private static final FrameKind[] FRAME_KINDS = FrameKind.values();
@@ -416,6 +421,7 @@ public final class JfrReader {
         long value = longs[VALUE];
         long thread = longs[THREAD];
         long duration = longs[DURATION];
+        long start = longs[START];
         longs[STACK] = 0;
         longs[THREAD] = 0;
         longs[VALUE] = 0;
@@ -445,7 +451,12 @@ public final class JfrReader {
                 profile.add(node, 0, 1);
                 profile.add(node, 1, parser.ticksToNanos(duration));
             }
-            case BLOCKED -> profile.add(node, 2, parser.ticksToNanos(duration));
+            case BLOCKED -> {
+                // a wait that began before the recording (an idle pool thread's 60 s park) counts only its part inside
+                long begin = parser.ticksToEpochNanos(start);
+                long end = begin + parser.ticksToNanos(duration);
+                profile.add(node, 2, Math.max(0, Math.min(end, windowEnd) - Math.max(begin, windowStart)));
+            }
             default -> throw new IllegalStateException("event code " + code);
         }
     }

@@ -37,12 +37,27 @@ final class Recorded {
     private static final Object LOCK = new Object();
 
     private static void record(Path out) throws Exception {
+        // a wait that begins 1 s before the recording and ends 0.5 s into it: a wall profile counts only
+        // that 0.5 s. JFR emits a wait only if its event was on when the wait began: another recording
+        // (as the agent's continuous one) has it on.
+        try (Recording outer = new Recording()) {
+            outer.enable("jdk.JavaMonitorWait").withThreshold(Duration.ZERO).withStackTrace();
+            outer.start();
+            Thread early = new Thread(Recorded::waitAcrossTheStartForForgePerfTest, "test-wait-across-start");
+            early.start();
+            Thread.sleep(1000);
+            record(out, early);
+        }
+    }
+
+    private static void record(Path out, Thread early) throws Exception {
         try (Recording r = new Recording()) {
             r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
             r.enable("jdk.ActiveSetting");
             r.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
             r.enable("jdk.ThreadPark").withThreshold(Duration.ZERO).withStackTrace();
             r.enable("jdk.ThreadSleep").withThreshold(Duration.ZERO).withStackTrace();
+            r.enable("jdk.JavaMonitorWait").withThreshold(Duration.ZERO).withStackTrace();
             r.enable("jdk.ObjectAllocationSample").with("throttle", "1000/s").withStackTrace();
             r.start();
             stop = false;
@@ -60,6 +75,7 @@ final class Recorded {
             for (Thread t : threads) {
                 t.join();
             }
+            early.join();
             r.stop();
             r.dump(out);
         }
@@ -72,6 +88,22 @@ final class Recorded {
                 h = h * 0x9E3779B97F4A7C15L + i;
             }
             sink = h;
+        }
+    }
+
+    static final long WAIT_ACROSS_START_MILLIS = 1500;
+
+    static void waitAcrossTheStartForForgePerfTest() {
+        Object monitor = new Object();
+        synchronized (monitor) {
+            long end = System.currentTimeMillis() + WAIT_ACROSS_START_MILLIS;
+            for (long left; (left = end - System.currentTimeMillis()) > 0; ) {
+                try {
+                    monitor.wait(left);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
         }
     }
 
