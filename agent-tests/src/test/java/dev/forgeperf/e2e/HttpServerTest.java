@@ -309,6 +309,10 @@ class HttpServerTest {
             assertFalse(Files.exists(env.socketDir.resolve(open.pid() + ".http-token")), "no token file for a token the user gave");
             Map<String, Object> status = json(get(url + "api/status"));
             assertFalse(status.toString().contains("0123456789abcdefXYZ"), "the token is not shown: " + status);
+            // the JDK server's own threads carry our name (thread dumps say whose they are; profiles leave them out)
+            Cli.Result threads = env.cli.run("dump", "threads", String.valueOf(open.pid()));
+            assertEquals(0, threads.exit(), threads::toString);
+            assertTrue(threads.out().contains("\"forge-perf-http-dispatcher\"") && !threads.out().contains("\"HTTP-Dispatcher\""), threads::out);
             assertEquals(0, open.waitFor(Duration.ofSeconds(60)), open::stderr);
             assertTrue(open.stdout().contains("hello done") && !open.stdout().contains("NON-DAEMON"), "every HTTP thread is a daemon: " + open.stdout());
             assertFalse(Files.exists(env.socketDir.resolve(open.pid() + ".http")), "the address file is removed at exit");

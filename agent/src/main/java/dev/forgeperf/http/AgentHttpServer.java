@@ -177,10 +177,12 @@ public final class AgentHttpServer {
                 DaemonThreads.factory("forge-perf-http"));
         pool.allowCoreThreadTimeOut(true);
         HttpServer server = null;
+        Set<Thread> before = liveThreads();
         try {
             server = HttpServer.create(new InetSocketAddress(ip, address.port()), 50);
             server.setExecutor(pool);
             AgentHttpServer s = new AgentHttpServer(server, pool, loopback, token, tokenProblem, agent, dir);
+            nameServerThreads(before);
             Log.info("HTTP on " + s.url + (ip.isAnyLocalAddress() ? " (listening on all interfaces)" : ""));
             return s;
         } catch (IOException | RuntimeException | Error e) {
@@ -196,6 +198,41 @@ public final class AgentHttpServer {
             }
             throw e;
         }
+    }
+
+    /** The JDK server's own threads, by the names {@code sun.net.httpserver} gives them. */
+    private static final Map<String, String> JDK_SERVER_THREADS = Map.of("HTTP-Dispatcher", "forge-perf-http-dispatcher",
+            "idle-timeout-task", "forge-perf-http-idle-timeout", "server-timer", "forge-perf-http-timer", "server-timer1", "forge-perf-http-timer1");
+
+    /**
+     * Names the threads the JDK's server started for us ({@code HTTP-Dispatcher},
+     * {@code idle-timeout-task}; older JDKs: {@code server-timer}) {@code forge-perf-http-…}, so that thread dumps say whose they are
+     * and profiles leave them out with the agent's other threads. Only threads with those exact
+     * names that did not exist before our server was created are renamed.
+     */
+    private static void nameServerThreads(Set<Thread> before) {
+        for (Thread t : liveThreads()) {
+            String ours = JDK_SERVER_THREADS.get(t.getName());
+            if (ours != null && !before.contains(t)) {
+                t.setName(ours);
+            }
+        }
+    }
+
+    private static Set<Thread> liveThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] all = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(all, true);
+        while (n == all.length) {
+            all = new Thread[all.length * 2];
+            n = root.enumerate(all, true);
+        }
+        Set<Thread> threads = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        threads.addAll(java.util.Arrays.asList(all).subList(0, n));
+        return threads;
     }
 
     /** The URL to reach the server at, e.g. {@code http://127.0.0.1:6060/}. */
