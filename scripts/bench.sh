@@ -15,12 +15,12 @@
 #       ConvertBench (a synthetic workload, JFR `profile` settings, 1 ms sampling) into
 #       target/bench/profiles.jfr. Environment: RUNS (3), KINDS ("cpu alloc lock"), BENCH_SECONDS (100).
 set -euo pipefail
+export LC_ALL=C   # printf %f of bc's output
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
 jar="$root/agent/target/forge-perf.jar"
 benchjar="$root/bench/target/benchmarks.jar"
 java="${JAVA:-java}"
-java_home="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p')"
 bench=$root/target/bench
 
 usage() {
@@ -89,14 +89,16 @@ profiles() {
   local mb
   mb=$(awk -v b="$(stat -c %s "$jfr")" 'BEGIN { printf "%.1f", b / 1e6 }')
   echo "input: $jfr ($mb MB), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
-  local runs=${RUNS:-3}
+  local runs=${RUNS:-3} java_home
+  java_home="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p' || true)"
+  [[ -n $java_home ]] || { echo "bench.sh: cannot run $java" >&2; exit 1; }
   printf '%-30s %-6s %9s %9s %12s   %s\n' TOOL KIND SECONDS MB/S MAX_RSS_MB "TOTAL (read back by forge-perf top)"
   for kind in ${KINDS:-cpu alloc lock}; do
     local apflag=""
     case $kind in alloc) apflag=--alloc ;; lock) apflag=--lock ;; esac
     rm -f "$bench"/{ours,jar,ap}-$kind.times
     for ((i = 0; i < runs; i++)); do
-      timed ours-$kind env JAVA_HOME="$java_home" scripts/forge-perf convert "$jfr" --event "$kind" -o "$bench/ours-$kind.pb.gz"
+      timed ours-$kind env JAVA_HOME="$java_home" FORGE_PERF_JAR="$jar" scripts/forge-perf convert "$jfr" --event "$kind" -o "$bench/ours-$kind.pb.gz"
       timed jar-$kind "$java" -jar "$jar" convert "$jfr" --event "$kind" -o "$bench/jar-$kind.pb.gz"
       timed ap-$kind "$java" -jar "$converter" $apflag -o pb.gz "$jfr" "$bench/ap-$kind.pb.gz"
     done
@@ -138,7 +140,9 @@ start_sample_app() {
 # without the agent; whole runs (JFR's start-up included) and second halves (steady state), each
 # setting's run paired with the jfr=off run of the same round (this VM drifts between rounds).
 recording() {
-  [[ -f "$jar" && -f sample-app/target/sample-app.jar ]] || mvn -B -q -ntp package -DskipTests
+  if [[ ! -f "$jar" || ! -f sample-app/target/sample-app.jar || -n "$(find agent/src sample-app/src -newer sample-app/target/sample-app.jar -type f -print -quit)" ]]; then
+    mvn -B -q -ntp package -DskipTests
+  fi
   local runs=${RUNS:-3} secs=${SECONDS_PER_RUN:-20} settings=${SETTINGS:-none off default}
   echo "sample-app --cpu-only --threads 2, ${secs}s per run, $runs rounds of: $settings; $(nproc) cores, $("$java" -version 2>&1 | head -1)"
   declare -A whole=() half=()
@@ -152,6 +156,9 @@ recording() {
       local n h
       n=$(sed -n 's/.*sample-app done orders=\([0-9]*\).*/\1/p' "$log")
       h=$(sed -n 's/.*second_half_per_s=\([0-9.]*\).*/\1/p' "$log")
+      if [[ -z $n || -z $h ]]; then
+        echo "bench.sh: sample-app ($setting) did not report its throughput:" >&2; cat "$log" >&2; rm -f "$log"; exit 1
+      fi
       rm -f "$log"
       whole[$setting,$i]=$(echo "$n / $secs" | bc -l)
       half[$setting,$i]=$h
@@ -168,8 +175,12 @@ recording() {
         rh+=("$(echo "(${half[$setting,$i]} / ${half[off,$i]} - 1) * 100" | bc -l)")
       fi
     done
-    printf '%-22s %14.0f %14.0f %17.2f%% %17.2f%%\n' "$setting" "$(printf '%s\n' "${w[@]}" | median)" "$(printf '%s\n' "${h[@]}" | median)" \
-      "$(printf '%s\n' "${rw[@]:-0}" | median)" "$(printf '%s\n' "${rh[@]:-0}" | median)"
+    if ((${#rw[@]})); then
+      printf '%-22s %14.0f %14.0f %17.2f%% %17.2f%%\n' "$setting" "$(printf '%s\n' "${w[@]}" | median)" "$(printf '%s\n' "${h[@]}" | median)" \
+        "$(printf '%s\n' "${rw[@]}" | median)" "$(printf '%s\n' "${rh[@]}" | median)"
+    else
+      printf '%-22s %14.0f %14.0f %18s %18s\n' "$setting" "$(printf '%s\n' "${w[@]}" | median)" "$(printf '%s\n' "${h[@]}" | median)" n/a n/a
+    fi
   done
   echo "(VS off: median over rounds of each round's ratio to that round's jfr=off run)"
 }

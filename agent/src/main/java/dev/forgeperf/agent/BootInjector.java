@@ -27,6 +27,8 @@ public final class BootInjector {
     private BootInjector() {
     }
 
+    private static final String STARTER = "dev.forgeperf.bootstrap.AgentStarter";
+
     /**
      * Defines every class of the bootstrap part not yet defined in the boot loader.
      *
@@ -43,6 +45,11 @@ public final class BootInjector {
         define.setAccessible(true);
 
         Map<String, byte[]> pending = bootstrapPart(jarPath);
+        // AgentStarter last: the agent takes "AgentStarter is in the boot loader" to mean "all of it is"
+        byte[] starter = pending.remove(STARTER);
+        if (starter != null) {
+            pending.put(STARTER, starter);
+        }
         int defined = 0;
         // a class needs its supertypes defined first: repeat until nothing more can be defined
         boolean progress = true;
@@ -50,6 +57,9 @@ public final class BootInjector {
             progress = false;
             for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, byte[]> e = it.next();
+                if (e.getKey().equals(STARTER) && pending.size() > 1) {
+                    continue;
+                }
                 if (definedInBoot(e.getKey())) {
                     it.remove();
                     progress = true;

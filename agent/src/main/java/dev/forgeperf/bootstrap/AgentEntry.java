@@ -27,12 +27,6 @@ public final class AgentEntry {
 
     private static final String STARTER = "dev.forgeperf.bootstrap.AgentStarter";
 
-    /** The {@code verbose} agent option, read before the options parser is loaded. */
-    private static boolean verbose(String options) {
-        String all = "," + (options == null ? "" : options.replace(" ", "")) + ",";
-        return all.contains(",verbose=true,");
-    }
-
     private static boolean inBootLoader(String name) {
         try {
             Class.forName(name, false, null);
@@ -49,7 +43,7 @@ public final class AgentEntry {
      * the jar to the boot class path (on JDK 17 the JVM then prints a warning about class data
      * sharing to stdout).
      */
-    private static void defineBootstrapPart(String jar, Instrumentation inst, boolean verbose) throws java.io.IOException {
+    private static void defineBootstrapPart(String jar, Instrumentation inst) throws java.io.IOException {
         try {
             AgentClassLoader injector = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
             Module base = Object.class.getModule();
@@ -60,9 +54,8 @@ public final class AgentEntry {
                 return;
             }
         } catch (Throwable t) {
-            if (verbose) {
-                System.err.println("[forge-perf] defining the bootstrap part failed, appending the jar to the boot class path: " + t);
-            }
+            System.err.println("[forge-perf] cannot define the agent's bootstrap classes in the boot loader (" + t
+                    + "); appending forge-perf.jar to the boot class path instead (JDK 17 then warns about class data sharing)");
         }
         inst.appendToBootstrapClassLoaderSearch(new JarFile(jar, false));
     }
@@ -71,7 +64,7 @@ public final class AgentEntry {
         try {
             String jar = new File(AgentEntry.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
             if (!inBootLoader(STARTER)) {
-                defineBootstrapPart(jar, inst, verbose(options));
+                defineBootstrapPart(jar, inst);
             }
             Class.forName(STARTER, true, null)
                     .getMethod("start", String.class, Instrumentation.class, boolean.class, String.class)

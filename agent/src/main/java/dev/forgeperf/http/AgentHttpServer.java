@@ -176,18 +176,25 @@ public final class AgentHttpServer {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
                 DaemonThreads.factory("forge-perf-http"));
         pool.allowCoreThreadTimeOut(true);
-        HttpServer server = null;
-        Set<Thread> before = liveThreads();
+        HttpServer[] server = new HttpServer[1];
+        ThreadGroup group = new ThreadGroup("forge-perf-http");
+        HttpToken theToken = token;
+        String theTokenProblem = tokenProblem;
+        Path theDir = dir;
         try {
-            server = HttpServer.create(new InetSocketAddress(ip, address.port()), 50);
-            server.setExecutor(pool);
-            AgentHttpServer s = new AgentHttpServer(server, pool, loopback, token, tokenProblem, agent, dir);
-            nameServerThreads(before);
+            // created and started from a thread of our own group: the JDK server's threads join it,
+            // so they can be told from any server the application starts meanwhile
+            AgentHttpServer s = inGroup(group, () -> {
+                server[0] = HttpServer.create(new InetSocketAddress(ip, address.port()), 50);
+                server[0].setExecutor(pool);
+                return new AgentHttpServer(server[0], pool, loopback, theToken, theTokenProblem, agent, theDir);
+            });
+            nameServerThreads(group);
             Log.info("HTTP on " + s.url + (ip.isAnyLocalAddress() ? " (listening on all interfaces)" : ""));
             return s;
         } catch (IOException | RuntimeException | Error e) {
-            if (server != null) {
-                server.stop(0);
+            if (server[0] != null) {
+                server[0].stop(0);
             }
             pool.shutdownNow();
             if (token != null) {
@@ -200,39 +207,62 @@ public final class AgentHttpServer {
         }
     }
 
+    /** Runs {@code work} on a daemon thread of {@code group} and returns what it returns or throws what it throws. */
+    private static AgentHttpServer inGroup(ThreadGroup group, java.util.concurrent.Callable<AgentHttpServer> work) throws IOException {
+        AgentHttpServer[] result = new AgentHttpServer[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(group, () -> {
+            try {
+                result[0] = work.call();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "forge-perf-http-start");
+        t.setDaemon(true);
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof IOException io) {
+            throw io;
+        } else if (failure[0] instanceof RuntimeException re) {
+            throw re;
+        } else if (failure[0] instanceof Error err) {
+            throw err;
+        } else if (failure[0] != null) {
+            throw new IllegalStateException(failure[0]);
+        }
+        return result[0];
+    }
+
     /** The JDK server's own threads, by the names {@code sun.net.httpserver} gives them. */
     private static final Map<String, String> JDK_SERVER_THREADS = Map.of("HTTP-Dispatcher", "forge-perf-http-dispatcher",
             "idle-timeout-task", "forge-perf-http-idle-timeout", "server-timer", "forge-perf-http-timer", "server-timer1", "forge-perf-http-timer1");
 
     /**
      * Names the threads the JDK's server started for us ({@code HTTP-Dispatcher},
-     * {@code idle-timeout-task}; older JDKs: {@code server-timer}) {@code forge-perf-http-…}, so that thread dumps say whose they are
-     * and profiles leave them out with the agent's other threads. Only threads with those exact
-     * names that did not exist before our server was created are renamed.
+     * {@code idle-timeout-task}; older JDKs: {@code server-timer}) {@code forge-perf-http-…}, so that
+     * thread dumps say whose they are and profiles leave them out with the agent's other threads.
+     * Only threads of our own group are renamed: an application's server keeps its names.
      */
-    private static void nameServerThreads(Set<Thread> before) {
-        for (Thread t : liveThreads()) {
-            String ours = JDK_SERVER_THREADS.get(t.getName());
-            if (ours != null && !before.contains(t)) {
-                t.setName(ours);
+    private static void nameServerThreads(ThreadGroup group) {
+        Thread[] all = new Thread[group.activeCount() + 8];
+        int n = group.enumerate(all, true);
+        for (int i = 0; i < n; i++) {
+            String ours = JDK_SERVER_THREADS.get(all[i].getName());
+            if (ours != null) {
+                all[i].setName(ours);
             }
         }
-    }
-
-    private static Set<Thread> liveThreads() {
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        Thread[] all = new Thread[root.activeCount() + 16];
-        int n = root.enumerate(all, true);
-        while (n == all.length) {
-            all = new Thread[all.length * 2];
-            n = root.enumerate(all, true);
-        }
-        Set<Thread> threads = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        threads.addAll(java.util.Arrays.asList(all).subList(0, n));
-        return threads;
     }
 
     /** The URL to reach the server at, e.g. {@code http://127.0.0.1:6060/}. */

@@ -51,7 +51,7 @@ public final class JfrReader {
     private static final int BLOCKED = 9;
 
     /** Threads whose names start with this are forge-perf's own; their events are left out of every profile. */
-    public static final String AGENT_THREAD_PREFIX = "forge-perf";
+    public static final String AGENT_THREAD_PREFIX = "forge-perf-";
 
     private final Kind kind;
     private final ProfileOptions options;
@@ -147,8 +147,9 @@ public final class JfrReader {
                     parts[first].readChunks(file, claim, workers, from, to);
                 } catch (Throwable t) {
                     failures[first] = t;
+                    claim.set(Integer.MAX_VALUE); // the others stop after their current chunk
                 }
-            }, AGENT_THREAD_PREFIX + "-jfr-reader-" + w);
+            }, AGENT_THREAD_PREFIX + "jfr-reader-" + w);
             threads[w].setDaemon(true);
             threads[w].start();
         }
@@ -156,14 +157,24 @@ public final class JfrReader {
             readChunks(file, claim, workers, from, to);
         } catch (IOException | RuntimeException | Error e) {
             failures[0] = e;
+            claim.set(Integer.MAX_VALUE);
         }
+        // claims only grow, so every chunk before a failed one was read: the earliest failure does not depend on timing
+        boolean interrupted = false;
         for (int w = 1; w < workers; w++) {
-            try {
-                threads[w].join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while reading " + file.path());
+            while (true) {
+                try {
+                    threads[w].join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    claim.set(Integer.MAX_VALUE); // stop the readers, then wait for them: none outlives the call
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading " + file.path());
         }
         Throwable failure = earliest(parts, failures);
         if (failure instanceof IOException io) {
@@ -185,7 +196,7 @@ public final class JfrReader {
         Throwable first = null;
         int firstChunk = Integer.MAX_VALUE;
         for (int w = 0; w < parts.length; w++) {
-            if (failures[w] != null && parts[w].failedChunk < firstChunk) {
+            if (failures[w] != null && (first == null || parts[w].failedChunk < firstChunk)) {
                 first = failures[w];
                 firstChunk = parts[w].failedChunk;
             }
@@ -236,7 +247,7 @@ public final class JfrReader {
                         texts[1] = null;
                         continue;
                     }
-                    if (window) {
+                    if (window && code != BLOCKED) { // a wait counts by its overlap with the window (sample)
                         long t = parser.ticksToEpochNanos(longs[START]);
                         if (t < from || t >= to) {
                             continue;
@@ -248,7 +259,7 @@ public final class JfrReader {
         } catch (JfrParser.Corrupt e) {
             failedChunk = parser == null ? 0 : parser.chunkIndex();
             throw new ProfileException(jfr + ": corrupted JFR recording: " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             failedChunk = parser == null ? 0 : parser.chunkIndex();
             throw e;
         } finally {
@@ -430,6 +441,17 @@ public final class JfrReader {
             agentEvents++;
             return;
         }
+        long offCpu = 0;
+        if (code == BLOCKED) {
+            // only the part of a wait inside the profile's span: one that began before the recording
+            // (an idle pool thread's 60 s park) or runs past --to counts that much, one outside not at all
+            long begin = parser.ticksToEpochNanos(start);
+            long end = begin + parser.ticksToNanos(duration);
+            offCpu = Math.min(end, windowEnd) - Math.max(begin, windowStart);
+            if (offCpu <= 0) {
+                return;
+            }
+        }
         int node = options.threads() ? threadedNode(stack, thread) : node(stack);
         if (node < 0) {
             return;
@@ -451,12 +473,7 @@ public final class JfrReader {
                 profile.add(node, 0, 1);
                 profile.add(node, 1, parser.ticksToNanos(duration));
             }
-            case BLOCKED -> {
-                // a wait that began before the recording (an idle pool thread's 60 s park) counts only its part inside
-                long begin = parser.ticksToEpochNanos(start);
-                long end = begin + parser.ticksToNanos(duration);
-                profile.add(node, 2, Math.max(0, Math.min(end, windowEnd) - Math.max(begin, windowStart)));
-            }
+            case BLOCKED -> profile.add(node, 2, offCpu);
             default -> throw new IllegalStateException("event code " + code);
         }
     }

@@ -102,6 +102,12 @@ class JfrReaderTest {
         long whole = Recorded.events(jfr, "jdk.JavaMonitorWait").stream().filter(e -> e.getThread().getJavaName().equals("test-wait-across-start"))
                 .mapToLong(e -> e.getDuration().toNanos()).sum();
         assertTrue(whole >= 1_400_000_000L && across < 900_000_000L && across > 100_000_000L, "whole " + whole + ", in the profile " + across);
+        // and with --from, only its part after that (it began before the window, yet counts)
+        Profile later = JfrReader.read(jfr, Kind.WALL, ProfileOptions.DEFAULT.withWindow("50ms", null));
+        long acrossLater = TopTable.of(later, 1).rows().stream().filter(r -> r.function().equals(P + "waitAcrossTheStartForForgePerfTest"))
+                .findFirst().orElseThrow().total();
+        assertTrue(acrossLater > 0 && acrossLater < across && Math.abs(across - acrossLater - 50_000_000L) < 5_000_000L,
+                "from the start " + across + ", from 50 ms " + acrossLater);
         assertTrue(wall.total(0) >= sampled, "off-CPU time adds samples");
         // every test thread ran or waited for about the whole recording
         for (String m : List.of("burnCpuForForgePerfTest", "parkForForgePerfTest", "contendForForgePerfTest", "allocateForForgePerfTest")) {

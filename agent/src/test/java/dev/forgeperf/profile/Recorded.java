@@ -68,7 +68,7 @@ final class Recorded {
             threads.add(new Thread(Recorded::contendForForgePerfTest, "test-lock-2"));
             threads.add(new Thread(Recorded::parkForForgePerfTest, "test-park"));
             // stands for one of the agent's own threads, which every profile leaves out
-            threads.add(new Thread(Recorded::agentNoiseForForgePerfTest, JfrReader.AGENT_THREAD_PREFIX + "-test-noise"));
+            threads.add(new Thread(Recorded::agentNoiseForForgePerfTest, JfrReader.AGENT_THREAD_PREFIX + "test-noise"));
             threads.forEach(Thread::start);
             Thread.sleep(2500);
             stop = true;
