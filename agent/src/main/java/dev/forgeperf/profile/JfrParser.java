@@ -194,7 +194,7 @@ final class JfrParser implements Closeable {
             chunkIndex++;
         } else {
             int i = claim.getAndIncrement();
-            next = i < offsets.length ? offsets[i] : length;
+            next = i >= 0 && i < offsets.length ? offsets[i] : length;
             chunkIndex = i;
         }
         if (next >= length) {

@@ -147,7 +147,7 @@ public final class JfrReader {
                     parts[first].readChunks(file, claim, workers, from, to);
                 } catch (Throwable t) {
                     failures[first] = t;
-                    claim.set(Integer.MAX_VALUE); // the others stop after their current chunk
+                    claim.set(file.chunks()); // the others stop after their current chunk
                 }
             }, AGENT_THREAD_PREFIX + "jfr-reader-" + w);
             threads[w].setDaemon(true);
@@ -157,7 +157,7 @@ public final class JfrReader {
             readChunks(file, claim, workers, from, to);
         } catch (IOException | RuntimeException | Error e) {
             failures[0] = e;
-            claim.set(Integer.MAX_VALUE);
+            claim.set(file.chunks());
         }
         // claims only grow, so every chunk before a failed one was read: the earliest failure does not depend on timing
         boolean interrupted = false;
@@ -168,7 +168,7 @@ public final class JfrReader {
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
-                    claim.set(Integer.MAX_VALUE); // stop the readers, then wait for them: none outlives the call
+                    claim.set(file.chunks()); // stop the readers, then wait for them: none outlives the call
                 }
             }
         }
