@@ -236,7 +236,15 @@ public final class SnapshotTriggers implements SampleListener {
         }
         mine.sort(null);
         for (int i = 0; i < mine.size() - keep; i++) {
-            SnapshotWriter.deleteTree(mine.get(i));
+            // renamed away first, so that a reader sees a whole snapshot or none, never a half-deleted one
+            Path old = mine.get(i);
+            Path doomed = old.resolveSibling("." + old.getFileName() + ".deleting");
+            try {
+                Files.move(old, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                doomed = old;
+            }
+            SnapshotWriter.deleteTree(doomed);
         }
     }
 
