@@ -232,15 +232,7 @@ public final class AgentHttpServer {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (failure[0] instanceof IOException io) {
-            throw io;
-        } else if (failure[0] instanceof RuntimeException re) {
-            throw re;
-        } else if (failure[0] instanceof Error err) {
-            throw err;
-        } else if (failure[0] != null) {
-            throw new IllegalStateException(failure[0]);
-        }
+        dev.forgeperf.util.Failures.rethrow(failure[0]);
         return result[0];
     }
 

@@ -177,15 +177,7 @@ public final class JfrReader {
             throw new java.io.InterruptedIOException("interrupted while reading " + file.path());
         }
         Throwable failure = earliest(parts, failures);
-        if (failure instanceof IOException io) {
-            throw io;
-        } else if (failure instanceof RuntimeException re) {
-            throw re;
-        } else if (failure instanceof Error err) {
-            throw err;
-        } else if (failure != null) {
-            throw new IllegalStateException(failure);
-        }
+        dev.forgeperf.util.Failures.rethrow(failure);
         for (int w = 1; w < workers; w++) {
             absorb(parts[w]);
         }
