@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.jar.JarEntry;
@@ -99,29 +98,22 @@ public final class BootInjector {
 
     /**
      * Binary name → class file of every class of the jar's root part ({@code dev/forgeperf/*.class},
-     * {@code dev/forgeperf/bootstrap/**}), as the build's index lists them (scanning the jar's
-     * entries when it has no index).
+     * {@code dev/forgeperf/bootstrap/**}), as the build's index lists them. A jar without the index
+     * is refused (the agent then appends the jar to the boot class path instead).
      */
     static Map<String, byte[]> bootstrapPart(String jarPath) throws IOException {
         Map<String, byte[]> classes = new LinkedHashMap<>();
         try (JarFile jar = new JarFile(jarPath, false)) {
-            java.util.List<String> names = new java.util.ArrayList<>();
             JarEntry index = jar.getJarEntry(INDEX);
-            if (index != null) {
-                try (InputStream in = jar.getInputStream(index)) {
-                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
-                            .filter(l -> !l.isEmpty()).forEach(names::add);
-                }
-            } else {
-                for (Enumeration<JarEntry> en = jar.entries(); en.hasMoreElements(); ) {
-                    names.add(en.nextElement().getName());
-                }
+            if (index == null) {
+                throw new IOException(jarPath + " has no " + INDEX);
+            }
+            java.util.List<String> names;
+            try (InputStream in = jar.getInputStream(index)) {
+                names = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
+                        .filter(l -> l.endsWith(".class")).toList();
             }
             for (String name : names) {
-                boolean root = name.startsWith("dev/forgeperf/") && name.indexOf('/', "dev/forgeperf/".length()) < 0;
-                if (!name.endsWith(".class") || !(root || name.startsWith("dev/forgeperf/bootstrap/"))) {
-                    continue;
-                }
                 JarEntry entry = jar.getJarEntry(name);
                 if (entry == null) {
                     throw new IOException(jarPath + " lists " + name + " in " + INDEX + " but does not hold it");
