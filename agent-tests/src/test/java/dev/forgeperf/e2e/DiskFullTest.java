@@ -65,4 +65,57 @@ class DiskFullTest {
             }
         }
     }
+
+    /**
+     * A disk with room for the small parts of a snapshot but not for its recording: the snapshot
+     * used to exit 0 with the recording truncated and the reports missing. Now it fails whole: exit 1,
+     * one line naming the folder the user gave and the cause, no folder and no temporary left.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("dev.forgeperf.e2e.FilesTest#jdks")
+    void aSnapshotThatDoesNotFitFailsWhole(Path jdk) throws Exception {
+        assumeTrue(SocketDirs.isRoot(), "needs root to mount a tmpfs");
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar()), "-jar", Fixtures.sampleApp().toString(), "--quiet");
+            String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
+            JfrTest.awaitRecording(env, pid);
+            Path full = Files.createDirectories(env.work.resolve("full"));
+            Proc mount = Proc.start(List.of("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", full.toString()), null, null);
+            assumeTrue(mount.waitFor(Duration.ofSeconds(30)) == 0, "cannot mount a tmpfs here: " + mount.stderr());
+            try {
+                Path reserve = full.resolve("reserve");
+                Files.write(reserve, new byte[256 * 1024]);
+                Path filler = full.resolve("filler");
+                try (var out = Files.newOutputStream(filler)) {
+                    byte[] kb = new byte[1024];
+                    while (true) {
+                        out.write(kb);
+                        out.flush();
+                    }
+                } catch (java.io.IOException diskFull) {
+                    // the disk is full now
+                }
+                Files.delete(reserve);
+                long free = Files.getFileStore(full).getUsableSpace();
+                Cli.Result recording = env.cli.run("dump", "jfr", pid, "-o", env.work.resolve("measure.jfr").toString());
+                assertEquals(0, recording.exit(), recording::toString);
+                long needed = Files.size(env.work.resolve("measure.jfr"));
+                assertTrue(needed > free, "the recording (" + needed + " bytes) must not fit in " + free + " free bytes");
+
+                Path snap = full.resolve("snap");
+                Cli.Result r = env.cli.run("snapshot", pid, "-o", snap.toString());
+                assertEquals(1, r.exit(), r::toString);
+                assertEquals(1, r.err().lines().count(), r::toString);
+                assertTrue(r.err().startsWith("forge-perf: cannot write " + snap + ": "), r::toString);
+                assertTrue(r.err().strip().endsWith("no space left on device"), r::toString);
+                try (Stream<Path> left = Files.list(full)) {
+                    List<Path> files = left.filter(p -> !p.equals(filler)).toList();
+                    assertTrue(files.isEmpty(), () -> "left " + files);
+                }
+                assertTrue(app.process().isAlive(), "the host runs on");
+            } finally {
+                Proc.start(List.of("umount", full.toString()), null, null).waitFor(Duration.ofSeconds(30));
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.forgeperf.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Local means owner-only: another uid is refused by the CLI (socket not its own) and, when it
- * speaks the protocol directly after the file modes were loosened, by the agent's peer-uid check.
+ * speaks the protocol directly after the file modes were loosened, by the agent's peer-uid check;
+ * entries another user planted in the socket directory are never written through.
  */
 class OwnerOnlyTest {
     private static final String RAW_CLIENT = """
@@ -74,5 +76,84 @@ class OwnerOnlyTest {
             Cli.Result mine = env.cli.run("status", String.valueOf(app.pid()));
             assertEquals(0, mine.exit(), mine::toString);
         }
+    }
+
+    /**
+     * Links named {@code jfr-<pid>} and {@code snapshots} pointing into a folder of {@code nobody}
+     * (and a real {@code jfr-<pid>} folder of nobody's) made a root JVM write its recording and
+     * snapshots there. Now a link is replaced by a fresh folder of ours, someone else's folder is
+     * refused (JFR keeps its own repository), and nothing reaches nobody's folder.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("dev.forgeperf.e2e.FilesTest#jdks")
+    void plantedEntriesInTheSocketDirectoryAreNeverWrittenThrough(Path jdk) throws Exception {
+        assumeTrue(SocketDirs.isRoot(), "needs root to plant entries owned by nobody");
+        try (Env env = new Env()) {
+            Files.createDirectory(env.socketDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path trap = Files.createDirectory(env.work.resolve("nobodys"));
+            Files.setPosixFilePermissions(env.work, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(trap, PosixFilePermissions.fromString("rwxrwxrwx"));
+            chownNobody(trap);
+
+            // links: replaced by folders of ours
+            Proc linked = env.hello(jdk, null, 120_000);
+            Path jfrLink = Files.createSymbolicLink(env.socketDir.resolve("jfr-" + linked.pid()), trap);
+            Path snapshotsLink = Files.createSymbolicLink(env.socketDir.resolve("snapshots"), trap);
+            Cli.Result attach = env.cli.run("attach", String.valueOf(linked.pid()), "--options", "trigger=threads>0,trigger.minInterval=1h");
+            assertEquals(0, attach.exit(), attach::toString);
+            JfrTest.awaitRecording(env, String.valueOf(linked.pid()));
+            Path snapshot = awaitSnapshot(env.socketDir.resolve("snapshots"), linked.pid());
+            FilesTest.assertOwnerOnly(snapshot);
+            for (Path p : List.of(jfrLink, snapshotsLink)) {
+                assertFalse(Files.isSymbolicLink(p), p + " is still a link");
+                assertTrue(Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS), p + " is a folder now");
+                assertEquals(0, (Integer) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                assertEquals("rwx------", FilesTest.mode(p));
+            }
+            try (var s = Files.list(env.socketDir.resolve("jfr-" + linked.pid()))) {
+                assertTrue(s.findAny().isPresent(), "the recording is in our own folder");
+            }
+
+            // someone else's folder: refused, said in one line, the recording runs elsewhere
+            Proc foreign = env.hello(jdk, null, 120_000);
+            Path foreignRepo = Files.createDirectory(env.socketDir.resolve("jfr-" + foreign.pid()));
+            chownNobody(foreignRepo);
+            Cli.Result attach2 = env.cli.run("attach", String.valueOf(foreign.pid()));
+            assertEquals(0, attach2.exit(), attach2::toString);
+            Cli.Result status = JfrTest.awaitRecording(env, String.valueOf(foreign.pid()));
+            assertTrue(status.out().contains("jfr:     recording"), status::toString);
+            foreign.awaitErr("JFR keeps its own repository: folder " + java.util.regex.Pattern.quote(foreignRepo.toString()) + " belongs to uid 65534",
+                    Duration.ofSeconds(30));
+            Cli.Result dump = env.cli.run("dump", "jfr", String.valueOf(foreign.pid()), "-o", "foreign.jfr");
+            assertEquals(0, dump.exit(), dump::toString);
+
+            for (Path p : List.of(trap, foreignRepo)) {
+                try (var s = Files.list(p)) {
+                    assertEquals(List.of(), s.toList(), "nothing written into nobody's " + p);
+                }
+            }
+        }
+    }
+
+    private static void chownNobody(Path p) throws Exception {
+        Proc chown = Proc.start(List.of("chown", "nobody", p.toString()), null, null);
+        assertEquals(0, chown.waitFor(Duration.ofSeconds(30)), chown::stderr);
+    }
+
+    /** Polls for a complete trigger snapshot of {@code pid} (its manifest renamed into place with it). */
+    private static Path awaitSnapshot(Path dir, long pid) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(dir)) {
+                try (var s = Files.list(dir)) {
+                    var found = s.filter(p -> p.getFileName().toString().startsWith(pid + "-") && Files.exists(p.resolve("manifest.json"))).findFirst();
+                    if (found.isPresent()) {
+                        return found.get();
+                    }
+                }
+            }
+            Env.sleep(100);
+        }
+        throw new AssertionError("no trigger snapshot of " + pid + " in " + dir);
     }
 }

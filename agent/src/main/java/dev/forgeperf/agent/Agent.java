@@ -255,6 +255,9 @@ public final class Agent {
             if (r == null) {
                 throw new IllegalStateException("the continuous recording is off (jfr=off)");
             }
+            if (!r.running()) {
+                throw new IllegalStateException("the continuous recording is " + r.describe());
+            }
             r.dump(dir.resolve("recording.jfr"), null);
         });
         w.add("profiles", dir -> dev.forgeperf.snapshot.SnapshotParts.profiles(dir, profile));

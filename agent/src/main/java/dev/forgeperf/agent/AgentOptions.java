@@ -15,7 +15,8 @@ import java.util.Properties;
  * Agent options: {@code key=value} pairs separated by commas ({@code -javaagent:forge-perf.jar=k=v,k2=v2}),
  * a key may repeat; commas inside parentheses belong to the value (method specs with parameter
  * lists). {@code config=FILE} reads a properties file with the same keys (a repeated key there is
- * written as a comma-separated list). Unknown keys and malformed values become warnings, never
+ * written as a comma-separated list; only a regular file of at most 64 KiB, read within 2 s, so the
+ * JVM's start never hangs on it). Unknown keys and malformed values become warnings, never
  * failures.
  */
 public final class AgentOptions {
@@ -46,6 +47,13 @@ public final class AgentOptions {
 
     private final Map<String, List<String>> values = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private int configDepth;
+
+    /** The largest {@code config=} file read. */
+    static final int MAX_CONFIG_BYTES = 64 * 1024;
+    /** How long premain waits for a {@code config=} file to be read. */
+    static final long CONFIG_READ_TIMEOUT_MILLIS = 2000;
+    private static final int MAX_CONFIG_DEPTH = 4;
 
     private AgentOptions() {
     }
@@ -141,13 +149,68 @@ public final class AgentOptions {
     }
 
     private void readConfig(String file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(Path.of(file))) {
-            p.load(r);
-        } catch (IOException | RuntimeException e) {
-            warnings.add("cannot read config file " + file + ": " + e.getMessage());
+        if (configDepth >= MAX_CONFIG_DEPTH) {
+            warnings.add("ignoring config=" + file + ": config files nest more than " + MAX_CONFIG_DEPTH + " deep (a loop?)");
             return;
         }
+        Properties p = new Properties();
+        try (Reader r = new java.io.StringReader(readConfigText(Path.of(file)))) {
+            p.load(r);
+        } catch (IOException | RuntimeException e) {
+            warnings.add("cannot read config file " + file + ": " + dev.forgeperf.util.AtomicFiles.reason(e)
+                    + "; give a regular properties file");
+            return;
+        }
+        configDepth++;
+        try {
+            addAll(p, file);
+        } finally {
+            configDepth--;
+        }
+    }
+
+    /**
+     * Reads a config file without ever hanging the JVM's start: only a regular file (a FIFO, device
+     * or folder is refused before it is opened), at most {@link #MAX_CONFIG_BYTES}, read on a daemon
+     * thread that premain waits for at most {@link #CONFIG_READ_TIMEOUT_MILLIS} (a file swapped for a
+     * FIFO after the check, or a hung network file system; such a thread is left blocked, not the host).
+     */
+    static String readConfigText(Path path) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        if (!a.isRegularFile()) {
+            throw new IOException("not a regular file (" + (a.isDirectory() ? "a folder" : "a FIFO, socket or device") + ")");
+        }
+        if (a.size() > MAX_CONFIG_BYTES) {
+            throw new IOException("larger than " + (MAX_CONFIG_BYTES >> 10) + " KiB");
+        }
+        java.util.concurrent.FutureTask<byte[]> read = new java.util.concurrent.FutureTask<>(() -> {
+            try (java.io.InputStream in = Files.newInputStream(path)) {
+                return in.readNBytes(MAX_CONFIG_BYTES + 1);
+            }
+        });
+        Thread t = new Thread(read, "forge-perf-config-read");
+        t.setDaemon(true);
+        t.start();
+        byte[] bytes;
+        try {
+            bytes = read.get(CONFIG_READ_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            t.interrupt();
+            throw new IOException("not read within " + CONFIG_READ_TIMEOUT_MILLIS + " ms (is it a FIFO or on a hung file system?)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading it");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof IOException ? (IOException) c : new IOException(String.valueOf(c), c);
+        }
+        if (bytes.length > MAX_CONFIG_BYTES) {
+            throw new IOException("larger than " + (MAX_CONFIG_BYTES >> 10) + " KiB");
+        }
+        return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    }
+
+    private void addAll(Properties p, String file) {
         for (String key : p.stringPropertyNames()) {
             for (String value : split(p.getProperty(key))) {
                 if (!value.isBlank()) {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code list}: JVMs on this machine with the agent loaded; with {@code --all} every attachable JVM. */
-@Command(name = "list", description = "List JVMs with the forge-perf agent loaded (stale sockets are removed).")
+@Command(name = "list", description = {"List JVMs with the forge-perf agent loaded. What JVMs that are gone left behind is removed:",
+        "stale sockets, their recording folders (jfr-PID) and half-written dumps of a JVM killed meanwhile."})
 final class ListCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Also list attachable JVMs without the agent.")
     boolean all;
@@ -42,6 +43,7 @@ final class ListCommand implements Callable<Integer> {
         Map<Long, Map<String, Object>> rows = new TreeMap<>();
         Path dir = SocketDir.path();
         if (Files.isDirectory(dir)) {
+            cleanUpAfterDeadJvms(dir);
             try (DirectoryStream<Path> sockets = Files.newDirectoryStream(dir, "*.sock")) {
                 for (Path socket : sockets) {
                     Map<String, Object> row = probe(socket);
@@ -82,6 +84,35 @@ final class ListCommand implements Callable<Integer> {
                     up == null ? "-" : Durations.formatUptime(((Number) up).longValue()), r.get("mainClass"));
         }
         return 0;
+    }
+
+    /**
+     * Removes what JVMs that are gone left in the socket directory: the recording folder
+     * {@code jfr-<pid>} (its chunks hold the JVM's environment and properties) and, as listed in
+     * {@code <pid>.pending}, hidden temporary files of a dump or snapshot the JVM was killed in the
+     * middle of. Only entries owned by this user are touched, never through a link.
+     */
+    static void cleanUpAfterDeadJvms(Path dir) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                String digits = name.startsWith("jfr-") ? name.substring(4) : name.endsWith(".pending") ? name.substring(0, name.length() - 8) : "";
+                if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 18) {
+                    continue;
+                }
+                long pid = Long.parseLong(digits);
+                if (ProcessHandle.of(pid).isPresent() || !SocketDir.ours(p)) {
+                    continue;
+                }
+                if (name.endsWith(".pending")) {
+                    dev.forgeperf.util.PendingFiles.cleanUpAfter(dir, pid);
+                } else {
+                    dev.forgeperf.util.AtomicFiles.deleteTree(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // cleaning is a courtesy; listing goes on
+        }
     }
 
     /** Asks one agent for its status; removes the socket when its JVM is gone. Null when unreachable. */

@@ -28,10 +28,14 @@ public final class DumpCommand implements Runnable {
     }
 
     /** {@code dump jfr PID -o FILE.jfr [--last 5m]}: a copy of the continuous recording. */
-    @Command(name = "jfr", description = {"Copy the agent's continuous JFR recording to a file (read it with `jfr summary` or JDK Mission Control)."})
+    @Command(name = "jfr", description = {"Copy the agent's continuous JFR recording to a file (read it with `jfr summary` or JDK Mission Control).",
+            "The file is 0600 (a recording holds the JVM's environment and system properties)."})
     public static final class Jfr extends AgentCommand {
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.jfr", description = "Where to write the recording.")
         String output;
+
+        @Option(names = "--force", description = "Replace FILE.jfr if it exists (without it an existing file is refused).")
+        boolean force;
 
         @Option(names = "--last", paramLabel = "DURATION", description = "Only the most recent part, e.g. 5m (whole chunks, so a little more may come).")
         String last;
@@ -53,9 +57,9 @@ public final class DumpCommand implements Runnable {
             Path out = session.resolve(output);
             long bytes;
             try {
-                bytes = r.dump(out, window);
+                bytes = r.dump(out, window, force);
             } catch (IOException e) {
-                throw new CommandException("cannot write " + out + ": " + e.getMessage());
+                throw new CommandException(dev.forgeperf.util.AtomicFiles.failure(out, e).getMessage());
             }
             session.out.printf("wrote %s (%.1f MB)%n", out, bytes / 1048576.0);
             return 0;

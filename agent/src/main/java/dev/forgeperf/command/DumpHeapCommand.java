@@ -13,12 +13,16 @@ import picocli.CommandLine.Option;
 
 /** {@code dump heap PID -o FILE.hprof [--live]}: an HPROF heap dump, complete or absent. */
 @Command(name = "heap", description = {"Write an HPROF heap dump (for Eclipse MAT, VisualVM, …).",
-        "Written under a temporary name beside FILE and renamed when complete. Refused up front",
-        "when the directory is not writable or has less free space than the heap uses.",
+        "Written 0600 in a private temporary folder beside FILE and moved there when complete. Refused",
+        "up front when FILE exists (unless --force), the directory is not writable or has less free",
+        "space than the heap uses.",
         "The application pauses while the heap is walked; a terminal shows the size growing."})
 public final class DumpHeapCommand extends AgentCommand {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.hprof", description = "Where to write the dump; must end with .hprof.")
     String output;
+
+    @Option(names = "--force", description = "Replace FILE if it exists (without it an existing file is refused).")
+    boolean force;
 
     @Option(names = "--live", description = "Only objects reachable from GC roots (runs a full GC first; smaller dump).")
     boolean live;
@@ -32,7 +36,7 @@ public final class DumpHeapCommand extends AgentCommand {
         boolean progress = session.tty && !json;
         HeapDump.Result r;
         try {
-            r = HeapDump.write(out, live, !progress ? null : bytes -> {
+            r = HeapDump.write(out, live, force, !progress ? null : bytes -> {
                 session.out.print("\rwriting heap dump: " + Format.bytes(bytes) + "   ");
                 session.out.flush();
             });

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /** {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen. */
 @Command(name = "profile", description = {"Record a focused profile for a while and write it as pprof (.pb.gz), a flame graph (.html),",
         "collapsed stacks (.collapsed), a top table (.txt or no -o) or the raw recording (.jfr).",
-        "Ctrl-C stops early and still writes what was collected. Several profiles may run at once."},
+        "Ctrl-C stops early and still writes what was collected. Several profiles may run at once.",
+        "An existing output file is refused unless --force; the file written is 0600."},
         subcommands = {ProfileCommand.Cpu.class, ProfileCommand.Wall.class, ProfileCommand.Alloc.class, ProfileCommand.Lock.class,
                 ProfileCommand.Park.class})
 public final class ProfileCommand implements Runnable {
@@ -40,6 +41,9 @@ public final class ProfileCommand implements Runnable {
 
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file; its extension picks the format. Without it: a top table here.")
         String output;
+
+        @Option(names = "--force", description = "Replace FILE if it exists (without it an existing file is refused before recording).")
+        boolean force;
 
         @Option(names = "--format", paramLabel = "FORMAT", description = "pprof, html, collapsed, txt or jfr (default: from the extension).")
         String format;
@@ -71,10 +75,18 @@ public final class ProfileCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandException(e.getMessage(), 2);
             }
-            if (out != null && (out.getParent() == null || !Files.isDirectory(out.getParent()) || !Files.isWritable(out.getParent()))) {
-                throw new CommandException("cannot write " + out + ": its directory does not exist or is not writable");
+            if (out != null) {
+                try {
+                    dev.forgeperf.util.AtomicFiles.checkTarget(out, force);
+                } catch (java.io.IOException e) {
+                    throw new CommandException(e.getMessage());
+                }
+                if (!Files.isWritable(out.getParent())) {
+                    throw new CommandException("cannot write " + out + ": permission denied");
+                }
             }
             Path jfr = Files.createTempFile("forge-perf-" + kind.id() + "-", ".jfr");
+            dev.forgeperf.util.PendingFiles.add(jfr);
             try {
                 long started = System.nanoTime();
                 boolean whole;
@@ -105,14 +117,20 @@ public final class ProfileCommand implements Runnable {
                         }
                         return 0;
                     }
-                    profile = ProfileOutput.write(jfr, kind, options.withInterval(intervalNanos), out, fmt);
+                    Profile[] written = new Profile[1];
+                    dev.forgeperf.util.AtomicFiles.writeVia(out, force,
+                            tmp -> written[0] = ProfileOutput.write(jfr, kind, options.withInterval(intervalNanos), tmp, fmt));
+                    profile = written[0];
                 } catch (ProfileException e) {
                     throw new CommandException(e.getMessage());
+                } catch (java.io.IOException e) {
+                    throw new CommandException(dev.forgeperf.util.AtomicFiles.failure(out, e).getMessage());
                 }
                 session.out.println("wrote " + out + (profile == null ? "" : " (" + ProfileOutput.summary(profile) + ")"));
                 return 0;
             } finally {
                 Files.deleteIfExists(jfr);
+                dev.forgeperf.util.PendingFiles.remove(jfr);
             }
         }
 

@@ -16,10 +16,14 @@ import picocli.CommandLine.Option;
 /** {@code snapshot PID [-o DIR]}: one folder with everything the agent holds now. */
 @Command(name = "snapshot", description = {"Write one folder with everything the agent holds now: recording, profiles, threads, metrics,",
         "timings, class histogram and reports (heap dump with --heap). The folder is complete or absent;",
-        "manifest.json lists each part and why any is missing."})
+        "manifest.json lists each part and why any is missing (an I/O failure such as a full disk fails",
+        "the whole snapshot: exit 1, no folder). Files are 0600, folders 0700."})
 public final class SnapshotCommand extends AgentCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Folder to create (default: ./forge-perf-snapshot-PID-TIME).")
     String output;
+
+    @Option(names = "--force", description = "Replace DIR if it holds a snapshot already (an empty DIR is always used; any other non-empty DIR is refused).")
+    boolean force;
 
     @Option(names = "--heap", description = "Also write heap.hprof (live objects; the JVM pauses while it is written).")
     boolean heap;
@@ -36,8 +40,10 @@ public final class SnapshotCommand extends AgentCommand {
         String name = output != null ? output
                 : "forge-perf-snapshot-" + agent.pid() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path target = session.resolve(name);
-        if (java.nio.file.Files.exists(target)) {
-            throw new CommandException(target + " already exists; choose a new folder");
+        try {
+            SnapshotWriter.checkTarget(target, force);
+        } catch (IOException e) {
+            throw new CommandException(e.getMessage());
         }
         Path recorded = profile == null ? null : record(agent, session);
         try {
@@ -45,6 +51,7 @@ public final class SnapshotCommand extends AgentCommand {
         } finally {
             if (recorded != null) {
                 java.nio.file.Files.deleteIfExists(recorded);
+                dev.forgeperf.util.PendingFiles.remove(recorded);
             }
         }
     }
@@ -58,6 +65,7 @@ public final class SnapshotCommand extends AgentCommand {
             throw new CommandException("--profile: " + e.getMessage(), 2);
         }
         Path jfr = java.nio.file.Files.createTempFile("forge-perf-snapshot-", ".jfr");
+        dev.forgeperf.util.PendingFiles.add(jfr);
         try (dev.forgeperf.jfr.FocusedRecording r = new dev.forgeperf.jfr.FocusedRecording(
                 java.util.List.of(dev.forgeperf.profile.Kind.CPU, dev.forgeperf.profile.Kind.ALLOC, dev.forgeperf.profile.Kind.LOCK), 10)) {
             session.await(nanos, left -> {
@@ -87,14 +95,14 @@ public final class SnapshotCommand extends AgentCommand {
         });
         Map<String, String> outcome;
         try {
-            outcome = writer.write(target, part -> {
+            outcome = writer.write(target, force, part -> {
                 if (session.tty && !json) {
                     session.out.print("\r\033[K  " + part + "…");
                     session.out.flush();
                 }
             });
         } catch (IOException e) {
-            throw new CommandException("cannot write the snapshot: " + e.getMessage());
+            throw new CommandException(e.getMessage());
         }
         if (session.tty && !json) {
             session.out.print("\r\033[K");

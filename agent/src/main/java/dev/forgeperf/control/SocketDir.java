@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -56,30 +57,92 @@ public final class SocketDir {
     }
 
     /**
-     * Creates the directory owner-only, or checks an existing one: it must be a real directory
-     * (not a link) owned by this user; its mode is tightened to 0700.
+     * Creates the directory owner-only (0700, atomically with its mode), or checks an existing one:
+     * it must be a real directory (not a link) owned by this user with mode 0700. A directory that
+     * is not is refused, never tightened: forge-perf does not change the mode of a directory it did
+     * not create (a shared {@code FORGE_PERF_DIR=/tmp} would lock every other user out).
      *
      * @throws IOException with a one-line reason when the directory cannot be used safely
      */
     public static Path ensure() throws IOException {
         Path dir = path();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir.getParent() == null ? dir : dir.getParent());
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
             } catch (java.nio.file.FileAlreadyExistsException raced) {
                 // created by another JVM of ours in the meantime; checked below
             }
         }
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(dir + " is not a directory");
+        checkPrivateDir(dir, "socket directory");
+        return dir;
+    }
+
+    /**
+     * Checks, without following links, that {@code dir} is a directory owned by this user with mode
+     * 0700.
+     *
+     * @param what how the message names it, e.g. {@code socket directory}
+     * @throws IOException with a one-line reason (what is wrong and what to do) when it is not
+     */
+    public static void checkPrivateDir(Path dir, String what) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink() || !a.isDirectory()) {
+            throw new IOException(what + " " + dir + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a directory")
+                    + "; remove it or choose another place (FORGE_PERF_DIR)");
         }
         int owner = ownerUid(dir);
         int me = currentUid();
         if (owner != me) {
-            throw new IOException("socket directory " + dir + " belongs to uid " + owner + ", not to uid " + me);
+            throw new IOException(what + " " + dir + " belongs to uid " + owner + ", not to uid " + me + "; remove it or choose another place (FORGE_PERF_DIR)");
         }
-        Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
-        return dir;
+        if (!a.permissions().equals(OWNER_ONLY_DIR)) {
+            throw new IOException(what + " " + dir + " has mode " + PosixFilePermissions.toString(a.permissions())
+                    + ", not rwx------; forge-perf does not change the mode of a directory it did not create: set FORGE_PERF_DIR to a new path"
+                    + " or make it private (chmod 700)");
+        }
+    }
+
+    /**
+     * A private folder {@code name} inside the socket directory (which must be checked already), for
+     * this JVM's own files ({@code jfr-<pid>}, {@code snapshots}). Created 0700 when absent. An entry
+     * of that name that is not a directory of ours with mode 0700 (a link, a file, someone else's
+     * folder) is never used: a link or file is removed (the link itself, never what it points to) and a
+     * fresh folder made; a folder that is not ours or not private is refused.
+     *
+     * @throws IOException with a one-line reason when no safe folder can be had
+     */
+    public static Path privateChild(Path socketDir, String name) throws IOException {
+        Path dir = socketDir.resolve(name);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+                return dir;
+            } catch (java.nio.file.FileAlreadyExistsException exists) {
+                PosixFileAttributes a;
+                try {
+                    a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue;
+                }
+                if (a.isDirectory()) {
+                    checkPrivateDir(dir, "folder");
+                    return dir;
+                }
+                if (attempt > 0) {
+                    throw new IOException("cannot make the folder " + dir + ": something else keeps appearing under that name");
+                }
+                Files.delete(dir);
+            }
+        }
+    }
+
+    /** Whether {@code file} is an entry of ours (owned by this user), not following links. */
+    public static boolean ours(Path file) {
+        int owner = ownerUid(file);
+        return owner >= 0 && owner == currentUid();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.forgeperf.agent.Log;
 import dev.forgeperf.control.DaemonThreads;
+import dev.forgeperf.control.SocketDir;
 import dev.forgeperf.runtime.DiagnosticCommands;
 import dev.forgeperf.util.AtomicFiles;
 import jdk.jfr.Configuration;
@@ -31,6 +32,7 @@ public final class ContinuousRecording {
     private final Path repository;
     private volatile Recording recording;
     private volatile String state = "starting";
+    private volatile boolean ownRepository;
 
     public ContinuousRecording(String settings, Duration maxAge, long maxSizeBytes, Path repository) {
         this.settings = settings;
@@ -51,9 +53,14 @@ public final class ContinuousRecording {
                 return;
             }
             if (repository != null && FlightRecorder.getFlightRecorder().getRecordings().isEmpty()) {
-                Files.createDirectories(repository);
-                String answer = diagnosticCommand("jfrConfigure", "repositorypath=" + repository);
-                Log.debug("JFR repository: " + answer.trim());
+                try {
+                    SocketDir.privateChild(repository.getParent(), repository.getFileName().toString());
+                    String answer = diagnosticCommand("jfrConfigure", "repositorypath=" + repository);
+                    Log.debug("JFR repository: " + answer.trim());
+                    ownRepository = true;
+                } catch (IOException e) {
+                    Log.info("JFR keeps its own repository: " + e.getMessage());
+                }
             }
             Recording r = new Recording(Configuration.getConfiguration(settings));
             r.setName(NAME);
@@ -100,21 +107,17 @@ public final class ContinuousRecording {
 
     /**
      * Writes the recording (or its last {@code last}, at chunk granularity) to {@code target},
-     * atomically.
+     * 0600, complete or not at all (made in a private temporary folder beside it, then moved).
      *
+     * @param force replace an existing file (without it, an existing target is refused)
      * @return bytes written
-     * @throws IOException when it cannot be written; the target is then untouched
+     * @throws IOException naming {@code target} and the cause when it cannot be written; the target is then untouched
      */
-    public long dump(Path target, Duration last) throws IOException {
+    public long dump(Path target, Duration last, boolean force) throws IOException {
         if (!running()) {
             throw new IOException("the continuous recording is " + describe() + "; start the JVM with jfr=default or jfr=profile");
         }
-        Path dir = target.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException("directory " + dir + " does not exist");
-        }
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".jfr");
-        try {
+        return AtomicFiles.writeVia(target, force, tmp -> {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("name=" + NAME, "filename=" + tmp));
             if (last != null) {
                 args.add("maxage=" + Math.max(1, last.toSeconds()) + "s");
@@ -124,27 +127,39 @@ public final class ContinuousRecording {
                 throw new IOException("JFR did not write the recording: " + answer.trim());
             }
             checkComplete(tmp);
-            long size = Files.size(tmp);
-            AtomicFiles.moveIntoPlace(tmp, target);
-            return size;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
+    }
+
+    /** {@link #dump(Path, Duration, boolean)} onto a new file. */
+    public long dump(Path target, Duration last) throws IOException {
+        return dump(target, last, false);
     }
 
     /**
      * JFR's dump does not report a full disk: it leaves a short file. Refuse anything whose
-     * chunk headers do not add up to a whole recording.
+     * chunk headers do not add up to a whole recording, naming a full disk when it is one.
      */
     static void checkComplete(Path jfr) throws IOException {
         try {
             if (Files.size(jfr) == 0) {
-                throw new IOException("JFR wrote an empty file (is the disk full?)");
+                throw new IOException("JFR wrote an empty file" + diskFull(jfr));
             }
             dev.forgeperf.profile.JfrFile.check(jfr);
         } catch (dev.forgeperf.profile.ProfileException e) {
-            throw new IOException("the recording was not written completely (is the disk full?): " + e.getMessage());
+            throw new IOException("the recording was not written completely" + diskFull(jfr) + " (" + e.getMessage() + ")");
         }
+    }
+
+    /** {@code ": no space left on device"} when the file's disk has (almost) no room left, else a question. */
+    private static String diskFull(Path file) {
+        try {
+            if (Files.getFileStore(file).getUsableSpace() < (1 << 20)) {
+                return ": no space left on device";
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return " (is the disk full?)";
     }
 
     /** Stops the recording (agent shutdown). */
@@ -153,6 +168,25 @@ public final class ContinuousRecording {
         if (r != null) {
             r.close();
         }
+        removeRepository();
+    }
+
+    /**
+     * Removes the repository folder (its chunks hold the JVM's environment and properties) once no
+     * recording uses it any more; one another recording still uses is left to {@code forge-perf list}.
+     */
+    private void removeRepository() {
+        if (!ownRepository) {
+            return;
+        }
+        try {
+            if (FlightRecorder.isInitialized() && !FlightRecorder.getFlightRecorder().getRecordings().isEmpty()) {
+                return;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            return;
+        }
+        AtomicFiles.deleteTree(repository);
     }
 
     /** Runs a jcmd-style diagnostic command, failures as IOException. */

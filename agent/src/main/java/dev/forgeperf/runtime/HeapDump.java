@@ -47,6 +47,11 @@ public final class HeapDump {
      * @throws IOException with a one-line reason when the directory is missing or not writable, or the disk is too full
      */
     public static void check(Path target, long heapUsed) throws IOException {
+        check(target, heapUsed, false);
+    }
+
+    /** {@link #check(Path, long)}; an existing file is refused unless {@code force}. */
+    public static void check(Path target, long heapUsed, boolean force) throws IOException {
         String name = target.getFileName() == null ? "" : target.getFileName().toString();
         if (!name.endsWith(".hprof") || name.equals(".hprof")) {
             throw new IllegalArgumentException("the heap dump file name must end with .hprof (the JVM requires it): " + target);
@@ -55,9 +60,7 @@ public final class HeapDump {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IOException("cannot write " + target + ": directory " + dir + " does not exist");
         }
-        if (Files.isDirectory(target)) {
-            throw new IOException("cannot write " + target + ": it is a directory");
-        }
+        AtomicFiles.checkTarget(target, force);
         try {
             Path probe = Files.createTempFile(dir, ".forge-perf-probe-", ".tmp");
             Files.delete(probe);
@@ -92,22 +95,29 @@ public final class HeapDump {
      * @param progress called about twice a second with the bytes written so far, from a daemon thread; may be null
      */
     public static Result write(Path target, boolean live, LongConsumer progress) throws IOException {
+        return write(target, live, false, progress);
+    }
+
+    /**
+     * {@link #write(Path, boolean, LongConsumer)}; an existing file is refused unless {@code force}.
+     * The dump is made 0600 in a private temporary folder beside the target (removed at JVM exit,
+     * or by {@code forge-perf list} after a kill, if the JVM dies meanwhile).
+     */
+    public static Result write(Path target, boolean live, boolean force, LongConsumer progress) throws IOException {
         long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        check(target, heapUsed);
+        check(target, heapUsed, force);
         HotSpotDiagnosticMXBean hs = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         if (hs == null) {
             throw new IOException("this JVM has no HotSpotDiagnosticMXBean, so it cannot write heap dumps");
         }
-        Path dir = target.toAbsolutePath().getParent();
-        String base = target.getFileName().toString();
-        Path tmp = dir.resolve("." + base.substring(0, base.length() - ".hprof".length()) + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(System.nanoTime()) + ".tmp.hprof");
+        java.util.concurrent.atomic.AtomicReference<Path> writing = new java.util.concurrent.atomic.AtomicReference<>();
         ScheduledExecutorService ticker = null;
         if (progress != null) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("forge-perf-heapdump-progress"));
             t.scheduleWithFixedDelay(() -> {
                 try {
-                    progress.accept(Files.exists(tmp) ? Files.size(tmp) : 0);
+                    Path tmp = writing.get();
+                    progress.accept(tmp != null && Files.exists(tmp) ? Files.size(tmp) : 0);
                 } catch (IOException | RuntimeException ignored) {
                     // the file is being renamed or the client left: progress is best effort
                 }
@@ -115,27 +125,21 @@ public final class HeapDump {
             ticker = t;
         }
         long start = System.nanoTime();
+        ScheduledExecutorService progressTicker = ticker;
         try {
-            try {
-                hs.dumpHeap(tmp.toString(), live);
-            } catch (IOException | RuntimeException e) {
-                throw new IOException("heap dump to " + target + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
-            }
-            stop(ticker);
-            long size = Files.size(tmp);
-            try {
-                AtomicFiles.moveIntoPlace(tmp, target);
-            } catch (IOException e) {
-                throw new IOException("cannot write " + target + ": " + reason(e), e);
-            }
+            long size = AtomicFiles.writeVia(target, force, tmp -> {
+                writing.set(tmp);
+                try {
+                    hs.dumpHeap(tmp.toString(), live);
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException("heap dump failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+                } finally {
+                    stop(progressTicker);
+                }
+            });
             return new Result(target, size, System.nanoTime() - start, live, heapUsed);
         } finally {
             stop(ticker);
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // nothing more to do; the name says it is temporary
-            }
         }
     }
 

@@ -70,6 +70,8 @@ public final class SnapshotParts {
         for (Map.Entry<String, Kind> p : PROFILES.entrySet()) {
             try {
                 ProfileOutput.write(source, p.getValue(), options, dir.resolve(p.getKey()), Format.PPROF);
+            } catch (java.io.IOException e) {
+                throw e;
             } catch (Exception e) {
                 failed.add(p.getKey() + ": " + e.getMessage());
             }

@@ -97,10 +97,15 @@ public final class SnapshotTriggers implements SampleListener {
             return null;
         }
         String d = options.get("trigger.dir", null);
-        Path dir = d == null ? SocketDir.path().resolve("snapshots") : Path.of(d).toAbsolutePath();
+        Path dir = d == null ? defaultDir() : Path.of(d).toAbsolutePath();
         long interval = options.durationNanos("trigger.minInterval", DEFAULT_MIN_INTERVAL_NANOS);
         int keep = options.positiveInt("trigger.keep", DEFAULT_KEEP);
         return new SnapshotTriggers(list, dir, interval, keep, pid, writer);
+    }
+
+    /** {@code snapshots} beside the control socket. */
+    static Path defaultDir() {
+        return SocketDir.path().toAbsolutePath().resolve("snapshots");
     }
 
     /** Starts watching the runtime sampler's ticks; false (logged) when there is no sampler. */
@@ -198,8 +203,18 @@ public final class SnapshotTriggers implements SampleListener {
         }
     }
 
-    /** Creates the folder (owner-only) when it does not exist yet. */
+    /**
+     * Creates the folder (owner-only) when it does not exist yet. The default one, beside the
+     * control socket, must be a private folder of ours: a link or someone else's entry planted under
+     * that name is never written through.
+     */
     private void ensureDir() throws IOException {
+        if (dir.equals(defaultDir())) {
+            Path socketDir = dir.getParent();
+            SocketDir.checkPrivateDir(socketDir, "socket directory");
+            SocketDir.privateChild(socketDir, dir.getFileName().toString());
+            return;
+        }
         if (Files.isDirectory(dir)) {
             return;
         }

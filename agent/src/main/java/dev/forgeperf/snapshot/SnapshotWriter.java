@@ -61,47 +61,150 @@ public final class SnapshotWriter {
     }
 
     /**
-     * Writes the snapshot to {@code target} (which must not exist yet).
+     * Writes the snapshot to a new {@code target} (or into an empty folder of that name).
      *
      * @param progress told the name of each part as it starts (may be null)
      * @return the outcome of each part: "ok" or the reason it is missing
-     * @throws IOException when the folder itself cannot be made; nothing is left behind then
+     * @throws IOException when the folder cannot be made or a part fails to be written (an I/O
+     *     failure such as a full disk); nothing is left behind then
      */
     public Map<String, String> write(Path target, java.util.function.Consumer<String> progress) throws IOException {
-        if (Files.exists(target)) {
-            throw new IOException(target + " already exists; choose a new folder");
-        }
+        return write(target, false, progress);
+    }
+
+    /**
+     * Writes the snapshot to {@code target}: complete, or not at all. A part may be absent only for
+     * a stated reason that is not an I/O failure (JFR off, no samples); an I/O failure of any part
+     * fails the whole snapshot. Every file is 0600 and every folder 0700. An existing empty folder
+     * is used; an existing snapshot is replaced only when {@code force}; anything else is refused.
+     *
+     * @param progress told the name of each part as it starts (may be null)
+     * @return the outcome of each part: "ok" or the reason it is missing
+     * @throws IOException one line naming {@code target} and the cause; nothing is left behind then
+     */
+    public Map<String, String> write(Path target, boolean force, java.util.function.Consumer<String> progress) throws IOException {
+        checkTarget(target, force);
         Path parent = target.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new IOException("directory " + parent + " does not exist");
+        Path tmp;
+        try {
+            tmp = AtomicFiles.createPendingTempDir(parent, "." + target.getFileName() + ".");
+        } catch (IOException e) {
+            throw AtomicFiles.failure(target, e);
         }
-        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
         try {
             long start = System.nanoTime();
             Map<String, String> outcome = new LinkedHashMap<>();
             Map<String, Long> millis = new LinkedHashMap<>();
-            run(parts, tmp, outcome, millis, progress);
+            run(parts, tmp, target, outcome, millis, progress);
             Map<String, Object> manifest = manifest(outcome);
             manifest.put("name", String.valueOf(target.getFileName()));
             manifest.put("partMillis", millis);
             manifest.put("totalMillis", (System.nanoTime() - start) / 1_000_000);
-            Files.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
+            writeManifest(tmp, target, manifest);
             if (!finalParts.isEmpty()) {
-                run(finalParts, tmp, outcome, millis, progress);
+                run(finalParts, tmp, target, outcome, millis, progress);
                 manifest.put("totalMillis", (System.nanoTime() - start) / 1_000_000);
-                Files.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
+                writeManifest(tmp, target, manifest);
             }
-            AtomicFiles.moveIntoPlace(tmp, target);
+            makeOwnerOnly(tmp);
+            moveIntoPlace(tmp, target, force);
             return outcome;
-        } catch (IOException | RuntimeException | Error e) {
-            deleteTree(tmp);
-            throw e;
+        } catch (IOException e) {
+            throw AtomicFiles.failure(target, e);
+        } finally {
+            AtomicFiles.deleteTree(tmp);
+            dev.forgeperf.util.PendingFiles.remove(tmp);
         }
     }
 
-    /** Runs {@code parts} in order, noting each one's outcome and how long it took (ms). */
-    private static void run(Map<String, Part> parts, Path dir, Map<String, String> outcome, Map<String, Long> millis,
-            java.util.function.Consumer<String> progress) {
+    /** The output rule for a snapshot folder, checked before any work. */
+    public static void checkTarget(Path target, boolean force) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IOException("cannot write " + target + ": directory " + parent + " does not exist");
+        }
+        if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(target + " already exists and is not a folder; choose a new folder");
+        }
+        if (isEmpty(target)) {
+            return;
+        }
+        if (!force) {
+            throw new IOException(target + " already exists and is not empty; choose a new folder or add --force to replace a snapshot");
+        }
+        if (!Files.isRegularFile(target.resolve(MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(target + " is not empty and not a forge-perf snapshot (no " + MANIFEST + "); refusing to replace it even with --force");
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var s = Files.newDirectoryStream(dir)) {
+            return !s.iterator().hasNext();
+        }
+    }
+
+    /** Moves the finished folder into place: a new name, an empty folder, or (forced) over an old snapshot, renamed away first. */
+    private static void moveIntoPlace(Path tmp, Path target, boolean force) throws IOException {
+        if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        checkTarget(target, force);
+        if (isEmpty(target)) {
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        Path old = AtomicFiles.createPrivateTempDir(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".old.");
+        Files.delete(old);
+        Files.move(target, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.move(old, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            throw e;
+        }
+        AtomicFiles.deleteTree(old);
+    }
+
+    private void writeManifest(Path tmp, Path target, Map<String, Object> manifest) throws IOException {
+        AtomicFiles.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
+    }
+
+    /** Every file 0600, every folder 0700; links (none are made) are removed. */
+    static void makeOwnerOnly(Path root) throws IOException {
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                if (attrs.isSymbolicLink() || !attrs.isRegularFile()) {
+                    Files.delete(file);
+                } else {
+                    Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static final Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY_DIR =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+    private static final Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY_FILE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+
+    /**
+     * Runs {@code parts} in order, noting each one's outcome and how long it took (ms). A part that
+     * fails with an I/O error fails the snapshot.
+     */
+    private static void run(Map<String, Part> parts, Path dir, Path target, Map<String, String> outcome, Map<String, Long> millis,
+            java.util.function.Consumer<String> progress) throws IOException {
         for (Map.Entry<String, Part> p : parts.entrySet()) {
             if (progress != null) {
                 progress.accept(p.getKey());
@@ -111,10 +214,27 @@ public final class SnapshotWriter {
                 p.getValue().write(dir);
                 outcome.put(p.getKey(), "ok");
             } catch (Exception | LinkageError e) {
+                IOException io = ioFailure(e);
+                if (io != null) {
+                    throw new IOException("cannot write " + target + ": " + p.getKey() + ": " + AtomicFiles.reason(io), io);
+                }
                 outcome.put(p.getKey(), e.getMessage() == null ? e.toString() : e.getMessage());
             }
             millis.put(p.getKey(), (System.nanoTime() - start) / 1_000_000);
         }
+    }
+
+    /** The I/O failure in {@code e} or its causes, or null when it failed for another reason. */
+    static IOException ioFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return (IOException) t;
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** The manifest; {@code outcome} is referenced, not copied. */
@@ -141,12 +261,8 @@ public final class SnapshotWriter {
         Files.writeString(dir.resolve("timings.txt"), text.toString());
     }
 
-    /** Removes a folder and everything in it, best effort. */
+    /** Removes a folder and everything in it, never following a link; best effort. */
     public static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException ignored) {
-            // best effort
-        }
+        AtomicFiles.deleteTree(dir);
     }
 }
