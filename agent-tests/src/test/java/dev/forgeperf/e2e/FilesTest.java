@@ -46,7 +46,10 @@ class FilesTest {
                     List.of("dump", "jfr", pid, "-o", "x.jfr"),
                     List.of("dump", "heap", pid, "-o", "x.hprof"),
                     List.of("profile", "cpu", pid, "-d", "1s", "-o", "x.pb.gz"),
-                    List.of("profile", "alloc", pid, "-d", "1s", "-o", "x.html"));
+                    List.of("profile", "alloc", pid, "-d", "1s", "-o", "x.html"),
+                    List.of("dump", "threads", pid, "-o", "threads.txt"),
+                    List.of("dump", "histogram", pid, "-o", "histogram.txt"),
+                    List.of("dump", "class", pid, "dev.forgeperf.sample.SampleApp", "-o", "x.class"));
             for (List<String> cmd : commands) {
                 Path out = env.work.resolve(cmd.get(cmd.size() - 1));
                 Files.write(out, MARKER);
@@ -60,15 +63,23 @@ class FilesTest {
                 Cli.Result r = env.cli.run(forced.toArray(new String[0]));
                 assertEquals(0, r.exit(), () -> forced + "\n" + r);
                 assertTrue(r.out().contains("wrote " + out), r::toString);
-                byte[] head = Arrays.copyOf(Files.readAllBytes(out), 4);
+                byte[] written = Files.readAllBytes(out);
+                byte[] head = Arrays.copyOf(written, 4);
                 String name = out.getFileName().toString();
                 byte[] expected = name.endsWith(".jfr") ? "FLR\0".getBytes(StandardCharsets.US_ASCII)
                         : name.endsWith(".hprof") ? "JAVA".getBytes(StandardCharsets.US_ASCII)
-                        : name.endsWith(".gz") ? new byte[] {0x1f, (byte) 0x8b, 8, 0} : "<!DO".getBytes(StandardCharsets.US_ASCII);
+                        : name.endsWith(".class") ? new byte[] {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe}
+                        : name.endsWith(".gz") ? new byte[] {0x1f, (byte) 0x8b, 8, 0}
+                        : name.endsWith(".html") ? "<!DO".getBytes(StandardCharsets.US_ASCII) : null;
                 if (name.endsWith(".gz")) {
                     head[3] = 0;
                 }
-                assertArrayEquals(expected, head, () -> forced + " replaced the file with its output");
+                if (expected != null) {
+                    assertArrayEquals(expected, head, () -> forced + " replaced the file with its output");
+                } else {
+                    String text = new String(written, StandardCharsets.UTF_8);
+                    assertTrue(text.contains(name.startsWith("threads") ? "Full thread dump " : "java.lang.String"), () -> forced + " wrote " + text);
+                }
                 assertEquals("rw-------", mode(out), () -> forced + " wrote a file others can read");
             }
             Path fresh = env.work.resolve("fresh.jfr");

@@ -76,6 +76,9 @@ public final class DumpCommand implements Runnable {
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Where to write the .class file.")
         String output;
 
+        @Option(names = "--force", description = "Replace FILE if it exists (without it an existing file is refused).")
+        boolean force;
+
         @Override
         public int run(Agent agent, Session session) throws IOException {
             Instrumentation inst = agent.instrumentation();
@@ -92,9 +95,14 @@ public final class DumpCommand implements Runnable {
             if (!inst.isModifiableClass(target)) {
                 throw new CommandException(className + " cannot be retransformed, so its bytecode cannot be read back");
             }
-            byte[] bytes = currentBytes(inst, target);
             Path out = session.resolve(output);
-            AtomicFiles.write(out, bytes);
+            DumpThreadsCommand.checkTarget(out, force);
+            byte[] bytes = currentBytes(inst, target);
+            try {
+                AtomicFiles.writeNew(out, force, o -> o.write(bytes));
+            } catch (IOException e) {
+                throw new CommandException(AtomicFiles.failure(out, e).getMessage());
+            }
             session.out.printf("wrote %s (%d bytes)%s%n", out, bytes.length,
                     found.size() > 1 ? "; " + found.size() + " classes of that name are loaded, this is the first" : "");
             return 0;

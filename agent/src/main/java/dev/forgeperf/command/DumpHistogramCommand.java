@@ -28,10 +28,16 @@ public final class DumpHistogramCommand extends AgentCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the whole histogram (all classes) to FILE as text.")
     String output;
 
+    @Option(names = "--force", description = "Replace FILE if it exists (without it an existing file is refused).")
+    boolean force;
+
     @Override
     public int run(Agent agent, Session session) {
         if (top < 0) {
             throw new CommandException("--top must not be negative", 2);
+        }
+        if (output != null) {
+            DumpThreadsCommand.checkTarget(session.resolve(output), force);
         }
         List<ClassHistogram.Row> rows;
         try {
@@ -42,9 +48,10 @@ public final class DumpHistogramCommand extends AgentCommand {
         if (output != null) {
             Path out = session.resolve(output);
             try {
-                AtomicFiles.writeString(out, ClassHistogram.render(rows, 0));
+                String text = ClassHistogram.render(rows, 0);
+                AtomicFiles.writeNew(out, force, o -> o.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             } catch (IOException e) {
-                throw new CommandException("cannot write " + out + ": " + DumpHeapCommand.reason(e));
+                throw new CommandException(AtomicFiles.failure(out, e).getMessage());
             }
             if (!json) {
                 session.out.printf("wrote %s (%d classes)%n", out, rows.size());

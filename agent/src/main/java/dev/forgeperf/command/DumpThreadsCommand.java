@@ -17,23 +17,38 @@ public final class DumpThreadsCommand extends AgentCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the dump to FILE instead of standard output.")
     String output;
 
+    @Option(names = "--force", description = "Replace FILE if it exists (without it an existing file is refused).")
+    boolean force;
+
     @Override
     public int run(Agent agent, Session session) {
+        Path out = output == null ? null : session.resolve(output);
+        if (out != null) {
+            checkTarget(out, force);
+        }
         ThreadDump dump = ThreadDump.take();
         String text = dump.render();
         if (output == null) {
             session.out.print(text);
             return 0;
         }
-        Path out = session.resolve(output);
         try {
-            AtomicFiles.writeString(out, text);
+            AtomicFiles.writeNew(out, force, o -> o.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new CommandException("cannot write " + out + ": " + DumpHeapCommand.reason(e));
+            throw new CommandException(AtomicFiles.failure(out, e).getMessage());
         }
         int deadlocked = dump.deadlockedThreadNames().size();
         session.out.printf("wrote %s (%d threads%s)%n", out, dump.threads().size(),
                 deadlocked == 0 ? ", no deadlock" : ", DEADLOCK: " + deadlocked + " threads " + String.join(", ", dump.deadlockedThreadNames()));
         return 0;
+    }
+
+    /** The output rule, checked before any work: one line and exit 1 when it fails. */
+    static void checkTarget(Path out, boolean force) {
+        try {
+            AtomicFiles.checkTarget(out, force);
+        } catch (IOException e) {
+            throw new CommandException(e.getMessage());
+        }
     }
 }

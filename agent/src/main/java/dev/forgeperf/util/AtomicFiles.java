@@ -105,6 +105,15 @@ public final class AtomicFiles {
         }
     }
 
+    /** {@link #writeVia} for what a stream body produces. */
+    public static long writeNew(Path target, boolean force, Body body) throws IOException {
+        return writeVia(target, force, tmp -> {
+            try (OutputStream out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                body.writeTo(out);
+            }
+        });
+    }
+
     /**
      * Creates a new owner-only (0700) folder {@code dir/prefix<pid>.<random>.tmp}, its mode set
      * atomically with its creation.
