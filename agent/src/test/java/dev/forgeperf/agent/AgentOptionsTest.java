@@ -61,4 +61,26 @@ class AgentOptionsTest {
         assertEquals(2_000_000_000L, AgentOptions.parse("timed.jfrThreshold=2s").durationNanos("timed.jfrThreshold", 0));
         assertEquals(1_500L, AgentOptions.parse("timed.jfrThreshold=1.5us").durationNanos("timed.jfrThreshold", 0));
     }
+
+    @Test
+    void aConfigFileThatNamesItselfStopsAfterAFewLevels(@TempDir Path dir) throws Exception {
+        Path loop = dir.resolve("loop.properties");
+        Files.writeString(loop, "config=" + loop + "\njfr=off\n");
+        AgentOptions o = AgentOptions.parse("config=" + loop);
+        assertEquals("off", o.get("jfr", null));
+        assertTrue(o.warnings().stream().anyMatch(w -> w.contains("nest more than 4 deep")), o.warnings()::toString);
+    }
+
+    @Test
+    void onlyARegularFileIsReadAsConfig(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mk.waitFor());
+        AgentOptions o = AgentOptions.parse("config=" + fifo);
+        assertEquals(java.util.List.of("cannot read config file " + fifo + ": not a regular file (a FIFO, socket or device); give a regular properties file"),
+                o.warnings());
+        AgentOptions missing = AgentOptions.parse("config=" + dir.resolve("none"));
+        assertEquals(java.util.List.of("cannot read config file " + dir.resolve("none") + ": no such file or directory; give a regular properties file"),
+                missing.warnings());
+    }
 }
