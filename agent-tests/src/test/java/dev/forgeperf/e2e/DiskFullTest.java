@@ -1,6 +1,7 @@
 package dev.forgeperf.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -52,6 +53,8 @@ class DiskFullTest {
                     assertEquals(1, r.exit(), () -> cmd + "\n" + r);
                     assertEquals(1, r.err().lines().count(), () -> cmd + "\n" + r);
                     assertTrue(r.err().startsWith("forge-perf: "), () -> cmd + "\n" + r);
+                    assertTrue(r.err().contains(full.toString()), () -> cmd + ": the error names the path given\n" + r);
+                    assertFalse(r.err().contains(".tmp"), () -> cmd + ": the error names no temporary file\n" + r);
                     try (Stream<Path> left = Files.list(full)) {
                         List<Path> files = left.filter(p -> !p.equals(filler)).toList();
                         assertTrue(files.isEmpty(), () -> cmd + " left " + files);

@@ -26,8 +26,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code list}: JVMs on this machine with the agent loaded; with {@code --all} every attachable JVM. */
-@Command(name = "list", description = {"List JVMs with the forge-perf agent loaded. What JVMs that are gone left behind is removed:",
-        "stale sockets, their recording folders (jfr-PID) and half-written dumps of a JVM killed meanwhile."})
+@Command(name = "list", description = "List JVMs with the forge-perf agent loaded (stale sockets are removed).")
 final class ListCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Also list attachable JVMs without the agent.")
     boolean all;

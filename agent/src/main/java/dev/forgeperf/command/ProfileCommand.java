@@ -21,8 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen. */
 @Command(name = "profile", description = {"Record a focused profile for a while and write it as pprof (.pb.gz), a flame graph (.html),",
         "collapsed stacks (.collapsed), a top table (.txt or no -o) or the raw recording (.jfr).",
-        "Ctrl-C stops early and still writes what was collected. Several profiles may run at once.",
-        "An existing output file is refused unless --force; the file written is 0600."},
+        "Ctrl-C stops early and still writes what was collected. Several profiles may run at once."},
         subcommands = {ProfileCommand.Cpu.class, ProfileCommand.Wall.class, ProfileCommand.Alloc.class, ProfileCommand.Lock.class,
                 ProfileCommand.Park.class})
 public final class ProfileCommand implements Runnable {
@@ -42,7 +41,7 @@ public final class ProfileCommand implements Runnable {
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file; its extension picks the format. Without it: a top table here.")
         String output;
 
-        @Option(names = "--force", description = "Replace FILE if it exists (without it an existing file is refused before recording).")
+        @Option(names = "--force", description = "Replace FILE if it exists (without it an existing file is refused before recording; the file written is 0600).")
         boolean force;
 
         @Option(names = "--format", paramLabel = "FORMAT", description = "pprof, html, collapsed, txt or jfr (default: from the extension).")
@@ -86,7 +85,6 @@ public final class ProfileCommand implements Runnable {
                 }
             }
             Path jfr = Files.createTempFile("forge-perf-" + kind.id() + "-", ".jfr");
-            dev.forgeperf.util.PendingFiles.add(jfr);
             try {
                 long started = System.nanoTime();
                 boolean whole;
@@ -117,20 +115,19 @@ public final class ProfileCommand implements Runnable {
                         }
                         return 0;
                     }
-                    Profile[] written = new Profile[1];
-                    dev.forgeperf.util.AtomicFiles.writeVia(out, force,
-                            tmp -> written[0] = ProfileOutput.write(jfr, kind, options.withInterval(intervalNanos), tmp, fmt));
-                    profile = written[0];
+                    profile = ProfileOutput.write(jfr, kind, options.withInterval(intervalNanos), out, fmt);
                 } catch (ProfileException e) {
                     throw new CommandException(e.getMessage());
                 } catch (java.io.IOException e) {
+                    if (out == null) {
+                        throw e;
+                    }
                     throw new CommandException(dev.forgeperf.util.AtomicFiles.failure(out, e).getMessage());
                 }
                 session.out.println("wrote " + out + (profile == null ? "" : " (" + ProfileOutput.summary(profile) + ")"));
                 return 0;
             } finally {
                 Files.deleteIfExists(jfr);
-                dev.forgeperf.util.PendingFiles.remove(jfr);
             }
         }
 

@@ -16,13 +16,13 @@ import picocli.CommandLine.Option;
 /** {@code snapshot PID [-o DIR]}: one folder with everything the agent holds now. */
 @Command(name = "snapshot", description = {"Write one folder with everything the agent holds now: recording, profiles, threads, metrics,",
         "timings, class histogram and reports (heap dump with --heap). The folder is complete or absent;",
-        "manifest.json lists each part and why any is missing (an I/O failure such as a full disk fails",
-        "the whole snapshot: exit 1, no folder). Files are 0600, folders 0700."})
+        "manifest.json lists each part and why any is missing."})
 public final class SnapshotCommand extends AgentCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Folder to create (default: ./forge-perf-snapshot-PID-TIME).")
     String output;
 
-    @Option(names = "--force", description = "Replace DIR if it holds a snapshot already (an empty DIR is always used; any other non-empty DIR is refused).")
+    @Option(names = "--force", description = {"Replace DIR if it holds a snapshot already (an empty DIR is always used; any other non-empty DIR",
+            "is refused). Files are 0600, folders 0700; an I/O failure such as a full disk fails the whole snapshot: exit 1, no folder."})
     boolean force;
 
     @Option(names = "--heap", description = "Also write heap.hprof (live objects; the JVM pauses while it is written).")
@@ -51,7 +51,6 @@ public final class SnapshotCommand extends AgentCommand {
         } finally {
             if (recorded != null) {
                 java.nio.file.Files.deleteIfExists(recorded);
-                dev.forgeperf.util.PendingFiles.remove(recorded);
             }
         }
     }
@@ -65,7 +64,6 @@ public final class SnapshotCommand extends AgentCommand {
             throw new CommandException("--profile: " + e.getMessage(), 2);
         }
         Path jfr = java.nio.file.Files.createTempFile("forge-perf-snapshot-", ".jfr");
-        dev.forgeperf.util.PendingFiles.add(jfr);
         try (dev.forgeperf.jfr.FocusedRecording r = new dev.forgeperf.jfr.FocusedRecording(
                 java.util.List.of(dev.forgeperf.profile.Kind.CPU, dev.forgeperf.profile.Kind.ALLOC, dev.forgeperf.profile.Kind.LOCK), 10)) {
             session.await(nanos, left -> {
