@@ -25,6 +25,8 @@ import jdk.jfr.RecordingState;
  */
 public final class ContinuousRecording {
     public static final String NAME = "forge-perf";
+    /** Whether {@link #repository} was made by this recording (so it is removed with it). */
+    private volatile boolean ownRepository;
 
     private final String settings;
     private final Duration maxAge;
@@ -32,7 +34,6 @@ public final class ContinuousRecording {
     private final Path repository;
     private volatile Recording recording;
     private volatile String state = "starting";
-    private volatile boolean ownRepository;
 
     public ContinuousRecording(String settings, Duration maxAge, long maxSizeBytes, Path repository) {
         this.settings = settings;
