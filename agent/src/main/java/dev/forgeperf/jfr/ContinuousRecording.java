@@ -136,6 +136,18 @@ public final class ContinuousRecording {
         return dump(target, last, false);
     }
 
+    /** {@code ": no space left on device"} when the file's disk has (almost) no room left, else a question. */
+    private static String diskFull(Path file) {
+        try {
+            if (Files.getFileStore(file).getUsableSpace() < (1 << 20)) {
+                return ": no space left on device";
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return " (is the disk full?)";
+    }
+
     /**
      * JFR's dump does not report a full disk: it leaves a short file. Refuse anything whose
      * chunk headers do not add up to a whole recording, naming a full disk when it is one.
@@ -149,18 +161,6 @@ public final class ContinuousRecording {
         } catch (dev.forgeperf.profile.ProfileException e) {
             throw new IOException("the recording was not written completely" + diskFull(jfr) + " (" + e.getMessage() + ")");
         }
-    }
-
-    /** {@code ": no space left on device"} when the file's disk has (almost) no room left, else a question. */
-    private static String diskFull(Path file) {
-        try {
-            if (Files.getFileStore(file).getUsableSpace() < (1 << 20)) {
-                return ": no space left on device";
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return " (is the disk full?)";
     }
 
     /** Stops the recording (agent shutdown). */
