@@ -163,7 +163,7 @@ class SnapshotReportTest {
             assertEquals(0, same.exit(), same::toString);
             assertTrue(same.out().contains("NO REGRESSION above 10%"), same::toString);
             Cli.Result bad = env.cli.run("diff", "a", "plain");
-            assertEquals(1, bad.exit(), bad::toString);
+            assertEquals(2, bad.exit(), bad::toString); // trouble, never the regression status
             assertEquals("forge-perf: plain is not a forge-perf snapshot (no manifest.json)", bad.err().strip(), bad::toString);
             Cli.Result mixed = env.cli.run("diff", "a", "b/cpu.pb.gz");
             assertEquals(2, mixed.exit(), mixed::toString);
