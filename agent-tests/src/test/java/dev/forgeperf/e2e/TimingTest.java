@@ -118,7 +118,7 @@ class TimingTest {
             assertEquals(0, r.exit(), r::toString);
             r = env.cli.run("instrument", pid, "dev.forgeperf.e2e.fixture.Workload#tick");
             assertEquals(0, r.exit(), r::toString);
-            assertTrue(r.out().contains("1 methods in 1 classes") && r.out().contains("Workload#tick()"), r::toString);
+            assertTrue(r.out().contains("1 method in 1 class") && r.out().contains("Workload#tick()"), r::toString);
             r = env.cli.run("dump", "class", pid, WORKLOAD, "-o", "during.class");
             assertEquals(0, r.exit(), r::toString);
 

@@ -57,6 +57,10 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--threshold", paramLabel = "PERCENT", description = "Snapshots: a rise above this many percent is a regression (default: 10).")
     Double threshold;
 
+    @Option(names = "--wide", description = "Snapshots: print full method names (by default names longer than "
+            + SnapshotDiff.NAME_WIDTH + " columns are shortened, keeping rows distinct; --json is never shortened).")
+    boolean wide;
+
     @Option(names = "-n", paramLabel = "N", description = "Profiles: rows per section (default: ${DEFAULT-VALUE}).")
     int rows = 20;
 
@@ -164,7 +168,7 @@ final class DiffCommand implements Callable<Integer> {
         if (json) {
             out.println(Json.write(diff.toMap()));
         } else {
-            out.print(diff.render());
+            out.print(diff.render(wide));
             if (html != null) {
                 out.println();
                 out.println("wrote " + html);
