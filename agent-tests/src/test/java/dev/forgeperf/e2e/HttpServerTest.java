@@ -207,9 +207,9 @@ class HttpServerTest {
             assertTrue(json(gc).containsKey("freedBytes"), gc::toString);
 
             // profiles: at most two at once; a third is told to come back
-            CompletableFuture<Response> block = CompletableFuture.supplyAsync(() -> unchecked(url + "debug/pprof/block?seconds=4"));
-            CompletableFuture<Response> mutex = CompletableFuture.supplyAsync(() -> unchecked(url + "debug/pprof/mutex?seconds=4"));
-            deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            CompletableFuture<Response> block = CompletableFuture.supplyAsync(() -> unchecked(url + "debug/pprof/block?seconds=10"));
+            CompletableFuture<Response> mutex = CompletableFuture.supplyAsync(() -> unchecked(url + "debug/pprof/mutex?seconds=10"));
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // both run 10 s: they overlap even when one starts late
             while (RuntimeTest.num(RuntimeTest.map(json(get(url + "api/status")), "http"), "profilesRunning") < 2) {
                 assertTrue(System.nanoTime() < deadline, "two profiles running");
                 Env.sleep(50);

@@ -232,7 +232,8 @@ class SnapshotReportTest {
             // listed one may go while it is read; some listing within a few seconds shows exactly the kept ones, whole
             List<Path> kept = List.of();
             boolean seen = false;
-            for (int attempt = 0; attempt < 50 && !seen; attempt++) {
+            long keptDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a hang bound: a busy machine writes slowly
+            while (!seen && System.nanoTime() < keptDeadline) {
                 try (Stream<Path> s = Files.list(dir)) {
                     kept = s.filter(p -> p.getFileName().toString().startsWith(pid + "-")).sorted().toList();
                 }
