@@ -20,7 +20,7 @@ class JfrTest {
     }
 
     static Cli.Result awaitRecording(Env env, String pid) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             Cli.Result status = env.cli.run("status", pid);
             if (status.out().contains("jfr:     recording") || System.nanoTime() > deadline) {

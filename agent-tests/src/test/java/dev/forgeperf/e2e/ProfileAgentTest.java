@@ -96,7 +96,7 @@ class ProfileAgentTest {
             String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
 
             Proc interrupted = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "cut.pb.gz");
-            Env.sleep(6000); // enough samples even when the CLI and JFR start slowly on a loaded machine
+            awaitRecordingThenSample(jdk, pid);
             Proc.start(List.of("kill", "-INT", String.valueOf(interrupted.pid())), null, null).waitFor(Duration.ofSeconds(10));
             interrupted.waitFor(Duration.ofSeconds(60));
             assertTrue(interrupted.stdout().contains("stopped early"), interrupted::stdout);
@@ -104,11 +104,11 @@ class ProfileAgentTest {
             GoPprof.assertTop(env, "cut.pb.gz", "dev.forgeperf.sample", "Type: samples");
 
             Proc killed = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "killed.pb.gz");
-            Env.sleep(6000); // enough samples even when the CLI and JFR start slowly on a loaded machine
+            awaitRecordingThenSample(jdk, pid);
             Proc.start(List.of("kill", "-KILL", String.valueOf(killed.pid())), null, null).waitFor(Duration.ofSeconds(10));
-            killed.waitFor(Duration.ofSeconds(30));
+            killed.waitFor(Duration.ofSeconds(60));
             Path out = env.work.resolve("killed.pb.gz");
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!Files.exists(out) && System.nanoTime() < deadline) {
                 Env.sleep(100);
             }
@@ -118,6 +118,19 @@ class ProfileAgentTest {
                 assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".killed")), "no temp file left");
             }
         }
+    }
+
+    /**
+     * Waits (60 s bound) until the cpu profile's recording runs in {@code pid}, however slowly the CLI
+     * and JFR start on a busy machine, then lets the 3 busy workers be sampled for 3 s.
+     */
+    private static void awaitRecordingThenSample(Path jdk, String pid) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!recordings(jdk, pid).contains("forge-perf-cpu") && System.nanoTime() < deadline) {
+            Env.sleep(100);
+        }
+        assertTrue(recordings(jdk, pid).contains("forge-perf-cpu"), "the cpu profile is recording");
+        Env.sleep(3000);
     }
 
     /** The JFR recordings running in {@code pid}, as {@code jcmd PID JFR.check} lists them. */

@@ -123,7 +123,7 @@ class TimingTest {
             r = env.cli.run("dump", "class", pid, WORKLOAD, "-o", "during.class");
             assertEquals(0, r.exit(), r::toString);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             long count = 0;
             while (count < 50 && System.nanoTime() < deadline) {
                 Env.sleep(200);
@@ -245,7 +245,7 @@ class TimingTest {
             String events = Jdks.tool(jdk, "jfr", "print", "--events", "forge.MethodTiming", jfr.toString()).stdout();
             assertTrue(events.contains("Workload#slowForJfr()") && events.contains("Workload.slowForJfr"), events);
             // the rule, not the machine's speed: every event is a call of 10 ms or more (the threshold), the two
-            // 30 ms calls always are; 5 ms calls appear only when a loaded machine stretched them past 10 ms
+            // 30 ms calls always are; 5 ms calls (and 2 ms tracks) appear only when a loaded machine stretched them past 10 ms
             String json = Jdks.tool(jdk, "jfr", "print", "--json", "--events", "forge.MethodTiming", jfr.toString()).stdout();
             int slowForJfr = 0;
             for (Object e : (List<?>) ((Map<?, ?>) ((Map<?, ?>) JsonReader.parse(json)).get("recording")).get("events")) {
@@ -254,7 +254,8 @@ class TimingTest {
                 long nanos = elapsed instanceof Number ? ((Number) elapsed).longValue() : Duration.parse(elapsed.toString()).toNanos();
                 assertTrue(nanos >= 10_000_000L, "only calls over the 10 ms threshold: " + values);
                 String method = String.valueOf(values.get("method"));
-                assertTrue(method.endsWith("Workload#slowForJfr()") || method.endsWith("Workload#slow()"), method);
+                assertTrue(method.endsWith("Workload#slowForJfr()") || method.endsWith("Workload#slow()") || method.equals("track:fixture.block"),
+                        method);
                 slowForJfr += method.endsWith("Workload#slowForJfr()") ? 1 : 0;
             }
             assertEquals(2, slowForJfr, events);
