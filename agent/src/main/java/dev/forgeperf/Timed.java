@@ -18,6 +18,9 @@ import java.lang.annotation.Target;
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface Timed {
 
-    /** Optional display name; empty means the agent derives one from the method signature. */
+    /**
+     * Not read by the agent (kept so that code using it compiles): rows are always named by the
+     * method's signature ({@code com.acme.Repo#find(String)}), which tells overloads apart.
+     */
     String value() default "";
 }

@@ -71,7 +71,7 @@ class CliErrorsTest {
             Proc app = env.hello(jdk, "", 60_000);
             int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             Path socket = Path.of(System.getProperty("java.io.tmpdir"), "forge-perf-" + uid, app.pid() + ".sock");
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!Files.exists(socket) && System.nanoTime() < deadline) {
                 Env.sleep(20);
             }

@@ -52,14 +52,14 @@ public final class Env implements AutoCloseable {
         args.add("-cp");
         args.add(Fixtures.testClasses().toString());
         Proc p = java(jdk, args, "dev.forgeperf.e2e.fixture.Hello", String.valueOf(millis));
-        p.awaitOut("hello ready", Duration.ofSeconds(30));
+        p.awaitOut("hello ready", Duration.ofSeconds(60));
         return p;
     }
 
     /** Waits until the agent's socket of {@code pid} exists. */
     public Path awaitSocket(long pid) {
         Path socket = socketDir.resolve(pid + ".sock");
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!Files.exists(socket)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no socket " + socket);

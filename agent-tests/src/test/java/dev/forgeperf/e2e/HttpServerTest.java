@@ -84,7 +84,7 @@ class HttpServerTest {
     /** The URL the agent wrote to {@code <pid>.http} beside its socket. */
     static String awaitUrl(Env env, String pid) {
         Path file = env.socketDir.resolve(pid + ".http");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!Files.exists(file)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no " + file);
@@ -121,7 +121,7 @@ class HttpServerTest {
             String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
             String url = awaitUrl(env, pid);
             assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/"), url);
-            assertEquals(url, app.awaitErr("\\[forge-perf\\] HTTP on (\\S+)$", Duration.ofSeconds(30)), "the log line names the same URL");
+            assertEquals(url, app.awaitErr("\\[forge-perf\\] HTTP on (\\S+)$", Duration.ofSeconds(60)), "the log line names the same URL");
             env.awaitSocket(Long.parseLong(pid));
 
             // status: the URL, in text and JSON, by the CLI and by the API
@@ -139,7 +139,7 @@ class HttpServerTest {
 
             // /metrics: Prometheus text format with the timed method, clean for promtool
             Response metrics = get(url + "metrics");
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             Pattern count = Pattern.compile("forgeperf_method_duration_seconds_count\\{method=\"" + Pattern.quote(TIMED) + "\"} (\\d+)");
             while (!count.matcher(metrics.text()).find() && System.nanoTime() < deadline) {
                 Env.sleep(200);
@@ -207,9 +207,9 @@ class HttpServerTest {
             assertTrue(json(gc).containsKey("freedBytes"), gc::toString);
 
             // profiles: at most two at once; a third is told to come back
-            CompletableFuture<Response> block = CompletableFuture.supplyAsync(() -> unchecked(url + "debug/pprof/block?seconds=4"));
-            CompletableFuture<Response> mutex = CompletableFuture.supplyAsync(() -> unchecked(url + "debug/pprof/mutex?seconds=4"));
-            deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            CompletableFuture<Response> block = CompletableFuture.supplyAsync(() -> unchecked(url + "debug/pprof/block?seconds=10"));
+            CompletableFuture<Response> mutex = CompletableFuture.supplyAsync(() -> unchecked(url + "debug/pprof/mutex?seconds=10"));
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // both run 10 s: they overlap even when one starts late
             while (RuntimeTest.num(RuntimeTest.map(json(get(url + "api/status")), "http"), "profilesRunning") < 2) {
                 assertTrue(System.nanoTime() < deadline, "two profiles running");
                 Env.sleep(50);
@@ -291,7 +291,7 @@ class HttpServerTest {
         try (Env env = new Env()) {
             // a non-loopback address without the opt-in: one line, no server, the host runs to its end
             Proc refused = env.hello(jdk, "http=0.0.0.0:0,jfr=off", 3000);
-            String line = refused.awaitErr("\\[forge-perf\\] (HTTP off: .*)", Duration.ofSeconds(30));
+            String line = refused.awaitErr("\\[forge-perf\\] (HTTP off: .*)", Duration.ofSeconds(60));
             assertTrue(line.contains("http=0.0.0.0:0 is not a loopback address") && line.contains("http.allowRemote=true"), line);
             assertEquals(0, refused.waitFor(Duration.ofSeconds(60)), refused::stderr);
             assertTrue(refused.stdout().contains("hello done"), refused::stdout);
@@ -301,7 +301,7 @@ class HttpServerTest {
             // with the opt-in and a token of the user's: up on every interface, health by its thresholds
             Proc open = env.hello(jdk, "http=0.0.0.0:0,http.allowRemote=true,http.token=0123456789abcdefXYZ,health.threads.degraded=1,jfr=off", 6000);
             String url = awaitUrl(env, String.valueOf(open.pid()));
-            assertTrue(open.awaitErr("\\[forge-perf\\] (HTTP on .*)", Duration.ofSeconds(30)).endsWith("(listening on all interfaces)"));
+            assertTrue(open.awaitErr("\\[forge-perf\\] (HTTP on .*)", Duration.ofSeconds(60)).endsWith("(listening on all interfaces)"));
             Response health = get(url + "health");
             assertEquals(503, health.status(), health::toString);
             assertTrue(health.text().startsWith("degraded\n"), health::toString);
@@ -319,7 +319,7 @@ class HttpServerTest {
 
             // a runtime without jdk.httpserver: one line, HTTP off, the host unharmed
             Proc limited = env.hello(jdk, "http=0,jfr=off", 3000, "--limit-modules", "java.base,java.instrument,java.management,jdk.management,jdk.jfr,jdk.net");
-            String off = limited.awaitErr("\\[forge-perf\\] (HTTP off: .*)", Duration.ofSeconds(30));
+            String off = limited.awaitErr("\\[forge-perf\\] (HTTP off: .*)", Duration.ofSeconds(60));
             assertTrue(off.contains("no jdk.httpserver module"), off);
             assertEquals(0, limited.waitFor(Duration.ofSeconds(60)), limited::stderr);
             assertTrue(limited.stdout().contains("hello done"), limited::stdout);

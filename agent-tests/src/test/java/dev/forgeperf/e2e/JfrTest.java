@@ -20,7 +20,7 @@ class JfrTest {
     }
 
     static Cli.Result awaitRecording(Env env, String pid) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             Cli.Result status = env.cli.run("status", pid);
             if (status.out().contains("jfr:     recording") || System.nanoTime() > deadline) {
@@ -39,7 +39,18 @@ class JfrTest {
             String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
             Cli.Result status = awaitRecording(env, pid);
             assertTrue(status.out().contains("recording (default settings, maxage 10m 0s, maxsize 50 MB)"), status::toString);
-            Env.sleep(1500);
+            // wait (polling, 60 s bound) until the recording holds periodic events, however slow the machine is
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            for (int i = 0; ; i++) {
+                Cli.Result probe = env.cli.run("dump", "jfr", pid, "-o", "probe-" + i + ".jfr");
+                assertEquals(0, probe.exit(), probe::toString);
+                String events = Jdks.tool(jdk, "jfr", "summary", env.work.resolve("probe-" + i + ".jfr").toString()).stdout();
+                Files.delete(env.work.resolve("probe-" + i + ".jfr"));
+                if (hasSamples(events) || System.nanoTime() > deadline) {
+                    break;
+                }
+                Env.sleep(500);
+            }
 
             Cli.Result dump = env.cli.run("dump", "jfr", pid, "-o", "all.jfr");
             assertEquals(0, dump.exit(), dump::toString);
@@ -47,8 +58,7 @@ class JfrTest {
             assertEquals(0, last.exit(), last::toString);
             for (String f : List.of("all.jfr", "last.jfr")) {
                 Proc summary = Jdks.tool(jdk, "jfr", "summary", env.work.resolve(f).toString());
-                assertTrue(summary.stdout().contains("jdk.ExecutionSample") && summary.stdout().contains("jdk.GarbageCollection")
-                        || summary.stdout().contains("jdk.CPULoad"), summary::stdout);
+                assertTrue(hasSamples(summary.stdout()), summary::stdout);
             }
 
             Cli.Result bad = env.cli.run("dump", "jfr", pid, "-o", "/nonexistent-dir/x.jfr");
@@ -58,6 +68,11 @@ class JfrTest {
                 assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no temp files left");
             }
         }
+    }
+
+    /** Whether {@code jfr summary} output shows samples or periodic events (not just the recording's header events). */
+    private static boolean hasSamples(String summary) {
+        return summary.contains("jdk.ExecutionSample") && summary.contains("jdk.GarbageCollection") || summary.contains("jdk.CPULoad");
     }
 
     @ParameterizedTest

@@ -21,12 +21,14 @@ public final class Proc implements AutoCloseable {
     private final List<String> out = new ArrayList<>();
     private final List<String> err = new ArrayList<>();
     private final List<String> command;
+    private final Thread outPump;
+    private final Thread errPump;
 
     private Proc(List<String> command, Process process) {
         this.command = command;
         this.process = process;
-        pump(process.getInputStream(), out);
-        pump(process.getErrorStream(), err);
+        outPump = pump(process.getInputStream(), out);
+        errPump = pump(process.getErrorStream(), err);
     }
 
     public static Proc start(List<String> command, Map<String, String> env, Path dir) {
@@ -51,7 +53,7 @@ public final class Proc implements AutoCloseable {
         }
     }
 
-    private static void pump(InputStream in, List<String> sink) {
+    private static Thread pump(InputStream in, List<String> sink) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
@@ -67,6 +69,7 @@ public final class Proc implements AutoCloseable {
         }, "proc-pump");
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     public long pid() {
@@ -113,13 +116,15 @@ public final class Proc implements AutoCloseable {
         }
     }
 
-    /** Waits for the process to end; returns its exit status. */
+    /** Waits for the process to end and for all of its output to be read; returns its exit status. */
     public int waitFor(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("still running after " + timeout + ": " + command + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
             }
-            Thread.sleep(50); // let the pumps drain
+            // the pumps end at end of file (a child that kept the pipes open only delays this up to the bound)
+            outPump.join(TimeUnit.SECONDS.toMillis(60));
+            errPump.join(TimeUnit.SECONDS.toMillis(60));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

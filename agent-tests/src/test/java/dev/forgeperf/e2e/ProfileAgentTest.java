@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,13 +28,21 @@ class ProfileAgentTest {
                     Fixtures.sampleApp().toString(), "--quiet", "--threads", "3");
             String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
 
-            // two profiles at once: JFR runs concurrent recordings, so both complete
-            CompletableFuture<Cli.Result> cpu = CompletableFuture.supplyAsync(() -> env.cli.run("profile", "cpu", pid, "-d", "6s", "-o", "cpu.pb.gz"));
-            CompletableFuture<Cli.Result> alloc = CompletableFuture.supplyAsync(() -> env.cli.run("profile", "alloc", pid, "-d", "5s", "-o", "alloc.pb.gz"));
-            for (Cli.Result r : List.of(cpu.get(), alloc.get())) {
-                assertEquals(0, r.exit(), r::toString);
-                assertTrue(r.out().startsWith("wrote "), r::toString);
+            // two profiles at once: JFR runs concurrent recordings, so both complete. Proven to overlap: the alloc
+            // profile starts once the cpu one's recording is seen (jcmd JFR.check) and ends while it still runs.
+            Proc cpu = cli(env, "profile", "cpu", pid, "-d", "300s", "-o", "cpu.pb.gz");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!recordings(jdk, pid).contains("forge-perf-cpu") && System.nanoTime() < deadline) {
+                Env.sleep(100);
             }
+            assertTrue(recordings(jdk, pid).contains("forge-perf-cpu"), "the cpu profile is recording");
+            Cli.Result alloc = env.cli.run("profile", "alloc", pid, "-d", "5s", "-o", "alloc.pb.gz");
+            assertEquals(0, alloc.exit(), alloc::toString);
+            assertTrue(alloc.out().startsWith("wrote "), alloc::toString);
+            assertTrue(cpu.process().isAlive() && recordings(jdk, pid).contains("forge-perf-cpu"), "the cpu profile ran all along");
+            Proc.start(List.of("kill", "-INT", String.valueOf(cpu.pid())), null, null).waitFor(Duration.ofSeconds(10));
+            assertEquals(0, cpu.waitFor(Duration.ofSeconds(120)), cpu::stderr);
+            assertTrue(cpu.stdout().contains("wrote " + env.work.resolve("cpu.pb.gz")), cpu::stdout);
             GoPprof.assertTop(env, "cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: samples");
             GoPprof.assertTop(env, "alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport", "Type: alloc_space");
 
@@ -89,7 +96,7 @@ class ProfileAgentTest {
             String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
 
             Proc interrupted = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "cut.pb.gz");
-            Env.sleep(6000); // enough samples even when the CLI and JFR start slowly on a loaded machine
+            awaitRecordingThenSample(jdk, pid);
             Proc.start(List.of("kill", "-INT", String.valueOf(interrupted.pid())), null, null).waitFor(Duration.ofSeconds(10));
             interrupted.waitFor(Duration.ofSeconds(60));
             assertTrue(interrupted.stdout().contains("stopped early"), interrupted::stdout);
@@ -97,11 +104,11 @@ class ProfileAgentTest {
             GoPprof.assertTop(env, "cut.pb.gz", "dev.forgeperf.sample", "Type: samples");
 
             Proc killed = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "killed.pb.gz");
-            Env.sleep(6000); // enough samples even when the CLI and JFR start slowly on a loaded machine
+            awaitRecordingThenSample(jdk, pid);
             Proc.start(List.of("kill", "-KILL", String.valueOf(killed.pid())), null, null).waitFor(Duration.ofSeconds(10));
-            killed.waitFor(Duration.ofSeconds(30));
+            killed.waitFor(Duration.ofSeconds(60));
             Path out = env.work.resolve("killed.pb.gz");
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!Files.exists(out) && System.nanoTime() < deadline) {
                 Env.sleep(100);
             }
@@ -111,6 +118,24 @@ class ProfileAgentTest {
                 assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".killed")), "no temp file left");
             }
         }
+    }
+
+    /**
+     * Waits (60 s bound) until the cpu profile's recording runs in {@code pid}, however slowly the CLI
+     * and JFR start on a busy machine, then lets the 3 busy workers be sampled for 3 s.
+     */
+    private static void awaitRecordingThenSample(Path jdk, String pid) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!recordings(jdk, pid).contains("forge-perf-cpu") && System.nanoTime() < deadline) {
+            Env.sleep(100);
+        }
+        assertTrue(recordings(jdk, pid).contains("forge-perf-cpu"), "the cpu profile is recording");
+        Env.sleep(3000);
+    }
+
+    /** The JFR recordings running in {@code pid}, as {@code jcmd PID JFR.check} lists them. */
+    private static String recordings(Path jdk, String pid) {
+        return Jdks.tool(jdk, "jcmd", pid, "JFR.check").stdout();
     }
 
     private static Proc cli(Env env, String... args) {

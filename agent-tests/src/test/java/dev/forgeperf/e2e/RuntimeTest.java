@@ -146,8 +146,14 @@ class RuntimeTest {
             Cli.Result h1 = env.cli.run("history", pid, "--json");
             assertEquals(0, h1.exit(), h1::toString);
             Map<String, Object> first = json(h1);
-            Env.sleep(1_000);
-            Map<String, Object> second = json(env.cli.run("history", pid, "--json"));
+            long historyDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // polled: a busy machine samples late
+            Map<String, Object> later = json(env.cli.run("history", pid, "--json"));
+            while ((num(later, "samplesTaken") <= num(first, "samplesTaken") || list(later, "samples").size() < 5)
+                    && System.nanoTime() < historyDeadline) {
+                Env.sleep(200);
+                later = json(env.cli.run("history", pid, "--json"));
+            }
+            Map<String, Object> second = later;
             assertTrue(num(second, "samplesTaken") > num(first, "samplesTaken"), () -> first + "\n" + second);
             List<Object> samples = list(second, "samples");
             assertTrue(samples.size() >= 5, second::toString);

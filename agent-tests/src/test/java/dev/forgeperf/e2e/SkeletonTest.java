@@ -95,7 +95,7 @@ class SkeletonTest {
             Cli.Result again = env.cli.run("attach", pid);
             assertEquals(0, again.exit(), again::toString);
             assertTrue(again.out().contains("already loaded"), again::toString);
-            app.awaitErr("\\[forge-perf\\] agent .* already loaded", Duration.ofSeconds(10));
+            app.awaitErr("\\[forge-perf\\] agent .* already loaded", Duration.ofSeconds(60));
 
             Cli.Result status = env.cli.run("status", pid);
             assertEquals(0, status.exit(), status::toString);

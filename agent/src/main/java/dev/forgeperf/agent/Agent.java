@@ -310,8 +310,8 @@ public final class Agent {
             f.put("timing", timingFailed ? "failed to start" : "no methods instrumented");
         } else {
             java.util.List<String> specs = t.specs();
-            f.put("timing", specs.isEmpty() ? "no methods instrumented" : t.activeMethods().size() + " methods by " + specs.size()
-                    + " specs: " + String.join(", ", specs) + (t.sampled() ? " (sampled, 1 in " + Recorder.sampleInterval() + ")" : ""));
+            f.put("timing", specs.isEmpty() ? "no methods instrumented" : dev.forgeperf.util.Words.count(t.activeMethods().size(), "method") + " by "
+                    + dev.forgeperf.util.Words.count(specs.size(), "spec") + ": " + String.join(", ", specs) + (t.sampled() ? " (sampled, 1 in " + Recorder.sampleInterval() + ")" : ""));
         }
         ContinuousRecording r = jfr;
         f.put("jfr", r == null ? "off" : r.describe());

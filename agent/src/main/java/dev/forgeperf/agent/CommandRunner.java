@@ -12,7 +12,10 @@ import dev.forgeperf.control.ControlServer;
 import dev.forgeperf.control.Protocol;
 import picocli.CommandLine;
 
-/** Runs a command line received on the control socket against the shared command model. */
+/**
+ * Runs a command line received on the control socket against the shared command model. A failure
+ * (not the command's own answer) gets the exit status {@link Commands#failureStatus} gives it.
+ */
 final class CommandRunner implements ControlServer.Handler {
     private final Agent agent;
 
@@ -34,7 +37,7 @@ final class CommandRunner implements ControlServer.Handler {
         try {
             parsed = cl.parseArgs(request.args.toArray(new String[0]));
         } catch (CommandLine.ParameterException e) {
-            return Commands.usageError(e, err);
+            return Commands.failureStatus(name, Commands.usageError(e, err));
         }
         if (CommandLine.printHelpIfRequested(parsed)) {
             return 0;
@@ -46,7 +49,7 @@ final class CommandRunner implements ControlServer.Handler {
         Object command = leaf.commandSpec().userObject();
         if (!(command instanceof AgentCommand)) {
             err.println("forge-perf: '" + leaf.commandSpec().name() + "' does not run inside the JVM");
-            return 2;
+            return Commands.failureStatus(name, 2);
         }
         boolean verbose = ((Commands.Top) parsed.commandSpec().userObject()).verbose;
         try {
@@ -55,17 +58,17 @@ final class CommandRunner implements ControlServer.Handler {
             return status;
         } catch (CommandException e) {
             err.println("forge-perf: " + e.getMessage());
-            return e.exitCode();
+            return Commands.failureStatus(name, e.exitCode());
         } catch (java.io.IOException e) {
             err.println("forge-perf: " + (e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.AccessDeniedException
                     ? "cannot write " + e.getMessage() : e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
+            return Commands.failureStatus(name, 1);
         } catch (Exception | LinkageError e) {
             err.println("forge-perf: the command failed in the agent: " + e + (verbose ? "" : " (run with --verbose for details)"));
             if (verbose) {
                 e.printStackTrace(err);
             }
-            return 1;
+            return Commands.failureStatus(name, 1);
         }
     }
 }

@@ -46,8 +46,13 @@ final class AttachCommand implements Callable<Integer> {
             throw new CommandException("cannot attach to the forge-perf CLI itself", 2);
         }
         Path socket = SocketDir.socketOf(pid);
-        if (!Targets.isJvm(pid)) {
-            throw new CommandException("process " + pid + " is not a JVM; run `forge-perf list --all` to see the JVMs");
+        Boolean jvm = Targets.isJvm(pid);
+        if (jvm == null) {
+            throw new CommandException("cannot tell whether process " + pid + " is a JVM (/proc/" + pid + "/maps is not readable, so attach "
+                    + "could not reach it either); run forge-perf as the JVM's owner, or `forge-perf list --all` to see the JVMs");
+        }
+        if (!jvm) {
+            throw new CommandException("process " + pid + Targets.describe(pid) + " is not a JVM; run `forge-perf list --all` to see the JVMs");
         }
         boolean wasLoaded = Files.exists(socket);
         String jar = ownJar();

@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code convert IN.jfr -o OUT}: a profile of any JFR recording, offline. */
-@Command(name = "convert", description = {"Turn a JFR recording (from the agent or -XX:StartFlightRecording) into a profile:",
-        "pprof (.pb.gz), flame graph (.html), folded stacks (.collapsed), top table (.txt) or a copy (.jfr).",
+@Command(name = "convert", description = {"Turn a JFR recording (from the agent or -XX:StartFlightRecording) into a profile file.",
+        "Formats: pprof (.pb.gz), flame graph (.html), folded stacks (.collapsed), top table (.txt) or a copy (.jfr).",
         "A pprof file (ours or Go's) can be converted to the other formats too."})
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN.jfr", description = "The recording (or a pprof file).")

@@ -27,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code diff A B}: two profiles (pprof or JFR) → what got hotter or colder; two snapshot folders →
- * timings, heap, GC, threads, class growth and moved functions, exit status 1 on a regression.
+ * timings, heap, GC, threads, class growth and moved functions, exit status 1 on a regression. Any
+ * failure is exit status 2, as diff(1): 1 always means a regression.
  */
 @Command(name = "diff", description = {"Compare two snapshot folders, or two profiles, before and after.",
         "Snapshots: timed methods (calls, mean, p50, p99), heap, GC, threads, class histogram growth and the CPU/allocation "
@@ -35,7 +36,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "p99 or mean with enough calls, the heap after GC, GC pauses or time in GC, threads) or B has a new leak "
                 + "finding; the regressions are named first.",
         "Profiles (pprof .pb.gz or .jfr): functions whose share of the total grew (hotter) or shrank (colder), as a table "
-                + "and optionally as a differential flame graph."})
+                + "and optionally as a differential flame graph."},
+        footer = {"", "Exit status (as diff(1)):",
+                "  0 no regression, 1 regression, 2 trouble (bad arguments, a missing or unreadable input; one line",
+                "  on stderr says which). Scripts test for 1: forge-perf diff A B; [ $? -eq 1 ] && echo regression"})
 final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "A", description = "The baseline (before): a snapshot folder or a profile.")
     Path a;
@@ -52,6 +56,10 @@ final class DiffCommand implements Callable<Integer> {
 
     @Option(names = "--threshold", paramLabel = "PERCENT", description = "Snapshots: a rise above this many percent is a regression (default: 10).")
     Double threshold;
+
+    @Option(names = "--wide", description = "Snapshots: print full method names (by default names longer than "
+            + SnapshotDiff.NAME_WIDTH + " columns are shortened, keeping rows distinct; --json is never shortened).")
+    boolean wide;
 
     @Option(names = "-n", paramLabel = "N", description = "Profiles: rows per section (default: ${DEFAULT-VALUE}).")
     int rows = 20;
@@ -160,7 +168,7 @@ final class DiffCommand implements Callable<Integer> {
         if (json) {
             out.println(Json.write(diff.toMap()));
         } else {
-            out.print(diff.render());
+            out.print(diff.render(wide));
             if (html != null) {
                 out.println();
                 out.println("wrote " + html);

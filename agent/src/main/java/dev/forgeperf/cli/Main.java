@@ -13,7 +13,8 @@ import picocli.CommandLine;
 
 /**
  * The forge-perf CLI. Local commands (list, attach, …) run here; agent commands are forwarded
- * through the target JVM's control socket. Exit status: 0 ok, 1 error, 2 usage error.
+ * through the target JVM's control socket. Exit status: 0 ok, 1 error, 2 usage error; {@code health} and
+ * {@code diff} report any failure as {@link Commands#failureStatus} says (3 and 2).
  */
 public final class Main {
     private Main() {
@@ -36,17 +37,17 @@ public final class Main {
         CommandLine cl = create(single ? name : null);
         cl.setOut(out);
         cl.setErr(err);
-        cl.setParameterExceptionHandler((e, a) -> Commands.usageError(e, err));
+        cl.setParameterExceptionHandler((e, a) -> Commands.failureStatus(name, Commands.usageError(e, err)));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CommandException) {
                 err.println("forge-perf: " + e.getMessage());
-                return ((CommandException) e).exitCode();
+                return Commands.failureStatus(name, ((CommandException) e).exitCode());
             }
             err.println("forge-perf: " + e.getMessage() + (verbose ? "" : " (run with --verbose for details)"));
             if (verbose) {
                 e.printStackTrace(err);
             }
-            return 1;
+            return Commands.failureStatus(name, 1);
         });
         int status = cl.execute(args);
         out.flush();

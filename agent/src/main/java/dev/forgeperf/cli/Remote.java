@@ -67,6 +67,9 @@ final class Remote {
     static Path socketFor(long pid) {
         Path socket = SocketDir.socketOf(pid);
         if (!Files.exists(socket)) {
+            if (Boolean.FALSE.equals(Targets.isJvm(pid))) {
+                throw new CommandException("process " + pid + Targets.describe(pid) + " is not a JVM; run `forge-perf list --all` to see the JVMs");
+            }
             throw new CommandException("JVM " + pid + " does not have the forge-perf agent loaded (no " + socket
                     + "); run `forge-perf attach " + pid + "` first");
         }

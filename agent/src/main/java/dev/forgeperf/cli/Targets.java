@@ -68,15 +68,32 @@ final class Targets {
     }
 
     /**
-     * Whether {@code pid} runs a HotSpot JVM (libjvm is mapped). True when it cannot be told, so
-     * that the attach API gives its own answer.
+     * Whether {@code pid} runs a HotSpot JVM: libjvm is mapped, or (when its maps cannot be read)
+     * it has a performance-data file ({@code hsperfdata_USER/PID}, as jps finds JVMs). Null when
+     * it cannot be told: then the attach API could only time out, so callers refuse at once.
      */
-    static boolean isJvm(long pid) {
+    static Boolean isJvm(long pid) {
         try (java.util.stream.Stream<String> maps = Files.lines(Path.of("/proc", String.valueOf(pid), "maps"))) {
             return maps.anyMatch(l -> l.endsWith("/libjvm.so"));
         } catch (IOException | RuntimeException e) {
-            return true;
+            try (java.util.stream.Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                if (dirs.anyMatch(d -> d.getFileName().toString().startsWith("hsperfdata_") && Files.exists(d.resolve(String.valueOf(pid))))) {
+                    return true;
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // no answer from here either
+            }
+            return null;
         }
+    }
+
+    /** The process's command line shortened for a message ({@code (sleep 60)}), or "" when unreadable. */
+    static String describe(long pid) {
+        String cmd = commandLine(pid);
+        if (cmd.isEmpty()) {
+            return "";
+        }
+        return " (" + (cmd.length() > 60 ? cmd.substring(0, 59) + "\u2026" : cmd) + ")";
     }
 
     /** The process's command line, or "" when unreadable. */

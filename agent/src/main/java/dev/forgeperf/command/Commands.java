@@ -19,18 +19,25 @@ public final class Commands {
     @Command(name = "forge-perf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Answers where time, memory and threads go in a running JVM.%n"
                     + "Load the agent at startup (java -javaagent:forge-perf.jar[=options] ...) or into a running JVM (forge-perf attach PID).",
-            footer = {"", "Exit status: 0 ok, 1 error (one line on stderr says what to do), 2 usage error.",
+            footer = {"", "Exit status: 0 ok, 1 error (one line on stderr says what to do), 2 usage error (also: no command).",
+                    "Except: health 0 healthy, 1 degraded, 2 unhealthy, 3 could not tell (the Nagios plugin convention);",
+                    "diff 0 no regression, 1 regression, 2 trouble (as diff(1)).",
                     "Run 'forge-perf COMMAND --help' for a command's options."})
-    public static final class Top implements Runnable {
+    public static final class Top implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of failures.")
         public boolean verbose;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        /** No command given: a usage error (the usage goes to standard error, exit status 2). */
         @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("forge-perf: no command given");
+            spec.commandLine().usage(err);
+            err.flush();
+            return 2;
         }
     }
 
@@ -96,6 +103,26 @@ public final class Commands {
             withHelpOptions(sub);
         }
         return cl;
+    }
+
+    /** The exit status of {@code health} when it could not tell (no such JVM, no agent, bad arguments, a failure). */
+    public static final int HEALTH_UNKNOWN = 3;
+    /** The exit status of {@code diff} on trouble (bad arguments, unreadable input), as diff(1). */
+    public static final int DIFF_TROUBLE = 2;
+
+    /**
+     * The exit status to report when command {@code name} failed with {@code status} (1 error, 2
+     * usage): {@code health} and {@code diff} keep 1 and 2 for their verdicts, so any failure of
+     * theirs is {@link #HEALTH_UNKNOWN} or {@link #DIFF_TROUBLE}.
+     */
+    public static int failureStatus(String name, int status) {
+        if ("health".equals(name)) {
+            return HEALTH_UNKNOWN;
+        }
+        if ("diff".equals(name)) {
+            return DIFF_TROUBLE;
+        }
+        return status;
     }
 
     /** Prints a parse error as one line plus a hint; returns exit status 2. */

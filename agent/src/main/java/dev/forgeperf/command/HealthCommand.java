@@ -6,15 +6,21 @@ import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code health PID}: healthy, degraded or unhealthy, with the reasons; the exit status says which. */
-@Command(name = "health", description = {"Say whether the JVM is healthy, degraded or unhealthy, and why (exit status 0, 1, 2).",
+/**
+ * {@code health PID}: healthy, degraded or unhealthy, with the reasons; the exit status says which
+ * (0, 1, 2), and 3 when it could not tell ({@link Commands#failureStatus}).
+ */
+@Command(name = "health", description = {"Say whether the JVM is healthy, degraded or unhealthy, and why (exit status 0, 1, 2; 3: could not tell).",
         "Checks, with thresholds from agent options (degraded/unhealthy defaults):",
         "  heap used after the last GC, %% of max heap   health.heap.*     75/90",
         "  live threads                                 health.threads.*  1000/5000",
         "  longest GC pause in the sampler window       health.gcPause.*  500ms/2s",
         "  %% of time in GC pauses, last minute          health.gcCpu.*    10/25",
         "  any deadlock                                 unhealthy",
-        "Likely leaks found in the history are listed; they do not change the verdict."})
+        "Likely leaks found in the history are listed; they do not change the verdict."},
+        footer = {"", "Exit status (the Nagios/Icinga plugin convention):",
+                "  0 healthy, 1 degraded, 2 unhealthy, 3 could not tell (no such JVM, no agent, bad arguments,",
+                "  a failure; one line on stderr says which)."})
 public final class HealthCommand extends AgentCommand {
     @Option(names = "--json", description = "Print JSON: status, reasons, every check with its value, the thresholds, findings.")
     boolean json;

@@ -62,7 +62,8 @@ public final class InstrumentCommand extends AgentCommand {
             m.put("failures", r.failures);
             session.out.println(Json.write(m));
         } else {
-            session.out.printf("instrumented '%s': %d methods in %d classes%n", r.spec, r.methods.size(), r.classes.size());
+            session.out.printf("instrumented '%s': %s in %s%n", r.spec, dev.forgeperf.util.Words.count(r.methods.size(), "method"),
+                    dev.forgeperf.util.Words.count(r.classes.size(), "class"));
             r.methods.forEach(m -> session.out.println("  " + m));
             r.failures.forEach((c, why) -> session.out.println("  failed: " + c + ": " + why));
         }

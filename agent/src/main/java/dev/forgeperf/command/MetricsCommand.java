@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
         "GC: per collector count, time, last pause and cause; pause p50/p90/p99/max over the sampler",
         "window; share of time in GC pauses; allocation rate. Threads: live, daemon, peak, by state,",
         "deadlocked. CPU: process, whole machine, cores. Likely leaks found in the history.",
-        "--watch repeats; on a terminal it redraws in place."})
+        "--watch repeats; on a terminal it redraws in place. --watch --json writes one JSON document per line (JSON Lines), "
+                + "for jq and scripts."})
 public final class MetricsCommand extends AgentCommand {
     @Option(names = "--json", description = "Print JSON (bytes, milliseconds, fractions 0..1; null when unknown).")
     boolean json;
@@ -39,7 +40,7 @@ public final class MetricsCommand extends AgentCommand {
         int shown = 0;
         while (true) {
             RuntimeMetrics m = RuntimeMetrics.collect();
-            if (session.tty) {
+            if (session.tty && !json) {
                 session.out.print("\033[H\033[2J");
                 session.out.printf("every %s, Ctrl-C to stop%n", dev.forgeperf.util.Durations.format(watchMillis * 1_000_000L));
             } else if (shown > 0 && !json) {
@@ -58,7 +59,9 @@ public final class MetricsCommand extends AgentCommand {
     }
 
     private void print(Session session, RuntimeMetrics m) {
-        if (json) {
+        if (json && watchMillis != null) {
+            session.out.println(Json.writeLine(m.toMap()));
+        } else if (json) {
             session.out.println(Json.write(m.toMap()));
         } else {
             session.out.print(m.render());

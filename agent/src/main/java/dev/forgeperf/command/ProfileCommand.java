@@ -19,8 +19,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen. */
-@Command(name = "profile", description = {"Record a focused profile for a while and write it as pprof (.pb.gz), a flame graph (.html),",
-        "collapsed stacks (.collapsed), a top table (.txt or no -o) or the raw recording (.jfr).",
+@Command(name = "profile", description = {"Record a focused profile (cpu, wall, alloc, lock, park) for a while and write it out.",
+        "Formats: pprof (.pb.gz), a flame graph (.html), collapsed stacks (.collapsed), a top table (.txt or no -o) or the raw "
+                + "recording (.jfr).",
         "Ctrl-C stops early and still writes what was collected. Several profiles may run at once."},
         subcommands = {ProfileCommand.Cpu.class, ProfileCommand.Wall.class, ProfileCommand.Alloc.class, ProfileCommand.Lock.class,
                 ProfileCommand.Park.class})
@@ -111,11 +112,11 @@ public final class ProfileCommand implements Runnable {
                         if (json) {
                             session.out.println(dev.forgeperf.util.Json.write(TopTable.of(profile).toMap(top)));
                         } else {
-                            TopTable.of(profile).print(session.out, kind.id() + " profile of pid " + agent.pid() + " (" + took + ")", top);
+                            TopTable.of(profile).print(session.out, title(kind, agent, took), top);
                         }
                         return 0;
                     }
-                    profile = ProfileOutput.write(jfr, kind, options.withInterval(intervalNanos), out, fmt);
+                    profile = ProfileOutput.write(jfr, kind, options.withInterval(intervalNanos), out, fmt, title(kind, agent, took));
                 } catch (ProfileException e) {
                     throw new CommandException(e.getMessage());
                 } catch (java.io.IOException e) {
@@ -129,6 +130,12 @@ public final class ProfileCommand implements Runnable {
             } finally {
                 Files.deleteIfExists(jfr);
             }
+        }
+
+        /** {@code cpu profile of pid 1234 (com.acme.Main), 30s}: what the profile is of, never the temporary recording's name. */
+        private static String title(Kind kind, Agent agent, String took) {
+            String main = Agent.mainClass();
+            return kind.id() + " profile of pid " + agent.pid() + (main == null || main.isEmpty() ? "" : " (" + main + ")") + ", " + took;
         }
 
         private static long parse(String value, String option) {

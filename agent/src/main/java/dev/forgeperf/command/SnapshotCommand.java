@@ -14,9 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code snapshot PID [-o DIR]}: one folder with everything the agent holds now. */
-@Command(name = "snapshot", description = {"Write one folder with everything the agent holds now: recording, profiles, threads, metrics,",
-        "timings, class histogram and reports (heap dump with --heap). The folder is complete or absent;",
-        "manifest.json lists each part and why any is missing."})
+@Command(name = "snapshot", description = {"Write one folder with everything the agent holds now (recording, profiles, threads, metrics, "
+        + "timings, class histogram, reports; a heap dump with --heap).",
+        "The folder is complete or absent; manifest.json lists each part and why any is missing."})
 public final class SnapshotCommand extends AgentCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Folder to create (default: ./forge-perf-snapshot-PID-TIME).")
     String output;

@@ -33,8 +33,8 @@ public final class UninstrumentCommand extends AgentCommand {
             session.out.println("nothing was instrumented");
         }
         for (TimingService.Result r : removed) {
-            session.out.printf("uninstrumented '%s': %d methods in %d classes restored to their original bytecode%n",
-                    r.spec, r.methods.size(), r.classes.size());
+            session.out.printf("uninstrumented '%s': %s in %s restored to their original bytecode%n",
+                    r.spec, dev.forgeperf.util.Words.count(r.methods.size(), "method"), dev.forgeperf.util.Words.count(r.classes.size(), "class"));
         }
         return 0;
     }

@@ -57,8 +57,11 @@ public final class ControlServer implements AutoCloseable {
         this.server = server;
         this.handler = handler;
         this.owner = owner;
-        this.workers = new ThreadPoolExecutor(1, MAX_CONCURRENT, 30, TimeUnit.SECONDS,
+        // core = max: a ThreadPoolExecutor adds threads beyond its core only once the queue is full, so
+        // with one core thread every request waited behind a running profile; idle threads still time out
+        this.workers = new ThreadPoolExecutor(MAX_CONCURRENT, MAX_CONCURRENT, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAX_CONCURRENT * 2), DaemonThreads.factory("forge-perf-request"));
+        this.workers.allowCoreThreadTimeOut(true);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(MAX_CONCURRENT + 1, DaemonThreads.factory("forge-perf-control-timer"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;

@@ -669,7 +669,8 @@ public final class JfrReader {
                         ? " (from jdk.ActiveSetting)" : " (assumed: the recording does not say)"));
                 if (kind == Kind.WALL) {
                     profile.addComment("off-CPU time from " + String.join(", ", Kind.BLOCKED_EVENTS)
-                            + " (only waits over each event's threshold are recorded)");
+                            + " (waits under each event's recording threshold are missing: none with `profile wall`, which"
+                            + " records from 0 ms; under 10-20 ms in the JDK's default settings)");
                 }
             }
             case ALLOC -> {

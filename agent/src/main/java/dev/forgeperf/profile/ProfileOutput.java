@@ -33,6 +33,14 @@ public final class ProfileOutput {
      * @return the profile written (null for {@link Format#JFR})
      */
     public static Profile write(Path jfr, Kind kind, ProfileOptions options, Path out, Format format) throws IOException {
+        return write(jfr, kind, options, out, format, kind.id() + " profile of " + jfr.getFileName());
+    }
+
+    /**
+     * As {@link #write(Path, Kind, ProfileOptions, Path, Format)}, titled {@code title} (flame graph
+     * and top table) instead of after the recording's file name, e.g. when that is a temporary file.
+     */
+    public static Profile write(Path jfr, Kind kind, ProfileOptions options, Path out, Format format, String title) throws IOException {
         Format f = format != null ? format : Format.forPath(out);
         if (f == Format.JFR) {
             JfrFile.check(jfr);
@@ -40,7 +48,7 @@ public final class ProfileOutput {
             return null;
         }
         Profile profile = JfrReader.read(jfr, kind, options);
-        write(profile, out, f, kind.id() + " profile of " + jfr.getFileName());
+        write(profile, out, f, title);
         return profile;
     }
 

@@ -349,8 +349,16 @@ public final class SnapshotDiff {
 
     // --- output -------------------------------------------------------------------------------
 
-    /** The text form. */
+    /** Widest METHOD column of the text form before names are shortened (see {@link dev.forgeperf.util.MethodNames}). */
+    public static final int NAME_WIDTH = 60;
+
+    /** The text form, method names shortened to {@value #NAME_WIDTH} columns where they stay distinct. */
     public String render() {
+        return render(false);
+    }
+
+    /** The text form; full method names when {@code wide}. */
+    public String render(boolean wide) {
         StringBuilder s = new StringBuilder(8192);
         s.append("forge-perf diff: ").append(a.dir()).append(" → ").append(b.dir()).append('\n');
         s.append("A: ").append(describe(a)).append('\n');
@@ -372,12 +380,18 @@ public final class SnapshotDiff {
         if (timings.isEmpty()) {
             s.append("  none in either snapshot\n");
         } else {
-            int width = Math.min(60, timings.stream().mapToInt(t -> t.method().length()).max().orElse(6));
+            List<String> names = new ArrayList<>();
+            for (TimingDelta t : timings) {
+                names.add(t.method());
+            }
+            List<String> shown = wide ? names : dev.forgeperf.util.MethodNames.shorten(names, NAME_WIDTH);
+            int width = Math.max(6, shown.stream().mapToInt(String::length).max().orElse(6));
             String fmt = "  %-" + width + "s %10s %10s %9s %9s %8s %9s %9s %8s %9s %9s %8s%n";
             s.append(String.format(Locale.ROOT, fmt, "METHOD", "CALLS A", "CALLS B", "MEAN A", "MEAN B", "CHANGE", "P50 A", "P50 B", "CHANGE",
                     "P99 A", "P99 B", "CHANGE"));
-            for (TimingDelta t : timings) {
-                String name = t.method().length() > width ? "…" + t.method().substring(t.method().length() - width + 1) : t.method();
+            for (int i = 0; i < timings.size(); i++) {
+                TimingDelta t = timings.get(i);
+                String name = shown.get(i);
                 double meanA = t.a() == null ? Double.NaN : t.a().meanNanos();
                 double p50A = t.a() == null ? Double.NaN : t.a().p50Nanos();
                 double p50B = t.b() == null ? Double.NaN : t.b().p50Nanos();

@@ -1,5 +1,6 @@
 package dev.forgeperf.report;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,11 +84,17 @@ final class TextReport {
         if (s.timings().isEmpty()) {
             line(b, "  none (time methods with -javaagent:forge-perf.jar=timed=SPEC or `forge-perf instrument PID SPEC`)");
         } else {
-            int width = Math.min(70, s.timings().stream().mapToInt(t -> t.method().length()).max().orElse(6));
+            List<String> names = new ArrayList<>();
+            for (Snapshot.Timing t : s.timings()) {
+                names.add(t.method());
+            }
+            List<String> shown = dev.forgeperf.util.MethodNames.shorten(names, 70);
+            int width = Math.max(6, shown.stream().mapToInt(String::length).max().orElse(6));
             String fmt = "  %-" + width + "s %10s %7s %9s %9s %9s %9s %9s %9s %9s%n";
             b.append(String.format(Locale.ROOT, fmt, "METHOD", "COUNT", "ERRORS", "MEAN", "P50", "P90", "P99", "P99.9", "MAX", "TOTAL"));
-            for (Snapshot.Timing t : s.timings()) {
-                String name = t.method().length() > width ? "…" + t.method().substring(t.method().length() - width + 1) : t.method();
+            for (int i = 0; i < s.timings().size(); i++) {
+                Snapshot.Timing t = s.timings().get(i);
+                String name = shown.get(i);
                 b.append(String.format(Locale.ROOT, fmt, name, Fmt.count(t.count()), Fmt.count(t.errors()), Fmt.nanos(t.meanNanos()),
                         Fmt.nanos(t.p50Nanos()), Fmt.nanos(t.p90Nanos()), Fmt.nanos(t.p99Nanos()), Fmt.nanos(t.p999Nanos()),
                         Fmt.nanos(t.maxNanos()), Fmt.nanos(t.totalNanos())));

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.MethodNames;
 
 /** Timing snapshots as the user sees them: a sorted table, or JSON rows. */
 public final class TimingTable {
@@ -68,26 +69,40 @@ public final class TimingTable {
         return out;
     }
 
-    /** Prints the table; methods no longer instrumented are marked with a trailing '*'. */
+    /** Widest METHOD column of the text table before names are shortened (see {@link MethodNames}). */
+    public static final int NAME_WIDTH = 80;
+
+    /** Prints the table with names shortened to {@value #NAME_WIDTH} columns where they stay distinct. */
     public static void print(PrintWriter out, List<TimingSnapshot> rows, Set<String> active) {
+        print(out, rows, active, false);
+    }
+
+    /**
+     * Prints the table; methods no longer instrumented are marked with a trailing '*'. Names are
+     * shortened ({@link MethodNames}) unless {@code wide}.
+     */
+    public static void print(PrintWriter out, List<TimingSnapshot> rows, Set<String> active, boolean wide) {
         if (rows.isEmpty()) {
             out.println("No timed methods yet. Time some with `forge-perf instrument PID 'com.acme.*Service#handle*'`"
                     + " or -javaagent:forge-perf.jar=timed=SPEC.");
             return;
         }
-        int width = Math.min(80, Math.max(6, rows.stream().mapToInt(r -> r.name().length() + 1).max().orElse(6)));
+        List<String> names = new ArrayList<>();
+        for (TimingSnapshot r : rows) {
+            names.add(r.name());
+        }
+        List<String> shown = wide ? names : MethodNames.shorten(names, NAME_WIDTH - 1);
+        int width = Math.max(6, shown.stream().mapToInt(n -> n.length() + 1).max().orElse(6));
         String fmt = "%-" + width + "s %10s %7s %9s %9s %9s %9s %9s %9s %9s %9s%n";
         out.printf(Locale.ROOT, fmt, "METHOD", "COUNT", "ERRORS", "TOTAL", "MIN", "MEAN", "P50", "P90", "P99", "P99.9", "MAX");
         boolean anyInactive = false;
         boolean anySampled = false;
-        for (TimingSnapshot s : rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            TimingSnapshot s = rows.get(i);
             boolean live = active.contains(s.name()) || s.name().startsWith("track:");
             anyInactive |= !live;
             anySampled |= s.sampled();
-            String name = s.name() + (live ? "" : "*");
-            if (name.length() > width) {
-                name = "…" + name.substring(name.length() - width + 1);
-            }
+            String name = shown.get(i) + (live ? "" : "*");
             boolean none = s.timedCount() == 0;
             out.printf(Locale.ROOT, fmt, name, s.count(), s.errors(), Durations.format(s.totalNanos()) + (s.sampled() ? "~" : ""),
                     none ? "-" : Durations.format(s.minNanos()), none ? "-" : Durations.format(Math.round(s.meanNanos())),

@@ -19,6 +19,19 @@ public final class Json {
         return out.toString();
     }
 
+    /**
+     * The same JSON on one line (no line break anywhere: strings escape theirs), for streams of
+     * documents, one per line, as {@code jq} and line-oriented scripts read them.
+     */
+    public static String writeLine(Object value) {
+        StringBuilder out = new StringBuilder(256);
+        write(out, value, COMPACT);
+        return out.toString();
+    }
+
+    /** The depth that means "no indentation, no line breaks". */
+    private static final int COMPACT = Integer.MIN_VALUE;
+
     private static void write(StringBuilder out, Object value, int depth) {
         if (value == null) {
             out.append("null");
@@ -41,15 +54,15 @@ public final class Json {
                 out.append("{}");
                 return;
             }
-            out.append("{\n");
+            out.append(depth == COMPACT ? "{" : "{\n");
             Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<?, ?> e = it.next();
                 indent(out, depth + 1);
                 quote(out, String.valueOf(e.getKey()));
-                out.append(": ");
-                write(out, e.getValue(), depth + 1);
-                out.append(it.hasNext() ? ",\n" : "\n");
+                out.append(depth == COMPACT ? ":" : ": ");
+                write(out, e.getValue(), depth == COMPACT ? COMPACT : depth + 1);
+                separate(out, depth, it.hasNext());
             }
             indent(out, depth);
             out.append('}');
@@ -59,11 +72,11 @@ public final class Json {
                 out.append("[]");
                 return;
             }
-            out.append("[\n");
+            out.append(depth == COMPACT ? "[" : "[\n");
             while (it.hasNext()) {
                 indent(out, depth + 1);
-                write(out, it.next(), depth + 1);
-                out.append(it.hasNext() ? ",\n" : "\n");
+                write(out, it.next(), depth == COMPACT ? COMPACT : depth + 1);
+                separate(out, depth, it.hasNext());
             }
             indent(out, depth);
             out.append(']');
@@ -71,6 +84,14 @@ public final class Json {
             write(out, List.of((Object[]) value), depth);
         } else {
             quote(out, value.toString());
+        }
+    }
+
+    private static void separate(StringBuilder out, int depth, boolean more) {
+        if (depth == COMPACT) {
+            out.append(more ? "," : "");
+        } else {
+            out.append(more ? ",\n" : "\n");
         }
     }
 

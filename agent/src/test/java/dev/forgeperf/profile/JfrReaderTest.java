@@ -99,9 +99,16 @@ class JfrReaderTest {
         // a wait that began before the recording counts only from the recording's start
         long across = TopTable.of(wall, 1).rows().stream().filter(r -> r.function().equals(P + "waitAcrossTheStartForForgePerfTest"))
                 .findFirst().orElseThrow().total();
-        long whole = Recorded.events(jfr, "jdk.JavaMonitorWait").stream().filter(e -> e.getThread().getJavaName().equals("test-wait-across-start"))
-                .mapToLong(e -> e.getDuration().toNanos()).sum();
-        assertTrue(whole >= 1_400_000_000L && across < 900_000_000L && across > 100_000_000L, "whole " + whole + ", in the profile " + across);
+        List<jdk.jfr.consumer.RecordedEvent> acrossEvents = Recorded.events(jfr, "jdk.JavaMonitorWait").stream()
+                .filter(e -> e.getThread().getJavaName().equals("test-wait-across-start")).toList();
+        long whole = acrossEvents.stream().mapToLong(e -> e.getDuration().toNanos()).sum();
+        long inside = acrossEvents.stream().mapToLong(e -> JfrParserTest.clipped(e, span)).sum();
+        // the wait began >= 1 s before the recording and ended >= 0.5 s into it (ordered by handshakes in Recorded)
+        assertTrue(whole - inside >= 990_000_000L && inside >= 490_000_000L, "whole " + whole + ", inside the recording " + inside);
+        long running = Recorded.events(jfr, "jdk.ExecutionSample").stream()
+                .filter(e -> e.getThread("sampledThread").getJavaName().equals("test-wait-across-start")).count() * 10_000_000L;
+        assertTrue(Math.abs(across - inside - running) <= acrossEvents.size(),
+                "in the profile " + across + ", inside the recording " + inside + " + running " + running);
         // and with --from, only its part after that (it began before the window, yet counts)
         Profile later = JfrReader.read(jfr, Kind.WALL, ProfileOptions.DEFAULT.withWindow("50ms", null));
         long acrossLater = TopTable.of(later, 1).rows().stream().filter(r -> r.function().equals(P + "waitAcrossTheStartForForgePerfTest"))
@@ -248,8 +255,16 @@ class JfrReaderTest {
         try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
             r.setSettings(settings);
             r.start();
+            // the holder takes the lock first, waits until this thread is blocked on it, then keeps it 300 ms
+            Thread me = Thread.currentThread();
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
             Thread holder = new Thread(() -> {
                 synchronized (lock) {
+                    held.countDown();
+                    long deadline = System.nanoTime() + 60_000_000_000L; // a hang bound
+                    while (me.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
                     long end = System.nanoTime() + 300_000_000L;
                     while (System.nanoTime() < end) {
                         Thread.onSpinWait();
@@ -257,10 +272,12 @@ class JfrReaderTest {
                 }
             });
             holder.start();
-            Thread.sleep(50);
+            assertTrue(held.await(60, java.util.concurrent.TimeUnit.SECONDS), "holder started");
             synchronized (lock) {
-                holder.join();
+                // contended: entered only after the holder let go, at least 300 ms after blocking here
+                Thread.onSpinWait();
             }
+            holder.join();
             r.stop();
             r.dump(out);
         }

@@ -37,14 +37,20 @@ final class Recorded {
     private static final Object LOCK = new Object();
 
     private static void record(Path out) throws Exception {
-        // a wait that begins 1 s before the recording and ends 0.5 s into it: a wall profile counts only
-        // that 0.5 s. JFR emits a wait only if its event was on when the wait began: another recording
-        // (as the agent's continuous one) has it on.
+        // a wait that begins (at least) 1 s before the recording and ends 0.5 s after it started: a wall
+        // profile counts only the part inside. Ordered by handshakes, not by timing, so a busy machine
+        // cannot move the wait out of place. JFR emits a wait only if its event was on when the wait
+        // began: another recording (as the agent's continuous one) has it on.
         try (Recording outer = new Recording()) {
             outer.enable("jdk.JavaMonitorWait").withThreshold(Duration.ZERO).withStackTrace();
             outer.start();
+            recordingStartedAt = 0;
             Thread early = new Thread(Recorded::waitAcrossTheStartForForgePerfTest, "test-wait-across-start");
             early.start();
+            long deadline = System.nanoTime() + 60_000_000_000L; // a hang bound
+            while (early.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             Thread.sleep(1000);
             record(out, early);
         }
@@ -60,6 +66,10 @@ final class Recorded {
             r.enable("jdk.JavaMonitorWait").withThreshold(Duration.ZERO).withStackTrace();
             r.enable("jdk.ObjectAllocationSample").with("throttle", "1000/s").withStackTrace();
             r.start();
+            synchronized (ACROSS) {
+                recordingStartedAt = System.currentTimeMillis();
+                ACROSS.notifyAll();
+            }
             stop = false;
             List<Thread> threads = new ArrayList<>();
             threads.add(new Thread(Recorded::burnCpuForForgePerfTest, "test-cpu"));
@@ -91,15 +101,21 @@ final class Recorded {
         }
     }
 
-    static final long WAIT_ACROSS_START_MILLIS = 1500;
+    /** How long the wait across the recording's start goes on after the recording started. */
+    static final long WAIT_AFTER_START_MILLIS = 500;
+    private static final Object ACROSS = new Object();
+    /** When the recording started (currentTimeMillis), 0 before; guarded by {@link #ACROSS}. */
+    private static long recordingStartedAt;
 
     static void waitAcrossTheStartForForgePerfTest() {
-        Object monitor = new Object();
-        synchronized (monitor) {
-            long end = System.currentTimeMillis() + WAIT_ACROSS_START_MILLIS;
-            for (long left; (left = end - System.currentTimeMillis()) > 0; ) {
+        synchronized (ACROSS) {
+            while (true) {
+                long left = recordingStartedAt == 0 ? 60_000 : recordingStartedAt + WAIT_AFTER_START_MILLIS - System.currentTimeMillis();
+                if (left <= 0) {
+                    return;
+                }
                 try {
-                    monitor.wait(left);
+                    ACROSS.wait(left);
                 } catch (InterruptedException e) {
                     return;
                 }

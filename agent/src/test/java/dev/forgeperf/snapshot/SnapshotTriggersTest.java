@@ -100,7 +100,7 @@ class SnapshotTriggersTest {
     }
 
     private static void awaitDone(SnapshotTriggers t, int firings) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a hang bound, not a speed test
         while (System.nanoTime() < deadline) {
             SnapshotTriggers.Firing f = t.last();
             if (f != null && f.outcome() != null && !t.busy() && t.describe().contains("fired " + firings + " time")) {
@@ -118,8 +118,9 @@ class SnapshotTriggersTest {
         CountDownLatch gate = new CountDownLatch(1);
         SnapshotTriggers t = new SnapshotTriggers(List.of(Trigger.parse("heap>90%"), Trigger.parse("threads>100")), dir, 0, 2, 4242, fake(calls, gate));
         t.sampled(1_000, sample(50, 50));
-        Thread.sleep(50);
-        assertEquals(0, calls.get(), "no condition holds");
+        // a firing is decided inside sampled() and holds busy() until the (gated) writer returns
+        assertFalse(t.busy(), "no condition holds: " + t.describe());
+        assertNull(t.last());
         t.sampled(2_000, sample(150, 50));
         for (int i = 0; i < 5; i++) {
             t.sampled(3_000 + i, sample(150, 95)); // while the first snapshot is being written: nothing
@@ -155,16 +156,31 @@ class SnapshotTriggersTest {
     @Test
     void theMinimumIntervalHoldsOffFurtherSnapshots() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        CountDownLatch open = new CountDownLatch(0);
+        CountDownLatch later = new CountDownLatch(1);
+        // the first snapshot is written at once; any later one would block, holding busy() true
         SnapshotTriggers t = new SnapshotTriggers(List.of(Trigger.parse("threads>1")), tmp.resolve("s"), TimeUnit.MINUTES.toNanos(5), 5, 1,
-                fake(calls, open));
+                target -> {
+                    if (calls.incrementAndGet() > 1) {
+                        try {
+                            later.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    Files.createDirectory(target);
+                    return Map.of("metrics", "ok");
+                });
         t.sampled(1_000, sample(10, 0));
         awaitDone(t, 1);
-        for (int i = 0; i < 20; i++) {
-            t.sampled(2_000 + i * 1_000, sample(10, 0));
+        try {
+            for (int i = 0; i < 20; i++) {
+                t.sampled(2_000 + i * 1_000, sample(10, 0));
+                assertFalse(t.busy(), "a second snapshot within the minimum interval: " + t.describe());
+            }
+            assertEquals(1, calls.get());
+        } finally {
+            later.countDown();
         }
-        Thread.sleep(100);
-        assertEquals(1, calls.get());
     }
 
     @Test
