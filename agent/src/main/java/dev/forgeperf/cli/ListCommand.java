@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code list}: JVMs on this machine with the agent loaded; with {@code --all} every attachable JVM. */
 @Command(name = "list", description = {"List JVMs with the forge-perf agent loaded (stale sockets are removed).",
-        "As root: every user's JVMs, with the user each runs as."})
+        "As root: also every other user's JVMs with the agent, with the user each runs as."})
 final class ListCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Also list attachable JVMs without the agent.")
     boolean all;
@@ -55,8 +55,9 @@ final class ListCommand implements Callable<Integer> {
         }
         if (AgentSockets.asRoot()) {
             // root sees every user's JVMs, as jcmd does: their sockets are in their users' directories
+            // (root's own JVMs are those in root's directory, listed above)
             for (Map.Entry<Long, Path> e : AgentSockets.all().entrySet()) {
-                if (!rows.containsKey(e.getKey())) {
+                if (!rows.containsKey(e.getKey()) && AgentSockets.uidOf(e.getKey()) != SocketDir.currentUid()) {
                     Map<String, Object> row = probe(e.getValue());
                     if (row != null) {
                         rows.put(e.getKey(), row);
