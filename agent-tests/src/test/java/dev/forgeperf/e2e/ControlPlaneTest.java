@@ -187,6 +187,8 @@ class ControlPlaneTest {
                 assertEquals(1, busy.err().lines().count(), busy::toString);
                 assertTrue(busy.err().startsWith("forge-perf: the agent is running 4 long commands already"), busy::toString);
                 assertTrue(busy.err().contains("try again when one of them ends"), busy::toString);
+                Answer counts = call(socket, "status", p, "--json");
+                assertTrue(counts.out().contains("\"longRunning\": 4") && counts.out().contains("\"refused\": 1"), counts::toString);
 
                 // a watching client that goes away ends its command in the agent
                 for (SocketChannel ch : watchChannels) {

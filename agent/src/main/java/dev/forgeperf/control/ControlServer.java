@@ -258,6 +258,10 @@ public final class ControlServer implements AutoCloseable {
                 }
             }
         }
+        for (Waiting w : waiting) {
+            closeQuietly(w.ch);
+        }
+        waiting.clear();
     }
 
     private void acceptAll() throws IOException {

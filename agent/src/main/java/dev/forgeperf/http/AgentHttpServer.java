@@ -307,6 +307,7 @@ public final class AgentHttpServer {
         String path = uri.getPath() == null ? "" : uri.getPath();
         try {
             Reply reply = answer(method, path, () -> dispatch(ex, method, path, uri.getRawQuery()));
+            ExchangeGuard.sending();
             send(ex, reply, method.equals("HEAD"));
         } catch (IOException clientGone) {
             // the client went away: nobody to answer

@@ -28,7 +28,9 @@ import dev.forgeperf.control.DaemonThreads;
  * first byte of a request arrives; the executor's thread then reads the request head, blocking.
  * Every task given to {@link #executor()} must reach {@link #handling()} (our handler) within
  * {@link #READ_TIMEOUT_MS} of starting, else its thread is interrupted, which closes the
- * connection (its channel is interruptible) and frees the thread. Up to {@value #THREADS} heads are
+ * connection (its channel is interruptible) and frees the thread. The same bound holds from
+ * {@link #sending()} on: sending the answer to a client that does not read it, and reading the
+ * rest of a request body that arrives slowly, are cut the same way. Up to {@value #THREADS} heads are
  * read at once ({@code forge-perf-http} threads, daemons, gone after 30 s idle) and
  * {@value #QUEUE} more connections wait; past that the JDK closes a new connection unanswered. So a
  * handful of clients sending a byte a second hold a thread each for at most 10 s while
@@ -49,6 +51,7 @@ final class ExchangeGuard {
     private static final int HANDLING = 1;
     private static final int TIMED_OUT = 2;
     private static final int DONE = 3;
+    private static final int SENDING = 4;
     private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
 
     private final ThreadPoolExecutor pool;
@@ -81,6 +84,17 @@ final class ExchangeGuard {
     static boolean handling() {
         Task t = CURRENT.get();
         return t == null || t.handling();
+    }
+
+    /**
+     * Called by the handler when its answer is built: sending it (and the JDK's reading of what is
+     * left of the request body) must end within the timeout.
+     */
+    static void sending() {
+        Task t = CURRENT.get();
+        if (t != null) {
+            t.sending();
+        }
     }
 
     /** Requests being read or answered now. */
@@ -160,6 +174,7 @@ final class ExchangeGuard {
         private final Runnable work;
         private Thread thread;
         private int state = READING;
+        private ScheduledFuture<?> watchdog;
 
         Task(Runnable work) {
             this.work = work;
@@ -171,28 +186,40 @@ final class ExchangeGuard {
                 thread = Thread.currentThread();
             }
             CURRENT.set(this);
-            ScheduledFuture<?> watchdog = timer.schedule(this::expire, READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            arm();
             try {
                 work.run();
             } finally {
                 synchronized (this) {
                     state = DONE;
+                    watchdog.cancel(false);
                 }
-                watchdog.cancel(false);
                 CURRENT.remove();
                 Thread.interrupted(); // an interrupt meant for this task ends with it
             }
         }
 
+        private synchronized void arm() {
+            watchdog = timer.schedule(this::expire, READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+
         synchronized boolean handling() {
             if (state == READING) {
                 state = HANDLING;
+                watchdog.cancel(false);
             }
             return state == HANDLING;
         }
 
+        synchronized void sending() {
+            if (state == HANDLING) {
+                state = SENDING;
+                arm();
+            }
+        }
+
         private synchronized void expire() {
-            if (state == READING) {
+            if (state == READING || state == SENDING) {
                 state = TIMED_OUT;
                 thread.interrupt();
             }
