@@ -39,7 +39,11 @@ class HttpRobustnessTest {
         private final Thread reader;
 
         Dripper(URI u) throws Exception {
-            socket = new Socket(u.getHost(), u.getPort());
+            this(java.net.InetAddress.getByName(u.getHost()), u.getPort());
+        }
+
+        Dripper(java.net.InetAddress host, int port) throws Exception {
+            socket = new Socket(host, port);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             byte[] head = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -167,6 +171,56 @@ class HttpRobustnessTest {
             } finally {
                 for (Socket s : abandoned) {
                     s.close();
+                }
+            }
+        }
+    }
+
+    /** An IPv4 address of this machine other than loopback, or null. */
+    static java.net.InetAddress nonLoopbackAddress() throws Exception {
+        for (java.net.NetworkInterface n : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (n.isUp() && !n.isLoopback()) {
+                for (java.net.InetAddress a : java.util.Collections.list(n.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address) {
+                        return a;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void oneRemoteClientGetsAtMostEightRequestsAtOnceAndLoopbackIsStillServed(Path jdk) throws Exception {
+        java.net.InetAddress remote = nonLoopbackAddress();
+        org.junit.jupiter.api.Assumptions.assumeTrue(remote != null, "needs a non-loopback IPv4 address");
+        try (Env env = new Env()) {
+            Proc app = env.hello(jdk, "http=0.0.0.0:0,http.allowRemote=true,jfr=off", 600_000);
+            String url = HttpServerTest.awaitUrl(env, String.valueOf(app.pid()));
+            int port = URI.create(url).getPort();
+            assertEquals(200, HttpServerTest.get(url + "metrics").status());
+            List<Dripper> slow = new ArrayList<>();
+            try {
+                for (int i = 0; i < 11; i++) {
+                    slow.add(new Dripper(remote, port));
+                }
+                // three are closed at once; eight are being read (and are cut only 10 s after their first byte)
+                poll("three connections over the limit closed", () -> slow.stream().filter(d -> d.closedByServer).count() >= 3);
+                long open = slow.stream().filter(d -> !d.closedByServer).count();
+                Map<String, Object> http = httpStatus(url);
+                HttpServerTest.Response health = HttpServerTest.get(url + "health");
+                assertTrue(health.status() == 200 || health.status() == 503, health::toString);
+                assertEquals(8, open, "connections of one remote client being read at once");
+                assertEquals(3, ((Number) http.get("refusedOverClientLimit")).intValue(), http::toString);
+                for (Dripper d : slow) {
+                    if (d.closedByServer) {
+                        assertEquals(-1, d.answered, "a refused client got an answer");
+                    }
+                }
+            } finally {
+                for (Dripper d : slow) {
+                    d.close();
                 }
             }
         }

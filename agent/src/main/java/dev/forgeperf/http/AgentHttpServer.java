@@ -274,6 +274,7 @@ public final class AgentHttpServer {
         m.put("profilesRunning", pprof.running());
         m.put("profilesMax", PprofEndpoints.MAX_RUNNING);
         m.put("requestsActive", guard.active());
+        m.put("refusedOverClientLimit", guard.refusedClients());
         return m;
     }
 

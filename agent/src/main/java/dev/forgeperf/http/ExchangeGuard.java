@@ -36,6 +36,12 @@ import dev.forgeperf.control.DaemonThreads;
  * handful of clients sending a byte a second hold a thread each for at most 10 s while
  * {@code /metrics} and {@code /health} are still answered.
  *
+ * <p><b>Per-client limit.</b> A client address other than loopback (the server listens beyond
+ * loopback only with {@code http.allowRemote=true}) gets at most {@value #PER_CLIENT} requests
+ * read or answered at once; a connection beyond that is closed unanswered, so one remote host
+ * cannot take every thread. Loopback clients share one address (a local scraper, a liveness probe
+ * and a browser alike), so they are bounded only by the totals above.
+ *
  * <p><b>Vanished clients.</b> {@link #clientGone(HttpExchange)} tells whether the client of an
  * exchange has closed its connection, by a non-blocking read on the exchange's socket, reached
  * through the JDK server's internals: the agent opens {@code jdk.httpserver/sun.net.httpserver} to
@@ -46,6 +52,7 @@ final class ExchangeGuard {
     static final long READ_TIMEOUT_MS = 10_000;
     static final int THREADS = 32;
     static final int QUEUE = 32;
+    static final int PER_CLIENT = 8;
 
     private static final int READING = 0;
     private static final int HANDLING = 1;
@@ -59,6 +66,9 @@ final class ExchangeGuard {
     private final Field exchangeImpl;
     private final Field connection;
     private final Field channel;
+    private final Field taskChannel;
+    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> perClient = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong refusedClients = new java.util.concurrent.atomic.AtomicLong();
 
     ExchangeGuard(Instrumentation inst) {
         this.pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
@@ -70,11 +80,81 @@ final class ExchangeGuard {
         this.exchangeImpl = f[0];
         this.connection = f[1];
         this.channel = f[2];
+        this.taskChannel = f[3];
     }
 
     /** The executor for the JDK's server. */
     Executor executor() {
-        return r -> pool.execute(new Task(r));
+        return r -> {
+            Task t = new Task(r);
+            java.net.InetAddress client = remoteClientOf(r);
+            if (client != null) {
+                int[] now = new int[1];
+                perClient.compute(client, (k, n) -> now[0] = n == null ? 1 : n + 1);
+                if (now[0] > PER_CLIENT) {
+                    release(client);
+                    refusedClients.incrementAndGet();
+                    closeChannelOf(r); // the task then fails at once and the JDK forgets the connection
+                } else {
+                    t.client = client;
+                }
+            }
+            try {
+                pool.execute(t);
+            } catch (RuntimeException rejected) {
+                if (t.client != null) {
+                    release(t.client);
+                }
+                throw rejected;
+            }
+        };
+    }
+
+    private void release(java.net.InetAddress client) {
+        perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Connections refused because their client had {@value #PER_CLIENT} requests going already. */
+    long refusedClients() {
+        return refusedClients.get();
+    }
+
+    /** The address of a task's client when it is not loopback; null otherwise or when it cannot be told. */
+    private java.net.InetAddress remoteClientOf(Runnable r) {
+        SocketChannel ch = taskChannelOf(r);
+        try {
+            java.net.SocketAddress a = ch == null ? null : ch.getRemoteAddress();
+            if (a instanceof java.net.InetSocketAddress) {
+                java.net.InetAddress ip = ((java.net.InetSocketAddress) a).getAddress();
+                return ip == null || ip.isLoopbackAddress() ? null : ip;
+            }
+        } catch (IOException | RuntimeException e) {
+            // closed already
+        }
+        return null;
+    }
+
+    private void closeChannelOf(Runnable r) {
+        SocketChannel ch = taskChannelOf(r);
+        try {
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private SocketChannel taskChannelOf(Runnable r) {
+        if (taskChannel == null || !taskChannel.getDeclaringClass().isInstance(r)) {
+            return null;
+        }
+        try {
+            Object ch = taskChannel.get(r);
+            return ch instanceof SocketChannel ? (SocketChannel) ch : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -147,7 +227,10 @@ final class ExchangeGuard {
         }
     }
 
-    /** {@code HttpExchangeImpl.impl}, {@code ExchangeImpl.connection}, {@code HttpConnection.chan}; nulls when unreachable. */
+    /**
+     * {@code HttpExchangeImpl.impl}, {@code ExchangeImpl.connection}, {@code HttpConnection.chan},
+     * {@code ServerImpl.Exchange.chan}; nulls when unreachable.
+     */
     private static Field[] internals(Instrumentation inst) {
         try {
             Module server = HttpServer.class.getModule();
@@ -159,13 +242,15 @@ final class ExchangeGuard {
             Field impl = Class.forName("sun.net.httpserver.HttpExchangeImpl", false, l).getDeclaredField("impl");
             Field conn = Class.forName("sun.net.httpserver.ExchangeImpl", false, l).getDeclaredField("connection");
             Field chan = Class.forName("sun.net.httpserver.HttpConnection", false, l).getDeclaredField("chan");
-            for (Field f : new Field[] {impl, conn, chan}) {
+            Field taskChan = Class.forName("sun.net.httpserver.ServerImpl$Exchange", false, l).getDeclaredField("chan");
+            for (Field f : new Field[] {impl, conn, chan, taskChan}) {
                 f.setAccessible(true);
             }
-            return new Field[] {impl, conn, chan};
+            return new Field[] {impl, conn, chan, taskChan};
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            Log.failureOnce("http internals", "HTTP: cannot see when a client hangs up (a /debug/pprof profile runs its full time)", e);
-            return new Field[3];
+            Log.failureOnce("http internals", "HTTP: cannot see when a client hangs up (a /debug/pprof profile runs its full time)"
+                    + " nor limit requests per client", e);
+            return new Field[4];
         }
     }
 
@@ -175,6 +260,7 @@ final class ExchangeGuard {
         private Thread thread;
         private int state = READING;
         private ScheduledFuture<?> watchdog;
+        java.net.InetAddress client;
 
         Task(Runnable work) {
             this.work = work;
@@ -193,6 +279,9 @@ final class ExchangeGuard {
                 synchronized (this) {
                     state = DONE;
                     watchdog.cancel(false);
+                }
+                if (client != null) {
+                    release(client);
                 }
                 CURRENT.remove();
                 Thread.interrupted(); // an interrupt meant for this task ends with it
