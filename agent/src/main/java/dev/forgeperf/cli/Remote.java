@@ -77,11 +77,8 @@ final class Remote {
             }
         }
         if (!Files.exists(socket)) {
-            int owner = AgentSockets.uidOf(pid);
-            String whose = owner >= 0 && owner != me && !AgentSockets.asRoot()
-                    ? "; it runs as " + AgentSockets.userName(owner) + ": run forge-perf as that user or as root" : "";
             throw new CommandException("JVM " + pid + " does not have the forge-perf agent loaded (no " + socket
-                    + whose + "); run `forge-perf attach " + pid + "` first");
+                    + "); run `forge-perf attach " + pid + "` first");
         }
         int owner = SocketDir.ownerUid(socket);
         if (owner != me && !(AgentSockets.asRoot() && owner == AgentSockets.uidOf(pid))) {
