@@ -14,6 +14,9 @@
 #       in one JVM (cold and warm) for events/s and peak heap. Without FILE, records one with
 #       ConvertBench (a synthetic workload, JFR `profile` settings, 1 ms sampling) into
 #       target/bench/profiles.jfr. Environment: RUNS (3), KINDS ("cpu alloc lock"), BENCH_SECONDS (100).
+#   scripts/bench.sh control                   `status`/`timings`/`health` round trips on the control
+#                                              socket, idle and while two profiles and heap dumps run
+#                                              (HEAP_DUMPS=0: profiles only; N: calls per command, 200)
 set -euo pipefail
 export LC_ALL=C   # printf %f of bc's output
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,6 +38,8 @@ usage: scripts/bench.sh COMMAND [ARGS]
   profiles [FILE.jfr]                    JFR -> pprof conversion speed vs async-profiler's converter
   recording                              continuous JFR recording's cost on sample-app throughput
   diagnostics                            snapshot time on a 2 GB heap; the sampler's own cost
+  control                                status/timings/health latency on the control socket, idle
+                                         and while two profiles and a heap dump run (N=200 each)
 Set JAVA=/path/to/java to run the harness with another JDK.
 USAGE
   exit 2
@@ -211,6 +216,35 @@ print("  sampler: " + json.dumps(s))'
   rm -rf "$out"
 }
 
+# Short commands' latency on the control socket while long ones run: round trips from one warm
+# client JVM (scripts/ControlLatency.java), idle, then beside two 10-minute profiles (CLI) and
+# repeated heap dumps (the long ones must still be running at the end, else the run is void).
+control() {
+  [[ -f "$jar" && -f sample-app/target/sample-app.jar ]] || mvn -B -q -ntp package -DskipTests
+  local n=${N:-200} dir; dir=$(mktemp -d)
+  export FORGE_PERF_DIR="$dir/sockets"
+  echo "sample-app --threads 2 (-Xmx512m), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
+  start_sample_app "-Xmx512m -javaagent:$jar" --threads 2
+  local pids=() socket="$FORGE_PERF_DIR/$app_pid.sock"
+  trap 'kill "${pids[@]}" $app_pid 2>/dev/null; rm -rf "$dir" "$app_log"' RETURN
+  for _ in $(seq 1 200); do [[ -S $socket ]] && break; sleep 0.1; done
+  local latency="$java scripts/ControlLatency.java $socket $n"
+  echo "idle:"
+  for c in status timings health; do $latency "$c" "$app_pid" | sed 's/^/  /'; done
+  "$java" -jar "$jar" profile cpu "$app_pid" --duration 10m -o "$dir/cpu.pb.gz" >/dev/null 2>&1 & pids+=($!)
+  "$java" -jar "$jar" profile wall "$app_pid" --duration 10m -o "$dir/wall.pb.gz" >/dev/null 2>&1 & pids+=($!)
+  if [[ ${HEAP_DUMPS:-1} == 1 ]]; then
+    ( while :; do "$java" -jar "$jar" dump heap "$app_pid" -o "$dir/h.hprof" >/dev/null 2>&1; rm -f "$dir/h.hprof"; done ) & pids+=($!)
+  fi
+  for _ in $(seq 1 600); do
+    [[ $("$java" -jar "$jar" dump threads "$app_pid" 2>/dev/null | awk -v RS= '/^"forge-perf-control-long/ && /ProfileCommand/' | grep -c '^"') -ge 2 ]] && break
+    sleep 0.5
+  done
+  echo "while two profiles$([[ ${HEAP_DUMPS:-1} == 1 ]] && echo " and heap dumps (one after another)") run:"
+  for c in status timings health; do $latency "$c" "$app_pid" | sed 's/^/  /'; done
+  kill -0 "${pids[0]}" && kill -0 "${pids[1]}" || { echo "bench.sh: a profile ended early; the run is void" >&2; return 1; }
+}
+
 cmd="${1:-}"
 [[ $# -gt 0 ]] && shift
 case "$cmd" in
@@ -230,6 +264,9 @@ case "$cmd" in
     ;;
   diagnostics)
     diagnostics
+    ;;
+  control)
+    control
     ;;
   -h|--help|help)
     usage

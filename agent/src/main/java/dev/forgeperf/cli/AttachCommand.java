@@ -15,6 +15,7 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 
 import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.control.SocketDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code attach PID}: loads this jar into a running JVM, waits for its socket, shows its status. */
 @Command(name = "attach", description = {"Load the agent into a running JVM (dynamic attach), then show its status.",
         "On JDK 21+ the target JVM prints a warning about a dynamically loaded agent unless it was started with",
-        "-XX:+EnableDynamicAgentLoading; the agent works either way."})
+        "-XX:+EnableDynamicAgentLoading; the agent works either way.",
+        "As root, a JVM of another user can be attached (as jcmd can) when that user can read this jar."})
 final class AttachCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PID", description = "Target JVM: process id, or a unique main-class name.")
     String target;
@@ -54,7 +56,11 @@ final class AttachCommand implements Callable<Integer> {
         if (!jvm) {
             throw new CommandException("process " + pid + Targets.describe(pid) + " is not a JVM; run `forge-perf list --all` to see the JVMs");
         }
-        boolean wasLoaded = Files.exists(socket);
+        // as root, another user's JVM (the JDK's attach allows it): its socket is in its user's directory
+        int targetUid = AgentSockets.uidOf(pid);
+        boolean foreign = AgentSockets.asRoot() && targetUid >= 0 && targetUid != SocketDir.currentUid();
+        java.util.function.BooleanSupplier socketUp = foreign ? () -> AgentSockets.find(pid) != null : () -> Files.exists(socket);
+        boolean wasLoaded = socketUp.getAsBoolean();
         String jar = ownJar();
         VirtualMachine vm;
         try {
@@ -72,14 +78,16 @@ final class AttachCommand implements Callable<Integer> {
             }
             vm.loadAgent(jar, options);
         } catch (AgentLoadException | AgentInitializationException e) {
-            throw new CommandException("JVM " + pid + " refused to load the agent: " + e.getMessage());
+            throw new CommandException("JVM " + pid + " refused to load the agent: " + e.getMessage()
+                    + (foreign ? " (it runs as " + AgentSockets.userName(targetUid) + ", who must be able to read " + jar + ")" : ""));
         } finally {
             vm.detach();
         }
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-        while (!Files.exists(socket)) {
+        while (!socketUp.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new CommandException("the agent loaded into JVM " + pid + " but its control socket " + socket
+                throw new CommandException("the agent loaded into JVM " + pid + " but its control socket "
+                        + (foreign ? "(in the directory of user " + AgentSockets.userName(targetUid) + ")" : socket)
                         + " did not appear within " + timeoutSeconds + "s; see the JVM's standard error for a [forge-perf] line");
             }
             Thread.sleep(50);
@@ -97,7 +105,7 @@ final class AttachCommand implements Callable<Integer> {
             return "JVM " + pid + " does not accept attach (it runs with -XX:+DisableAttachMechanism); start it with -javaagent:"
                     + ownJarOrName() + " instead";
         }
-        return "cannot attach to JVM " + pid + ": " + e.getMessage() + "; is it a JVM of this user, started with attach enabled?";
+        return "cannot attach to JVM " + pid + ": " + e.getMessage() + "; is it a JVM of this user (or are you root), started with attach enabled?";
     }
 
     private static int featureVersion(String spec) {

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 
+import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
 import dev.forgeperf.control.SocketDir;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code list}: JVMs on this machine with the agent loaded; with {@code --all} every attachable JVM. */
-@Command(name = "list", description = "List JVMs with the forge-perf agent loaded (stale sockets are removed).")
+@Command(name = "list", description = {"List JVMs with the forge-perf agent loaded (stale sockets are removed).",
+        "As root: also every other user's JVMs with the agent, with the user each runs as."})
 final class ListCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Also list attachable JVMs without the agent.")
     boolean all;
@@ -52,6 +54,18 @@ final class ListCommand implements Callable<Integer> {
                 }
             }
         }
+        if (AgentSockets.asRoot()) {
+            // root sees every user's JVMs, as jcmd does: their sockets are in their users' directories
+            // (root's own JVMs are those in root's directory, listed above)
+            for (Map.Entry<Long, Path> e : AgentSockets.all().entrySet()) {
+                if (!rows.containsKey(e.getKey()) && AgentSockets.uidOf(e.getKey()) != SocketDir.currentUid()) {
+                    Map<String, Object> row = probe(e.getValue());
+                    if (row != null) {
+                        rows.put(e.getKey(), row);
+                    }
+                }
+            }
+        }
         if (all) {
             long self = ProcessHandle.current().pid();
             for (VirtualMachineDescriptor d : VirtualMachine.list()) {
@@ -59,6 +73,7 @@ final class ListCommand implements Callable<Integer> {
                 if (pid != self && !rows.containsKey(pid)) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("pid", pid);
+                    row.put("user", AgentSockets.userName(AgentSockets.uidOf(pid)));
                     row.put("mainClass", d.displayName().split(" ", 2)[0]);
                     row.put("agentVersion", null);
                     row.put("uptimeMillis", null);
@@ -75,11 +90,11 @@ final class ListCommand implements Callable<Integer> {
             out.println(all ? "No JVMs found." : "No JVM with the forge-perf agent; load it with -javaagent or `forge-perf attach PID` (see `forge-perf list --all`).");
             return 0;
         }
-        out.printf("%-8s %-10s %-12s %s%n", "PID", "AGENT", "UPTIME", "MAIN");
+        out.printf("%-8s %-10s %-10s %-12s %s%n", "PID", "USER", "AGENT", "UPTIME", "MAIN");
         for (Map<String, Object> r : rows.values()) {
             Object v = r.get("agentVersion");
             Object up = r.get("uptimeMillis");
-            out.printf("%-8s %-10s %-12s %s%n", r.get("pid"), v == null ? "-" : v,
+            out.printf("%-8s %-10s %-10s %-12s %s%n", r.get("pid"), r.get("user"), v == null ? "-" : v,
                     up == null ? "-" : Durations.formatUptime(((Number) up).longValue()), r.get("mainClass"));
         }
         return 0;
@@ -148,6 +163,7 @@ final class ListCommand implements Callable<Integer> {
             Map<String, Object> s = (Map<String, Object>) JsonReader.parse(answer.toString());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("pid", pid);
+            row.put("user", AgentSockets.userName(SocketDir.ownerUid(socket)));
             row.put("mainClass", s.get("mainClass"));
             row.put("agentVersion", s.get("agentVersion"));
             row.put("uptimeMillis", s.get("uptimeMillis"));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
 import dev.forgeperf.control.SocketDir;
@@ -60,12 +61,21 @@ final class Remote {
     }
 
     /**
-     * The control socket of {@code pid}, checked: present, and owned by the current user.
+     * The control socket of {@code pid}, checked: present, and owned by the current user; as root,
+     * also another user's JVM's socket, found through the kernel's socket table
+     * ({@link AgentSockets}) and owned by that JVM's user.
      *
      * @throws CommandException saying what to do otherwise
      */
     static Path socketFor(long pid) {
         Path socket = SocketDir.socketOf(pid);
+        int me = SocketDir.currentUid();
+        if (!Files.exists(socket) && AgentSockets.asRoot()) {
+            Path found = AgentSockets.find(pid);
+            if (found != null) {
+                return found;
+            }
+        }
         if (!Files.exists(socket)) {
             if (Boolean.FALSE.equals(Targets.isJvm(pid))) {
                 throw new CommandException("process " + pid + Targets.describe(pid) + " is not a JVM; run `forge-perf list --all` to see the JVMs");
@@ -74,8 +84,7 @@ final class Remote {
                     + "); run `forge-perf attach " + pid + "` first");
         }
         int owner = SocketDir.ownerUid(socket);
-        int me = SocketDir.currentUid();
-        if (owner != me) {
+        if (owner != me && !(AgentSockets.asRoot() && owner == AgentSockets.uidOf(pid))) {
             throw new CommandException("the control socket " + socket + " belongs to uid " + owner + ", not to you (uid " + me
                     + "); run forge-perf as the JVM's owner");
         }

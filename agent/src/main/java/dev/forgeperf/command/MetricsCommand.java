@@ -48,13 +48,12 @@ public final class MetricsCommand extends AgentCommand {
             }
             print(session, m);
             shown++;
-            if (session.out.checkError()) {
-                return 0; // the client went away
-            }
             if (count > 0 && shown >= count) {
                 return 0;
             }
-            Thread.sleep(watchMillis);
+            if (!session.await(watchMillis * 1_000_000L, null)) {
+                return 0; // Ctrl-C, or the client went away
+            }
         }
     }
 

@@ -54,6 +54,7 @@ public final class StatusCommand extends AgentCommand {
         s.put("jvmVendor", System.getProperty("java.vm.vendor"));
         s.put("jvmFlags", flagsOfInterest());
         s.put("socket", agent.control() == null ? null : agent.control().socket().toString());
+        s.put("control", agent.control() == null ? null : agent.control().toMap());
         s.put("http", agent.http() == null ? null : agent.http().toMap());
         s.put("features", agent.features());
         return s;

@@ -81,14 +81,29 @@ public final class ControlClient {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch)));
-            Protocol.writeRequest(out, headers, args);
+            IOException writeFailed = null;
+            try {
+                Protocol.writeRequest(out, headers, args);
+            } catch (IOException e) {
+                // the agent may have refused the connection before reading the request (busy, not
+                // the owner): its one-line answer is still there to read
+                writeFailed = e;
+            }
             Call call = new Call(ch);
-            started.accept(call);
+            if (writeFailed == null) {
+                started.accept(call);
+            }
             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch)));
             try {
                 return Protocol.readResponse(in, sink);
-            } catch (EOFException e) {
-                throw new IOException("the agent closed the connection before answering (did the JVM exit?)");
+            } catch (IOException e) {
+                if (writeFailed != null) {
+                    throw writeFailed;
+                }
+                if (e instanceof EOFException) {
+                    throw new IOException("the agent closed the connection before answering (did the JVM exit?)");
+                }
+                throw e;
             } finally {
                 call.end();
             }

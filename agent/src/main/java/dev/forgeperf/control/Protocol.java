@@ -111,6 +111,79 @@ public final class Protocol {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    /** The most bytes a request can take on the wire (strings, their lengths and the counts). */
+    public static final int MAX_REQUEST_BYTES = MAX_REQUEST + 4 * (3 + 2 * 64 + 4096);
+
+    /** Thrown by {@link #parseRequest} while the request is not all there yet. */
+    public static final class Incomplete extends Exception {
+        private static final long serialVersionUID = 1L;
+        /** The least number of bytes the whole request needs (more may turn out to be needed). */
+        public final int needed;
+
+        Incomplete(int needed) {
+            super(null, null, false, false);
+            this.needed = needed;
+        }
+    }
+
+    /**
+     * Parses a request from the first {@code length} bytes of {@code b}, which may hold only part of
+     * it: the same rules as {@link #readRequest}, for a reader that does not block.
+     *
+     * @throws Incomplete when more bytes are needed, saying at least how many in all
+     * @throws IOException with a one-line reason when the bytes cannot be a request
+     */
+    public static Request parseRequest(byte[] b, int length) throws Incomplete, IOException {
+        int[] pos = {0};
+        int[] budget = {MAX_REQUEST};
+        if (intAt(b, length, pos) != MAGIC) {
+            throw new IOException("not a forge-perf request");
+        }
+        int headerCount = countAt(b, length, pos, 64);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 0; i < headerCount; i++) {
+            headers.put(stringAt(b, length, pos, budget), stringAt(b, length, pos, budget));
+        }
+        int argc = countAt(b, length, pos, 4096);
+        List<String> args = new ArrayList<>(argc);
+        for (int i = 0; i < argc; i++) {
+            args.add(stringAt(b, length, pos, budget));
+        }
+        return new Request(headers, args);
+    }
+
+    private static int intAt(byte[] b, int length, int[] pos) throws Incomplete {
+        int p = pos[0];
+        if (length < p + 4) {
+            throw new Incomplete(p + 4);
+        }
+        pos[0] = p + 4;
+        return ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
+    }
+
+    private static int countAt(byte[] b, int length, int[] pos, int max) throws Incomplete, IOException {
+        int n = intAt(b, length, pos);
+        if (n < 0 || n > max) {
+            throw new IOException("malformed request (count " + n + ")");
+        }
+        return n;
+    }
+
+    /** A string; {@code budget[0]} counts the bytes of strings still allowed. */
+    private static String stringAt(byte[] b, int length, int[] pos, int[] budget) throws Incomplete, IOException {
+        int len = intAt(b, length, pos);
+        if (len < 0 || len > budget[0]) {
+            throw new IOException("request larger than " + MAX_REQUEST + " bytes");
+        }
+        int p = pos[0];
+        if (length < p + len) {
+            throw new Incomplete(p + len);
+        }
+        pos[0] = p + len;
+        budget[0] -= len;
+        return new String(b, p, len, StandardCharsets.UTF_8);
+    }
+
     /** Writes one output frame ({@link #OUT} or {@link #ERR}). */
     public static void writeFrame(DataOutputStream out, byte type, String text) throws IOException {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);

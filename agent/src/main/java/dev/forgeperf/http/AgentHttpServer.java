@@ -12,9 +12,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -23,7 +20,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.forgeperf.agent.Agent;
 import dev.forgeperf.agent.AgentOptions;
 import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.DaemonThreads;
 import dev.forgeperf.control.SocketDir;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.util.AtomicFiles;
@@ -34,9 +30,11 @@ import dev.forgeperf.util.AtomicFiles;
  * {@code /api/...} and {@code /debug/pprof/...}.
  *
  * <p>Threads: the JDK's dispatcher thread (a daemon, as it is started from an agent thread) hands
- * requests to at most {@value #THREADS} daemon threads ({@code forge-perf-http}) with
- * {@value #QUEUE} more waiting; beyond that a connection is closed unanswered. Every answer is
- * built whole before it is sent. A failure in an endpoint becomes a 500 with one line and one
+ * requests to at most {@value ExchangeGuard#THREADS} daemon threads ({@code forge-perf-http}) with
+ * {@value ExchangeGuard#QUEUE} more waiting; beyond that a connection is closed unanswered. A
+ * request head must arrive within {@value ExchangeGuard#READ_TIMEOUT_MS} ms, else the connection
+ * is closed ({@link ExchangeGuard}), so slow clients cannot hold the threads that answer
+ * {@code /metrics} and {@code /health}. Every answer is built whole before it is sent. A failure in an endpoint becomes a 500 with one line and one
  * log line per kind of failure; nothing reaches the application.
  *
  * <p>Security: a non-loopback address needs {@code http.allowRemote=true}. On a loopback address
@@ -49,8 +47,6 @@ import dev.forgeperf.util.AtomicFiles;
  * removes it and the token file.
  */
 public final class AgentHttpServer {
-    private static final int THREADS = 4;
-    private static final int QUEUE = 32;
     private static final String CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -73,7 +69,7 @@ public final class AgentHttpServer {
     }
 
     private final HttpServer server;
-    private final ThreadPoolExecutor pool;
+    private final ExchangeGuard guard;
     private final boolean loopback;
     private final HttpToken token;
     private final String tokenProblem;
@@ -82,10 +78,10 @@ public final class AgentHttpServer {
     private final String url;
     private final Path addressFile;
 
-    private AgentHttpServer(HttpServer server, ThreadPoolExecutor pool, boolean loopback, HttpToken token, String tokenProblem,
+    private AgentHttpServer(HttpServer server, ExchangeGuard guard, boolean loopback, HttpToken token, String tokenProblem,
             Agent agent, Path dir) throws IOException {
         this.server = server;
-        this.pool = pool;
+        this.guard = guard;
         this.loopback = loopback;
         this.token = token;
         this.tokenProblem = tokenProblem;
@@ -173,9 +169,7 @@ public final class AgentHttpServer {
         if (tokenProblem != null) {
             Log.info("HTTP: " + tokenProblem + "; POST /api/gc is refused unless http.token=... is set");
         }
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
-                DaemonThreads.factory("forge-perf-http"));
-        pool.allowCoreThreadTimeOut(true);
+        ExchangeGuard guard = new ExchangeGuard(agent.instrumentation());
         HttpServer[] server = new HttpServer[1];
         ThreadGroup group = new ThreadGroup("forge-perf-http");
         HttpToken theToken = token;
@@ -186,8 +180,8 @@ public final class AgentHttpServer {
             // so they can be told from any server the application starts meanwhile
             AgentHttpServer s = inGroup(group, () -> {
                 server[0] = HttpServer.create(new InetSocketAddress(ip, address.port()), 50);
-                server[0].setExecutor(pool);
-                return new AgentHttpServer(server[0], pool, loopback, theToken, theTokenProblem, agent, theDir);
+                server[0].setExecutor(guard.executor());
+                return new AgentHttpServer(server[0], guard, loopback, theToken, theTokenProblem, agent, theDir);
             });
             nameServerThreads(group);
             Log.info("HTTP on " + s.url + (ip.isAnyLocalAddress() ? " (listening on all interfaces)" : ""));
@@ -196,7 +190,7 @@ public final class AgentHttpServer {
             if (server[0] != null) {
                 server[0].stop(0);
             }
-            pool.shutdownNow();
+            guard.shutdown();
             if (token != null) {
                 token.deleteFile();
             }
@@ -279,6 +273,8 @@ public final class AgentHttpServer {
         m.put("tokenSource", token == null ? null : token.file() == null ? "http.token" : "file");
         m.put("profilesRunning", pprof.running());
         m.put("profilesMax", PprofEndpoints.MAX_RUNNING);
+        m.put("requestsActive", guard.active());
+        m.put("refusedOverClientLimit", guard.refusedClients());
         return m;
     }
 
@@ -289,7 +285,7 @@ public final class AgentHttpServer {
         } catch (RuntimeException ignored) {
             // stopping anyway
         }
-        pool.shutdownNow();
+        guard.shutdown();
         if (token != null) {
             token.deleteFile();
         }
@@ -303,11 +299,16 @@ public final class AgentHttpServer {
     }
 
     private void handle(HttpExchange ex) {
+        if (!ExchangeGuard.handling()) {
+            ex.close(); // its request took too long to arrive: the connection is closed already
+            return;
+        }
         String method = ex.getRequestMethod();
         URI uri = ex.getRequestURI();
         String path = uri.getPath() == null ? "" : uri.getPath();
         try {
             Reply reply = answer(method, path, () -> dispatch(ex, method, path, uri.getRawQuery()));
+            ExchangeGuard.sending();
             send(ex, reply, method.equals("HEAD"));
         } catch (IOException clientGone) {
             // the client went away: nobody to answer
@@ -348,7 +349,7 @@ public final class AgentHttpServer {
         if (route.mutating()) {
             authorize(ex.getRequestHeaders().getFirst("Authorization"));
         }
-        return route.endpoint().handle(Request.of(method, path, rawQuery, ex.getRequestHeaders()));
+        return route.endpoint().handle(Request.of(method, path, rawQuery, ex.getRequestHeaders()).whileClientThere(guard.clientGone(ex)));
     }
 
     /** On a loopback address, the Host header must name a loopback host: no DNS-rebinding page gets in. */

@@ -39,7 +39,8 @@ import dev.forgeperf.snapshot.SnapshotParts;
  *       groups the stacks as text, {@code ?debug=2} is the full thread dump.</li>
  * </ul>
  * {@code ?debug=1} on the others answers the top table as text. At most {@link #MAX_RUNNING}
- * profiles are made at once (more get 429), each at most {@link #MAX_SECONDS} seconds.
+ * profiles are made at once (more get 429), each at most {@link #MAX_SECONDS} seconds; a profile
+ * whose client hangs up stops within a quarter second and frees its slot.
  * Thread-safe.
  */
 final class PprofEndpoints {
@@ -50,6 +51,7 @@ final class PprofEndpoints {
     private static final long INTERVAL_MILLIS = 10;
     private static final Duration RECENT = SnapshotParts.PROFILE_WINDOW;
     private static final int TOP_ROWS = 25;
+    private static final long CLIENT_CHECK_MILLIS = 250;
 
     private final Supplier<ContinuousRecording> recording;
     private final Semaphore permits = new Semaphore(MAX_RUNNING);
@@ -81,6 +83,7 @@ final class PprofEndpoints {
             Path jfr = Files.createTempFile("forge-perf-http-" + kind.id() + "-", ".jfr");
             try {
                 ContinuousRecording continuous = recording.get();
+                boolean checked = false;
                 ProfileOptions options;
                 String source;
                 if (seconds == null && defaultSeconds == null && continuous != null && continuous.running()) {
@@ -89,7 +92,8 @@ final class PprofEndpoints {
                     source = "the continuous recording's last " + RECENT.toMinutes() + " minutes";
                 } else {
                     int s = seconds != null ? seconds : defaultSeconds != null ? defaultSeconds : FOCUSED_SECONDS;
-                    record(kind, s, jfr);
+                    record(kind, s, jfr, r);
+                    checked = true;
                     options = ProfileOptions.DEFAULT.withInterval(INTERVAL_MILLIS * 1_000_000L);
                     source = "a focused recording of " + s + " s";
                 }
@@ -101,9 +105,9 @@ final class PprofEndpoints {
                     PrintWriter w = new PrintWriter(out);
                     TopTable.of(profile).print(w, title, TOP_ROWS);
                     w.flush();
-                    return Reply.text(200, out.toString());
+                    return closing(Reply.text(200, out.toString()), checked);
                 }
-                return pprof(profile, name);
+                return closing(pprof(profile, name), checked);
             } finally {
                 Files.deleteIfExists(jfr);
             }
@@ -112,7 +116,17 @@ final class PprofEndpoints {
         }
     }
 
-    private static void record(Kind kind, int seconds, Path jfr) throws HttpFailure, IOException {
+    /** An answer after the client was checked for: a request pipelined behind it may have been read, so the connection ends. */
+    private static Reply closing(Reply reply, boolean checked) {
+        return checked ? reply.header("Connection", "close") : reply;
+    }
+
+    /**
+     * Records {@code seconds} into {@code jfr}, checking every {@value #CLIENT_CHECK_MILLIS} ms
+     * that the client is still there; when it has gone, the recording is discarded, the slot freed
+     * and nothing is answered.
+     */
+    private static void record(Kind kind, int seconds, Path jfr, Request r) throws HttpFailure, IOException {
         FocusedRecording recording;
         try {
             recording = new FocusedRecording(kind, INTERVAL_MILLIS);
@@ -120,7 +134,13 @@ final class PprofEndpoints {
             throw new HttpFailure(503, "cannot record a " + kind.id() + " profile in this JVM: " + e.getMessage());
         }
         try (recording) {
-            Thread.sleep(seconds * 1000L);
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            for (long left; (left = end - System.nanoTime()) > 0; ) {
+                Thread.sleep(Math.max(1, Math.min(CLIENT_CHECK_MILLIS, left / 1_000_000)));
+                if (r.clientGone()) {
+                    throw new HttpFailure(499, "the client closed the connection; the profile was discarded");
+                }
+            }
             recording.stopAndDump(jfr);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -15,12 +15,28 @@ final class Request {
     final String path;
     private final Map<String, String> query;
     private final Map<String, List<String>> headers;
+    private final java.util.function.BooleanSupplier clientGone;
 
-    private Request(String method, String path, Map<String, String> query, Map<String, List<String>> headers) {
+    private Request(String method, String path, Map<String, String> query, Map<String, List<String>> headers,
+            java.util.function.BooleanSupplier clientGone) {
         this.method = method;
         this.path = path;
         this.query = query;
         this.headers = headers;
+        this.clientGone = clientGone;
+    }
+
+    /** This request, able to tell when its client has gone ({@link #clientGone()}). */
+    Request whileClientThere(java.util.function.BooleanSupplier gone) {
+        return new Request(method, path, query, headers, gone);
+    }
+
+    /**
+     * True once the client has closed its connection: work done for it can stop. Only the thread
+     * answering the request may ask.
+     */
+    boolean clientGone() {
+        return clientGone.getAsBoolean();
     }
 
     /**
@@ -53,7 +69,7 @@ final class Request {
                 }
             });
         }
-        return new Request(method, path, Collections.unmodifiableMap(q), Collections.unmodifiableMap(h));
+        return new Request(method, path, Collections.unmodifiableMap(q), Collections.unmodifiableMap(h), () -> false);
     }
 
     /** A query parameter, or null. */

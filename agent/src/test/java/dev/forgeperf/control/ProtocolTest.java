@@ -85,4 +85,49 @@ class ProtocolTest {
     private static DataInputStream in(ByteArrayOutputStream buf) {
         return new DataInputStream(new ByteArrayInputStream(buf.toByteArray()));
     }
+
+    @Test
+    void aRequestArrivingByteByByteParsesOnlyWhenWholeAndSaysHowMuchItNeeds() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(Protocol.CWD, "/tmp/ünï");
+        Protocol.writeRequest(new DataOutputStream(buf), headers, List.of("status", "42", "--json"));
+        byte[] whole = buf.toByteArray();
+        int parses = 0;
+        int needed = 0;
+        for (int length = 0; length < whole.length; length++) {
+            if (length < needed) {
+                continue;
+            }
+            parses++;
+            final int len = length;
+            Protocol.Incomplete more = assertThrows(Protocol.Incomplete.class, () -> Protocol.parseRequest(whole, len));
+            assertTrue(more.needed > length && more.needed <= whole.length, more.needed + " for " + length + " of " + whole.length);
+            needed = more.needed;
+        }
+        Protocol.Request r = Protocol.parseRequest(whole, whole.length);
+        assertEquals(headers, r.headers);
+        assertEquals(List.of("status", "42", "--json"), r.args);
+        // a parse per field, not per byte
+        assertTrue(parses <= 2 * (3 + 2 + 3), "parsed " + parses + " times");
+    }
+
+    @Test
+    void theNonBlockingParserRefusesWhatTheStreamParserRefuses() throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(buf);
+        out.writeInt(0x12345678);
+        IOException bad = assertThrows(IOException.class, () -> Protocol.parseRequest(buf.toByteArray(), buf.size()));
+        assertEquals("not a forge-perf request", bad.getMessage());
+        buf.reset();
+        out.writeInt(Protocol.MAGIC);
+        out.writeInt(0);
+        out.writeInt(2);
+        out.writeInt(Protocol.MAX_REQUEST - 3);
+        out.write(new byte[Protocol.MAX_REQUEST - 3]);
+        out.writeInt(4);
+        bad = assertThrows(IOException.class, () -> Protocol.parseRequest(buf.toByteArray(), buf.size()));
+        assertTrue(bad.getMessage().contains("larger than"), bad.getMessage());
+        assertTrue(buf.size() <= Protocol.MAX_REQUEST_BYTES);
+    }
 }

@@ -1,0 +1,273 @@
+package dev.forgeperf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.forgeperf.control.ControlClient;
+import dev.forgeperf.control.Protocol;
+
+/**
+ * The control socket serves commands side by side: short commands are answered while long ones
+ * provably still run, silent connections hold no worker and are bounded, 50 concurrent clients are
+ * all answered, a busy agent's refusal is one line, Ctrl-C and a vanished client end long commands;
+ * and root is served by another user's JVM, finds it and attaches to it, as with jcmd.
+ */
+class ControlPlaneTest {
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    /** One command through the real client code, in this JVM. */
+    record Answer(int exit, String out, String err, long nanos) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    static Answer call(Path socket, String... args) throws IOException {
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        long t0 = System.nanoTime();
+        int exit = ControlClient.run(socket, Map.of(Protocol.CWD, "/"), List.of(args), (type, text) -> {
+            (type == Protocol.OUT ? out : err).append(text);
+        });
+        return new Answer(exit, out.toString(), err.toString(), System.nanoTime() - t0);
+    }
+
+    /** Thread blocks of a full thread dump whose header names {@code thread} and whose stack holds {@code frame}. */
+    static long threadsIn(Path socket, long pid, String thread, String frame) throws IOException {
+        Answer dump = call(socket, "dump", "threads", String.valueOf(pid));
+        assertEquals(0, dump.exit(), dump::toString);
+        return Stream.of(dump.out().split("\n\\s*\n")).filter(b -> b.lines().findFirst().orElse("").contains(thread))
+                .filter(b -> b.contains(frame)).count();
+    }
+
+    static void awaitThreads(Path socket, long pid, String thread, String frame, long count) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long seen;
+        while ((seen = threadsIn(socket, pid, thread, frame)) != count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(seen + " threads " + thread + " in " + frame + ", not " + count + " within 60 s");
+            }
+            Env.sleep(100);
+        }
+    }
+
+    static Proc cli(Env env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Jdks.java(Path.of(System.getProperty("java.home"))), "-jar", Fixtures.agentJar().toString()));
+        cmd.addAll(List.of(args));
+        return Proc.start(cmd, env.env, env.work);
+    }
+
+    /** Reads the agent's answer on a raw connection (closed after 60 s without one). */
+    static String drain(SocketChannel ch) throws Exception {
+        StringBuilder b = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try {
+                DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+                int exit = Protocol.readResponse(in, (type, text) -> b.append(text));
+                b.append("EXIT ").append(exit);
+            } catch (IOException e) {
+                b.append(e);
+            }
+        });
+        reader.start();
+        reader.join(60_000);
+        ch.close();
+        reader.join();
+        return b.toString();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void shortCommandsAreAnsweredWhileLongOnesRun(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar()), "-jar", Fixtures.sampleApp().toString(), "--quiet",
+                    "--threads", "1");
+            long pid = Long.parseLong(app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60)));
+            Path socket = env.awaitSocket(pid);
+            String p = String.valueOf(pid);
+
+            // 100 clients that connect and send nothing: more than the 64 the agent lets wait
+            List<SocketChannel> silent = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                silent.add(ch);
+            }
+            try (Proc cpu = cli(env, "profile", "cpu", p, "--duration", "10m", "-o", "cpu.pb.gz");
+                    Proc wall = cli(env, "profile", "wall", p, "--duration", "10m", "-o", "wall.pb.gz")) {
+                Answer heap = call(socket, "dump", "heap", p, "-o", env.work.resolve("heap.hprof").toString());
+                assertEquals(0, heap.exit(), heap::toString);
+                // both profiles are running inside the agent, seen in its threads
+                awaitThreads(socket, pid, "forge-perf-control-long", "ProfileCommand", 2);
+
+                for (String[] cmd : List.of(new String[] {"status", p}, new String[] {"timings", p}, new String[] {"health", p})) {
+                    Answer a = call(socket, cmd);
+                    assertTrue(a.exit() == 0 || cmd[0].equals("health") && a.exit() <= 2, a::toString);
+                    System.out.printf("JDK %d: %s answered in %.1f ms while two profiles run (dump heap took %.0f ms)%n",
+                            Jdks.feature(jdk), cmd[0], a.nanos() / 1e6, heap.nanos() / 1e6);
+                }
+                Answer status = call(socket, "status", p);
+                assertTrue(status.out().contains(p), status::toString);
+
+                // 50 clients at once, all answered
+                ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+                CountDownLatch go = new CountDownLatch(1);
+                List<Thread> clients = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    Thread t = new Thread(() -> {
+                        try {
+                            go.await();
+                            Answer a = call(socket, "status", p, "--json");
+                            if (a.exit() != 0 || !a.out().contains("\"pid\"")) {
+                                failures.add(a.toString());
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    });
+                    t.start();
+                    clients.add(t);
+                }
+                go.countDown();
+                for (Thread t : clients) {
+                    t.join(TimeUnit.MINUTES.toMillis(3));
+                }
+                assertTrue(failures.isEmpty(), () -> failures.size() + " of 50 failed: " + failures.peek());
+
+                // overlap: all of that was answered while both profiles still ran
+                assertTrue(cpu.process().isAlive() && wall.process().isAlive(), "the profiles ended early\n" + cpu.stderr() + wall.stderr());
+                assertEquals(2, threadsIn(socket, pid, "forge-perf-control-long", "ProfileCommand"));
+
+                // the oldest silent clients were dropped with one line as newer ones came; a silent
+                // client is dropped after 10 s without a request
+                String oldest = drain(silent.get(0));
+                assertTrue(oldest.startsWith("forge-perf: dropped:") && oldest.endsWith("EXIT 1"), oldest);
+                SocketChannel late = SocketChannel.open(StandardProtocolFamily.UNIX);
+                late.connect(UnixDomainSocketAddress.of(socket));
+                String timedOut = drain(late);
+                assertTrue(timedOut.startsWith("forge-perf: no request received within 10 s") && timedOut.endsWith("EXIT 1"), timedOut);
+
+                // fill the long pool: two watches join the two profiles; a fifth long command is refused in one line
+                List<SocketChannel> watchChannels = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                    ch.connect(UnixDomainSocketAddress.of(socket));
+                    java.io.DataOutputStream o = new java.io.DataOutputStream(Channels.newOutputStream(ch));
+                    Protocol.writeRequest(o, Map.of(Protocol.CWD, "/"), List.of("metrics", p, "--watch", "200ms"));
+                    watchChannels.add(ch);
+                }
+                awaitThreads(socket, pid, "forge-perf-control-long", "MetricsCommand", 2);
+                Cli.Result busy = env.cli.run("gc", p);
+                assertEquals(1, busy.exit(), busy::toString);
+                assertEquals(1, busy.err().lines().count(), busy::toString);
+                assertTrue(busy.err().startsWith("forge-perf: the agent is running 4 long commands already"), busy::toString);
+                assertTrue(busy.err().contains("try again when one of them ends"), busy::toString);
+                Answer counts = call(socket, "status", p, "--json");
+                assertTrue(counts.out().contains("\"longRunning\": 4") && counts.out().contains("\"refused\": 1"), counts::toString);
+
+                // a watching client that goes away ends its command in the agent
+                for (SocketChannel ch : watchChannels) {
+                    ch.close();
+                }
+                awaitThreads(socket, pid, "forge-perf-control-long", "MetricsCommand", 0);
+
+                // Ctrl-C ends a profile early, and the CLI still prints where it went
+                for (Proc prof : List.of(cpu, wall)) {
+                    new ProcessBuilder("kill", "-INT", String.valueOf(prof.pid())).inheritIO().start().waitFor();
+                }
+                for (Proc prof : List.of(cpu, wall)) {
+                    prof.waitFor(Duration.ofSeconds(60));
+                    assertTrue(prof.stdout().contains("stopped early") && prof.stdout().contains("wrote "), prof::stdout);
+                }
+                assertTrue(Files.size(env.work.resolve("cpu.pb.gz")) > 0);
+                assertTrue(Files.size(env.work.resolve("wall.pb.gz")) > 0);
+                awaitThreads(socket, pid, "forge-perf-control-long", "ProfileCommand", 0);
+            } finally {
+                for (SocketChannel ch : silent) {
+                    ch.close();
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void rootIsServedByAnotherUsersJvmFindsItAndAttaches(Path jdk) throws Exception {
+        assumeTrue(SocketDirs.isRoot(), "needs root to run a JVM as nobody");
+        try (Env env = new Env()) {
+            Path home = Files.createTempDirectory("forge-perf-nobody");
+            try {
+                Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setOwner(home, home.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+                Path theirSockets = home.resolve("sockets");
+                List<String> asNobody = List.of("runuser", "-u", "nobody", "--", "env", "-u", "XDG_RUNTIME_DIR", "FORGE_PERF_DIR=" + theirSockets,
+                        "HOME=" + home, Jdks.java(jdk));
+                List<String> withAgent = new ArrayList<>(asNobody);
+                withAgent.addAll(List.of("-javaagent:" + Fixtures.agentJar(), "-cp", Fixtures.testClasses().toString(),
+                        "dev.forgeperf.e2e.fixture.Hello", "300000"));
+                try (Proc app = Proc.start(withAgent, env.env, home)) {
+                    long pid = Long.parseLong(app.awaitOut("hello ready pid=(\\d+)", Duration.ofSeconds(60)));
+                    Path theirs = theirSockets.resolve(pid + ".sock");
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (!Files.exists(theirs)) {
+                        assertTrue(System.nanoTime() < deadline, "no socket " + theirs + "\n" + app.stderr());
+                        Env.sleep(50);
+                    }
+                    // the CLI as root looks in its own directory first (env.socketDir): it finds the JVM anyway
+                    Cli.Result status = env.cli.run("status", String.valueOf(pid));
+                    assertEquals(0, status.exit(), status::toString);
+                    assertTrue(status.out().contains(theirs.toString()), status::toString);
+
+                    Cli.Result list = env.cli.run("list");
+                    assertEquals(0, list.exit(), list::toString);
+                    assertTrue(list.out().lines().anyMatch(l -> l.startsWith(pid + " ") && l.contains(" nobody ") && l.contains("Hello")),
+                            list::toString);
+                    Cli.Result json = env.cli.run("list", "--json");
+                    assertTrue(json.out().contains("\"user\": \"nobody\""), json::toString);
+                }
+
+                List<String> plain = new ArrayList<>(asNobody);
+                plain.addAll(List.of("-cp", Fixtures.testClasses().toString(), "dev.forgeperf.e2e.fixture.Hello", "300000"));
+                try (Proc app = Proc.start(plain, env.env, home)) {
+                    long pid = Long.parseLong(app.awaitOut("hello ready pid=(\\d+)", Duration.ofSeconds(60)));
+                    Cli.Result attach = env.cli.run("attach", String.valueOf(pid));
+                    assertEquals(0, attach.exit(), attach::toString);
+                    assertTrue(attach.out().contains("forge-perf agent loaded into JVM " + pid), attach::toString);
+                    assertTrue(Files.exists(theirSockets.resolve(pid + ".sock")), "the socket is the JVM user's");
+                    assertEquals("nobody", Files.getOwner(theirSockets.resolve(pid + ".sock")).getName());
+                    Cli.Result timings = env.cli.run("timings", String.valueOf(pid));
+                    assertEquals(0, timings.exit(), timings::toString);
+                }
+            } finally {
+                try (var walk = Files.walk(home)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+    }
+}
