@@ -107,6 +107,7 @@ public final class Agent {
 
     private void startTiming() {
         try {
+            dev.forgeperf.timing.TimingLimits.apply(options);
             Recorder.setActive(true);
             Recorder.setSlowCallListener(new SlowCallsToJfr(), options.durationNanos("timed.jfrThreshold", 10_000_000L));
             if (!options.all("timed").isEmpty()) {
@@ -310,6 +311,7 @@ public final class Agent {
             f.put("timing", specs.isEmpty() ? "no methods instrumented" : t.activeMethods().size() + " methods by " + specs.size()
                     + " specs: " + String.join(", ", specs) + (t.sampled() ? " (sampled, 1 in " + Recorder.sampleInterval() + ")" : ""));
         }
+        f.put("timing memory", dev.forgeperf.timing.TimingLimits.describe());
         ContinuousRecording r = jfr;
         f.put("jfr", r == null ? "off" : r.describe());
         f.put("runtime", dev.forgeperf.runtime.RuntimeService.get().describe());

@@ -28,6 +28,8 @@ public final class AgentOptions {
         k.put("timed", "method spec to time, e.g. com.acme.*Service#handle* (repeatable)");
         k.put("timed.jfrThreshold", "calls at least this long also become forge.MethodTiming JFR events (default 10ms)");
         k.put("timed.sample", "time one call in N (power of two), count every call (default 1: time all)");
+        k.put("timed.maxMemory", "memory for timing histograms of all methods together; past it calls are counted without percentiles (default: 1/16 of the max heap, at most 32MB)");
+        k.put("timed.maxMethods", "most timed methods and track names with a row (default 10000); further ones are not timed");
         k.put("jfr", "continuous JFR recording: default, profile or off (default: default)");
         k.put("jfr.maxage", "how much history the continuous recording keeps (default 30m)");
         k.put("jfr.maxsize", "most disk the continuous recording uses (default 200MB)");
@@ -51,17 +53,19 @@ public final class AgentOptions {
     }
 
     /** How typed keys are checked: each check throws IllegalArgumentException saying what is expected. */
-    private static final Map<String, java.util.function.Consumer<String>> CHECKS = Map.of(
-            "timed.sample", AgentOptions::checkPositiveInt,
-            "timed.jfrThreshold", dev.forgeperf.util.Durations::parseNanos,
-            "jfr", v -> checkOneOf(v, "default", "profile", "off"),
-            "jfr.maxage", dev.forgeperf.util.Durations::parseNanos,
-            "jfr.maxsize", dev.forgeperf.util.Durations::parseBytes,
-            "trigger.minInterval", dev.forgeperf.util.Durations::parseNanos,
-            "trigger.keep", AgentOptions::checkPositiveInt,
-            "http", dev.forgeperf.http.HttpAddress::parse,
-            "http.allowRemote", AgentOptions::checkBoolean,
-            "http.token", dev.forgeperf.http.HttpToken::check);
+    private static final Map<String, java.util.function.Consumer<String>> CHECKS = Map.ofEntries(
+            Map.entry("timed.sample", AgentOptions::checkPositiveInt),
+            Map.entry("timed.jfrThreshold", dev.forgeperf.util.Durations::parseNanos),
+            Map.entry("timed.maxMemory", dev.forgeperf.util.Durations::parseBytes),
+            Map.entry("timed.maxMethods", AgentOptions::checkPositiveInt),
+            Map.entry("jfr", v -> checkOneOf(v, "default", "profile", "off")),
+            Map.entry("jfr.maxage", dev.forgeperf.util.Durations::parseNanos),
+            Map.entry("jfr.maxsize", dev.forgeperf.util.Durations::parseBytes),
+            Map.entry("trigger.minInterval", dev.forgeperf.util.Durations::parseNanos),
+            Map.entry("trigger.keep", AgentOptions::checkPositiveInt),
+            Map.entry("http", dev.forgeperf.http.HttpAddress::parse),
+            Map.entry("http.allowRemote", AgentOptions::checkBoolean),
+            Map.entry("http.token", dev.forgeperf.http.HttpToken::check));
 
     private static void checkPositiveInt(String v) {
         try {

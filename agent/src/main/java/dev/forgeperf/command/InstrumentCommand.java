@@ -60,10 +60,15 @@ public final class InstrumentCommand extends AgentCommand {
             m.put("methods", r.methods);
             m.put("classes", r.classes);
             m.put("failures", r.failures);
+            m.put("notTimed", r.refused);
             session.out.println(Json.write(m));
         } else {
-            session.out.printf("instrumented '%s': %d methods in %d classes%n", r.spec, r.methods.size(), r.classes.size());
+            session.out.printf("instrumented '%s': %d methods in %d classes%n", r.spec, r.methods.size(), r.classes.size() + r.moreClasses);
             r.methods.forEach(m -> session.out.println("  " + m));
+            if (r.refused > 0) {
+                session.out.printf("  %d more methods not timed: timed.maxMethods (%d) reached; raise it or narrow the spec%n",
+                        r.refused, dev.forgeperf.bootstrap.Recorder.maxMethods());
+            }
             r.failures.forEach((c, why) -> session.out.println("  failed: " + c + ": " + why));
         }
         return r.failures.isEmpty() || !r.methods.isEmpty() ? 0 : 1;

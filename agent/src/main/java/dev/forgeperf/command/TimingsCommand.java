@@ -40,6 +40,7 @@ public final class TimingsCommand extends AgentCommand {
             if (idle > 0) {
                 session.out.println(idle + " instrumented methods not called yet (--all shows them)");
             }
+            session.out.println("timing memory: " + dev.forgeperf.timing.TimingLimits.describe());
         }
         if (reset) {
             TimingService.reset();

@@ -57,6 +57,8 @@ public final class TimingTable {
         m.put("timedCount", s.timedCount());
         m.put("sampled", s.sampled());
         m.put("active", active);
+        m.put("unbucketed", s.unbucketed());
+        m.put("bytes", s.bytes());
         return m;
     }
 
@@ -80,26 +82,37 @@ public final class TimingTable {
         out.printf(Locale.ROOT, fmt, "METHOD", "COUNT", "ERRORS", "TOTAL", "MIN", "MEAN", "P50", "P90", "P99", "P99.9", "MAX");
         boolean anyInactive = false;
         boolean anySampled = false;
+        long unbucketed = 0;
+        int partial = 0;
         for (TimingSnapshot s : rows) {
             boolean live = active.contains(s.name()) || s.name().startsWith("track:");
             anyInactive |= !live;
             anySampled |= s.sampled();
-            String name = s.name() + (live ? "" : "*");
+            if (s.unbucketed() > 0) {
+                unbucketed += s.unbucketed();
+                partial++;
+            }
+            String name = s.name() + (live ? "" : "*") + (s.unbucketed() > 0 ? "!" : "");
             if (name.length() > width) {
                 name = "…" + name.substring(name.length() - width + 1);
             }
-            boolean none = s.timedCount() == 0;
+            boolean none = s.histogramCount() == 0;
+            boolean noTimes = s.timedCount() == 0;
             out.printf(Locale.ROOT, fmt, name, s.count(), s.errors(), Durations.format(s.totalNanos()) + (s.sampled() ? "~" : ""),
-                    none ? "-" : Durations.format(s.minNanos()), none ? "-" : Durations.format(Math.round(s.meanNanos())),
+                    noTimes ? "-" : Durations.format(s.minNanos()), noTimes ? "-" : Durations.format(Math.round(s.meanNanos())),
                     none ? "-" : Durations.format(s.p50()), none ? "-" : Durations.format(s.p90()),
                     none ? "-" : Durations.format(s.p99()), none ? "-" : Durations.format(s.p999()),
-                    none ? "-" : Durations.format(s.maxNanos()));
+                    noTimes ? "-" : Durations.format(s.maxNanos()));
         }
         if (anyInactive) {
             out.println("* no longer instrumented (counts stopped)");
         }
         if (anySampled) {
             out.println("~ sampled mode: counts exact, times from one call in N, total estimated");
+        }
+        if (partial > 0) {
+            out.printf(Locale.ROOT, "! timed.maxMemory spent: %d calls of %d methods counted without percentiles (count, errors, total, min, max exact;"
+                    + " percentiles of the other calls)%n", unbucketed, partial);
         }
     }
 }
