@@ -19,17 +19,18 @@ import java.lang.invoke.VarHandle;
  * target). The tracked range is {@code 0 .. 2^41-1} ns (about 36.6 minutes); larger values are
  * counted in the top bucket (their percentiles lose precision) but {@link TimingSnapshot#maxNanos() max},
  * {@link TimingSnapshot#minNanos() min} and {@link TimingSnapshot#totalNanos() total} remain exact.
- * There are {@value #BUCKETS} buckets in {@value #GROUPS} groups of {@value #SUB_BUCKETS} (one group
- * per power of two, two for the linear range).
+ * There are {@value #BUCKETS} buckets in {@value #GROUPS} groups of {@value #GROUP_SIZE} (a quarter of
+ * a power of two each; eight for the linear range).
  *
  * <h2>Memory per method</h2>
  * Nothing until the first call. The first call allocates one stripe: a counter header
  * (calls, sum, min, max, errors, calls not histogrammed, between two 128-byte pads) and a table
  * of {@value #GROUPS} group references, {@value #STRIPE_BYTES} bytes in all with the stripe array.
- * A group of {@value #SUB_BUCKETS} counters ({@value #GROUP_BYTES} bytes) is allocated the first time
- * a value falls into its power of two, so a method whose calls span {@code k} powers of two holds
- * {@code STRIPE_BYTES + k * GROUP_BYTES} bytes: 3.2 KiB for k = 5 (e.g. 20-600 us), 8 KiB for
- * k = 14 (a range of 1:16,000); the hard ceiling (all 36 groups) is 19.5 KiB per stripe. Byte
+ * A group of {@value #GROUP_SIZE} counters ({@value #GROUP_BYTES} bytes) is allocated the first time
+ * a value falls into its quarter of a power of two, so a method holds {@code STRIPE_BYTES + g * GROUP_BYTES}
+ * bytes for the {@code g} groups its calls touched: calls spread evenly over 5 powers of two (e.g.
+ * 20-600 us) touch 20 groups, 3.8 KiB; a narrow peak with rare outliers up to seconds touches 25-35
+ * groups, 4.5-6 KiB; 49 groups fit in 8 KiB; the hard ceiling (all 144 groups) is 21.2 KiB per stripe. Byte
  * counts assume compressed references and 16-byte array headers (the default below 32 GB of heap).
  * A second stripe is added only when a write finds another thread on the same counter (a failed
  * compare-and-set, as {@code java.util.concurrent.atomic.LongAdder} does); stripes double up to
@@ -78,8 +79,12 @@ public final class MethodStats {
     public static final long MAX_TRACKABLE_NANOS = (1L << (MAX_EXPONENT + 1)) - 1;
     /** Number of buckets: 128 linear + 64 per exponent 7..40 = 2304. */
     public static final int BUCKETS = (MAX_EXPONENT - SUB_BUCKET_BITS + 2) * SUB_BUCKETS;
-    /** Number of bucket groups (one array of {@link #SUB_BUCKETS} counters each, allocated on first use). */
-    public static final int GROUPS = BUCKETS >>> SUB_BUCKET_BITS;
+    /** log2 of the buckets per group: a quarter of a power of two. */
+    static final int GROUP_BITS = 4;
+    /** Buckets per group (one array of counters, allocated on first use). */
+    public static final int GROUP_SIZE = 1 << GROUP_BITS;
+    /** Number of bucket groups. */
+    public static final int GROUPS = BUCKETS >>> GROUP_BITS;
 
     // ---- stripe layout and sizes -----------------------------------------------------------
 
@@ -93,8 +98,8 @@ public final class MethodStats {
     private static final int UNBUCKETED = PAD + 5;
     private static final int HEADER_LONGS = PAD + 8 + PAD;
 
-    /** Bytes of one group of counters: a {@code long[64]}. */
-    public static final int GROUP_BYTES = 16 + SUB_BUCKETS * 8;
+    /** Bytes of one group of counters: a {@code long[16]}. */
+    public static final int GROUP_BYTES = 16 + GROUP_SIZE * 8;
     /**
      * Bytes of one stripe (the Stripe object, its {@code long[40]} header and its table of group
      * references) plus one slot of the stripe array and its header.
@@ -216,13 +221,13 @@ public final class MethodStats {
         final long[] h = s.header;
         final int shift = (63 - SUB_BUCKET_BITS) - Long.numberOfLeadingZeros(v | (LINEAR_LIMIT - 1));
         final int idx = Math.min((shift << SUB_BUCKET_BITS) + (int) (v >>> shift), BUCKETS - 1);
-        long[] g = (long[]) GROUP.getAcquire(s.groups, idx >>> SUB_BUCKET_BITS);
+        long[] g = (long[]) GROUP.getAcquire(s.groups, idx >>> GROUP_BITS);
         if (g == null) {
-            g = group(s, idx >>> SUB_BUCKET_BITS);
+            g = group(s, idx >>> GROUP_BITS);
         }
         long unused;
         if (g != null) {
-            final int i = idx & (SUB_BUCKETS - 1);
+            final int i = idx & (GROUP_SIZE - 1);
             final long c = (long) AA.get(g, i);
             if (!AA.compareAndSet(g, i, c, c + 1L)) {
                 unused = (long) AA.getAndAdd(g, i, 1L);
@@ -307,7 +312,7 @@ public final class MethodStats {
             budgetExceeded();
             return null;
         }
-        final long[] fresh = new long[SUB_BUCKETS];
+        final long[] fresh = new long[GROUP_SIZE];
         if (GROUP.compareAndSet(s.groups, gi, (long[]) null, fresh)) {
             long unused = (long) BYTES.getAndAdd(this, (long) GROUP_BYTES);
             return fresh;
@@ -460,7 +465,7 @@ public final class MethodStats {
         int[] idx = new int[16];
         long[] cnt = new long[16];
         int nonEmpty = 0;
-        final long[] agg = new long[SUB_BUCKETS];
+        final long[] agg = new long[GROUP_SIZE];
         for (int gi = 0; gi < GROUPS; gi++) {
             boolean any = false;
             for (Stripe s : ss) {
@@ -472,20 +477,20 @@ public final class MethodStats {
                     java.util.Arrays.fill(agg, 0L);
                     any = true;
                 }
-                for (int i = 0; i < SUB_BUCKETS; i++) {
+                for (int i = 0; i < GROUP_SIZE; i++) {
                     agg[i] += (long) AA.getVolatile(g, i);
                 }
             }
             if (!any) {
                 continue;
             }
-            for (int i = 0; i < SUB_BUCKETS; i++) {
+            for (int i = 0; i < GROUP_SIZE; i++) {
                 if (agg[i] != 0) {
                     if (nonEmpty == idx.length) {
                         idx = java.util.Arrays.copyOf(idx, nonEmpty * 2);
                         cnt = java.util.Arrays.copyOf(cnt, nonEmpty * 2);
                     }
-                    idx[nonEmpty] = (gi << SUB_BUCKET_BITS) + i;
+                    idx[nonEmpty] = (gi << GROUP_BITS) + i;
                     cnt[nonEmpty++] = agg[i];
                 }
             }
@@ -564,9 +569,9 @@ public final class MethodStats {
             final int idx = s.bucketIndexAt(j);
             final long c = s.cumulativeAt(j) - prev;
             prev = s.cumulativeAt(j);
-            long[] g = (long[]) GROUP.getAcquire(st.groups, idx >>> SUB_BUCKET_BITS);
+            long[] g = (long[]) GROUP.getAcquire(st.groups, idx >>> GROUP_BITS);
             if (g == null) {
-                g = group(st, idx >>> SUB_BUCKET_BITS);
+                g = group(st, idx >>> GROUP_BITS);
             }
             if (g == null) {
                 unbucketedAdd += c;
@@ -575,7 +580,7 @@ public final class MethodStats {
             if (idx < LINEAR_LIMIT) {
                 linearSum += c * idx;
             }
-            long unused = (long) AA.getAndAdd(g, idx & (SUB_BUCKETS - 1), c);
+            long unused = (long) AA.getAndAdd(g, idx & (GROUP_SIZE - 1), c);
         }
         long unused = (long) AA.getAndAdd(h, SUM, s.timedTotalNanos() - linearSum);
         unused = (long) AA.getAndAdd(h, UNBUCKETED, unbucketedAdd);

@@ -195,7 +195,13 @@ public final class Recorder {
         }
         synchronized (LOCK) {
             if (live >= maxMethods) {
-                refused++;
+                if (refused++ == 0 && refusalListener != null) {
+                    try {
+                        refusalListener.run();
+                    } catch (Throwable ignored) {
+                        // the listener only reports
+                    }
+                }
                 return -1;
             }
             final int id;
@@ -276,6 +282,15 @@ public final class Recorder {
     public static int live() {
         synchronized (LOCK) {
             return live;
+        }
+    }
+
+    private static Runnable refusalListener;
+
+    /** Run once, under the registry lock, the first time {@link #register} refuses (exceptions ignored). */
+    public static void setRefusalListener(Runnable listener) {
+        synchronized (LOCK) {
+            refusalListener = listener;
         }
     }
 

@@ -33,6 +33,9 @@ public final class TimingLimits {
     public static void apply(AgentOptions options) {
         MethodStats.setMaxBytes(options.bytes("timed.maxMemory", defaultMaxMemory()));
         Recorder.setMaxMethods(options.positiveInt("timed.maxMethods", DEFAULT_MAX_METHODS));
+        Recorder.setRefusalListener(() -> Log.once("timed.maxMethods", "timed.maxMethods=" + Recorder.maxMethods()
+                + " reached: further methods and track names are not timed; raise timed.maxMethods or narrow the spec"
+                + " (`forge-perf status` counts them)"));
         MethodStats.setBudgetListener(() -> Log.once("timed.maxMemory", "timed.maxMemory=" + dev.forgeperf.runtime.Format.bytes(MethodStats.maxBytes())
                 + " spent: further calls are counted (count, errors, total, min, max) without percentiles;"
                 + " raise timed.maxMemory or time fewer methods (`forge-perf timings` marks them)"));

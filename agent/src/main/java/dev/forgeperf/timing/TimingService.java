@@ -209,10 +209,7 @@ public final class TimingService {
                     int registered = Recorder.register(new MethodStats(MethodSpec.displayName(className, method, false),
                             MethodSpec.displayName(className, method, true), folded == null ? loader.label : "generated"));
                     if (registered < 0) {
-                        refused.incrementAndGet();
-                        dev.forgeperf.agent.Log.once("timed.maxMethods", "timed.maxMethods=" + Recorder.maxMethods() + " reached: "
-                                + MethodSpec.displayName(className, method, false) + " and further methods are not timed;"
-                                + " raise timed.maxMethods or narrow the spec (`forge-perf status` counts them)");
+                        refused.incrementAndGet(); // said once in the log by TimingLimits' listener
                         return -1;
                     }
                     id = registered;
