@@ -148,7 +148,7 @@ public final class TimingSnapshot {
      * The value at percentile {@code q}: the histogram bucket holding the value of rank
      * {@code ceil(q/100 * timedCount)} (at least 1), reported as the bucket's midpoint and
      * clamped to {@code [min, max]}. Relative error vs. the true value at that rank is at most
-     * 1/256 (&asymp;0.39%) for values up to {@link MethodStats#MAX_TRACKABLE_NANOS}.
+     * 1/128 (&asymp;0.78%) for values up to {@link MethodStats#MAX_TRACKABLE_NANOS}.
      * {@code percentile(0)} is the exact min and {@code percentile(100)} the exact max.
      *
      * @param q percentile in {@code [0, 100]}
