@@ -53,19 +53,17 @@ public final class AgentOptions {
     }
 
     /** How typed keys are checked: each check throws IllegalArgumentException saying what is expected. */
-    private static final Map<String, java.util.function.Consumer<String>> CHECKS = Map.ofEntries(
-            Map.entry("timed.sample", AgentOptions::checkPositiveInt),
-            Map.entry("timed.jfrThreshold", dev.forgeperf.util.Durations::parseNanos),
-            Map.entry("timed.maxMemory", dev.forgeperf.util.Durations::parseBytes),
-            Map.entry("timed.maxMethods", AgentOptions::checkPositiveInt),
-            Map.entry("jfr", v -> checkOneOf(v, "default", "profile", "off")),
-            Map.entry("jfr.maxage", dev.forgeperf.util.Durations::parseNanos),
-            Map.entry("jfr.maxsize", dev.forgeperf.util.Durations::parseBytes),
-            Map.entry("trigger.minInterval", dev.forgeperf.util.Durations::parseNanos),
-            Map.entry("trigger.keep", AgentOptions::checkPositiveInt),
-            Map.entry("http", dev.forgeperf.http.HttpAddress::parse),
-            Map.entry("http.allowRemote", AgentOptions::checkBoolean),
-            Map.entry("http.token", dev.forgeperf.http.HttpToken::check));
+    private static final Map<String, java.util.function.Consumer<String>> CHECKS = Map.of(
+            "timed.sample", AgentOptions::checkPositiveInt,
+            "timed.jfrThreshold", dev.forgeperf.util.Durations::parseNanos,
+            "jfr", v -> checkOneOf(v, "default", "profile", "off"),
+            "jfr.maxage", dev.forgeperf.util.Durations::parseNanos,
+            "jfr.maxsize", dev.forgeperf.util.Durations::parseBytes,
+            "trigger.minInterval", dev.forgeperf.util.Durations::parseNanos,
+            "trigger.keep", AgentOptions::checkPositiveInt,
+            "http", dev.forgeperf.http.HttpAddress::parse,
+            "http.allowRemote", AgentOptions::checkBoolean,
+            "http.token", dev.forgeperf.http.HttpToken::check);
 
     private static void checkPositiveInt(String v) {
         try {

@@ -63,13 +63,16 @@ public final class InstrumentCommand extends AgentCommand {
             m.put("notTimed", r.refused);
             session.out.println(Json.write(m));
         } else {
-            session.out.printf("instrumented '%s': %d methods in %d classes%n", r.spec, r.methods.size(), r.classes.size() + r.moreClasses);
+            session.out.printf("instrumented '%s': %d methods in %d classes%n", r.spec, r.methods.size(), r.classes.size());
             r.methods.forEach(m -> session.out.println("  " + m));
+            r.failures.forEach((c, why) -> session.out.println("  failed: " + c + ": " + why));
+            if (r.moreClasses > 0) {
+                session.out.printf("  and %d more classes transformed (generated, or in other class loaders)%n", r.moreClasses);
+            }
             if (r.refused > 0) {
                 session.out.printf("  %d more methods not timed: timed.maxMethods (%d) reached; raise it or narrow the spec%n",
                         r.refused, dev.forgeperf.bootstrap.Recorder.maxMethods());
             }
-            r.failures.forEach((c, why) -> session.out.println("  failed: " + c + ": " + why));
         }
         return r.failures.isEmpty() || !r.methods.isEmpty() ? 0 : 1;
     }

@@ -1,13 +1,9 @@
 package dev.forgeperf.timing;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import dev.forgeperf.agent.AgentOptions;
 import dev.forgeperf.agent.Log;
 import dev.forgeperf.bootstrap.MethodStats;
 import dev.forgeperf.bootstrap.Recorder;
-import dev.forgeperf.bootstrap.TimingSnapshot;
 
 /**
  * The bounds of method timing: {@code timed.maxMemory} (bytes of histograms for all methods
@@ -31,8 +27,24 @@ public final class TimingLimits {
 
     /** Applies the options to the bootstrap recorder; the budget, once spent, is said once in the log. */
     public static void apply(AgentOptions options) {
-        MethodStats.setMaxBytes(options.bytes("timed.maxMemory", defaultMaxMemory()));
-        Recorder.setMaxMethods(options.positiveInt("timed.maxMethods", DEFAULT_MAX_METHODS));
+        long maxMemory = defaultMaxMemory();
+        try {
+            maxMemory = options.bytes("timed.maxMemory", maxMemory);
+        } catch (IllegalArgumentException bad) {
+            Log.info("ignoring timed.maxMemory=" + options.get("timed.maxMemory", "") + " (" + bad.getMessage() + "); using the default");
+        }
+        int maxMethods = DEFAULT_MAX_METHODS;
+        try {
+            maxMethods = options.positiveInt("timed.maxMethods", maxMethods);
+            if (maxMethods <= 0) {
+                throw new IllegalArgumentException("expected a positive integer");
+            }
+        } catch (IllegalArgumentException bad) {
+            maxMethods = DEFAULT_MAX_METHODS;
+            Log.info("ignoring timed.maxMethods=" + options.get("timed.maxMethods", "") + " (expected a positive integer); using the default");
+        }
+        MethodStats.setMaxBytes(maxMemory);
+        Recorder.setMaxMethods(maxMethods);
         Recorder.setRefusalListener(() -> Log.once("timed.maxMethods", "timed.maxMethods=" + Recorder.maxMethods()
                 + " reached: further methods and track names are not timed; raise timed.maxMethods or narrow the spec"
                 + " (`forge-perf status` counts them)"));
@@ -52,11 +64,13 @@ public final class TimingLimits {
             }
         }
         StringBuilder b = new StringBuilder();
-        b.append(dev.forgeperf.runtime.Format.bytes(used)).append(" of ").append(max == Long.MAX_VALUE ? "no limit" : dev.forgeperf.runtime.Format.bytes(max)).append(" (timed.maxMemory)");
+        b.append(dev.forgeperf.runtime.Format.bytes(used));
         b.append(" for ").append(called).append(called == 1 ? " called method" : " called methods");
         if (called > 0) {
             b.append(", ").append(used / called).append(" B each");
         }
+        b.append(" (timed.maxMemory ").append(max == Long.MAX_VALUE ? "unlimited" : dev.forgeperf.runtime.Format.bytes(max))
+                .append(" caps all but the first ").append(MethodStats.STRIPE_BYTES).append(" B of each)");
         b.append("; ").append(Recorder.live()).append(" of ").append(Recorder.maxMethods()).append(" rows (timed.maxMethods)");
         long refused = Recorder.refused();
         if (refused > 0) {
@@ -66,31 +80,5 @@ public final class TimingLimits {
             b.append("; budget spent: some calls counted without percentiles");
         }
         return b.toString();
-    }
-
-    /** The same, for JSON: usedBytes, maxBytes, calledMethods, bytesPerCalledMethod, rows, maxRows, refused, budgetSpent. */
-    public static Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        long used = MethodStats.usedBytes();
-        int called = 0;
-        for (MethodStats s : Recorder.all()) {
-            if (s.bytes() > 0) {
-                called++;
-            }
-        }
-        m.put("usedBytes", used);
-        m.put("maxBytes", MethodStats.maxBytes());
-        m.put("calledMethods", called);
-        m.put("bytesPerCalledMethod", called == 0 ? 0 : used / called);
-        m.put("rows", Recorder.live());
-        m.put("maxRows", Recorder.maxMethods());
-        m.put("refused", Recorder.refused());
-        m.put("budgetSpent", MethodStats.budgetExceededOnce());
-        return m;
-    }
-
-    /** Whether a row's percentiles leave out calls (the budget was spent). */
-    static boolean partial(TimingSnapshot s) {
-        return s.unbucketed() > 0;
     }
 }

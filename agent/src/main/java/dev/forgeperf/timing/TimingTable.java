@@ -82,27 +82,22 @@ public final class TimingTable {
         out.printf(Locale.ROOT, fmt, "METHOD", "COUNT", "ERRORS", "TOTAL", "MIN", "MEAN", "P50", "P90", "P99", "P99.9", "MAX");
         boolean anyInactive = false;
         boolean anySampled = false;
-        long unbucketed = 0;
-        int partial = 0;
         for (TimingSnapshot s : rows) {
             boolean live = active.contains(s.name()) || s.name().startsWith("track:");
             anyInactive |= !live;
             anySampled |= s.sampled();
-            if (s.unbucketed() > 0) {
-                unbucketed += s.unbucketed();
-                partial++;
-            }
-            String name = s.name() + (live ? "" : "*") + (s.unbucketed() > 0 ? "!" : "");
+            String name = s.name() + (live ? "" : "*");
             if (name.length() > width) {
                 name = "…" + name.substring(name.length() - width + 1);
             }
-            boolean none = s.histogramCount() == 0;
-            boolean noTimes = s.timedCount() == 0;
+            boolean none = s.timedCount() == 0;
+            boolean noPercentiles = s.histogramCount() == 0; // also when every call was counted past timed.maxMemory
+            String partial = s.unbucketed() > 0 ? "!" : "";
             out.printf(Locale.ROOT, fmt, name, s.count(), s.errors(), Durations.format(s.totalNanos()) + (s.sampled() ? "~" : ""),
-                    noTimes ? "-" : Durations.format(s.minNanos()), noTimes ? "-" : Durations.format(Math.round(s.meanNanos())),
-                    none ? "-" : Durations.format(s.p50()), none ? "-" : Durations.format(s.p90()),
-                    none ? "-" : Durations.format(s.p99()), none ? "-" : Durations.format(s.p999()),
-                    noTimes ? "-" : Durations.format(s.maxNanos()));
+                    none ? "-" : Durations.format(s.minNanos()), none ? "-" : Durations.format(Math.round(s.meanNanos())),
+                    noPercentiles ? "-" + partial : Durations.format(s.p50()) + partial, noPercentiles ? "-" : Durations.format(s.p90()),
+                    noPercentiles ? "-" : Durations.format(s.p99()), noPercentiles ? "-" : Durations.format(s.p999()),
+                    none ? "-" : Durations.format(s.maxNanos()));
         }
         if (anyInactive) {
             out.println("* no longer instrumented (counts stopped)");
@@ -110,9 +105,10 @@ public final class TimingTable {
         if (anySampled) {
             out.println("~ sampled mode: counts exact, times from one call in N, total estimated");
         }
-        if (partial > 0) {
-            out.printf(Locale.ROOT, "! timed.maxMemory spent: %d calls of %d methods counted without percentiles (count, errors, total, min, max exact;"
-                    + " percentiles of the other calls)%n", unbucketed, partial);
+        long unbucketed = rows.stream().mapToLong(TimingSnapshot::unbucketed).sum();
+        if (unbucketed > 0) {
+            out.printf(Locale.ROOT, "! timed.maxMemory spent: %d calls of %d methods counted without percentiles (count, errors, total, min,"
+                    + " max exact; percentiles of the other calls)%n", unbucketed, rows.stream().filter(r -> r.unbucketed() > 0).count());
         }
     }
 }
