@@ -29,7 +29,8 @@ public final class ForgePerf {
      *
      * @param name the block's name, e.g. {@code "db.query"}
      * @return a {@link Track} to close when the block ends; a shared no-op one if the agent is
-     *     not active
+     *     not active, or if the name is new and {@code timed.maxMethods} methods and names are
+     *     registered already (the agent counts those in {@code status})
      * @throws NullPointerException if the agent is active and {@code name} is null
      */
     public static Track track(String name) {
@@ -38,7 +39,20 @@ public final class ForgePerf {
         }
         Integer id = IDS.get(name);
         if (id == null) {
-            id = IDS.computeIfAbsent(name, n -> Recorder.register(new MethodStats("track:" + n)));
+            if (name == null) {
+                throw new NullPointerException("name");
+            }
+            synchronized (IDS) {
+                id = IDS.get(name);
+                if (id == null) {
+                    int registered = Recorder.register(new MethodStats("track:" + name));
+                    if (registered < 0) {
+                        return Track.NOOP; // timed.maxMethods reached: not timed, and not remembered
+                    }
+                    id = registered;
+                    IDS.put(name, id);
+                }
+            }
         }
         return new Track(id, System.nanoTime());
     }

@@ -107,6 +107,7 @@ public final class Agent {
 
     private void startTiming() {
         try {
+            dev.forgeperf.timing.TimingLimits.apply(options);
             Recorder.setActive(true);
             Recorder.setSlowCallListener(new SlowCallsToJfr(), options.durationNanos("timed.jfrThreshold", 10_000_000L));
             if (!options.all("timed").isEmpty()) {
@@ -313,6 +314,7 @@ public final class Agent {
             f.put("timing", specs.isEmpty() ? "no methods instrumented" : dev.forgeperf.util.Words.count(t.activeMethods().size(), "method") + " by "
                     + dev.forgeperf.util.Words.count(specs.size(), "spec") + ": " + String.join(", ", specs) + (t.sampled() ? " (sampled, 1 in " + Recorder.sampleInterval() + ")" : ""));
         }
+        f.put("timing memory", dev.forgeperf.timing.TimingLimits.describe());
         ContinuousRecording r = jfr;
         f.put("jfr", r == null ? "off" : r.describe());
         f.put("runtime", dev.forgeperf.runtime.RuntimeService.get().describe());

@@ -29,6 +29,8 @@ public final class AgentOptions {
         k.put("timed", "method spec to time, e.g. com.acme.*Service#handle* (repeatable)");
         k.put("timed.jfrThreshold", "calls at least this long also become forge.MethodTiming JFR events (default 10ms)");
         k.put("timed.sample", "time one call in N (power of two), count every call (default 1: time all)");
+        k.put("timed.maxMemory", "memory for timing histograms of all methods together; past it calls are counted without percentiles (default: 1/16 of the max heap, at most 32MB)");
+        k.put("timed.maxMethods", "most timed methods and track names with a row (default 10000); further ones are not timed");
         k.put("jfr", "continuous JFR recording: default, profile or off (default: default)");
         k.put("jfr.maxage", "how much history the continuous recording keeps (default 30m)");
         k.put("jfr.maxsize", "most disk the continuous recording uses (default 200MB)");

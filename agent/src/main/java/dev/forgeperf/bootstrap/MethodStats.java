@@ -4,49 +4,54 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Wait-free, striped timing statistics for one timed method: a log-linear latency histogram
- * plus exact call count, error count, total, min and max.
+ * Wait-free timing statistics for one timed method: a log-linear latency histogram plus exact
+ * call count, error count, total, min and max. Memory is bounded and does not depend on the
+ * number of CPUs: one stripe until contention is observed, histogram groups allocated on first
+ * use, and a process-wide byte budget ({@link #setMaxBytes(long)}).
  *
  * <h2>Histogram and precision</h2>
- * Values are nanoseconds; negative values are recorded as 0. Values {@code 0..127} each get
- * their own bucket (exact). Above that every power of two {@code [2^e, 2^(e+1))} is split into
- * 64 equal sub-buckets (HdrHistogram-style bit math: the exponent comes from
- * {@code Long.numberOfLeadingZeros}, the next 6 bits select the sub-bucket), so a bucket's width
- * is at most 1/64 of its lowest value. Percentiles report the bucket's midpoint, so a reported
- * percentile is within 1/128 &asymp; 0.78% of the true value at that rank (the 1% target). The
- * tracked range is {@code 0 .. 2^41-1} ns (about 36.6 minutes); larger values are counted in the
- * top bucket (their percentiles lose precision) but {@link TimingSnapshot#maxNanos() max},
+ * Values are nanoseconds; negative values are recorded as 0. Values {@code 0..}{@value #LINEAR_LIMIT}{@code -1}
+ * each get their own bucket (exact). Above that every power of two {@code [2^e, 2^(e+1))} is split
+ * into {@value #SUB_BUCKETS} equal sub-buckets (HdrHistogram-style bit math: the exponent comes
+ * from {@code Long.numberOfLeadingZeros}, the next 6 bits select the sub-bucket), so a bucket's
+ * width is at most 1/64 of its lowest value. Percentiles report the bucket's midpoint, so a
+ * reported percentile is within 1/128 &asymp; 0.78% of the true value at that rank (the 1%
+ * target). The tracked range is {@code 0 .. 2^41-1} ns (about 36.6 minutes); larger values are
+ * counted in the top bucket (their percentiles lose precision) but {@link TimingSnapshot#maxNanos() max},
  * {@link TimingSnapshot#minNanos() min} and {@link TimingSnapshot#totalNanos() total} remain exact.
+ * There are {@value #BUCKETS} buckets in {@value #GROUPS} groups of {@value #GROUP_SIZE} (a quarter of
+ * a power of two each; eight for the linear range).
  *
  * <h2>Memory per method</h2>
- * {@value #BUCKETS} buckets of 8-byte counters, plus an 8-long header and 16 longs of padding,
- * = {@value #STRIDE} longs = 18,624 bytes per stripe. A method holds {@link #STRIPES} stripes
- * (the next power of two &ge; twice the number of CPUs, capped at 16, overridable with the system
- * property {@code forgeperf.stripes}) in a single {@code long[]}: about 73 KiB with 4 stripes
- * (a 2-CPU machine), 291 KiB with 16. The array is allocated by the
- * method's first recorded call (once; a method that is instrumented but never called costs
- * nothing) and dropped again by {@link #reset()}; {@link #snapshot()} allocates only a compact
- * copy of the non-empty buckets.
+ * Nothing until the first call. The first call allocates one stripe: a counter header
+ * (calls, sum, min, max, errors, calls not histogrammed, between two 128-byte pads) and a table
+ * of {@value #GROUPS} group references, {@value #STRIPE_BYTES} bytes in all with the stripe array.
+ * A group of {@value #GROUP_SIZE} counters ({@value #GROUP_BYTES} bytes) is allocated the first time
+ * a value falls into its quarter of a power of two, so a method holds {@code STRIPE_BYTES + g * GROUP_BYTES}
+ * bytes for the {@code g} groups its calls touched: calls spread evenly over 5 powers of two (e.g.
+ * 20-600 us) touch 20 groups, 3.8 KiB; a narrow peak with rare outliers up to seconds touches 25-35
+ * groups, 4.5-6 KiB; 49 groups fit in 8 KiB; the hard ceiling (all 144 groups) is 21.2 KiB per stripe. Byte
+ * counts assume compressed references and 16-byte array headers (the default below 32 GB of heap).
+ * A second stripe is added only when a write finds another thread on the same counter (a failed
+ * compare-and-set, as {@code java.util.concurrent.atomic.LongAdder} does); stripes double up to
+ * {@link #MAX_STRIPES} (the next power of two &ge; twice the CPUs, at most 16). Every byte except
+ * the first stripe is taken from the process-wide budget; past the budget a method's calls are
+ * still counted (count, errors, total, min, max exact) but not histogrammed, see
+ * {@link TimingSnapshot#unbucketed()}. The first stripe is always granted, so a method can always
+ * be counted: the number of methods is capped separately ({@link Recorder#setMaxMethods(int)}).
  *
- * <h2>Layout and hot-path cost</h2>
- * Stripe {@code s} occupies {@code data[16 + s*STRIDE .. 16 + (s+1)*STRIDE)}: header
- * {@code [calls, sum, min, max, errors, -, -, -]}, then the buckets, then 16 longs of padding.
- * The hot header of one stripe is therefore separated from the previous stripe's last written
- * bucket by at least 128 bytes (the top buckets, for values of minutes, are practically never
- * written), so stripes never share a cache line. A thread always uses the same stripe: the low
- * bits of its thread id ({@code id & (STRIPES-1)}). Thread ids are assigned sequentially, so
- * threads created one after another (thread pools) land on distinct stripes; a multiplicative
- * (Fibonacci) hash was tried and measured to put consecutive threads on the same stripe far
- * more often (e.g. ids 12 and 13 with 2 stripes), making contended records about 5x slower.
- *
- * <p>{@link #record(long, boolean)} does no allocation, takes no lock and is wait-free. It
- * performs one atomic read-modify-write operation (the bucket count, {@code getAndAdd}) for
- * values below {@value #LINEAR_LIMIT} ns, whose buckets each hold a single value so that their
- * sum is derived exactly from the counts; larger values add a second one (the sum of those
- * values); {@code thrown} adds one more. The count is derived from the
- * bucket counts. Min and max are first checked with a plain (opaque) read and updated by CAS
- * only when the value improves, which after warm-up is rare. {@link #incrementCount()} is one
- * atomic add.
+ * <h2>Hot-path cost</h2>
+ * {@link #record(long, boolean)} does no allocation after the first call into a power of two,
+ * takes no lock and is lock-free: one volatile read of the stripe array, one acquire read of the
+ * group, and a compare-and-set of the bucket counter (a failure, i.e. contention, falls back to an
+ * atomic add and counts towards growing the stripes). Values of at least {@value #LINEAR_LIMIT} ns
+ * add one more compare-and-set (the sum; below that each bucket holds one value and the sum is
+ * derived exactly from the counts); {@code thrown} adds an atomic add. Min and max are first
+ * checked with a plain (opaque) read and updated by CAS only when the value improves, which after
+ * warm-up is rare. With one stripe (the uncontended case) the thread is not even looked at; with
+ * more, the stripe is picked by a hash of the thread id and a per-method salt that changes when
+ * contention persists at the maximum stripe count (virtual threads' sparse ids hash as well as
+ * platform threads').
  *
  * <h2>Exact vs. sampled mode</h2>
  * In exact mode every call goes through {@link #record(long, boolean)}, and the count is the
@@ -64,51 +69,118 @@ public final class MethodStats {
 
     /** log2 of the number of sub-buckets per power of two. */
     static final int SUB_BUCKET_BITS = 6;
-    /** Number of sub-buckets per power of two (128). */
+    /** Number of sub-buckets per power of two. */
     static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
     /** Values below this are recorded exactly (one bucket per nanosecond value). */
-    static final int LINEAR_LIMIT = SUB_BUCKETS << 1; // 256
+    static final int LINEAR_LIMIT = SUB_BUCKETS << 1;
     /** Highest exponent with full precision: values up to {@code 2^(MAX_EXPONENT+1)-1}. */
     static final int MAX_EXPONENT = 40;
     /** Largest value with full precision; larger values go to the top bucket. */
     public static final long MAX_TRACKABLE_NANOS = (1L << (MAX_EXPONENT + 1)) - 1;
-    /** Number of buckets per stripe: 256 linear + 128 per exponent 8..40 = 4480. */
+    /** Number of buckets: 128 linear + 64 per exponent 7..40 = 2304. */
     public static final int BUCKETS = (MAX_EXPONENT - SUB_BUCKET_BITS + 2) * SUB_BUCKETS;
+    /** log2 of the buckets per group: a quarter of a power of two. */
+    static final int GROUP_BITS = 4;
+    /** Buckets per group (one array of counters, allocated on first use). */
+    public static final int GROUP_SIZE = 1 << GROUP_BITS;
+    /** Number of bucket groups. */
+    public static final int GROUPS = BUCKETS >>> GROUP_BITS;
 
-    // ---- stripe layout ---------------------------------------------------------------------
+    // ---- stripe layout and sizes -----------------------------------------------------------
 
-    private static final int CALLS = 0;
-    private static final int SUM = 1;
-    private static final int MIN = 2;
-    private static final int MAX = 3;
-    private static final int ERRORS = 4;
-    private static final int HEADER = 8;
-    /** Padding (in longs) at the array start and after each stripe's buckets: 128 bytes. */
+    /** Padding (in longs) on each side of a stripe's counters: 128 bytes. */
     private static final int PAD = 16;
-    /** Longs per stripe. */
-    public static final int STRIDE = HEADER + BUCKETS + PAD;
+    private static final int CALLS = PAD;
+    private static final int SUM = PAD + 1;
+    private static final int MIN = PAD + 2;
+    private static final int MAX = PAD + 3;
+    private static final int ERRORS = PAD + 4;
+    private static final int UNBUCKETED = PAD + 5;
+    private static final int HEADER_LONGS = PAD + 8 + PAD;
 
-    /** Number of stripes per method (power of two, 1..64; default min(8, nextPow2(#CPUs))). */
-    public static final int STRIPES = stripeCount();
-    private static final int STRIPE_MASK = STRIPES - 1;
+    /** Bytes of one group of counters: a {@code long[16]}. */
+    public static final int GROUP_BYTES = 16 + GROUP_SIZE * 8;
+    /**
+     * Bytes of one stripe (the Stripe object, its {@code long[40]} header and its table of group
+     * references) plus one slot of the stripe array and its header.
+     */
+    public static final int STRIPE_BYTES = 24 + (16 + HEADER_LONGS * 8) + (16 + GROUPS * 4) + 24;
+
+    /** Most stripes a method can grow to: nextPow2(2 x CPUs), 1..16 (system property {@code forgeperf.stripes}: 1..64). */
+    public static final int MAX_STRIPES = stripeCount();
+    /** Kept for tools that printed it: the most stripes a method may hold. */
+    public static final int STRIPES = MAX_STRIPES;
+    /** Failed compare-and-sets on a method before it grows a stripe (or, at the maximum, rehashes). */
+    static final int CONTENTION_STEP = 16;
 
     private static final VarHandle AA = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle GROUP = MethodHandles.arrayElementVarHandle(long[][].class);
+    private static final VarHandle BYTES;
+    private static final VarHandle RESIZING;
+    private static final VarHandle USED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            BYTES = l.findVarHandle(MethodStats.class, "bytes", long.class);
+            RESIZING = l.findVarHandle(MethodStats.class, "resizing", int.class);
+            USED = l.findStaticVarHandle(MethodStats.class, "usedBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // ---- process-wide budget ----------------------------------------------------------------
+
+    /** Histogram bytes allowed for all methods together; {@code Long.MAX_VALUE} until the agent sets it. */
+    private static volatile long maxBytes = Long.MAX_VALUE;
+    /** Bytes held by all methods (stripes and groups), including first stripes. */
+    private static volatile long usedBytes;
+    /** Calls not histogrammed because of the budget were seen (the listener has been told). */
+    private static volatile boolean budgetHit;
+    private static volatile Runnable budgetListener;
+
+    // ---- one method ------------------------------------------------------------------------
 
     private final String name;
-    /**
-     * Null until the first call; replaced wholesale by {@link #reset()}; each writer uses the
-     * array it read once.
-     */
-    private volatile long[] data;
+    private final String qualifiedName;
+    private final String loader;
+    /** Null until the first call; replaced wholesale by {@link #reset()} and on growth. */
+    private volatile Stripe[] stripes;
+    /** Bytes this method holds (its stripes and groups). */
+    private volatile long bytes;
+    private volatile int resizing;
+    /** Racy counters: approximate is fine, they only pace growth and rehashing. */
+    private int contention;
+    private int salt;
+
+    /** One stripe: counters and lazily allocated bucket groups. */
+    private static final class Stripe {
+        final long[] header = newHeader();
+        final long[][] groups = new long[GROUPS][];
+    }
 
     /**
-     * @param name display name, e.g. {@code com.acme.OrderService#handle(java.lang.String)}
+     * @param name display name, e.g. {@code com.acme.OrderService#handle(Order)}
      */
     public MethodStats(String name) {
+        this(name, name, null);
+    }
+
+    /**
+     * @param name          short display name, e.g. {@code com.acme.OrderService#handle(Order)}
+     * @param qualifiedName the same with fully qualified parameter types, shown when two methods
+     *                      share the short name
+     * @param loader        label of the defining class loader, shown when two methods share the
+     *                      qualified name; null for none
+     */
+    public MethodStats(String name, String qualifiedName, String loader) {
         if (name == null) {
             throw new NullPointerException("name");
         }
         this.name = name;
+        this.qualifiedName = qualifiedName == null ? name : qualifiedName;
+        this.loader = loader;
     }
 
     /** The display name given at construction. */
@@ -116,76 +188,174 @@ public final class MethodStats {
         return name;
     }
 
+    /** The display name with fully qualified parameter types. */
+    public String qualifiedName() {
+        return qualifiedName;
+    }
+
+    /** Label of the defining class loader, or null. */
+    public String loader() {
+        return loader;
+    }
+
+    /** Bytes held by this method's statistics right now (0 before the first call and after a reset). */
+    public long bytes() {
+        return bytes;
+    }
+
     // ---- hot path ---------------------------------------------------------------------------
 
     /**
-     * Records one timed call. Wait-free, allocation-free, lock-free; never throws.
+     * Records one timed call. Lock-free and allocation-free after warm-up; never throws.
      *
      * @param nanos  elapsed nanoseconds; negative values are recorded as 0
      * @param thrown whether the call completed by throwing (counted as an error)
      */
     public void record(long nanos, boolean thrown) {
         final long v = nanos & ~(nanos >> 63); // clamp negative to 0, branch-free
-        long[] d = data;
-        if (d == null) {
-            d = materialize();
+        Stripe[] ss = stripes;
+        if (ss == null) {
+            ss = materialize();
         }
-        final int base = stripeBase();
+        final Stripe s = ss.length == 1 ? ss[0] : ss[probe(salt) & (ss.length - 1)];
+        final long[] h = s.header;
         final int shift = (63 - SUB_BUCKET_BITS) - Long.numberOfLeadingZeros(v | (LINEAR_LIMIT - 1));
         final int idx = Math.min((shift << SUB_BUCKET_BITS) + (int) (v >>> shift), BUCKETS - 1);
-        long unused = (long) AA.getAndAdd(d, base + HEADER + idx, 1L);
-        if (v >= LINEAR_LIMIT) {
-            // below LINEAR_LIMIT every bucket holds a single value, so the snapshot derives the
-            // exact sum of those calls from the bucket counts: short calls cost one atomic, not two
-            unused = (long) AA.getAndAdd(d, base + SUM, v);
+        long[] g = (long[]) GROUP.getAcquire(s.groups, idx >>> GROUP_BITS);
+        if (g == null) {
+            g = group(s, idx >>> GROUP_BITS);
         }
-        if (v < (long) AA.getOpaque(d, base + MIN)) {
-            lowerMin(d, base + MIN, v);
+        long unused;
+        if (g != null) {
+            final int i = idx & (GROUP_SIZE - 1);
+            final long c = (long) AA.get(g, i);
+            if (!AA.compareAndSet(g, i, c, c + 1L)) {
+                unused = (long) AA.getAndAdd(g, i, 1L);
+                contended(ss);
+            }
+            if (v >= LINEAR_LIMIT) {
+                // below LINEAR_LIMIT every bucket holds a single value, so the snapshot derives the
+                // exact sum of those calls from the bucket counts: short calls cost one atomic, not two
+                final long t = (long) AA.get(h, SUM);
+                if (!AA.compareAndSet(h, SUM, t, t + v)) {
+                    unused = (long) AA.getAndAdd(h, SUM, v);
+                    contended(ss);
+                }
+            }
+        } else {
+            unused = (long) AA.getAndAdd(h, UNBUCKETED, 1L);
+            unused = (long) AA.getAndAdd(h, SUM, v);
         }
-        if (v > (long) AA.getOpaque(d, base + MAX)) {
-            raiseMax(d, base + MAX, v);
+        if (v < (long) AA.getOpaque(h, MIN)) {
+            lowerMin(h, MIN, v);
+        }
+        if (v > (long) AA.getOpaque(h, MAX)) {
+            raiseMax(h, MAX, v);
         }
         if (thrown) {
-            unused = (long) AA.getAndAdd(d, base + ERRORS, 1L);
+            unused = (long) AA.getAndAdd(h, ERRORS, 1L);
         }
     }
 
     /**
-     * Counts one call in sampled mode (one atomic add on the calling thread's stripe).
+     * Counts one call in sampled mode (one atomic operation on the calling thread's stripe).
      *
      * @return the previous value of the calling thread's stripe call counter. Each stripe counts
      *     0, 1, 2, ... so {@code (incrementCount() & (N-1)) == 0} selects one call in N per
      *     stripe, i.e. about one in N overall.
      */
     public long incrementCount() {
-        long[] d = data;
-        if (d == null) {
-            d = materialize();
+        Stripe[] ss = stripes;
+        if (ss == null) {
+            ss = materialize();
         }
-        return (long) AA.getAndAdd(d, stripeBase() + CALLS, 1L);
+        final long[] h = (ss.length == 1 ? ss[0] : ss[probe(salt) & (ss.length - 1)]).header;
+        final long c = (long) AA.get(h, CALLS);
+        if (AA.compareAndSet(h, CALLS, c, c + 1L)) {
+            return c;
+        }
+        contended(ss);
+        return (long) AA.getAndAdd(h, CALLS, 1L);
     }
 
     /** Counts one error without recording a time (sampled mode, call not timed). */
     public void recordError() {
-        long[] d = data;
-        if (d == null) {
-            d = materialize();
+        Stripe[] ss = stripes;
+        if (ss == null) {
+            ss = materialize();
         }
-        long unused = (long) AA.getAndAdd(d, stripeBase() + ERRORS, 1L);
+        final long[] h = (ss.length == 1 ? ss[0] : ss[probe(salt) & (ss.length - 1)]).header;
+        long unused = (long) AA.getAndAdd(h, ERRORS, 1L);
     }
 
-    /** The first call of the method (or the first after a reset) allocates its counters. */
-    private synchronized long[] materialize() {
-        long[] d = data;
-        if (d == null) {
-            d = newData();
-            data = d;
-        }
-        return d;
+    /** A hash of the calling thread's id and the method's salt (only used with more than one stripe). */
+    private static int probe(int salt) {
+        long x = Thread.currentThread().getId() + (salt * 0x9E3779B97F4A7C15L);
+        x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+        return (int) (x ^ (x >>> 33));
     }
 
-    private static int stripeBase() {
-        return PAD + ((int) Thread.currentThread().getId() & STRIPE_MASK) * STRIDE;
+    /** The first call of the method (or the first after a reset) allocates its first stripe. */
+    private synchronized Stripe[] materialize() {
+        Stripe[] ss = stripes;
+        if (ss == null) {
+            ss = new Stripe[] {new Stripe()};
+            account(STRIPE_BYTES); // the first stripe is granted beyond the budget: calls are always counted
+            stripes = ss;
+        }
+        return ss;
+    }
+
+    /** Allocates group {@code gi} of stripe {@code s} if the budget allows; null if it does not. */
+    private long[] group(Stripe s, int gi) {
+        if (!reserve(GROUP_BYTES)) {
+            budgetExceeded();
+            return null;
+        }
+        final long[] fresh = new long[GROUP_SIZE];
+        if (GROUP.compareAndSet(s.groups, gi, (long[]) null, fresh)) {
+            long unused = (long) BYTES.getAndAdd(this, (long) GROUP_BYTES);
+            return fresh;
+        }
+        long unused = (long) USED.getAndAdd(-(long) GROUP_BYTES);
+        return (long[]) GROUP.getAcquire(s.groups, gi);
+    }
+
+    /**
+     * Contention seen on {@code ss}: every {@value #CONTENTION_STEP}th time the stripes double
+     * (up to {@link #MAX_STRIPES}, within the budget), or at the maximum the threads are rehashed.
+     */
+    private void contended(Stripe[] ss) {
+        final int n = ++contention;
+        if ((n & (CONTENTION_STEP - 1)) != 0) {
+            return;
+        }
+        if (ss.length >= MAX_STRIPES) {
+            salt++;
+            return;
+        }
+        if (!RESIZING.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        try {
+            if (stripes != ss) {
+                return; // grown or reset meanwhile
+            }
+            final int add = ss.length;
+            if (!reserve((long) add * STRIPE_BYTES)) {
+                budgetExceeded();
+                return;
+            }
+            long unused = (long) BYTES.getAndAdd(this, (long) add * STRIPE_BYTES);
+            final Stripe[] grown = new Stripe[ss.length << 1];
+            System.arraycopy(ss, 0, grown, 0, ss.length);
+            for (int i = ss.length; i < grown.length; i++) {
+                grown[i] = new Stripe();
+            }
+            stripes = grown;
+        } finally {
+            resizing = 0;
+        }
     }
 
     private static void lowerMin(long[] d, int i, long v) {
@@ -206,11 +376,74 @@ public final class MethodStats {
         }
     }
 
+    // ---- budget -----------------------------------------------------------------------------
+
+    private void account(long n) {
+        long unused = (long) BYTES.getAndAdd(this, n);
+        unused = (long) USED.getAndAdd(n);
+    }
+
+    /** Takes {@code n} bytes from the process-wide budget if they fit. */
+    private static boolean reserve(long n) {
+        final long max = maxBytes;
+        long u;
+        do {
+            u = usedBytes;
+            if (u + n > max) {
+                return false;
+            }
+        } while (!USED.compareAndSet(u, u + n));
+        return true;
+    }
+
+    private static void budgetExceeded() {
+        if (budgetHit) {
+            return;
+        }
+        budgetHit = true;
+        final Runnable r = budgetListener;
+        if (r != null) {
+            try {
+                r.run();
+            } catch (Throwable ignored) {
+                // the listener only reports; the application is never affected
+            }
+        }
+    }
+
+    /**
+     * Sets the process-wide budget for histogram groups and extra stripes (bytes already held are
+     * kept). Off the hot path; called by the agent at load.
+     */
+    public static void setMaxBytes(long max) {
+        maxBytes = Math.max(0L, max);
+    }
+
+    /** The process-wide budget in bytes ({@code Long.MAX_VALUE}: none). */
+    public static long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Bytes held by all methods' statistics right now. */
+    public static long usedBytes() {
+        return usedBytes;
+    }
+
+    /** Whether some call could not be histogrammed because the budget was spent. */
+    public static boolean budgetExceededOnce() {
+        return budgetHit;
+    }
+
+    /** Run once, on the recording thread, the first time the budget refuses memory (exceptions ignored). */
+    public static void setBudgetListener(Runnable listener) {
+        budgetListener = listener;
+    }
+
     // ---- readers ----------------------------------------------------------------------------
 
     /**
      * Aggregates all stripes into an immutable snapshot. May run concurrently with writers and
-     * never blocks them.
+     * never blocks them. Costs in proportion to the groups in use, not to {@link #BUCKETS}.
      *
      * <p>Consistency: every field is read atomically and is exact for the calls that had
      * completed when it was read, but fields are read one after another, so calls completing
@@ -220,15 +453,46 @@ public final class MethodStats {
      * A snapshot taken while no call is being recorded is exact.
      */
     public TimingSnapshot snapshot() {
-        final long[] d = data;
-        if (d == null) {
-            return new TimingSnapshot(name, 0, 0, 0, false, 0, 0, 0, new int[0], new long[0]);
+        return snapshot(name);
+    }
+
+    /** As {@link #snapshot()}, under another display name. */
+    public TimingSnapshot snapshot(String displayName) {
+        final Stripe[] ss = stripes;
+        if (ss == null) {
+            return new TimingSnapshot(displayName, 0, 0, 0, false, 0, 0, 0, new int[0], new long[0], 0, 0);
         }
-        final long[] agg = new long[BUCKETS];
-        for (int s = 0; s < STRIPES; s++) {
-            final int b = PAD + s * STRIDE + HEADER;
-            for (int i = 0; i < BUCKETS; i++) {
-                agg[i] += (long) AA.getVolatile(d, b + i);
+        int[] idx = new int[16];
+        long[] cnt = new long[16];
+        int nonEmpty = 0;
+        final long[] agg = new long[GROUP_SIZE];
+        for (int gi = 0; gi < GROUPS; gi++) {
+            boolean any = false;
+            for (Stripe s : ss) {
+                final long[] g = (long[]) GROUP.getAcquire(s.groups, gi);
+                if (g == null) {
+                    continue;
+                }
+                if (!any) {
+                    java.util.Arrays.fill(agg, 0L);
+                    any = true;
+                }
+                for (int i = 0; i < GROUP_SIZE; i++) {
+                    agg[i] += (long) AA.getVolatile(g, i);
+                }
+            }
+            if (!any) {
+                continue;
+            }
+            for (int i = 0; i < GROUP_SIZE; i++) {
+                if (agg[i] != 0) {
+                    if (nonEmpty == idx.length) {
+                        idx = java.util.Arrays.copyOf(idx, nonEmpty * 2);
+                        cnt = java.util.Arrays.copyOf(cnt, nonEmpty * 2);
+                    }
+                    idx[nonEmpty] = (gi << GROUP_BITS) + i;
+                    cnt[nonEmpty++] = agg[i];
+                }
             }
         }
         long sum = 0;
@@ -236,40 +500,31 @@ public final class MethodStats {
         long max = -1;
         long errors = 0;
         long calls = 0;
-        for (int s = 0; s < STRIPES; s++) {
-            sum += (long) AA.getVolatile(d, PAD + s * STRIDE + SUM);
+        long unbucketed = 0;
+        for (Stripe s : ss) {
+            final long[] h = s.header;
+            sum += (long) AA.getVolatile(h, SUM);
+            min = Math.min(min, (long) AA.getVolatile(h, MIN));
+            max = Math.max(max, (long) AA.getVolatile(h, MAX));
+            unbucketed += (long) AA.getVolatile(h, UNBUCKETED);
         }
-        for (int s = 0; s < STRIPES; s++) {
-            min = Math.min(min, (long) AA.getVolatile(d, PAD + s * STRIDE + MIN));
-            max = Math.max(max, (long) AA.getVolatile(d, PAD + s * STRIDE + MAX));
-        }
-        for (int s = 0; s < STRIPES; s++) {
-            errors += (long) AA.getVolatile(d, PAD + s * STRIDE + ERRORS);
-            calls += (long) AA.getVolatile(d, PAD + s * STRIDE + CALLS);
-        }
-
-        for (int i = 0; i < LINEAR_LIMIT; i++) {
-            sum += agg[i] * i; // exact: values below LINEAR_LIMIT are not added to SUM
+        for (Stripe s : ss) {
+            errors += (long) AA.getVolatile(s.header, ERRORS);
+            calls += (long) AA.getVolatile(s.header, CALLS);
         }
 
-        int nonEmpty = 0;
-        long timed = 0;
-        for (int i = 0; i < BUCKETS; i++) {
-            if (agg[i] != 0) {
-                nonEmpty++;
-                timed += agg[i];
-            }
-        }
-        final int[] idx = new int[nonEmpty];
+        final int[] outIdx = new int[nonEmpty];
         final long[] cum = new long[nonEmpty];
         long running = 0;
-        for (int i = 0, j = 0; i < BUCKETS; i++) {
-            if (agg[i] != 0) {
-                running += agg[i];
-                idx[j] = i;
-                cum[j++] = running;
+        for (int j = 0; j < nonEmpty; j++) {
+            if (idx[j] < LINEAR_LIMIT) {
+                sum += cnt[j] * idx[j]; // exact: values below LINEAR_LIMIT are not added to SUM
             }
+            running += cnt[j];
+            outIdx[j] = idx[j];
+            cum[j] = running;
         }
+        final long timed = running + unbucketed;
 
         if (timed == 0) {
             min = 0;
@@ -278,10 +533,10 @@ public final class MethodStats {
         } else {
             // a racing writer may have counted its bucket but not yet updated min/max
             if (min == Long.MAX_VALUE) {
-                min = lowestValue(idx[0]);
+                min = nonEmpty > 0 ? lowestValue(outIdx[0]) : 0;
             }
             if (max < 0) {
-                max = highestValue(idx[nonEmpty - 1]);
+                max = nonEmpty > 0 ? highestValue(outIdx[nonEmpty - 1]) : min;
             }
             if (max < min) {
                 max = min;
@@ -289,21 +544,77 @@ public final class MethodStats {
         }
         final boolean sampled = calls > 0;
         final long count = sampled ? Math.max(calls, timed) : timed;
-        return new TimingSnapshot(name, count, errors, timed, sampled, sum, min, max, idx, cum);
+        return new TimingSnapshot(displayName, count, errors, timed, sampled, sum, min, max, outIdx, cum, unbucketed, bytes);
     }
 
     /**
-     * Zeroes all statistics by atomically swapping in a fresh (zeroed) array.
+     * Adds a snapshot's calls to these statistics (folding a row whose class was unloaded into
+     * another). Off the hot path; groups come from the budget like any other (what does not fit
+     * is counted without a histogram).
+     */
+    public void add(TimingSnapshot s) {
+        if (s.count() == 0 && s.errors() == 0) {
+            return;
+        }
+        Stripe[] ss = stripes;
+        if (ss == null) {
+            ss = materialize();
+        }
+        final Stripe st = ss[0];
+        final long[] h = st.header;
+        long linearSum = 0;
+        long prev = 0;
+        long unbucketedAdd = s.unbucketed();
+        for (int j = 0; j < s.bucketCount(); j++) {
+            final int idx = s.bucketIndexAt(j);
+            final long c = s.cumulativeAt(j) - prev;
+            prev = s.cumulativeAt(j);
+            long[] g = (long[]) GROUP.getAcquire(st.groups, idx >>> GROUP_BITS);
+            if (g == null) {
+                g = group(st, idx >>> GROUP_BITS);
+            }
+            if (g == null) {
+                unbucketedAdd += c;
+                continue; // its time stays in the sum below
+            }
+            if (idx < LINEAR_LIMIT) {
+                linearSum += c * idx;
+            }
+            long unused = (long) AA.getAndAdd(g, idx & (GROUP_SIZE - 1), c);
+        }
+        long unused = (long) AA.getAndAdd(h, SUM, s.timedTotalNanos() - linearSum);
+        unused = (long) AA.getAndAdd(h, UNBUCKETED, unbucketedAdd);
+        unused = (long) AA.getAndAdd(h, ERRORS, s.errors());
+        if (s.sampled()) {
+            unused = (long) AA.getAndAdd(h, CALLS, s.count());
+        }
+        if (s.timedCount() > 0) {
+            lowerMin(h, MIN, s.minNanos());
+            raiseMax(h, MAX, s.maxNanos());
+        }
+    }
+
+    /**
+     * Zeroes all statistics by atomically swapping the stripes out, and gives their memory back
+     * to the budget.
      *
      * <p>Under concurrent writes, every call is either entirely counted in the new period or
-     * entirely discarded (a writer reads the array once per call): a call that was in progress
+     * entirely discarded (a writer reads the stripe array once per call): a call that was in progress
      * when {@code reset()} ran may be lost, but no call is ever partially counted (e.g. counted
      * without its time). In sampled mode a call counted before the reset but timed after it can
      * make the new period's timed count exceed its call count by one; the snapshot then reports
-     * {@code count = max(calls, timedCount)}. The counters' memory is released until the next call.
+     * {@code count = max(calls, timedCount)}. A group allocated by such an in-flight call is
+     * counted in the new period's bytes (at most one group per recording thread).
      */
     public void reset() {
-        data = null;
+        stripes = null;
+        final long b = (long) BYTES.getAndSet(this, 0L);
+        long unused = (long) USED.getAndAdd(-b);
+    }
+
+    /** Resets and gives up the memory for good (the method's class was unloaded). */
+    public void release() {
+        reset();
     }
 
     // ---- histogram math (shared with TimingSnapshot) ----------------------------------------
@@ -339,20 +650,24 @@ public final class MethodStats {
         return lowestValue(idx) + (bucketWidth(idx) >>> 1);
     }
 
+    /** Number of stripes this method holds right now (0 before the first call). */
+    public int stripesHeld() {
+        final Stripe[] ss = stripes;
+        return ss == null ? 0 : ss.length;
+    }
+
     // ---- setup ------------------------------------------------------------------------------
 
-    private static long[] newData() {
-        final long[] d = new long[PAD + STRIPES * STRIDE];
-        for (int s = 0; s < STRIPES; s++) {
-            d[PAD + s * STRIDE + MIN] = Long.MAX_VALUE;
-            d[PAD + s * STRIDE + MAX] = -1L;
-        }
-        return d; // published through the volatile field
+    private static long[] newHeader() {
+        final long[] h = new long[HEADER_LONGS];
+        h[MIN] = Long.MAX_VALUE;
+        h[MAX] = -1L;
+        return h;
     }
 
     private static int stripeCount() {
-        // twice the CPUs: threads pick a stripe by the low bits of their id, and with as many
-        // stripes as CPUs two busy threads share one half the time
+        // twice the CPUs: a hash puts two busy threads on one stripe half the time with as many
+        // stripes as CPUs
         int n = 2 * Runtime.getRuntime().availableProcessors();
         int max = 16;
         try {

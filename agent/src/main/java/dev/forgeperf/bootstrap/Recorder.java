@@ -173,18 +173,46 @@ public final class Recorder {
 
     // ---- registry (off the hot path) --------------------------------------------------------
 
+    /** Most methods and track names registered at once; guarded by {@link #LOCK}. */
+    private static int maxMethods = Integer.MAX_VALUE;
+    /** Registered and not released; guarded by {@link #LOCK}. */
+    private static int live;
+    /** Registrations refused because {@link #maxMethods} was reached; guarded by {@link #LOCK}. */
+    private static long refused;
+    /** Ids given back by {@link #release(int)}, reused first; guarded by {@link #LOCK}. */
+    private static int[] freeIds = new int[16];
+    private static int freeCount;
+
     /**
-     * Registers stats and returns a new id (0, 1, 2, ...). Ids are never reused; registering
-     * the same instance twice yields two ids for it.
+     * Registers stats and returns its id, or {@code -1} when {@link #maxMethods()} methods are
+     * registered already (the caller then does not time the method; {@link #refused()} counts it).
+     * Ids of released stats are reused; other ids are 0, 1, 2, ...; registering the same instance
+     * twice yields two ids for it.
      */
     public static int register(MethodStats stats) {
         if (stats == null) {
             throw new NullPointerException("stats");
         }
         synchronized (LOCK) {
-            final int id = size;
-            if (id == Integer.MAX_VALUE - 8) {
-                throw new IllegalStateException("too many registered methods");
+            if (live >= maxMethods) {
+                if (refused++ == 0 && refusalListener != null) {
+                    try {
+                        refusalListener.run();
+                    } catch (Throwable ignored) {
+                        // the listener only reports
+                    }
+                }
+                return -1;
+            }
+            final int id;
+            if (freeCount > 0) {
+                id = freeIds[--freeCount];
+            } else {
+                id = size;
+                if (id == Integer.MAX_VALUE - 8) {
+                    throw new IllegalStateException("too many registered methods");
+                }
+                size = id + 1;
             }
             MethodStats[] t = table;
             if (id < t.length) {
@@ -194,8 +222,29 @@ public final class Recorder {
                 t[id] = stats;
                 table = t; // volatile publish of the grown copy
             }
-            size = id + 1;
+            live++;
             return id;
+        }
+    }
+
+    /**
+     * Forgets the stats under {@code id} and frees their memory; the id may be given to another
+     * method. Only for ids no code can record into any more (their class was unloaded).
+     */
+    public static void release(int id) {
+        synchronized (LOCK) {
+            final MethodStats[] t = table;
+            if (id < 0 || id >= size || t[id] == null) {
+                return;
+            }
+            final MethodStats s = t[id];
+            TABLE_ELEMENT.setRelease(t, id, (MethodStats) null);
+            s.release();
+            live--;
+            if (freeCount == freeIds.length) {
+                freeIds = Arrays.copyOf(freeIds, freeCount * 2);
+            }
+            freeIds[freeCount++] = id;
         }
     }
 
@@ -204,7 +253,7 @@ public final class Recorder {
         return lookup(id);
     }
 
-    /** All registered stats in id order (index = id); an unmodifiable copy. */
+    /** All registered stats in id order (released ids left out); an unmodifiable copy. */
     public static List<MethodStats> all() {
         final MethodStats[] t;
         final int n;
@@ -212,13 +261,57 @@ public final class Recorder {
             t = table;
             n = size;
         }
-        return List.of(Arrays.copyOf(t, n));
+        final java.util.ArrayList<MethodStats> out = new java.util.ArrayList<MethodStats>(n);
+        for (int i = 0; i < n; i++) {
+            final MethodStats s = (MethodStats) TABLE_ELEMENT.getAcquire(t, i);
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return java.util.Collections.unmodifiableList(out);
     }
 
-    /** Number of ids registered so far (ids are {@code 0 .. size()-1}). */
+    /** Number of ids in use so far (ids are {@code 0 .. size()-1}; released ones are reused). */
     public static int size() {
         synchronized (LOCK) {
             return size;
+        }
+    }
+
+    /** Number of stats registered and not released. */
+    public static int live() {
+        synchronized (LOCK) {
+            return live;
+        }
+    }
+
+    private static Runnable refusalListener;
+
+    /** Run once, under the registry lock, the first time {@link #register} refuses (exceptions ignored). */
+    public static void setRefusalListener(Runnable listener) {
+        synchronized (LOCK) {
+            refusalListener = listener;
+        }
+    }
+
+    /** Sets the most methods and track names registered at once (at least 1). */
+    public static void setMaxMethods(int max) {
+        synchronized (LOCK) {
+            maxMethods = Math.max(1, max);
+        }
+    }
+
+    /** The most methods and track names registered at once. */
+    public static int maxMethods() {
+        synchronized (LOCK) {
+            return maxMethods;
+        }
+    }
+
+    /** Registrations refused so far because {@link #maxMethods()} was reached. */
+    public static long refused() {
+        synchronized (LOCK) {
+            return refused;
         }
     }
 

@@ -23,9 +23,17 @@ public final class TimingSnapshot {
     private final int[] buckets;
     /** cumulative[i] = number of timed calls in buckets[0..i]. */
     private final long[] cumulative;
+    /** Timed calls counted without a histogram (memory budget spent). */
+    private final long unbucketed;
+    private final long bytes;
 
     TimingSnapshot(String name, long count, long errors, long timedCount, boolean sampled,
                    long timedSum, long min, long max, int[] buckets, long[] cumulative) {
+        this(name, count, errors, timedCount, sampled, timedSum, min, max, buckets, cumulative, 0L, 0L);
+    }
+
+    TimingSnapshot(String name, long count, long errors, long timedCount, boolean sampled,
+                   long timedSum, long min, long max, int[] buckets, long[] cumulative, long unbucketed, long bytes) {
         this.name = name;
         this.count = count;
         this.errors = errors;
@@ -36,6 +44,48 @@ public final class TimingSnapshot {
         this.max = max;
         this.buckets = buckets;
         this.cumulative = cumulative;
+        this.unbucketed = unbucketed;
+        this.bytes = bytes;
+    }
+
+    /** Memory the method's statistics held when the snapshot was taken (see {@link MethodStats#bytes()}). */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** The same statistics under another display name. */
+    public TimingSnapshot renamed(String displayName) {
+        return displayName.equals(name) ? this
+                : new TimingSnapshot(displayName, count, errors, timedCount, sampled, timedSum, min, max, buckets, cumulative, unbucketed, bytes);
+    }
+
+    /**
+     * Timed calls that were counted (in count, errors, total, min and max) but not put in the
+     * histogram because the timing memory budget ({@code timed.maxMemory}) was spent; percentiles
+     * cover the other {@code timedCount() - unbucketed()} calls only.
+     */
+    public long unbucketed() {
+        return unbucketed;
+    }
+
+    /** Calls in the histogram (percentiles are over these). */
+    public long histogramCount() {
+        return cumulative.length == 0 ? 0L : cumulative[cumulative.length - 1];
+    }
+
+    /** Number of non-empty histogram buckets. */
+    public int bucketCount() {
+        return buckets.length;
+    }
+
+    /** Index of the {@code j}th non-empty bucket, ascending. */
+    public int bucketIndexAt(int j) {
+        return buckets[j];
+    }
+
+    /** Calls in the non-empty buckets {@code 0..j}. */
+    public long cumulativeAt(int j) {
+        return cumulative[j];
     }
 
     /** Display name of the method. */
@@ -98,18 +148,22 @@ public final class TimingSnapshot {
      * The value at percentile {@code q}: the histogram bucket holding the value of rank
      * {@code ceil(q/100 * timedCount)} (at least 1), reported as the bucket's midpoint and
      * clamped to {@code [min, max]}. Relative error vs. the true value at that rank is at most
-     * 1/256 (&asymp;0.39%) for values up to {@link MethodStats#MAX_TRACKABLE_NANOS}.
+     * 1/128 (&asymp;0.78%) for values up to {@link MethodStats#MAX_TRACKABLE_NANOS}.
      * {@code percentile(0)} is the exact min and {@code percentile(100)} the exact max.
      *
      * @param q percentile in {@code [0, 100]}
-     * @return the value in nanoseconds, 0 if nothing was timed
+     * <p>When some calls were not histogrammed ({@link #unbucketed()}), the rank is taken among the
+     * histogrammed calls.
+     *
+     * @return the value in nanoseconds, 0 if nothing was timed (or nothing histogrammed)
      * @throws IllegalArgumentException if {@code q} is outside {@code [0, 100]} or NaN
      */
     public long percentile(double q) {
         if (!(q >= 0.0 && q <= 100.0)) {
             throw new IllegalArgumentException("percentile must be in [0, 100]: ".concat(Double.toString(q)));
         }
-        if (timedCount == 0) {
+        final long inHistogram = histogramCount();
+        if (timedCount == 0 || inHistogram == 0) {
             return 0L;
         }
         if (q == 0.0) {
@@ -118,8 +172,8 @@ public final class TimingSnapshot {
         if (q == 100.0) {
             return max;
         }
-        long rank = (long) Math.ceil(q / 100.0 * (double) timedCount);
-        rank = Math.max(1L, Math.min(timedCount, rank));
+        long rank = (long) Math.ceil(q / 100.0 * (double) inHistogram);
+        rank = Math.max(1L, Math.min(inHistogram, rank));
         int pos = Arrays.binarySearch(cumulative, rank);
         if (pos < 0) {
             pos = -pos - 1; // first bucket whose cumulative count >= rank

@@ -60,12 +60,20 @@ public final class InstrumentCommand extends AgentCommand {
             m.put("methods", r.methods);
             m.put("classes", r.classes);
             m.put("failures", r.failures);
+            m.put("notTimed", r.refused);
             session.out.println(Json.write(m));
         } else {
             session.out.printf("instrumented '%s': %s in %s%n", r.spec, dev.forgeperf.util.Words.count(r.methods.size(), "method"),
                     dev.forgeperf.util.Words.count(r.classes.size(), "class"));
             r.methods.forEach(m -> session.out.println("  " + m));
             r.failures.forEach((c, why) -> session.out.println("  failed: " + c + ": " + why));
+            if (r.moreClasses > 0) {
+                session.out.printf("  and %d more classes transformed (generated, or in other class loaders)%n", r.moreClasses);
+            }
+            if (r.refused > 0) {
+                session.out.printf("  %d more methods not timed: timed.maxMethods (%d) reached; raise it or narrow the spec%n",
+                        r.refused, dev.forgeperf.bootstrap.Recorder.maxMethods());
+            }
         }
         return r.failures.isEmpty() || !r.methods.isEmpty() ? 0 : 1;
     }

@@ -44,6 +44,7 @@ public final class TimingsCommand extends AgentCommand {
             if (idle > 0) {
                 session.out.println(dev.forgeperf.util.Words.count(idle, "instrumented method") + " not called yet (--all shows them)");
             }
+            session.out.println("timing memory: " + dev.forgeperf.timing.TimingLimits.describe());
         }
         if (reset) {
             TimingService.reset();

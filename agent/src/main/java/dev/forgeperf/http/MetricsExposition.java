@@ -160,7 +160,7 @@ public final class MetricsExposition {
         p.family("forgeperf_method_duration_seconds", Type.summary,
                 "Duration of calls to timed methods: quantiles since start or the last reset, count of all calls, their total time");
         for (TimingSnapshot s : timings) {
-            if (s.timedCount() > 0) {
+            if (s.histogramCount() > 0) { // none when every call was counted past timed.maxMemory
                 for (int i = 0; i < METHOD_QUANTILES.length; i++) {
                     p.sample(s.percentile(METHOD_PERCENTILES[i]) / 1e9, "method", s.name(), "quantile", METHOD_QUANTILES[i]);
                 }

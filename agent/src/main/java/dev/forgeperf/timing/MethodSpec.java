@@ -214,13 +214,23 @@ public final class MethodSpec {
 
     /** Display name of a method: {@code com.acme.Repo#find(String,int)}. */
     public static String displayName(TypeDefinition type, MethodDescription m) {
-        StringBuilder b = new StringBuilder(type.getTypeName()).append('#').append(m.getName()).append('(');
+        return displayName(type.getTypeName(), m, false);
+    }
+
+    /**
+     * Display name of a method of class {@code className}: parameter types by simple name
+     * ({@code com.acme.Repo#find(String,int)}) or, with {@code qualified}, by full name
+     * ({@code com.acme.Repo#find(java.lang.String,int)}).
+     */
+    public static String displayName(String className, MethodDescription m, boolean qualified) {
+        StringBuilder b = new StringBuilder(className).append('#').append(m.getName()).append('(');
         List<? extends ParameterDescription> ps = m.getParameters();
         for (int i = 0; i < ps.size(); i++) {
             if (i > 0) {
                 b.append(',');
             }
-            b.append(ps.get(i).getType().asErasure().getSimpleName());
+            TypeDescription t = ps.get(i).getType().asErasure();
+            b.append(qualified ? t.getTypeName() : t.getSimpleName());
         }
         return b.append(')').toString();
     }

@@ -16,7 +16,7 @@ public final class SampledTimingAdvice {
         return Recorder.sampleStart(id);
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(@MethodId int id, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
         if (start != 0L) {
             Recorder.recordSampled(id, System.nanoTime() - start, thrown != null);

@@ -18,7 +18,7 @@ public final class TimingAdvice {
         return System.nanoTime();
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(@MethodId int id, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
         Recorder.record(id, System.nanoTime() - start, thrown != null);
     }

@@ -1,13 +1,16 @@
 package dev.forgeperf.timing;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.ref.ReferenceQueue;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.forgeperf.bootstrap.MethodStats;
@@ -43,52 +46,192 @@ public final class TimingService {
         public final List<String> methods = new ArrayList<>();
         public final Set<String> classes = new LinkedHashSet<>();
         public final Map<String, String> failures = new LinkedHashMap<>();
+        /** Methods matched but not timed because {@code timed.maxMethods} was reached. */
+        public long refused;
+        /** Classes transformed beyond the {@value TimingService#MAX_CLASS_NAMES} named in {@link #classes}. */
+        public long moreClasses;
 
         Result(String spec) {
             this.spec = spec;
         }
     }
 
+    /** Class names kept per install for its result; more are only counted. */
+    static final int MAX_CLASS_NAMES = 1000;
+
+    private static volatile TimingService current;
+
     private final Instrumentation inst;
     private final boolean sampled;
-    private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+    /** Methods of classes whose loader is collected are folded into these rows: qualified name -> id. */
+    private final Map<String, Integer> unloadedRows = new HashMap<>();
+    /** Methods of generated classes, one row per normalised name: key -> id. Guarded by {@link #registry}. */
+    private final Map<String, Integer> foldedIds = new HashMap<>();
+    /** Per defining loader (held weakly) its methods' ids. Guarded by {@link #registry}. */
+    private final Map<ClassLoader, LoaderIds> loaders = new WeakHashMap<>();
+    private final LoaderIds bootLoader = new LoaderIds(null, 0, "bootstrap", null);
+    private final ReferenceQueue<ClassLoader> collected = new ReferenceQueue<>();
+    private final Object registry = new Object();
+    private int loaderSerial;
+    /** Loaders collected so far whose rows were folded. Guarded by {@link #registry}. */
+    private long loadersCollected;
     private final Map<String, Install> claims = new ConcurrentHashMap<>();
     private final Map<String, Install> installs = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** The loader of the class being transformed on this thread (set by the transformer, cleared by the listener). */
+    private final ThreadLocal<LoaderIds> transforming = new ThreadLocal<>();
 
     public TimingService(Instrumentation inst, int sampleInterval) {
         this.inst = inst;
         this.sampled = sampleInterval > 1;
         Recorder.setSampleInterval(sampleInterval);
+        current = this;
+    }
+
+    /**
+     * The ids of one class loader's timed methods (key -> id); cleared with the loader, after
+     * which its rows are folded into per-method "unloaded" rows and its ids freed.
+     */
+    private static final class LoaderIds extends java.lang.ref.WeakReference<ClassLoader> {
+        final int serial;
+        final String label;
+        final Map<String, Integer> ids = new HashMap<>();
+
+        LoaderIds(ClassLoader loader, int serial, String label, ReferenceQueue<ClassLoader> queue) {
+            super(loader, queue);
+            this.serial = serial;
+            this.label = label;
+        }
+    }
+
+    private LoaderIds loaderIds(ClassLoader loader) {
+        if (loader == null) {
+            return bootLoader;
+        }
+        synchronized (registry) {
+            LoaderIds l = loaders.get(loader);
+            if (l == null) {
+                l = new LoaderIds(loader, ++loaderSerial, loaderLabel(loader), collected);
+                loaders.put(loader, l);
+            }
+            return l;
+        }
+    }
+
+    /** How a loader is named where two rows differ only by it: its name, or its class, and its identity. */
+    static String loaderLabel(ClassLoader loader) {
+        String n = loader.getName();
+        return (n != null ? n : loader.getClass().getSimpleName()) + "@" + Integer.toHexString(System.identityHashCode(loader));
+    }
+
+    /** Folds the rows of collected class loaders into "unloaded" rows and frees their ids and memory. */
+    void foldCollected() {
+        java.lang.ref.Reference<? extends ClassLoader> r;
+        while ((r = collected.poll()) != null) {
+            LoaderIds gone = (LoaderIds) r;
+            synchronized (registry) {
+                loadersCollected++;
+                for (Map.Entry<String, Integer> e : gone.ids.entrySet()) {
+                    String claimKey = gone.serial + "/" + e.getKey();
+                    Install owner = claims.remove(claimKey);
+                    if (owner != null) {
+                        owner.keys.remove(claimKey);
+                    }
+                    MethodStats s = Recorder.stats(e.getValue());
+                    if (s == null) {
+                        continue;
+                    }
+                    TimingSnapshot snap = s.snapshot();
+                    Recorder.release(e.getValue());
+                    if (snap.count() == 0 && snap.errors() == 0) {
+                        continue;
+                    }
+                    Integer into = unloadedRows.get(s.qualifiedName());
+                    if (into == null) {
+                        int id = Recorder.register(new MethodStats(s.name(), s.qualifiedName(), "unloaded"));
+                        if (id < 0) {
+                            continue; // timed.maxMethods reached: the unloaded loader's calls are dropped
+                        }
+                        into = id;
+                        unloadedRows.put(s.qualifiedName(), into);
+                    }
+                    Recorder.stats(into).add(snap);
+                }
+                gone.ids.clear();
+            }
+        }
+    }
+
+    /** Class loaders whose timed methods were folded after the loader was collected. */
+    public long loadersCollected() {
+        synchronized (registry) {
+            return loadersCollected;
+        }
     }
 
     /** One installed spec: its transformer and the methods it times. */
     final class Install {
         final MethodSpec spec;
-        final Set<String> keys = ConcurrentHashMap.newKeySet();
+        /** Claim key ("loader serial/method key") -> id of the methods this install times. */
+        final Map<String, Integer> keys = new ConcurrentHashMap<>();
         final Set<String> transformed = ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicLong moreTransformed = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
         final Map<String, String> failures = new ConcurrentHashMap<>();
         volatile ResettableClassFileTransformer transformer;
+
+        ThreadLocal<LoaderIds> transforming() {
+            return transforming;
+        }
 
         Install(MethodSpec spec) {
             this.spec = spec;
         }
 
-        /** Called at transform time: the id of a method, registering it on first sight. */
+        /**
+         * Called at transform time: the id of a method, registering it on first sight; -1 (not
+         * timed) when {@code timed.maxMethods} methods are registered already.
+         */
         int idFor(TypeDescription type, MethodDescription method) {
-            String key = key(type, method);
-            claims.putIfAbsent(key, this);
-            keys.add(key);
-            return ids.computeIfAbsent(key, k -> Recorder.register(new MethodStats(MethodSpec.displayName(type, method))));
+            LoaderIds loader = transforming.get();
+            if (loader == null) {
+                loader = bootLoader;
+            }
+            foldCollected();
+            String folded = GeneratedNames.fold(type.getName());
+            String key = key(folded == null ? type.getName() : folded, method);
+            String claimKey = (folded == null ? loader.serial : -1) + "/" + key;
+            claims.putIfAbsent(claimKey, this);
+            synchronized (registry) {
+                Map<String, Integer> ids = folded == null ? loader.ids : foldedIds;
+                Integer id = ids.get(key);
+                if (id == null) {
+                    String className = folded == null ? type.getTypeName() : folded;
+                    int registered = Recorder.register(new MethodStats(MethodSpec.displayName(className, method, false),
+                            MethodSpec.displayName(className, method, true), folded == null ? loader.label : "generated"));
+                    if (registered < 0) {
+                        refused.incrementAndGet(); // said once in the log by TimingLimits' listener
+                        return -1;
+                    }
+                    id = registered;
+                    ids.put(key, id);
+                }
+                keys.put(claimKey, id);
+                return id;
+            }
         }
 
         boolean mayTime(MethodDescription m) {
-            Install owner = claims.get(key(m.getDeclaringType().asErasure(), m));
+            LoaderIds loader = transforming.get();
+            String type = m.getDeclaringType().asErasure().getName();
+            String folded = GeneratedNames.fold(type);
+            Install owner = claims.get((folded == null ? (loader == null ? 0 : loader.serial) : -1) + "/"
+                    + key(folded == null ? type : folded, m));
             return owner == null || owner == this;
         }
     }
 
-    private static String key(TypeDescription type, MethodDescription m) {
-        return type.getName() + "#" + m.getInternalName() + m.getDescriptor();
+    private static String key(String typeName, MethodDescription m) {
+        return typeName + "#" + m.getInternalName() + m.getDescriptor();
     }
 
     /**
@@ -162,7 +305,10 @@ public final class TimingService {
                 .with(new Listener(install))
                 .ignore((type, loader, module, redefined, domain) -> excluded(type.getName(), loader, type.isSynthetic(), allowJdk))
                 .type(spec.typeMatcher())
-                .transform((b, type, loader, module, domain) -> b.visit(advice.on(m -> methods.matches(m) && install.mayTime(m))));
+                .transform((b, type, loader, module, domain) -> {
+                    transforming.set(loaderIds(loader));
+                    return b.visit(advice.on(m -> methods.matches(m) && install.mayTime(m)));
+                });
         install.transformer = builder.installOn(inst);
         installs.put(spec.text(), install);
         return result(install);
@@ -171,21 +317,25 @@ public final class TimingService {
     private Result result(Install install) {
         Result r = new Result(install.spec.text());
         for (String failed : install.failures.keySet()) {
-            install.keys.removeIf(k -> {
-                if (!k.startsWith(failed + "#")) {
+            install.keys.keySet().removeIf(k -> {
+                if (!k.substring(k.indexOf('/') + 1).startsWith(failed + "#")) {
                     return false;
                 }
                 claims.remove(k, install);
                 return true;
             });
         }
-        for (String key : install.keys) {
-            MethodStats s = Recorder.stats(ids.get(key));
-            if (s != null) {
-                r.methods.add(s.name());
+        Map<MethodStats, String> names = displayNames(Recorder.all());
+        Set<String> seen = new java.util.HashSet<>();
+        for (Integer id : install.keys.values()) {
+            MethodStats s = Recorder.stats(id);
+            if (s != null && seen.add(names.getOrDefault(s, s.name()))) {
+                r.methods.add(names.getOrDefault(s, s.name()));
             }
         }
         Collections.sort(r.methods);
+        r.refused = install.refused.get();
+        r.moreClasses = install.moreTransformed.get();
         java.util.TreeSet<String> ok = new java.util.TreeSet<>(install.transformed);
         ok.removeAll(install.failures.keySet());
         r.classes.addAll(ok);
@@ -239,7 +389,7 @@ public final class TimingService {
         List<Result> out = new ArrayList<>();
         for (Install i : removing) {
             installs.remove(i.spec.text());
-            i.keys.forEach(k -> claims.remove(k, i));
+            i.keys.keySet().forEach(k -> claims.remove(k, i));
             i.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
                     AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(64));
             out.add(result(i));
@@ -256,22 +406,64 @@ public final class TimingService {
 
     /** Display names of the methods timed by an installed spec right now. */
     public Set<String> activeMethods() {
+        foldCollected();
+        Map<MethodStats, String> names = displayNames(Recorder.all());
         Set<String> active = new java.util.HashSet<>();
         for (Map.Entry<String, Install> e : claims.entrySet()) {
-            Integer id = ids.get(e.getKey());
+            Integer id = e.getValue().keys.get(e.getKey());
             MethodStats s = id == null ? null : Recorder.stats(id);
             if (s != null) {
-                active.add(s.name());
+                active.add(names.getOrDefault(s, s.name()));
             }
         }
         return active;
     }
 
-    /** Snapshots of every method timed so far (and of {@code ForgePerf.track} timers). */
+    /**
+     * Snapshots of every method timed so far (and of {@code ForgePerf.track} timers), one row per
+     * method: where two rows would share a name, parameter types are written in full, and where
+     * that is not enough, the defining class loader is added in brackets.
+     */
     public static List<TimingSnapshot> snapshots() {
+        TimingService t = current;
+        if (t != null) {
+            t.foldCollected();
+        }
+        List<MethodStats> all = Recorder.all();
+        Map<MethodStats, String> names = displayNames(all);
         List<TimingSnapshot> out = new ArrayList<>();
-        for (MethodStats s : Recorder.all()) {
-            out.add(s.snapshot());
+        for (MethodStats s : all) {
+            out.add(s.snapshot(names.get(s)));
+        }
+        return out;
+    }
+
+    /**
+     * The name each row is shown under: the short name; the qualified one (full parameter
+     * types) for rows whose short names collide and differ in it; plus {@code " [loader]"} for
+     * rows that still collide (same method in two class loaders, or rows of unloaded loaders).
+     */
+    static Map<MethodStats, String> displayNames(List<MethodStats> all) {
+        Map<String, List<MethodStats>> byName = new HashMap<>();
+        for (MethodStats s : all) {
+            byName.computeIfAbsent(s.name(), k -> new ArrayList<>(1)).add(s);
+        }
+        Map<MethodStats, String> out = new java.util.IdentityHashMap<>();
+        for (List<MethodStats> same : byName.values()) {
+            if (same.size() == 1) {
+                out.put(same.get(0), same.get(0).name());
+                continue;
+            }
+            Map<String, List<MethodStats>> byQualified = new HashMap<>();
+            for (MethodStats s : same) {
+                byQualified.computeIfAbsent(s.qualifiedName(), k -> new ArrayList<>(1)).add(s);
+            }
+            for (List<MethodStats> q : byQualified.values()) {
+                String base = byQualified.size() > 1 ? q.get(0).qualifiedName() : q.get(0).name();
+                for (MethodStats s : q) {
+                    out.put(s, q.size() == 1 || s.loader() == null ? base : base + " [" + s.loader() + "]");
+                }
+            }
         }
         return out;
     }
@@ -297,7 +489,16 @@ public final class TimingService {
 
         @Override
         public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
-            install.transformed.add(type.getName());
+            if (install.transformed.size() < MAX_CLASS_NAMES || install.transformed.contains(type.getName())) {
+                install.transformed.add(type.getName());
+            } else {
+                install.moreTransformed.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void onComplete(String typeName, ClassLoader loader, JavaModule module, boolean loaded) {
+            install.transforming().remove();
         }
 
         @Override

@@ -58,6 +58,8 @@ public final class TimingTable {
         m.put("timedCount", s.timedCount());
         m.put("sampled", s.sampled());
         m.put("active", active);
+        m.put("unbucketed", s.unbucketed());
+        m.put("bytes", s.bytes());
         return m;
     }
 
@@ -104,10 +106,12 @@ public final class TimingTable {
             anySampled |= s.sampled();
             String name = shown.get(i) + (live ? "" : "*");
             boolean none = s.timedCount() == 0;
+            boolean noPercentiles = s.histogramCount() == 0; // also when every call was counted past timed.maxMemory
+            String partial = s.unbucketed() > 0 ? "!" : "";
             out.printf(Locale.ROOT, fmt, name, s.count(), s.errors(), Durations.format(s.totalNanos()) + (s.sampled() ? "~" : ""),
                     none ? "-" : Durations.format(s.minNanos()), none ? "-" : Durations.format(Math.round(s.meanNanos())),
-                    none ? "-" : Durations.format(s.p50()), none ? "-" : Durations.format(s.p90()),
-                    none ? "-" : Durations.format(s.p99()), none ? "-" : Durations.format(s.p999()),
+                    noPercentiles ? "-" + partial : Durations.format(s.p50()) + partial, noPercentiles ? "-" : Durations.format(s.p90()),
+                    noPercentiles ? "-" : Durations.format(s.p99()), noPercentiles ? "-" : Durations.format(s.p999()),
                     none ? "-" : Durations.format(s.maxNanos()));
         }
         if (anyInactive) {
@@ -115,6 +119,11 @@ public final class TimingTable {
         }
         if (anySampled) {
             out.println("~ sampled mode: counts exact, times from one call in N, total estimated");
+        }
+        long unbucketed = rows.stream().mapToLong(TimingSnapshot::unbucketed).sum();
+        if (unbucketed > 0) {
+            out.printf(Locale.ROOT, "! timed.maxMemory spent: %d calls of %d methods counted without percentiles (count, errors, total, min,"
+                    + " max exact; percentiles of the other calls)%n", unbucketed, rows.stream().filter(r -> r.unbucketed() > 0).count());
         }
     }
 }

@@ -59,18 +59,22 @@ final class AgentCheck {
                     throw new IllegalStateException(timed + " was expected to be timed in " + (sampled ? "sampled" : "exact") + " mode: " + t);
                 }
                 System.out.println("[forge-perf check] " + timed + ": count=" + t.count() + " timed=" + t.timedCount()
-                        + " sampled=" + t.sampled() + " p50=" + t.p50() + "ns p99=" + t.p99() + "ns");
+                        + " sampled=" + t.sampled() + " p50=" + t.p50() + "ns p99=" + t.p99() + "ns stripes=" + s.stripesHeld()
+                        + " bytes=" + s.bytes());
                 return;
             }
         }
         throw new IllegalStateException("NOT INSTRUMENTED: " + timed);
     }
 
-    /** Prints which MethodStats stripe each benchmark thread records into. */
+    /** Prints the benchmark threads and how many stripes the timed method grew to (at most MAX_STRIPES). */
     static void reportStripes(java.util.Collection<Long> threadIds) {
-        StringBuilder b = new StringBuilder("[forge-perf check] worker threads (id -> stripe of ").append(MethodStats.STRIPES).append("):");
-        for (long id : threadIds) {
-            b.append(' ').append(id).append("->").append(id & (MethodStats.STRIPES - 1));
+        StringBuilder b = new StringBuilder("[forge-perf check] worker threads ").append(threadIds)
+                .append("; stripes held by the timed methods (max ").append(MethodStats.MAX_STRIPES).append("):");
+        for (MethodStats s : Recorder.all()) {
+            if (s.stripesHeld() > 0) {
+                b.append(' ').append(s.name()).append('=').append(s.stripesHeld()).append(" (").append(s.bytes()).append(" B)");
+            }
         }
         System.out.println(b);
     }

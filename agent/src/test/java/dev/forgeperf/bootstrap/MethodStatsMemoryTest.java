@@ -1,0 +1,219 @@
+package dev.forgeperf.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Memory of the timing statistics: what is held, what it is checked against, the budget, growth on contention. */
+class MethodStatsMemoryTest {
+
+    @AfterEach
+    void noBudget() {
+        MethodStats.setMaxBytes(Long.MAX_VALUE);
+        MethodStats.setBudgetListener(null);
+    }
+
+    /** Values spread over 5 powers of two: 1.5, 3, 6, 12, 24 microseconds. */
+    private static void fiveExponents(MethodStats s) {
+        for (int i = 0; i < 1000; i++) {
+            s.record(1_500L << (i % 5), false);
+        }
+    }
+
+    @Test
+    void anUncontendedMethodHoldsOneStripeAndTheGroupsItUsesUnder8KiB() {
+        MethodStats s = new MethodStats("m");
+        assertEquals(0, s.bytes(), "nothing before the first call");
+        fiveExponents(s);
+        assertEquals(1, s.stripesHeld());
+        assertEquals(MethodStats.STRIPE_BYTES + 5L * MethodStats.GROUP_BYTES, s.bytes());
+        assertTrue(s.bytes() <= 8 * 1024, s.bytes() + " bytes");
+        assertEquals(1000, s.snapshot().count());
+        assertEquals(s.bytes(), s.snapshot().bytes());
+        s.reset();
+        assertEquals(0, s.bytes(), "a reset gives the memory back");
+    }
+
+    /**
+     * The bytes a method says it holds are the bytes it allocated: the JVM's own count of the
+     * bytes this thread allocated ({@code ThreadMXBean.getThreadAllocatedBytes}) is the truth.
+     */
+    @Test
+    void accountedBytesMatchWhatTheJvmSaysWasAllocated() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long me = Thread.currentThread().getId();
+        int n = 2000;
+        MethodStats[] stats = new MethodStats[n];
+        for (int i = 0; i < n; i++) {
+            stats[i] = new MethodStats("m" + i);
+        }
+        long before = threads.getThreadAllocatedBytes(me);
+        for (MethodStats s : stats) {
+            for (int i = 0; i < 5; i++) {
+                s.record(1_500L << i, false); // 5 groups, as a method with a 1:16 spread of times
+            }
+        }
+        long allocated = threads.getThreadAllocatedBytes(me) - before;
+        long accounted = 0;
+        for (MethodStats s : stats) {
+            accounted += s.bytes();
+        }
+        double ratio = (double) accounted / allocated;
+        assertTrue(ratio > 0.97 && ratio < 1.03, "accounted " + accounted + " vs allocated " + allocated + " (" + ratio + ")");
+        assertTrue(accounted / n <= 8 * 1024, accounted / n + " B per method");
+    }
+
+    @Test
+    void pastTheBudgetCallsAreCountedWithoutAHistogramAndSaidOnce() {
+        int[] told = new int[1];
+        MethodStats.setBudgetListener(() -> told[0]++);
+        MethodStats s = new MethodStats("over");
+        s.record(1_000, false); // first stripe and a group
+        long base = MethodStats.usedBytes();
+        MethodStats.setMaxBytes(base + MethodStats.GROUP_BYTES);
+        s.record(2_000, false); // one more group fits
+        s.record(4_000, true);  // no room for a third group
+        s.record(8_000, false);
+        TimingSnapshot t = s.snapshot();
+        assertEquals(4, t.count());
+        assertEquals(1, t.errors());
+        assertEquals(15_000, t.totalNanos(), "total exact");
+        assertEquals(1_000, t.minNanos());
+        assertEquals(8_000, t.maxNanos(), "max exact");
+        assertEquals(2, t.unbucketed());
+        assertEquals(2, t.histogramCount());
+        assertTrue(t.p99() <= 2_016, "percentiles over the histogrammed calls: " + t);
+        assertTrue(MethodStats.budgetExceededOnce());
+        assertTrue(told[0] <= 1, "said at most once per process: " + told[0]);
+        assertEquals(base + MethodStats.GROUP_BYTES, MethodStats.usedBytes(), "nothing beyond the budget");
+    }
+
+    @Test
+    void shortValuesPastTheBudgetKeepAnExactTotal() {
+        MethodStats.setMaxBytes(0);
+        MethodStats s = new MethodStats("short");
+        s.record(10, false);
+        s.record(20, false);
+        TimingSnapshot t = s.snapshot();
+        assertEquals(2, t.count());
+        assertEquals(30, t.totalNanos());
+        assertEquals(0, t.p50(), "no histogram, no percentile");
+        assertEquals(2, t.unbucketed());
+    }
+
+    @Test
+    void oneThreadNeverGrowsAStripe() {
+        MethodStats s = new MethodStats("single");
+        for (int i = 0; i < 2_000_000; i++) {
+            s.record(i & 4095, false);
+        }
+        assertEquals(1, s.stripesHeld());
+    }
+
+    /** Four threads hammering one method on this machine's cores: stripes are added, counts stay exact. */
+    @Test
+    void contentionGrowsStripesUpToTheMaximumAndCountsStayExact() throws Exception {
+        if (MethodStats.MAX_STRIPES == 1) {
+            return; // forgeperf.stripes=1: nothing to grow to
+        }
+        MethodStats s = new MethodStats("contended");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long[] done = new long[4];
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            final int me = t;
+            Thread w = new Thread(() -> {
+                try {
+                    long n = 0;
+                    while (!stop.get()) {
+                        s.record(50, false);
+                        n++;
+                    }
+                    done[me] = n;
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (s.stripesHeld() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        stop.set(true);
+        for (Thread w : workers) {
+            w.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertTrue(s.stripesHeld() >= 2 && s.stripesHeld() <= MethodStats.MAX_STRIPES, "stripes: " + s.stripesHeld());
+        long total = done[0] + done[1] + done[2] + done[3];
+        assertEquals(total, s.snapshot().count());
+        assertEquals(total * 50, s.snapshot().totalNanos());
+    }
+
+    @Test
+    void foldingOneMethodIntoAnotherKeepsEveryNumber() {
+        MethodStats a = new MethodStats("a");
+        MethodStats b = new MethodStats("b");
+        for (int i = 0; i < 5000; i++) {
+            a.record(i * 37L, i % 7 == 0);
+            b.record(i * 11L + 5, false);
+        }
+        MethodStats both = new MethodStats("both");
+        for (int i = 0; i < 5000; i++) {
+            both.record(i * 37L, i % 7 == 0);
+            both.record(i * 11L + 5, false);
+        }
+        b.add(a.snapshot());
+        TimingSnapshot f = b.snapshot();
+        TimingSnapshot t = both.snapshot();
+        assertEquals(t.count(), f.count());
+        assertEquals(t.errors(), f.errors());
+        assertEquals(t.totalNanos(), f.totalNanos());
+        assertEquals(t.minNanos(), f.minNanos());
+        assertEquals(t.maxNanos(), f.maxNanos());
+        for (double q : new double[] {1, 50, 90, 99, 99.9}) {
+            assertEquals(t.percentile(q), f.percentile(q), "p" + q);
+        }
+    }
+
+    @Test
+    void releasedIdsAreReusedAndTheCapRefusesMore() {
+        int oldMax = Recorder.maxMethods();
+        try {
+            Recorder.setMaxMethods(Recorder.live() + 2);
+            long refusedBefore = Recorder.refused();
+            MethodStats x = new MethodStats("x");
+            int a = Recorder.register(x);
+            int b = Recorder.register(new MethodStats("y"));
+            assertTrue(a >= 0 && b >= 0);
+            assertEquals(-1, Recorder.register(new MethodStats("z")), "cap reached");
+            assertEquals(refusedBefore + 1, Recorder.refused());
+            x.record(1_000, false);
+            assertTrue(x.bytes() > 0);
+            Recorder.release(a);
+            assertEquals(0, x.bytes(), "released memory");
+            assertEquals(null, Recorder.stats(a));
+            assertFalse(Recorder.all().contains(x));
+            MethodStats z = new MethodStats("z");
+            assertEquals(a, Recorder.register(z), "the freed id is reused");
+            Recorder.release(a);
+            Recorder.release(b);
+        } finally {
+            Recorder.setMaxMethods(oldMax);
+        }
+    }
+}
