@@ -86,6 +86,9 @@ public final class ProfileCommand implements Runnable {
                         }
                     });
                     recording.stopAndDump(jfr);
+                    if (recording.calibration() != null) {
+                        options = options.withCalibration(recording.calibration());
+                    }
                 }
                 if (session.tty) {
                     session.out.print("\r\033[K");
@@ -97,7 +100,7 @@ public final class ProfileCommand implements Runnable {
                 Profile profile;
                 try {
                     if (out == null) {
-                        profile = JfrReader.read(jfr, kind, options.withInterval(intervalNanos));
+                        profile = JfrReader.read(jfr, kind, options);
                         if (json) {
                             session.out.println(dev.forgeperf.util.Json.write(TopTable.of(profile).toMap(top)));
                         } else {
@@ -105,7 +108,7 @@ public final class ProfileCommand implements Runnable {
                         }
                         return 0;
                     }
-                    profile = ProfileOutput.write(jfr, kind, options.withInterval(intervalNanos), out, fmt);
+                    profile = ProfileOutput.write(jfr, kind, options, out, fmt);
                 } catch (ProfileException e) {
                     throw new CommandException(e.getMessage());
                 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.profile.Kind;
 import jdk.jfr.Recording;
 
@@ -15,6 +16,9 @@ import jdk.jfr.Recording;
  */
 public final class FocusedRecording implements AutoCloseable {
     private final Recording recording;
+    /** For a cpu profile: the CPU clocks at the start (null otherwise, or when the JVM has none). */
+    private final ThreadCpuClock cpuAtStart;
+    private CpuCalibration calibration;
 
     /**
      * Starts recording.
@@ -36,14 +40,27 @@ public final class FocusedRecording implements AutoCloseable {
         recording = new Recording(settings);
         recording.setName(name.toString());
         recording.setToDisk(true);
+        cpuAtStart = kinds.contains(Kind.CPU) ? ThreadCpuClock.read() : null;
         recording.start();
     }
 
     /** Stops recording and writes what was collected to {@code file}. */
     public void stopAndDump(Path file) throws IOException {
         recording.stop();
+        if (cpuAtStart != null) {
+            ThreadCpuClock end = ThreadCpuClock.read();
+            calibration = end == null ? null : end.since(cpuAtStart);
+        }
         recording.dump(file);
         ContinuousRecording.checkComplete(file);
+    }
+
+    /**
+     * For a recording of cpu samples, after {@link #stopAndDump}: the CPU time the process and each
+     * Java thread used while it ran, for {@link dev.forgeperf.profile.ProfileOptions#withCalibration}; else null.
+     */
+    public CpuCalibration calibration() {
+        return calibration;
     }
 
     @Override
