@@ -1,6 +1,7 @@
 package dev.forgeperf.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -70,6 +71,49 @@ class CpuAccuracyTest {
                 if (Jdks.feature(jdk) >= 25) {
                     assertTrue(context.contains("CPU time from jdk.CPUTimeSample"), context);
                 }
+            }
+        }
+    }
+
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    /**
+     * A busy timed method: JFR's samples land in the timing advice's call into the recorder (the
+     * next safepoint poll), yet no forge-perf frame shows in the top table, pprof or collapsed
+     * stacks; the time goes to the timed method and the header says frames were folded.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theProfilerNeverBlamesItself(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar() + "=timed=dev.forgeperf.e2e.fixture.BusyThreads#step",
+                    "-cp", Fixtures.testClasses().toString()), "dev.forgeperf.e2e.fixture.BusyThreads", "2", "600000");
+            String pid = app.awaitOut("busy ready pid=(\\d+)", Duration.ofSeconds(60));
+            Cli.Result text = env.cli.run("profile", "cpu", pid, "-d", "4s", "-n", "50");
+            assertEquals(0, text.exit(), text::toString);
+            Cli.Result collapsed = env.cli.run("profile", "cpu", pid, "-d", "3s", "-o", "cpu.collapsed");
+            assertEquals(0, collapsed.exit(), collapsed::toString);
+            Cli.Result pprof = env.cli.run("profile", "cpu", pid, "-d", "3s", "-o", "cpu.pb.gz");
+            assertEquals(0, pprof.exit(), pprof::toString);
+            String stacks = java.nio.file.Files.readString(env.work.resolve("cpu.collapsed"));
+            Profile p = PprofReader.read(env.work.resolve("cpu.pb.gz"));
+            StringBuilder functions = new StringBuilder();
+            for (int f = 0; f < p.functionCount(); f++) {
+                functions.append(p.string(p.functionName(f))).append('\n');
+            }
+            for (String out : List.of(text.out(), stacks, functions.toString())) {
+                assertFalse(out.contains("dev.forgeperf.bootstrap") || out.contains("dev.forgeperf.timing"), out);
+                assertTrue(out.contains("dev.forgeperf.e2e.fixture.BusyThreads.step"), out);
+            }
+            String top = text.out().lines().filter(l -> l.matches("\\s*\\S+\\s+[0-9.]+%.*")).findFirst().orElse("");
+            assertTrue(top.endsWith("dev.forgeperf.e2e.fixture.BusyThreads.step"), text::toString);
+            if (Jdks.feature(jdk) >= 25) {
+                // JDK 25 samples at the next safepoint poll, in the exit advice: the header says what it folded
+                assertTrue(text.out().matches("(?s).*forge-perf's own frames \\(timing advice, recorder\\) folded into their callers in [1-9]\\d* samples.*"),
+                        text::toString);
+                assertTrue(String.join("\n", p.comments()).contains("folded into their callers"), p.comments()::toString);
             }
         }
     }
