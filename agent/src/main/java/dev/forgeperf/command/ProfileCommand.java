@@ -89,6 +89,9 @@ public final class ProfileCommand implements Runnable {
                     if (recording.calibration() != null) {
                         options = options.withCalibration(recording.calibration());
                     }
+                    if (recording.waiting() != null) {
+                        options = options.withWaiting(recording.waiting());
+                    }
                 }
                 if (session.tty) {
                     session.out.print("\r\033[K");

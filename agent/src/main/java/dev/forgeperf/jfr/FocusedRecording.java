@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.WaitingThreads;
 import jdk.jfr.Recording;
 
 /**
@@ -19,6 +20,9 @@ public final class FocusedRecording implements AutoCloseable {
     /** For a cpu profile: the CPU clocks at the start (null otherwise, or when the JVM has none). */
     private final ThreadCpuClock cpuAtStart;
     private CpuCalibration calibration;
+    /** For a wall profile: the threads waiting at the start (null otherwise). */
+    private final java.util.Set<Long> waitingAtStart;
+    private WaitingThreads waiting;
 
     /**
      * Starts recording.
@@ -41,6 +45,7 @@ public final class FocusedRecording implements AutoCloseable {
         recording.setName(name.toString());
         recording.setToDisk(true);
         cpuAtStart = kinds.contains(Kind.CPU) ? ThreadCpuClock.read() : null;
+        waitingAtStart = kinds.contains(Kind.WALL) ? ThreadWaits.waitingNow() : null;
         recording.start();
     }
 
@@ -50,6 +55,9 @@ public final class FocusedRecording implements AutoCloseable {
         if (cpuAtStart != null) {
             ThreadCpuClock end = ThreadCpuClock.read();
             calibration = end == null ? null : end.since(cpuAtStart);
+        }
+        if (waitingAtStart != null) {
+            waiting = ThreadWaits.atEnd(waitingAtStart);
         }
         recording.dump(file);
         ContinuousRecording.checkComplete(file);
@@ -61,6 +69,15 @@ public final class FocusedRecording implements AutoCloseable {
      */
     public CpuCalibration calibration() {
         return calibration;
+    }
+
+    /**
+     * For a recording of a wall profile, after {@link #stopAndDump}: the threads waiting when it
+     * ended, for {@link dev.forgeperf.profile.ProfileOptions#withWaiting}; else (or when the heap had
+     * no room for their stacks) null.
+     */
+    public WaitingThreads waiting() {
+        return waiting;
     }
 
     @Override

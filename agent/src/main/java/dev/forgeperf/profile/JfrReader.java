@@ -75,6 +75,29 @@ public final class JfrReader {
     private Profile profile;
     /** Whether samples are scaled per thread to {@link ProfileOptions#calibration()} (cpu only). */
     private final boolean calibrating;
+    /** For a wall profile: the threads waiting at the end of the window, else null. */
+    private final WaitingThreads waits;
+    /** For a wall profile with {@link #waits}: per Java thread id, the end of its last event (epoch nanoseconds). */
+    private final Map<Long, long[]> lastActivity = new HashMap<>();
+    private final LongIntMap threadIds = new LongIntMap(64);
+
+    /** Notes that a thread (constant-pool id) ran or ended a wait at {@code epochNanos}. */
+    private void noteActivity(long thread, long epochNanos) {
+        if (thread == 0) {
+            return;
+        }
+        int tid = threadIds.get(thread);
+        if (tid < 0) {
+            long id = parser.threadJavaId(thread);
+            tid = id > 0 && id < Integer.MAX_VALUE ? (int) id : 0;
+            threadIds.put(thread, tid);
+        }
+        if (tid > 0) {
+            long[] last = lastActivity.computeIfAbsent((long) tid, k -> new long[] {Long.MIN_VALUE});
+            last[0] = Math.max(last[0], epochNanos);
+        }
+    }
+
     /** The file name of a thread root while calibrating: this and the Java thread id. */
     private static final String TID_PREFIX = "#tid:";
 
@@ -95,6 +118,7 @@ public final class JfrReader {
         this.kind = kind;
         this.options = options;
         this.calibrating = kind == Kind.CPU && options.calibration() != null;
+        this.waits = kind == Kind.WALL ? options.waiting() : null;
         this.profile = new Profile(rawTypes(kind), 0);
         this.unknownFrame = profile.frame(profile.function("[unknown]", ""), 0, FrameKind.OTHER);
         this.filteredFrame = calibrating ? profile.frame(profile.function("[filtered]", TID_PREFIX), 0, FrameKind.OTHER) : -1;
@@ -228,6 +252,8 @@ public final class JfrReader {
     /** Adds what another reader of the same file and kind read (other chunks) to this one. */
     private void absorb(JfrReader other) {
         profile.addAll(other.profile);
+        other.lastActivity.forEach((tid, t) -> lastActivity.computeIfAbsent(tid, k -> new long[] {Long.MIN_VALUE})[0] =
+                Math.max(lastActivity.get(tid)[0], t[0]));
         other.samplesByPeriod.forEach((period, n) -> samplesByPeriod.computeIfAbsent(period, p -> new long[1])[0] += n[0]);
         periodAssumed |= other.periodAssumed;
         cpuTimeSamples += other.cpuTimeSamples;
@@ -335,6 +361,7 @@ public final class JfrReader {
         stackNodes.clear();
         methodFunctions.clear();
         threadNodes.clear();
+        threadIds.clear();
         agentThreads.clear();
         stackFrames.clear();
         foldedStacks.clear();
@@ -586,6 +613,10 @@ public final class JfrReader {
             if (offCpu <= 0) {
                 return;
             }
+        }
+        if (waits != null) {
+            long last = code == BLOCKED ? parser.ticksToEpochNanos(start) + parser.ticksToNanos(duration) : parser.ticksToEpochNanos(start);
+            noteActivity(thread, last);
         }
         int node = options.threads() || calibrating ? threadedNode(stack, thread) : node(stack);
         if (node < 0) {
@@ -910,6 +941,7 @@ public final class JfrReader {
                 if (kind == Kind.WALL) {
                     profile.addComment("off-CPU time from " + String.join(", ", Kind.BLOCKED_EVENTS)
                             + " (only waits over each event's threshold are recorded)");
+                    addWaiters(period);
                 }
             }
             case ALLOC -> {
@@ -922,6 +954,79 @@ public final class JfrReader {
         if (foldedSamples > 0) {
             profile.addComment("forge-perf's own frames (timing advice, recorder) folded into their callers in " + foldedSamples + " samples");
         }
+    }
+
+    /**
+     * Adds the waits still going on when the window ended (JFR writes a wait's event only when it
+     * ends): each waiting thread from its last event, or from the window's start when it waited
+     * then too and has no event, to the window's end, with the stack of the thread dump.
+     */
+    private void addWaiters(long period) {
+        if (options.waiting() == null) {
+            profile.addComment("waits still going on when the recording ended are not in it (JFR writes a wait's event when it ends)");
+            return;
+        }
+        long whole = 0;
+        long partial = 0;
+        long nanos = 0;
+        for (WaitingThreads.Waiter w : waits.waiters()) {
+            if (w.name() != null && w.name().startsWith(AGENT_THREAD_PREFIX)) {
+                continue;
+            }
+            long[] last = lastActivity.get(w.threadId());
+            long begin;
+            if (last == null && waits.waitingAtStart().contains(w.threadId())) {
+                begin = windowStart;
+                whole++;
+            } else {
+                begin = Math.max(windowStart, last == null ? windowStart : last[0]);
+                partial++;
+            }
+            long wait = windowEnd - begin;
+            if (wait <= 0) {
+                continue;
+            }
+            int[] frames = dumpFrames(w.stack());
+            if (frames == null) {
+                continue;
+            }
+            int root = Profile.ROOT;
+            if (options.threads()) {
+                String label = "[" + w.name() + "]";
+                root = threadNodesByName.computeIfAbsent(label,
+                        l -> profile.child(Profile.ROOT, profile.frame(profile.function(label, ""), 0, FrameKind.THREAD)));
+            }
+            int node = insert(root, frames);
+            profile.add(node, 0, Math.round(wait / (double) period));
+            profile.add(node, 1, wait);
+            nanos += wait;
+        }
+        profile.addComment(String.format(Locale.ROOT, "%d threads still waiting at the end (a thread dump's stacks): %s of wall time; %d waited through"
+                + " the whole window, %d from their last event on (estimate: unsampled running time counts as waiting)",
+                whole + partial, Units.format(nanos, "nanoseconds"), whole, partial));
+    }
+
+    /** The frame ids of a thread dump's stack (leaf first), filtered like JFR's; null when the filters drop it. */
+    private int[] dumpFrames(StackTraceElement[] stack) {
+        included = options.include() == null;
+        excluded = false;
+        int[] frames = new int[stack.length];
+        int n = 0;
+        for (StackTraceElement e : stack) {
+            String name = e.getClassName() + "." + e.getMethodName();
+            int function = profile.function(name, sourceFile(e.getClassName()));
+            if (own(function)) {
+                continue;
+            }
+            int filter = filter(function);
+            excluded |= (filter & EXCLUDED) != 0;
+            included |= (filter & INCLUDED) != 0;
+            frames[n++] = profile.frame(function, Math.max(0, e.getLineNumber()), e.isNativeMethod() ? FrameKind.NATIVE : FrameKind.JAVA);
+        }
+        if (n == 0) {
+            return new int[] {unknownFrame};
+        }
+        return included && !excluded ? Arrays.copyOf(frames, n) : null;
     }
 
     /** The period most samples were weighted by (pprof's {@code period}). */
