@@ -135,7 +135,8 @@ public final class ProfileCommand implements Runnable {
         }
     }
 
-    @Command(name = "cpu", description = "On-CPU samples (jdk.ExecutionSample): where CPU time goes.")
+    @Command(name = "cpu", description = {"On-CPU samples (jdk.CPUTimeSample on JDK 25+, else jdk.ExecutionSample): where CPU time goes.",
+            "Each thread's samples are scaled to the CPU time it used (ThreadMXBean); the header says by how much."})
     static final class Cpu extends KindCommand {
         @Override
         Kind kind() {
@@ -143,7 +144,8 @@ public final class ProfileCommand implements Runnable {
         }
     }
 
-    @Command(name = "wall", description = "Wall-clock time of every thread: samples of running and native threads plus time parked, blocked, waiting or sleeping.")
+    @Command(name = "wall", description = {"Wall-clock time of every thread: samples of running and native threads plus time parked, blocked,",
+            "waiting or sleeping (waits still going on at the end from a thread dump)."})
     static final class Wall extends KindCommand {
         @Override
         Kind kind() {

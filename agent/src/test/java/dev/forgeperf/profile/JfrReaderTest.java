@@ -290,8 +290,7 @@ class JfrReaderTest {
                 nestedSink = h;
             }
         }, "test-nested-cpu");
-        long innerStart;
-        long innerEnd;
+        long[] switches = new long[4]; // before and after the inner recording's start, before and after its stop
         try (jdk.jfr.Recording outer = new jdk.jfr.Recording(); jdk.jfr.Recording inner = new jdk.jfr.Recording()) {
             outer.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(20));
             outer.enable("jdk.ActiveSetting");
@@ -302,11 +301,13 @@ class JfrReaderTest {
             burner.start();
             outer.start();
             Thread.sleep(1500);
-            innerStart = epochNanos();
+            switches[0] = epochNanos();
             inner.start();
+            switches[1] = epochNanos();
             Thread.sleep(1500);
+            switches[2] = epochNanos();
             inner.stop();
-            innerEnd = epochNanos();
+            switches[3] = epochNanos();
             Thread.sleep(1500);
             outer.stop();
             outer.dump(out);
@@ -322,12 +323,12 @@ class JfrReaderTest {
                 continue;
             }
             long t = e.getStartTime().getEpochSecond() * 1_000_000_000L + e.getStartTime().getNano();
-            if (t > innerStart + 50_000_000L && t < innerEnd - 50_000_000L) {
+            if (t > switches[1] && t < switches[2]) {
                 in++;
-            } else if (t < innerStart - 50_000_000L || t > innerEnd + 50_000_000L) {
+            } else if (t < switches[0] || t > switches[3]) {
                 outside++;
             } else {
-                unsure++; // around the switch: either period
+                unsure++; // while the inner recording started or stopped: either period
             }
         }
         assertTrue(in > 20 && outside > 20, in + " samples inside, " + outside + " outside");
