@@ -97,6 +97,12 @@ public final class ProfileCommand implements Runnable {
                         }
                     });
                     recording.stopAndDump(jfr);
+                    if (recording.calibration() != null) {
+                        options = options.withCalibration(recording.calibration());
+                    }
+                    if (recording.waiting() != null) {
+                        options = options.withWaiting(recording.waiting());
+                    }
                 }
                 if (session.tty) {
                     session.out.print("\r\033[K");
@@ -108,7 +114,7 @@ public final class ProfileCommand implements Runnable {
                 Profile profile;
                 try {
                     if (out == null) {
-                        profile = JfrReader.read(jfr, kind, options.withInterval(intervalNanos));
+                        profile = JfrReader.read(jfr, kind, options);
                         if (json) {
                             session.out.println(dev.forgeperf.util.Json.write(TopTable.of(profile).toMap(top)));
                         } else {
@@ -116,7 +122,7 @@ public final class ProfileCommand implements Runnable {
                         }
                         return 0;
                     }
-                    profile = ProfileOutput.write(jfr, kind, options.withInterval(intervalNanos), out, fmt, title(kind, agent, took));
+                    profile = ProfileOutput.write(jfr, kind, options, out, fmt, title(kind, agent, took));
                 } catch (ProfileException e) {
                     throw new CommandException(e.getMessage());
                 } catch (java.io.IOException e) {
@@ -151,7 +157,8 @@ public final class ProfileCommand implements Runnable {
         }
     }
 
-    @Command(name = "cpu", description = "On-CPU samples (jdk.ExecutionSample): where CPU time goes.")
+    @Command(name = "cpu", description = {"On-CPU samples (jdk.CPUTimeSample on JDK 25+, else jdk.ExecutionSample): where CPU time goes.",
+            "Each thread's samples are scaled to the CPU time it used (ThreadMXBean); the header says by how much."})
     static final class Cpu extends KindCommand {
         @Override
         Kind kind() {
@@ -159,7 +166,8 @@ public final class ProfileCommand implements Runnable {
         }
     }
 
-    @Command(name = "wall", description = "Wall-clock time of every thread: samples of running and native threads plus time parked, blocked, waiting or sleeping.")
+    @Command(name = "wall", description = {"Wall-clock time of every thread: samples of running and native threads plus time parked, blocked,",
+            "waiting or sleeping (waits still going on at the end from a thread dump)."})
     static final class Wall extends KindCommand {
         @Override
         Kind kind() {

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.WaitingThreads;
 import jdk.jfr.Recording;
 
 /**
@@ -15,6 +17,12 @@ import jdk.jfr.Recording;
  */
 public final class FocusedRecording implements AutoCloseable {
     private final Recording recording;
+    /** For a cpu profile: the CPU clocks at the start (null otherwise, or when the JVM has none). */
+    private final ThreadCpuClock cpuAtStart;
+    private CpuCalibration calibration;
+    /** For a wall profile: the threads waiting at the start (null otherwise). */
+    private final java.util.Set<Long> waitingAtStart;
+    private WaitingThreads waiting;
 
     /**
      * Starts recording.
@@ -36,14 +44,40 @@ public final class FocusedRecording implements AutoCloseable {
         recording = new Recording(settings);
         recording.setName(name.toString());
         recording.setToDisk(true);
+        cpuAtStart = kinds.contains(Kind.CPU) ? ThreadCpuClock.read() : null;
+        waitingAtStart = kinds.contains(Kind.WALL) ? ThreadWaits.waitingNow() : null;
         recording.start();
     }
 
     /** Stops recording and writes what was collected to {@code file}. */
     public void stopAndDump(Path file) throws IOException {
         recording.stop();
+        if (cpuAtStart != null) {
+            ThreadCpuClock end = ThreadCpuClock.read();
+            calibration = end == null ? null : end.since(cpuAtStart);
+        }
+        if (waitingAtStart != null) {
+            waiting = ThreadWaits.atEnd(waitingAtStart);
+        }
         recording.dump(file);
         ContinuousRecording.checkComplete(file);
+    }
+
+    /**
+     * For a recording of cpu samples, after {@link #stopAndDump}: the CPU time the process and each
+     * Java thread used while it ran, for {@link dev.forgeperf.profile.ProfileOptions#withCalibration}; else null.
+     */
+    public CpuCalibration calibration() {
+        return calibration;
+    }
+
+    /**
+     * For a recording of a wall profile, after {@link #stopAndDump}: the threads waiting when it
+     * ended, for {@link dev.forgeperf.profile.ProfileOptions#withWaiting}; else (or when the heap had
+     * no room for their stacks) null.
+     */
+    public WaitingThreads waiting() {
+        return waiting;
     }
 
     @Override

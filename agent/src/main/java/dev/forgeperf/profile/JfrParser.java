@@ -458,6 +458,28 @@ final class JfrParser implements Closeable {
         }
     }
 
+    /** The Java thread id ({@code Thread.threadId()}) of a thread id, or -1 when unknown (a native thread). */
+    long threadJavaId(long id) {
+        int offset = threadOffsets.get(id);
+        if (offset < 0) {
+            return -1;
+        }
+        int saved = pos;
+        pos = offset;
+        try {
+            for (Field f : threadType.fieldArray) {
+                if (!f.array && !f.constantPool && f.type.kind == LONG && f.name.equals("javaThreadId")) {
+                    long tid = primitive(LONG);
+                    return tid > 0 ? tid : -1;
+                }
+                skipValue(f);
+            }
+            return -1;
+        } finally {
+            pos = saved;
+        }
+    }
+
     // ---- metadata
 
     private void readMetadata(int offset) {

@@ -49,19 +49,64 @@ public final class JfrReader {
     private static final int MONITOR_ENTER = 7;
     private static final int THREAD_PARK = 8;
     private static final int BLOCKED = 9;
+    private static final int CPU_TIME_SAMPLE = 10;
+    private static final int CPU_TIME_LOST = 11;
+
+    // raw columns of a cpu profile
+    private static final int CPU_EXEC_SAMPLES = 0;
+    private static final int CPU_EXEC_NANOS = 1;
+    private static final int CPU_EXEC_PENDING = 2;
+    private static final int CPU_TIME_SAMPLES = 3;
+    private static final int CPU_TIME_NANOS = 4;
+    // raw columns of a wall profile
+    private static final int WALL_EXEC_SAMPLES = 0;
+    private static final int WALL_NATIVE_SAMPLES = 1;
+    private static final int WALL_OFF_CPU_NANOS = 2;
+    private static final int WALL_EXEC_NANOS = 3;
+    private static final int WALL_NATIVE_NANOS = 4;
+    private static final int WALL_EXEC_PENDING = 5;
+    private static final int WALL_NATIVE_PENDING = 6;
 
     /** Threads whose names start with this are forge-perf's own; their events are left out of every profile. */
     public static final String AGENT_THREAD_PREFIX = "forge-perf-";
 
     private final Kind kind;
     private final ProfileOptions options;
-    private final Profile profile;
+    private Profile profile;
+    /** Whether samples are scaled per thread to {@link ProfileOptions#calibration()} (cpu only). */
+    private final boolean calibrating;
+    /** For a wall profile: the threads waiting at the end of the window, else null. */
+    private final WaitingThreads waits;
+    /** For a wall profile with {@link #waits}: per Java thread id, the end of its last event (epoch nanoseconds). */
+    private final Map<Long, long[]> lastActivity = new HashMap<>();
+    private final LongIntMap threadIds = new LongIntMap(64);
+
+    /** Notes that a thread (constant-pool id) ran or ended a wait at {@code epochNanos}. */
+    private void noteActivity(long thread, long epochNanos) {
+        if (thread == 0) {
+            return;
+        }
+        int tid = threadIds.get(thread);
+        if (tid < 0) {
+            long id = parser.threadJavaId(thread);
+            tid = id > 0 && id < Integer.MAX_VALUE ? (int) id : 0;
+            threadIds.put(thread, tid);
+        }
+        if (tid > 0) {
+            long[] last = lastActivity.computeIfAbsent((long) tid, k -> new long[] {Long.MIN_VALUE});
+            last[0] = Math.max(last[0], epochNanos);
+        }
+    }
+
+    /** The file name of a thread root while calibrating: this and the Java thread id. */
+    private static final String TID_PREFIX = "#tid:";
 
     private final Map<String, Integer> threadNodesByName = new HashMap<>();
-    private final Map<Long, Long> periodByEventTypeId = new HashMap<>();
     private byte[] functionFilter = new byte[1024];
     private int[] scratch = new int[256];
     private final int unknownFrame;
+    /** While calibrating: the frame under which samples dropped by the filters still count for their thread's total. */
+    private final int filteredFrame;
 
     private long executionSampleTypeId = -1;
     private long nativeSampleTypeId = -1;
@@ -72,8 +117,11 @@ public final class JfrReader {
     public JfrReader(Kind kind, ProfileOptions options) {
         this.kind = kind;
         this.options = options;
+        this.calibrating = kind == Kind.CPU && options.calibration() != null;
+        this.waits = kind == Kind.WALL ? options.waiting() : null;
         this.profile = new Profile(rawTypes(kind), 0);
         this.unknownFrame = profile.frame(profile.function("[unknown]", ""), 0, FrameKind.OTHER);
+        this.filteredFrame = calibrating ? profile.frame(profile.function("[filtered]", TID_PREFIX), 0, FrameKind.OTHER) : -1;
     }
 
     /** Reads the events of {@code kind} from {@code jfr}. */
@@ -113,7 +161,12 @@ public final class JfrReader {
         if (agentEvents > 0) {
             profile.addComment(agentEvents + " events on forge-perf's own threads left out");
         }
-        profile.setTime(windowStart, Math.max(0, windowEnd - windowStart));
+        if (calibrating) {
+            CpuCalibration cal = options.calibration();
+            profile.setTime(cal.startEpochNanos(), Math.max(0, cal.endEpochNanos() - cal.startEpochNanos()));
+        } else {
+            profile.setTime(windowStart, Math.max(0, windowEnd - windowStart));
+        }
         return profile;
     }
 
@@ -199,13 +252,14 @@ public final class JfrReader {
     /** Adds what another reader of the same file and kind read (other chunks) to this one. */
     private void absorb(JfrReader other) {
         profile.addAll(other.profile);
-        other.periodByEventTypeId.forEach((type, nanos) -> periodByEventTypeId.merge(type, nanos, Math::min));
-        if (executionSampleTypeId < 0) {
-            executionSampleTypeId = other.executionSampleTypeId;
-        }
-        if (nativeSampleTypeId < 0) {
-            nativeSampleTypeId = other.nativeSampleTypeId;
-        }
+        other.lastActivity.forEach((tid, t) -> lastActivity.computeIfAbsent(tid, k -> new long[] {Long.MIN_VALUE})[0] =
+                Math.max(lastActivity.get(tid)[0], t[0]));
+        other.samplesByPeriod.forEach((period, n) -> samplesByPeriod.computeIfAbsent(period, p -> new long[1])[0] += n[0]);
+        periodAssumed |= other.periodAssumed;
+        cpuTimeSamples += other.cpuTimeSamples;
+        failedCpuTimeSamples += other.failedCpuTimeSamples;
+        lostCpuTimeSamples += other.lostCpuTimeSamples;
+        foldedSamples += other.foldedSamples;
         sawAllocationSample |= other.sawAllocationSample;
         events += other.events;
         matched += other.matched;
@@ -239,6 +293,11 @@ public final class JfrReader {
                         texts[1] = null;
                         continue;
                     }
+                    if (code == CPU_TIME_LOST) {
+                        lostCpuTimeSamples += Math.max(0, longs[VALUE]);
+                        longs[VALUE] = 0;
+                        continue;
+                    }
                     if (window && code != BLOCKED) { // a wait counts by its overlap with the window (sample)
                         long t = parser.ticksToEpochNanos(longs[START]);
                         if (t < from || t >= to) {
@@ -247,6 +306,7 @@ public final class JfrReader {
                     }
                     sample(code);
                 }
+                endChunk();
             }
         } catch (JfrParser.Corrupt e) {
             failedChunk = parser == null ? 0 : parser.chunkIndex();
@@ -266,9 +326,10 @@ public final class JfrReader {
     private static final int STACK = 3;
     private static final int VALUE = 4;
     private static final int SETTING_ID = 5;
+    private static final int FAILED = 6;
 
     private JfrParser parser;
-    private final long[] longs = new long[6];
+    private final long[] longs = new long[7];
     private final String[] texts = new String[2];
     private final LongIntMap slotOfType = new LongIntMap(16);
     private final int[] slotByType = new int[4096];
@@ -286,6 +347,9 @@ public final class JfrReader {
     private long windowEnd = Long.MAX_VALUE;
     private final Map<Long, int[]> stackFrames = new HashMap<>();
     private static final int FILTERED = Integer.MAX_VALUE;
+    /** Marks a cached stack node whose stack had forge-perf frames folded away. */
+    private static final int FOLDED = 1 << 30;
+    private final LongIntMap foldedStacks = new LongIntMap(64);
     private static final FrameKind[] FRAME_KINDS = FrameKind.values();
     private final LongIntMap frameKinds = new LongIntMap(16);
 
@@ -297,12 +361,22 @@ public final class JfrReader {
         stackNodes.clear();
         methodFunctions.clear();
         threadNodes.clear();
+        threadIds.clear();
         agentThreads.clear();
         stackFrames.clear();
+        foldedStacks.clear();
         frameKinds.clear();
+        chunkExecPeriod = 0;
+        chunkNativePeriod = 0;
+        executionSampleTypeId = -1;
+        nativeSampleTypeId = -1;
         addSlot("jdk.ActiveSetting", ACTIVE_SETTING);
         switch (kind) {
-            case CPU -> addSlot("jdk.ExecutionSample", EXECUTION_SAMPLE);
+            case CPU -> {
+                addSlot("jdk.ExecutionSample", EXECUTION_SAMPLE);
+                addSlot("jdk.CPUTimeSample", CPU_TIME_SAMPLE);
+                addSlot("jdk.CPUTimeSamplesLost", CPU_TIME_LOST);
+            }
             case WALL -> {
                 addSlot("jdk.ExecutionSample", EXECUTION_SAMPLE);
                 addSlot("jdk.NativeMethodSample", NATIVE_SAMPLE);
@@ -336,6 +410,9 @@ public final class JfrReader {
                 case "sampledThread" -> code == EXECUTION_SAMPLE || code == NATIVE_SAMPLE ? THREAD : -1;
                 case "stackTrace" -> STACK;
                 case "weight" -> code == ALLOCATION_SAMPLE ? VALUE : -1;
+                case "samplingPeriod" -> code == CPU_TIME_SAMPLE ? VALUE : -1;
+                case "failed" -> code == CPU_TIME_SAMPLE ? FAILED : -1;
+                case "lostSamples" -> code == CPU_TIME_LOST ? VALUE : -1;
                 case "tlabSize" -> code == NEW_TLAB ? VALUE : -1;
                 case "allocationSize" -> code == OUTSIDE_TLAB ? VALUE : -1;
                 case "id" -> code == ACTIVE_SETTING ? SETTING_ID : -1;
@@ -378,15 +455,106 @@ public final class JfrReader {
             nanos = Long.parseLong(value) == 0 ? ASYNC_PROFILER_DEFAULT_INTERVAL : Long.parseLong(value);
         }
         if (nanos > 0) {
-            periodByEventTypeId.merge(eventTypeId, nanos, Math::min);
+            // several recordings at once sample at the fastest rate; a recording to disk that starts
+            // or stops begins a new chunk, so within one chunk the period in force does not change
+            if (eventTypeId == executionSampleTypeId) {
+                chunkExecPeriod = chunkExecPeriod == 0 ? nanos : Math.min(chunkExecPeriod, nanos);
+            } else if (eventTypeId == nativeSampleTypeId) {
+                chunkNativePeriod = chunkNativePeriod == 0 ? nanos : Math.min(chunkNativePeriod, nanos);
+            }
         }
+    }
+
+    /** The periods of this chunk's jdk.ActiveSetting events (0: none seen yet). */
+    private long chunkExecPeriod;
+    private long chunkNativePeriod;
+    /** The last chunk's periods: a chunk that does not state its own keeps them. */
+    private long lastExecPeriod;
+    private long lastNativePeriod;
+    /** Per sampling period used (nanoseconds), the samples weighted by it. */
+    private final java.util.TreeMap<Long, long[]> samplesByPeriod = new java.util.TreeMap<>();
+    private boolean periodAssumed;
+    /** Nodes with samples pending in this chunk, waiting for the chunk's period. */
+    private int[] pending = new int[256];
+    private int pendingCount;
+    private long cpuTimeSamples;
+    private long failedCpuTimeSamples;
+    private long lostCpuTimeSamples;
+    private long foldedSamples;
+
+    private void markPending(int node, int column) {
+        if (profile.value(node, column) == 0) {
+            if (pendingCount == pending.length) {
+                pending = Arrays.copyOf(pending, pendingCount * 2);
+            }
+            pending[pendingCount++] = node;
+        }
+        profile.add(node, column, 1);
+    }
+
+    /** Weights this chunk's execution and native samples by the period in force while the chunk was written. */
+    private void endChunk() {
+        if (kind != Kind.CPU && kind != Kind.WALL) {
+            return;
+        }
+        if (pendingCount == 0) {
+            lastExecPeriod = chunkExecPeriod > 0 ? chunkExecPeriod : lastExecPeriod;
+            lastNativePeriod = chunkNativePeriod > 0 ? chunkNativePeriod : lastNativePeriod;
+            return;
+        }
+        boolean given = options.intervalNanos() > 0;
+        boolean execAssumed = !given && chunkExecPeriod <= 0 && lastExecPeriod <= 0;
+        boolean nativeAssumed = !given && chunkNativePeriod <= 0 && lastNativePeriod <= 0;
+        long exec = chunkPeriod(chunkExecPeriod, lastExecPeriod);
+        long nat = chunkPeriod(chunkNativePeriod, lastNativePeriod);
+        lastExecPeriod = exec;
+        lastNativePeriod = nat;
+        int execPending = kind == Kind.CPU ? CPU_EXEC_PENDING : WALL_EXEC_PENDING;
+        int execNanos = kind == Kind.CPU ? CPU_EXEC_NANOS : WALL_EXEC_NANOS;
+        long execCount = 0;
+        long nativeCount = 0;
+        for (int i = 0; i < pendingCount; i++) {
+            int node = pending[i];
+            long e = profile.value(node, execPending);
+            if (e != 0) {
+                profile.add(node, execPending, -e);
+                profile.add(node, execNanos, e * exec);
+                execCount += e;
+            }
+            if (kind == Kind.WALL) {
+                long n = profile.value(node, WALL_NATIVE_PENDING);
+                if (n != 0) {
+                    profile.add(node, WALL_NATIVE_PENDING, -n);
+                    profile.add(node, WALL_NATIVE_NANOS, n * nat);
+                    nativeCount += n;
+                }
+            }
+        }
+        pendingCount = 0;
+        periodAssumed |= execCount > 0 && execAssumed || nativeCount > 0 && nativeAssumed;
+        if (execCount > 0) {
+            samplesByPeriod.computeIfAbsent(exec, p -> new long[1])[0] += execCount;
+        }
+        if (nativeCount > 0) {
+            samplesByPeriod.computeIfAbsent(nat, p -> new long[1])[0] += nativeCount;
+        }
+    }
+
+    private long chunkPeriod(long stated, long last) {
+        if (options.intervalNanos() > 0) {
+            return options.intervalNanos();
+        }
+        if (stated > 0) {
+            return stated;
+        }
+        return last > 0 ? last : DEFAULT_PERIOD_NANOS;
     }
 
     private static List<SampleType> rawTypes(Kind kind) {
         int width = switch (kind) {
-            case CPU -> 1;
+            case CPU -> 5;
             case LOCK, PARK -> 2;
-            case WALL -> 3;
+            case WALL -> 7;
             case ALLOC -> 4;
         };
         SampleType[] raw = new SampleType[width];
@@ -425,6 +593,8 @@ public final class JfrReader {
         long thread = longs[THREAD];
         long duration = longs[DURATION];
         long start = longs[START];
+        boolean failed = longs[FAILED] != 0;
+        longs[FAILED] = 0;
         longs[STACK] = 0;
         longs[THREAD] = 0;
         longs[VALUE] = 0;
@@ -444,14 +614,40 @@ public final class JfrReader {
                 return;
             }
         }
-        int node = options.threads() ? threadedNode(stack, thread) : node(stack);
+        if (waits != null) {
+            long last = code == BLOCKED ? parser.ticksToEpochNanos(start) + parser.ticksToNanos(duration) : parser.ticksToEpochNanos(start);
+            noteActivity(thread, last);
+        }
+        int node = options.threads() || calibrating ? threadedNode(stack, thread) : node(stack);
         if (node < 0) {
-            return;
+            if (!calibrating) {
+                return;
+            }
+            node = profile.child(threadNode(thread), filteredFrame); // still counts for its thread's scale
         }
         matched++;
         switch (code) {
-            case EXECUTION_SAMPLE -> profile.add(node, 0, 1);
-            case NATIVE_SAMPLE -> profile.add(node, 1, 1);
+            case EXECUTION_SAMPLE -> {
+                if (kind == Kind.CPU) {
+                    profile.add(node, CPU_EXEC_SAMPLES, 1);
+                    markPending(node, CPU_EXEC_PENDING);
+                } else {
+                    profile.add(node, WALL_EXEC_SAMPLES, 1);
+                    markPending(node, WALL_EXEC_PENDING);
+                }
+            }
+            case NATIVE_SAMPLE -> {
+                profile.add(node, WALL_NATIVE_SAMPLES, 1);
+                markPending(node, WALL_NATIVE_PENDING);
+            }
+            case CPU_TIME_SAMPLE -> {
+                cpuTimeSamples++;
+                if (failed) {
+                    failedCpuTimeSamples++;
+                }
+                profile.add(node, CPU_TIME_SAMPLES, 1);
+                profile.add(node, CPU_TIME_NANOS, Math.max(0, value));
+            }
             case ALLOCATION_SAMPLE -> {
                 sawAllocationSample = true;
                 profile.add(node, 0, 1);
@@ -465,7 +661,7 @@ public final class JfrReader {
                 profile.add(node, 0, 1);
                 profile.add(node, 1, parser.ticksToNanos(duration));
             }
-            case BLOCKED -> profile.add(node, 2, offCpu);
+            case BLOCKED -> profile.add(node, WALL_OFF_CPU_NANOS, offCpu);
             default -> throw new IllegalStateException("event code " + code);
         }
     }
@@ -488,11 +684,20 @@ public final class JfrReader {
     private int node(long stack) {
         int cached = stackNodes.get(stack);
         if (cached >= 0) {
-            return cached == FILTERED ? -1 : cached;
+            if (cached == FILTERED) {
+                return -1;
+            }
+            if ((cached & FOLDED) != 0) {
+                foldedSamples++;
+            }
+            return cached & ~FOLDED;
         }
         int[] frames = frames(stack);
         int node = frames == null ? -1 : insert(Profile.ROOT, frames);
-        stackNodes.put(stack, node < 0 ? FILTERED : node);
+        if (node >= 0 && folded) {
+            foldedSamples++;
+        }
+        stackNodes.put(stack, node < 0 ? FILTERED : folded ? node | FOLDED : node);
         return node;
     }
 
@@ -501,9 +706,15 @@ public final class JfrReader {
         if (frames == null) {
             frames = frames(stack);
             stackFrames.put(stack, frames == null ? new int[0] : frames);
+            if (folded && frames != null) {
+                foldedStacks.put(stack, 1);
+            }
         }
         if (frames == null || frames.length == 0) {
             return -1;
+        }
+        if (foldedStacks.get(stack) == 1) {
+            foldedSamples++;
         }
         return insert(threadNode(thread), frames);
     }
@@ -515,8 +726,11 @@ public final class JfrReader {
         }
         String name = thread == 0 ? null : parser.threadName(thread);
         String label = name == null ? "[unknown thread]" : "[" + name + "]";
-        int node = threadNodesByName.computeIfAbsent(label,
-                l -> profile.child(Profile.ROOT, profile.frame(profile.function(l, ""), 0, FrameKind.THREAD)));
+        // calibrating: one root per Java thread (its id as the root's file), named roots come after scaling
+        long tid = calibrating && thread != 0 ? parser.threadJavaId(thread) : -1;
+        String key = tid > 0 ? TID_PREFIX + tid : "";
+        int node = threadNodesByName.computeIfAbsent(label + key,
+                l -> profile.child(Profile.ROOT, profile.frame(profile.function(label, key), 0, FrameKind.THREAD)));
         threadNodes.put(thread, node);
         return node;
     }
@@ -531,6 +745,7 @@ public final class JfrReader {
     }
 
     private int frameCount;
+    private boolean folded;
     private boolean included;
     private boolean excluded;
 
@@ -546,6 +761,10 @@ public final class JfrReader {
         @Override
         public void frame(long method, int line, long frameType) {
             int function = function(method);
+            if (own(function)) {
+                folded = true; // the sample goes to the caller: the timed method, not our advice or recorder
+                return;
+            }
             int filter = filter(function);
             excluded |= (filter & EXCLUDED) != 0;
             included |= (filter & INCLUDED) != 0;
@@ -565,6 +784,7 @@ public final class JfrReader {
     private int[] frames(long stack) {
         included = options.include() == null;
         excluded = false;
+        folded = false;
         frameCount = 0;
         if (stack == 0 || !parser.frames(stack, visitor) || frameCount == 0) {
             return new int[] {unknownFrame};
@@ -586,6 +806,44 @@ public final class JfrReader {
     private static final int CHECKED = 1;
     private static final int INCLUDED = 2;
     private static final int EXCLUDED = 4;
+
+    /**
+     * The packages of forge-perf's code that runs on the application's threads: the timing advice
+     * inlined into a timed method calls the bootstrap recorder (and a JFR sample taken at the next
+     * safepoint poll lands there), the timers of the library API ({@code dev.forgeperf.ForgePerf},
+     * {@code Track}) call the same. Their frames are folded into their caller. The rest of the agent
+     * runs on its own {@code forge-perf-*} threads, left out anyway; the sample app and the test
+     * fixtures, also under {@code dev.forgeperf}, are the user's code here.
+     */
+    private static final java.util.Set<String> OWN_PACKAGES = java.util.Set.of("bootstrap", "timing");
+    private static final String OWN_ROOT = "dev.forgeperf.";
+    private byte[] ownFunction = new byte[1024];
+
+    /** Whether a function is forge-perf's own code (a class in {@code dev.forgeperf} or one of {@link #OWN_PACKAGES}). */
+    private boolean own(int function) {
+        if (function >= ownFunction.length) {
+            ownFunction = Arrays.copyOf(ownFunction, Math.max(function + 1, ownFunction.length * 2));
+        }
+        int f = ownFunction[function];
+        if (f == 0) {
+            f = isOwn(profile.string(profile.functionName(function))) ? 2 : 1;
+            ownFunction[function] = (byte) f;
+        }
+        return f == 2;
+    }
+
+    /** Whether {@code pkg.Class.method} is in forge-perf's own code. */
+    static boolean isOwn(String function) {
+        if (!function.startsWith(OWN_ROOT)) {
+            return false;
+        }
+        int dot = function.indexOf('.', OWN_ROOT.length());
+        if (dot < 0) {
+            return false;
+        }
+        String segment = function.substring(OWN_ROOT.length(), dot);
+        return OWN_PACKAGES.contains(segment) || (!segment.isEmpty() && Character.isUpperCase(segment.charAt(0)));
+    }
 
     private int filter(int function) {
         if (options.include() == null && options.exclude() == null) {
@@ -639,18 +897,18 @@ public final class JfrReader {
 
     /** Turns the raw columns into the kind's sample types, now that the periods are known. */
     private void finish() {
-        long execPeriod = period(executionSampleTypeId);
-        long nativePeriod = period(nativeSampleTypeId);
+        long period = mainPeriod();
         boolean fromSamples = sawAllocationSample;
+        boolean cpuTime = cpuTimeSamples > 0;
         switch (kind) {
             case CPU -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
-                out[0] = raw[0];
-                out[1] = raw[0] * execPeriod;
+                out[0] = cpuTime ? raw[CPU_TIME_SAMPLES] : raw[CPU_EXEC_SAMPLES];
+                out[1] = cpuTime ? raw[CPU_TIME_NANOS] : raw[CPU_EXEC_NANOS];
             });
             case WALL -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
                 // time off the CPU counts as the samples a sampler of every thread would have taken
-                out[0] = raw[0] + raw[1] + Math.round(raw[2] / (double) execPeriod);
-                out[1] = raw[0] * execPeriod + raw[1] * nativePeriod + raw[2];
+                out[0] = raw[WALL_EXEC_SAMPLES] + raw[WALL_NATIVE_SAMPLES] + Math.round(raw[WALL_OFF_CPU_NANOS] / (double) period);
+                out[1] = raw[WALL_EXEC_NANOS] + raw[WALL_NATIVE_NANOS] + raw[WALL_OFF_CPU_NANOS];
             });
             case ALLOC -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
                 out[0] = fromSamples ? raw[0] : raw[2];
@@ -663,14 +921,28 @@ public final class JfrReader {
         }
         switch (kind) {
             case CPU, WALL -> {
-                profile.setPeriod(kind.periodType(), execPeriod);
-                profile.addComment("jdk.ExecutionSample period " + dev.forgeperf.util.Durations.format(execPeriod)
-                        + (options.intervalNanos() > 0 ? " (given)" : periodByEventTypeId.containsKey(executionSampleTypeId)
-                        ? " (from jdk.ActiveSetting)" : " (assumed: the recording does not say)"));
+                if (kind == Kind.CPU && cpuTime) {
+                    profile.addComment("CPU time from jdk.CPUTimeSample (JEP 509, each sample weighs its sampling period): "
+                            + cpuTimeSamples + " samples, " + failedCpuTimeSamples + " without a stack (failed), "
+                            + lostCpuTimeSamples + " lost (jdk.CPUTimeSamplesLost)");
+                } else {
+                    profile.addComment("jdk.ExecutionSample" + (kind == Kind.WALL ? "/NativeMethodSample" : "")
+                            + " weighted by the period in force when taken: " + periodsText());
+                }
+                if (kind == Kind.CPU) {
+                    if (calibrating) {
+                        calibrate(options.calibration());
+                    } else {
+                        profile.addComment("estimate: not calibrated to the threads' CPU time (JFR's execution sampler takes a few threads"
+                                + " per period, runnable ones too; profile a live JVM with `profile cpu` for calibrated numbers)");
+                    }
+                }
+                profile.setPeriod(kind.periodType(), period);
                 if (kind == Kind.WALL) {
                     profile.addComment("off-CPU time from " + String.join(", ", Kind.BLOCKED_EVENTS)
                             + " (waits under each event's recording threshold are missing: none with `profile wall`, which"
                             + " records from 0 ms; under 10-20 ms in the JDK's default settings)");
+                    addWaiters(period);
                 }
             }
             case ALLOC -> {
@@ -680,13 +952,221 @@ public final class JfrReader {
             }
             case LOCK, PARK -> profile.setPeriod(kind.periodType(), 1);
         }
+        if (foldedSamples > 0) {
+            profile.addComment("forge-perf's own frames (timing advice, recorder) folded into their callers in " + foldedSamples + " samples");
+        }
     }
 
-    private long period(long typeId) {
+    /**
+     * Adds the waits still going on when the window ended (JFR writes a wait's event only when it
+     * ends): each waiting thread from its last event, or from the window's start when it waited
+     * then too and has no event, to the window's end, with the stack of the thread dump.
+     */
+    private void addWaiters(long period) {
+        if (options.waiting() == null) {
+            profile.addComment("waits still going on when the recording ended are not in it (JFR writes a wait's event when it ends)");
+            return;
+        }
+        long whole = 0;
+        long partial = 0;
+        long nanos = 0;
+        for (WaitingThreads.Waiter w : waits.waiters()) {
+            if (w.name() != null && w.name().startsWith(AGENT_THREAD_PREFIX)) {
+                continue;
+            }
+            long[] last = lastActivity.get(w.threadId());
+            long begin;
+            if (last == null && waits.waitingAtStart().contains(w.threadId())) {
+                begin = windowStart;
+                whole++;
+            } else {
+                begin = Math.max(windowStart, last == null ? windowStart : last[0]);
+                partial++;
+            }
+            long wait = windowEnd - begin;
+            if (wait <= 0) {
+                continue;
+            }
+            int[] frames = dumpFrames(w.stack());
+            if (frames == null) {
+                continue;
+            }
+            int root = Profile.ROOT;
+            if (options.threads()) {
+                String label = "[" + w.name() + "]";
+                root = threadNodesByName.computeIfAbsent(label,
+                        l -> profile.child(Profile.ROOT, profile.frame(profile.function(label, ""), 0, FrameKind.THREAD)));
+            }
+            int node = insert(root, frames);
+            profile.add(node, 0, Math.round(wait / (double) period));
+            profile.add(node, 1, wait);
+            nanos += wait;
+        }
+        profile.addComment(String.format(Locale.ROOT, "%d threads still waiting at the end (a thread dump's stacks): %s of wall time; %d waited through"
+                + " the whole window, %d from their last event on (estimate: unsampled running time counts as waiting)",
+                whole + partial, Units.format(nanos, "nanoseconds"), whole, partial));
+    }
+
+    /** The frame ids of a thread dump's stack (leaf first), filtered like JFR's; null when the filters drop it. */
+    private int[] dumpFrames(StackTraceElement[] stack) {
+        included = options.include() == null;
+        excluded = false;
+        int[] frames = new int[stack.length];
+        int n = 0;
+        for (StackTraceElement e : stack) {
+            String name = e.getClassName() + "." + e.getMethodName();
+            int function = profile.function(name, sourceFile(e.getClassName()));
+            if (own(function)) {
+                continue;
+            }
+            int filter = filter(function);
+            excluded |= (filter & EXCLUDED) != 0;
+            included |= (filter & INCLUDED) != 0;
+            frames[n++] = profile.frame(function, Math.max(0, e.getLineNumber()), e.isNativeMethod() ? FrameKind.NATIVE : FrameKind.JAVA);
+        }
+        if (n == 0) {
+            return new int[] {unknownFrame};
+        }
+        return included && !excluded ? Arrays.copyOf(frames, n) : null;
+    }
+
+    /** The period most samples were weighted by (pprof's {@code period}). */
+    private long mainPeriod() {
         if (options.intervalNanos() > 0) {
             return options.intervalNanos();
         }
-        Long p = periodByEventTypeId.get(typeId);
-        return p == null ? DEFAULT_PERIOD_NANOS : p;
+        long best = 0;
+        long most = -1;
+        for (Map.Entry<Long, long[]> e : samplesByPeriod.entrySet()) {
+            if (e.getValue()[0] > most) {
+                most = e.getValue()[0];
+                best = e.getKey();
+            }
+        }
+        return best > 0 ? best : lastExecPeriod > 0 ? lastExecPeriod : DEFAULT_PERIOD_NANOS;
     }
+
+    private String periodsText() {
+        if (samplesByPeriod.isEmpty()) {
+            return dev.forgeperf.util.Durations.format(mainPeriod()) + " (no samples)";
+        }
+        StringBuilder b = new StringBuilder();
+        samplesByPeriod.forEach((period, n) -> b.append(b.length() == 0 ? "" : ", ")
+                .append(dev.forgeperf.util.Durations.format(period)).append(" (").append(n[0]).append(" samples)"));
+        b.append(options.intervalNanos() > 0 ? " (given)" : periodAssumed ? " (some assumed: the recording does not say)" : " (from jdk.ActiveSetting)");
+        return b.toString();
+    }
+
+    /**
+     * Scales each thread's sampled CPU time to the CPU time it was measured to use, drops the
+     * per-thread roots unless asked for, and shows the process's CPU time that no sampled thread
+     * accounts for (threads without samples, the JVM's own threads) as nodes of their own.
+     */
+    private void calibrate(CpuCalibration cal) {
+        Profile in = profile;
+        Profile out = new Profile(kind.sampleTypes(), kind.primary());
+        int n = in.nodeCount();
+        int[] rootOf = new int[n];
+        long[] sampled = new long[n];
+        for (int x = 1; x < n; x++) { // a parent's number is below its children's
+            int parent = in.parent(x);
+            rootOf[x] = parent == Profile.ROOT ? x : rootOf[parent];
+            sampled[rootOf[x]] += in.value(x, 1);
+        }
+        double[] factor = new double[n];
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        long sampledTotal = 0;
+        long measuredTotal = 0;
+        int scaled = 0;
+        int unmatched = 0;
+        for (int x = 1; x < n; x++) {
+            if (in.parent(x) != Profile.ROOT) {
+                continue;
+            }
+            String file = in.string(in.functionFile(in.frameFunction(in.nodeFrame(x))));
+            long tid = file.startsWith(TID_PREFIX) ? Long.parseLong(file.substring(TID_PREFIX.length())) : -1;
+            CpuCalibration.ThreadCpu t = tid > 0 ? cal.threads().get(tid) : null;
+            factor[x] = 1;
+            if (sampled[x] == 0) {
+                continue;
+            }
+            if (t != null) {
+                factor[x] = t.cpuNanos() / (double) sampled[x];
+                seen.add(tid);
+                scaled++;
+                sampledTotal += sampled[x];
+                measuredTotal += t.cpuNanos();
+            } else {
+                unmatched++;
+            }
+        }
+        int[] frameMap = new int[in.frameCount()];
+        Arrays.fill(frameMap, -1);
+        int[] nodeMap = new int[n];
+        boolean threads = options.threads();
+        for (int x = 1; x < n; x++) {
+            int parent = in.parent(x);
+            int frame = in.nodeFrame(x);
+            if (frame == filteredFrame || nodeMap[parent] < 0) {
+                nodeMap[x] = -1; // samples the filters drop: they count for their thread's scale only
+                continue;
+            }
+            if (parent == Profile.ROOT) {
+                nodeMap[x] = threads ? out.child(Profile.ROOT, out.frame(out.function(in.frameName(frame), ""), 0, FrameKind.THREAD)) : Profile.ROOT;
+            } else {
+                if (frameMap[frame] < 0) {
+                    int fn = in.frameFunction(frame);
+                    frameMap[frame] = out.frame(out.function(in.string(in.functionName(fn)), in.string(in.functionFile(fn))),
+                            in.frameLine(frame), in.frameKind(frame));
+                }
+                nodeMap[x] = out.child(nodeMap[parent], frameMap[frame]);
+            }
+            out.add(nodeMap[x], 0, in.value(x, 0));
+            out.add(nodeMap[x], 1, Math.round(in.value(x, 1) * factor[rootOf[x]]));
+        }
+        boolean filtered = options.include() != null || options.exclude() != null;
+        long unsampled = 0;
+        int unsampledThreads = 0;
+        long attributed = 0;
+        for (Map.Entry<Long, CpuCalibration.ThreadCpu> e : cal.threads().entrySet()) {
+            CpuCalibration.ThreadCpu t = e.getValue();
+            if (seen.contains(e.getKey()) || t.cpuNanos() <= 0 || t.name() == null || t.name().startsWith(AGENT_THREAD_PREFIX)) {
+                continue;
+            }
+            unsampled += t.cpuNanos();
+            unsampledThreads++;
+            if (!filtered) {
+                int root = threads ? out.child(Profile.ROOT, out.frame(out.function("[" + t.name() + "]", ""), 0, FrameKind.THREAD)) : Profile.ROOT;
+                out.add(out.child(root, out.frame(out.function(UNSAMPLED, ""), 0, FrameKind.OTHER)), 1, t.cpuNanos());
+            }
+        }
+        attributed = out.total(1) - (filtered ? 0 : unsampled);
+        profile.comments().forEach(out::addComment);
+        profile = out;
+        String fmt = "calibrated: each thread's samples scaled to the CPU time the thread used over the window (ThreadMXBean): %d threads,"
+                + " sampled %s, measured %s (x%.2f)";
+        out.addComment(String.format(Locale.ROOT, fmt, scaled, Units.format(sampledTotal, "nanoseconds"), Units.format(measuredTotal, "nanoseconds"),
+                sampledTotal == 0 ? 0.0 : measuredTotal / (double) sampledTotal));
+        if (unmatched > 0) {
+            out.addComment(unmatched + " sampled threads not measured (started and ended within the window): their samples are not scaled");
+        }
+        if (unsampledThreads > 0) {
+            out.addComment(unsampledThreads + " threads used " + Units.format(unsampled, "nanoseconds")
+                    + " of CPU time but were never sampled" + (filtered ? " (not shown: a filter is set)" : ": shown as " + UNSAMPLED));
+        }
+        if (cal.processCpuNanos() >= 0 && !filtered) {
+            long rest = cal.processCpuNanos() - attributed - unsampled;
+            if (rest > 0) {
+                int root = threads ? out.child(Profile.ROOT, out.frame(out.function(OTHER_CPU, ""), 0, FrameKind.THREAD)) : Profile.ROOT;
+                out.add(out.child(root, out.frame(out.function(OTHER_CPU, ""), 0, FrameKind.OTHER)), 1, rest);
+            }
+            out.addComment("process CPU time (OS) " + Units.format(cal.processCpuNanos(), "nanoseconds")
+                    + (rest > 0 ? "; " + Units.format(rest, "nanoseconds") + " of it in no Java thread of the profile: shown as " + OTHER_CPU : ""));
+        }
+    }
+
+    /** The frame of a calibrated profile's CPU time of a thread that was never sampled. */
+    static final String UNSAMPLED = "[CPU time without samples]";
+    /** The frame of the process's CPU time outside the profiled Java threads. */
+    static final String OTHER_CPU = "[JVM threads (GC, JIT, JFR), forge-perf's own and ended threads]";
 }

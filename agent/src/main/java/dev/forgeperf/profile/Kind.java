@@ -83,6 +83,10 @@ public enum Kind {
             case CPU -> {
                 m.put("jdk.ExecutionSample#enabled", "true");
                 m.put("jdk.ExecutionSample#period", period);
+                // JDK 25+ on Linux (JEP 509): samples per thread CPU time; a JVM without the event ignores these
+                m.put("jdk.CPUTimeSample#enabled", "true");
+                m.put("jdk.CPUTimeSample#throttle", period);
+                m.put("jdk.CPUTimeSamplesLost#enabled", "true");
             }
             case WALL -> {
                 m.put("jdk.ExecutionSample#enabled", "true");

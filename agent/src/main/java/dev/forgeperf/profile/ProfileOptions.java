@@ -12,29 +12,42 @@ import java.util.regex.Pattern;
  * @param to            keep events that start before this time; null: to the end
  * @param intervalNanos the sampling period of {@code jdk.ExecutionSample} when known to the caller; 0: take it
  *                      from the recording's {@code jdk.ActiveSetting} events, else 20 ms
+ * @param calibration   for a cpu profile: the CPU time the threads were measured to use over the recording
+ *                      (each thread's samples are scaled to it); null: none measured (the samples are an estimate)
+ * @param waiting       for a wall profile: the threads waiting when the recording ended (their wait has no JFR
+ *                      event yet); null: unknown
  */
-public record ProfileOptions(boolean threads, Pattern include, Pattern exclude, String from, String to, long intervalNanos) {
+public record ProfileOptions(boolean threads, Pattern include, Pattern exclude, String from, String to, long intervalNanos,
+        CpuCalibration calibration, WaitingThreads waiting) {
     /** All samples, no thread roots, the whole recording. */
-    public static final ProfileOptions DEFAULT = new ProfileOptions(false, null, null, null, null, 0);
+    public static final ProfileOptions DEFAULT = new ProfileOptions(false, null, null, null, null, 0, null, null);
 
     public ProfileOptions withThreads(boolean value) {
-        return new ProfileOptions(value, include, exclude, from, to, intervalNanos);
+        return new ProfileOptions(value, include, exclude, from, to, intervalNanos, calibration, waiting);
     }
 
     public ProfileOptions withInclude(String regex) {
-        return new ProfileOptions(threads, compile(regex, "--include"), exclude, from, to, intervalNanos);
+        return new ProfileOptions(threads, compile(regex, "--include"), exclude, from, to, intervalNanos, calibration, waiting);
     }
 
     public ProfileOptions withExclude(String regex) {
-        return new ProfileOptions(threads, include, compile(regex, "--exclude"), from, to, intervalNanos);
+        return new ProfileOptions(threads, include, compile(regex, "--exclude"), from, to, intervalNanos, calibration, waiting);
     }
 
     public ProfileOptions withWindow(String fromTime, String toTime) {
-        return new ProfileOptions(threads, include, exclude, fromTime, toTime, intervalNanos);
+        return new ProfileOptions(threads, include, exclude, fromTime, toTime, intervalNanos, calibration, waiting);
     }
 
     public ProfileOptions withInterval(long nanos) {
-        return new ProfileOptions(threads, include, exclude, from, to, nanos);
+        return new ProfileOptions(threads, include, exclude, from, to, nanos, calibration, waiting);
+    }
+
+    public ProfileOptions withCalibration(CpuCalibration value) {
+        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, value, waiting);
+    }
+
+    public ProfileOptions withWaiting(WaitingThreads value) {
+        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, calibration, value);
     }
 
     private static Pattern compile(String regex, String option) {

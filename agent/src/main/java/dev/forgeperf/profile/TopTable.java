@@ -143,6 +143,9 @@ public final class TopTable {
         doc.put("sampleType", sampleType().type());
         doc.put("unit", sampleType().unit());
         doc.put("total", sum());
+        doc.put("startEpochNanos", profile.startEpochNanos());
+        doc.put("durationNanos", profile.durationNanos());
+        doc.put("comments", List.copyOf(profile.comments()));
         doc.put("rows", list);
         return doc;
     }

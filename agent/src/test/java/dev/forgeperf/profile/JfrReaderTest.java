@@ -289,6 +289,82 @@ class JfrReaderTest {
         assertEquals("dev.forgeperf.profile.JfrReaderTest.kindSettingsRecordWhatTheReaderNeeds", topSelf(lockProfile));
     }
 
+    /**
+     * A 10 ms recording inside a 20 ms one (the continuous recording and a focused profile): each
+     * sample weighs the period in force when it was taken, not the smallest period of the file. The
+     * truth: the JDK's own parser's sample times, against when the inner recording ran.
+     */
+    @Test
+    void eachSampleWeighsThePeriodInForceWhenTaken() throws Exception {
+        Path out = tmp.resolve("nested.jfr");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread burner = new Thread(() -> {
+            long h = 1;
+            while (!stop.get()) {
+                for (int i = 0; i < 100_000; i++) {
+                    h = h * 0x9E3779B97F4A7C15L + i;
+                }
+                nestedSink = h;
+            }
+        }, "test-nested-cpu");
+        long[] switches = new long[4]; // before and after the inner recording's start, before and after its stop
+        try (jdk.jfr.Recording outer = new jdk.jfr.Recording(); jdk.jfr.Recording inner = new jdk.jfr.Recording()) {
+            outer.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(20));
+            outer.enable("jdk.ActiveSetting");
+            outer.setToDisk(true);
+            inner.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(10));
+            inner.enable("jdk.ActiveSetting");
+            inner.setToDisk(true);
+            burner.start();
+            outer.start();
+            Thread.sleep(1500);
+            switches[0] = epochNanos();
+            inner.start();
+            switches[1] = epochNanos();
+            Thread.sleep(1500);
+            switches[2] = epochNanos();
+            inner.stop();
+            switches[3] = epochNanos();
+            Thread.sleep(1500);
+            outer.stop();
+            outer.dump(out);
+        } finally {
+            stop.set(true);
+            burner.join();
+        }
+        long in = 0;
+        long outside = 0;
+        long unsure = 0;
+        for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(out)) {
+            if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+                continue;
+            }
+            long t = e.getStartTime().getEpochSecond() * 1_000_000_000L + e.getStartTime().getNano();
+            if (t > switches[1] && t < switches[2]) {
+                in++;
+            } else if (t < switches[0] || t > switches[3]) {
+                outside++;
+            } else {
+                unsure++; // while the inner recording started or stopped: either period
+            }
+        }
+        assertTrue(in > 20 && outside > 20, in + " samples inside, " + outside + " outside");
+        Profile p = JfrReader.read(out, Kind.CPU, ProfileOptions.DEFAULT);
+        assertEquals(in + outside + unsure, p.total(0));
+        long low = in * 10_000_000L + outside * 20_000_000L + unsure * 10_000_000L;
+        long high = in * 10_000_000L + outside * 20_000_000L + unsure * 20_000_000L;
+        assertTrue(p.total(1) >= low && p.total(1) <= high, p.total(1) + " not in [" + low + ", " + high + "]; " + p.comments());
+        assertTrue(p.comments().get(0).contains("10.00ms") && p.comments().get(0).contains("20.00ms"), p.comments()::toString);
+        assertTrue(p.comments().stream().anyMatch(c -> c.startsWith("estimate: not calibrated")), p.comments()::toString);
+    }
+
+    private static volatile long nestedSink;
+
+    private static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
     @Test
     void periodSettingsAndSourceFiles() {
         assertEquals(20_000_000L, JfrReader.parsePeriod("20 ms"));
