@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         "  longest GC pause in the sampler window       health.gcPause.*  500ms/2s",
         "  %% of time in GC pauses, last minute          health.gcCpu.*    10/25",
         "  any deadlock                                 unhealthy",
-        "Likely leaks found in the history are listed; they do not change the verdict."})
+        "Likely leaks found in the history are listed; they do not change the verdict. The heap is judged after",
+        "old-generation collections only (full, G1 mixed, ZGC/Shenandoah cycles): 'not enough data' until 3 of them."})
 public final class HealthCommand extends AgentCommand {
     @Option(names = "--json", description = "Print JSON: status, reasons, every check with its value, the thresholds, findings.")
     boolean json;

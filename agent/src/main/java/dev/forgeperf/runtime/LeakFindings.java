@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>The heap is judged only by the heap used after collections that reclaimed the old generation
  * ({@link Series#HEAP_LIVE}: full collections, G1's mixed ones, ZGC's and Shenandoah's whole-heap
  * cycles), at least {@value #MIN_OLD_COLLECTIONS} of them over {@value #HEAP_MIN_SPAN_MILLIS} ms or
- * more, and the rise must still be there after the latest. The heap after a young collection is
+ * more: every point is after a collection that could have reclaimed the growth, and the rise must
+ * go on in every third of the window ({@link Trend#sustained}). The heap after a young collection is
  * not live data: with G1 and Parallel, old objects that died stay until a mixed or full collection,
  * so a healthy app's heap after young GCs rises for minutes. With too few such collections the
  * verdict is "not enough data" ({@link #heapCheck}), never a finding.
@@ -172,9 +173,7 @@ public final class LeakFindings {
         double max = s.last(Series.HEAP_MAX);
         double minGrowth = Math.max(8 * MB, Double.isNaN(max) ? 0 : 0.02 * max);
         double perMinuteMb = t.perMinute() / MB;
-        // the rise must be predicted by the line and still be there after the latest collection
-        // that could have reclaimed it
-        if (perMinuteMb < 1 || t.growth() < minGrowth || t.last() - t.first() < minGrowth) {
+        if (perMinuteMb < 1 || t.growth() < minGrowth) {
             return;
         }
         List<double[]> pts = liveHeapPoints(s);
