@@ -39,7 +39,12 @@ class SnapshotReportTest {
 
     /** The sample-app with the agent (sampling every 200 ms, timing the services); returns its pid once ready. */
     static String sampleApp(Env env, Path jdk, String... appArgs) {
-        List<String> jvm = List.of("-Xmx256m",
+        return sampleAppWithHeap(env, jdk, "-Xmx256m", appArgs);
+    }
+
+    /** The same with a heap size of its own ({@code -Xmx…}). */
+    static String sampleAppWithHeap(Env env, Path jdk, String xmx, String... appArgs) {
+        List<String> jvm = List.of(xmx,
                 "-javaagent:" + Fixtures.agentJar() + "=metrics.interval=200ms,timed=dev.forgeperf.sample.*Service#*", "-jar",
                 Fixtures.sampleApp().toString());
         List<String> all = new ArrayList<>(jvm);
@@ -101,7 +106,9 @@ class SnapshotReportTest {
     @MethodSource("jdks")
     void aLeakShowsInTheDiffAndEveryFileReadsBack(Path jdk) throws Exception {
         try (Env env = new Env()) {
-            String pid = sampleApp(env, jdk, "--leak", "--quiet");
+            // 160 MB: G1 starts collecting the old generation (the leak rule's input) within ~40 s
+            // of the 1.5 MB/s leak, and the heap is not full before ~90 s
+            String pid = sampleAppWithHeap(env, jdk, "-Xmx160m", "--leak", "--quiet");
             Env.sleep(2_000);
             Path a = snapshot(env, pid, "a");
             long afterA = System.nanoTime();
@@ -127,7 +134,7 @@ class SnapshotReportTest {
             assertEquals(1, noDir.err().lines().count(), noDir::toString);
 
             // snapshot B: at least 25 s later, once the agent reports the heap leak
-            long deadline = System.nanoTime() + Duration.ofSeconds(70).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(80).toNanos();
             while (System.nanoTime() < deadline) {
                 boolean late = System.nanoTime() - afterA > Duration.ofSeconds(25).toNanos();
                 if (late && env.cli.run("metrics", pid, "--json").out().contains("\"kind\": \"heap\"")) {
@@ -138,7 +145,7 @@ class SnapshotReportTest {
             Path b = snapshot(env, pid, "b");
             assertComplete(b);
             String reportB = Files.readString(b.resolve("report.txt"));
-            assertTrue(reportB.contains("[warning]  likely heap leak: heap used after GC rising"), reportB);
+            assertTrue(reportB.contains("[warning]  likely heap leak: heap after old-generation GCs rising"), reportB);
             assertTrue(reportB.contains("\nsnapshot b taken "), "the report names the final folder, not the temporary one");
 
             // diff: exit 1, the heap and the leaked class named
@@ -147,7 +154,7 @@ class SnapshotReportTest {
             String out = diff.out();
             assertTrue(out.contains("REGRESSIONS above 10%"), out);
             assertTrue(out.lines().anyMatch(l -> l.startsWith("  live objects after full GC (class histogram) ")), out);
-            assertTrue(out.contains("  new finding in B: likely heap leak: heap used after GC rising"), out);
+            assertTrue(out.contains("  new finding in B: likely heap leak: heap after old-generation GCs rising"), out);
             String growth = out.substring(out.indexOf("CLASS HISTOGRAM GROWTH"));
             Matcher leaked = Pattern.compile("\\s+\\+([\\d,]+)\\s+[\\d,]+\\s+\\+\\S+ \\S+\\s+\\S+ \\S+\\s+dev\\.forgeperf\\.sample\\.LeakedSession\\n").matcher(growth);
             assertTrue(leaked.find(), growth);

@@ -33,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "diff", description = {"Compare two snapshot folders, or two profiles, before and after.",
         "Snapshots: timed methods (calls, mean, p50, p99), heap, GC, threads, class histogram growth and the CPU/allocation "
                 + "functions that moved. Exit status 1 when something rose by more than --threshold percent (a timed method's "
-                + "p99 or mean with enough calls, the heap after GC, GC pauses or time in GC, threads) or B has a new leak "
+                + "p99 or mean with enough calls, the live heap (class histogram, else heap after old-generation GC), GC pauses or time in GC, threads) or B has a new leak "
                 + "finding; the regressions are named first.",
         "Profiles (pprof .pb.gz or .jfr): functions whose share of the total grew (hotter) or shrank (colder), as a table "
                 + "and optionally as a differential flame graph."},

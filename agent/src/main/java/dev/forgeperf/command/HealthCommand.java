@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         "  longest GC pause in the sampler window       health.gcPause.*  500ms/2s",
         "  %% of time in GC pauses, last minute          health.gcCpu.*    10/25",
         "  any deadlock                                 unhealthy",
-        "Likely leaks found in the history are listed; they do not change the verdict."},
+        "Likely leaks found in the history are listed; they do not change the verdict. The heap is judged after",
+        "old-generation collections only (full, G1 mixed, ZGC/Shenandoah cycles): 'not enough data' until 3 of them."},
         footer = {"", "Exit status (the Nagios/Icinga plugin convention):",
                 "  0 healthy, 1 degraded, 2 unhealthy, 3 could not tell (no such JVM, no agent, bad arguments,",
                 "  a failure; one line on stderr says which)."})

@@ -15,8 +15,9 @@ import dev.forgeperf.report.Finding.Severity;
  *   <li>deadlocks (critical), from {@code metrics.json} and the locks spelled out in {@code threads.txt};</li>
  *   <li>health checks that are not healthy (heap after GC, threads, GC pauses, % of time in GC), with
  *       the thresholds the agent ran with: unhealthy is critical, degraded a warning;</li>
- *   <li>likely leaks (heap after GC, threads, classes, metaspace rising), as the agent's leak
- *       analysis found them over the sampler history when the snapshot was taken;</li>
+ *   <li>likely leaks (heap after old-generation GCs, threads, classes, metaspace rising), as the
+ *       agent's leak analysis found them over the sampler history when the snapshot was taken, and
+ *       (info) that the heap could not be judged for want of old-generation collections;</li>
  *   <li>GC pressure below the health thresholds but worth a look ({@value #GC_NOTABLE_PERCENT}% of
  *       the time in pauses, or a pause p99 of {@value #GC_NOTABLE_PAUSE_MILLIS} ms);</li>
  *   <li>lock hot spots from {@code lock.pb.gz}: a warning when threads spent on average
@@ -141,6 +142,9 @@ public final class Findings {
     }
 
     private static void leaks(Snapshot s, List<Finding> out) {
+        if ("not enough data".equals(Snapshot.str(s.current(), "heapLeakCheck", "status"))) {
+            out.add(Finding.of(Severity.info, "leak-heap-unknown", Snapshot.str(s.current(), "heapLeakCheck", "message")));
+        }
         List<Object> findings = Snapshot.list(s.current(), "findings");
         if (findings == null) {
             return;

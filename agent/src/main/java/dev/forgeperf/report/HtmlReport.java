@@ -111,8 +111,9 @@ final class HtmlReport {
         b.append("<p class=\"note\">").append(h.size()).append(" samples every ").append(Fmt.millis(h.intervalMillis())).append(" over the last ")
                 .append(Fmt.span(span)).append(" before the snapshot; hover a chart for values.</p><div class=\"grid2\">");
         double max = lastKnown(h.get("heapMax"));
-        chart(b, "Heap", "heap used and heap used after the latest GC (the floor a leak raises)", h, Svg.Unit.BYTES, max, "max",
-                new Svg.Series("heap used", BLUE, h.get("heapUsed"), true), new Svg.Series("after GC", AMBER, h.get("heapAfterGc"), false));
+        chart(b, "Heap", "heap used, after the latest GC, and after the latest old-generation GC (the live data: the floor a leak raises)",
+                h, Svg.Unit.BYTES, max, "max", new Svg.Series("heap used", BLUE, h.get("heapUsed"), true),
+                new Svg.Series("after GC", AMBER, h.get("heapAfterGc"), false), new Svg.Series("after old-gen GC", CYAN, h.get("heapAfterOldGc"), false));
         chart(b, "Threads", "live and daemon threads", h, Svg.Unit.COUNT, Double.NaN, null,
                 new Svg.Series("live", VIOLET, h.get("threads"), true), new Svg.Series("daemon", LIGHT_VIOLET, h.get("daemonThreads"), false));
         chart(b, "CPU", "this process and the whole machine, share of all cores", h, Svg.Unit.FRACTION, Double.NaN, null,

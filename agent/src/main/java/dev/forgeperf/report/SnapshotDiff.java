@@ -24,8 +24,10 @@ import dev.forgeperf.runtime.ClassHistogram;
  *       by more than the threshold and by at least {@value #NOISE_FLOOR_NANOS} ns (below that,
  *       JIT and scheduling noise dominate);</li>
  *   <li>the heap: live objects after the snapshot's full GC (the class histogram's total) when
- *       both snapshots have one, else heap used after the last GC, rose by more than the threshold
- *       and by at least 1 MB;</li>
+ *       both snapshots have one, else the heap used after the last old-generation collection (full,
+ *       G1 mixed, whole-heap concurrent cycle) when both have one, rose by more than the threshold
+ *       and by at least 1 MB. The heap after the last GC (often a young one, which leaves dead old
+ *       objects in place) is shown, never judged;</li>
  *   <li>GC: pause p99 rose by more than the threshold and by at least {@value #PAUSE_FLOOR_MILLIS}
  *       ms; % of time in GC rose by more than the threshold and is at least 1% in B;</li>
  *   <li>live threads rose by more than the threshold and by at least {@value #THREADS_FLOOR};</li>
@@ -226,7 +228,13 @@ public final class SnapshotDiff {
         }
         metric("heapUsed", "heap used", "bytes", Snapshot.num(ca, "heap", "used"), Snapshot.num(cb, "heap", "used"), Double.NaN);
         metric("heapAfterGc", "heap after the last GC", "bytes", Snapshot.num(ca, "heap", "usedAfterLastGc"), Snapshot.num(cb, "heap", "usedAfterLastGc"),
-                live ? Double.NaN : HEAP_FLOOR_BYTES);
+                Double.NaN);
+        double oldA = Snapshot.num(ca, "heap", "usedAfterLastOldGc");
+        double oldB = Snapshot.num(cb, "heap", "usedAfterLastOldGc");
+        if (!live) {
+            metric("heapAfterOldGc", "heap after the last old-generation GC", "bytes", oldA, oldB,
+                    Double.isNaN(oldA) || Double.isNaN(oldB) ? Double.NaN : HEAP_FLOOR_BYTES);
+        }
         if (live) {
             metric("liveHeap", "live objects after full GC (class histogram)", "bytes", histogramTotalsA[1], histogramTotalsB[1], HEAP_FLOOR_BYTES);
         }

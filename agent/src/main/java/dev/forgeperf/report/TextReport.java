@@ -75,6 +75,7 @@ final class TextReport {
             section(b, String.format(Locale.ROOT, "HISTORY (last %s, %d samples every %s)", Fmt.span(span), h.size(), Fmt.millis(h.intervalMillis())));
             spark(b, "heap used", h.get("heapUsed"), "bytes");
             spark(b, "heap after GC", h.get("heapAfterGc"), "bytes");
+            spark(b, "after old GC", h.get("heapAfterOldGc"), "bytes");
             spark(b, "threads", h.get("threads"), "count");
             spark(b, "process CPU", h.get("processCpu"), "fraction");
             spark(b, "GC %", h.get("gcCpu"), "fraction");

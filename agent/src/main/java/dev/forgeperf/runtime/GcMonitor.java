@@ -29,8 +29,9 @@ import dev.forgeperf.agent.Log;
  * ring of the last {@link #CAPACITY} events (preallocated primitive arrays): end time, duration,
  * collector, heap used before and after. Stop-the-world pauses are told apart from concurrent
  * cycles (ZGC's and Shenandoah's "… Cycles" collectors), so pause percentiles are pauses. Also
- * tracks the heap used after the most recent collection, the input of the heap health check and
- * of leak findings.
+ * tracks the heap used after the most recent collection (the input of the heap health check) and
+ * the heap used after the most recent collection that reclaimed the old generation (the input of
+ * heap leak findings, see {@link #reflectsLiveData}).
  *
  * <p>The listener runs on the JVM's notification thread: it copies a few numbers under a short
  * lock and never throws.
@@ -46,6 +47,8 @@ public final class GcMonitor implements NotificationListener {
      * not make the application's pauses look worse.
      */
     static final Set<String> INDUCED_CAUSES = Set.of("Heap Inspection Initiated GC", "Heap Dump Initiated GC");
+
+    static final String G1_OLD_POOL = "G1 Old Gen";
 
     private final GarbageCollectorMXBean[] beans;
     private final String[] names;
@@ -68,6 +71,11 @@ public final class GcMonitor implements NotificationListener {
     private final String[] lastCause;
     private double lastHeapAfterGc = Double.NaN;
     private long lastHeapAfterGcUptime = -1;
+    private double lastLiveHeap = Double.NaN;
+    private long lastLiveHeapUptime = -1;
+    private long liveCollections;
+    /** G1's old generation pool: its CollectionUsage tells a mixed collection from a young one. */
+    private final MemoryPoolMXBean g1Old;
 
     GcMonitor() {
         List<GarbageCollectorMXBean> list = ManagementFactory.getGarbageCollectorMXBeans();
@@ -78,11 +86,16 @@ public final class GcMonitor implements NotificationListener {
             names[i] = beans[i].getName();
             concurrent[i] = isConcurrent(names[i]);
         }
+        MemoryPoolMXBean old = null;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
                 heapPools.add(p.getName());
+                if (p.getName().equals(G1_OLD_POOL) && p.isCollectionUsageThresholdSupported()) {
+                    old = p;
+                }
             }
         }
+        g1Old = old;
         lastId = new long[beans.length];
         lastDuration = new long[beans.length];
         lastEnd = new long[beans.length];
@@ -143,7 +156,7 @@ public final class GcMonitor implements NotificationListener {
         for (Object[] e : last) {
             GcInfo info = (GcInfo) e[1];
             int c = (Integer) e[0];
-            record(c, info, null, seedEndsCollection(c));
+            record(c, info, null, seedEndsCollection(c), reflectsLiveData(names[c], null));
         }
     }
 
@@ -167,7 +180,9 @@ public final class GcMonitor implements NotificationListener {
             if (c < 0) {
                 return;
             }
-            record(c, info.getGcInfo(), info.getGcCause(), COLLECTION_ENDS.contains(info.getGcAction()));
+            GcInfo gcInfo = info.getGcInfo();
+            boolean live = reflectsLiveData(info.getGcName(), info.getGcAction()) || isG1Mixed(info.getGcName(), gcInfo);
+            record(c, gcInfo, info.getGcCause(), COLLECTION_ENDS.contains(info.getGcAction()), live);
         } catch (RuntimeException | LinkageError e) {
             Log.once("gc-notification", "GC notifications ignored: " + e);
         }
@@ -182,7 +197,53 @@ public final class GcMonitor implements NotificationListener {
         return -1;
     }
 
-    private void record(int c, GcInfo info, String why, boolean collectionEnd) {
+    /**
+     * Does every collection of this collector (with this action; null: not known) leave only live
+     * data, give or take what was allocated meanwhile? True for full collections ("end of major
+     * GC": Serial's MarkSweepCompact, Parallel's PS MarkSweep, G1's Old Generation) and for
+     * concurrent cycles that mark the whole heap (ZGC's "ZGC Cycles", generational ZGC's "ZGC Major
+     * Cycles", Shenandoah's "Shenandoah Cycles"). Young collections (Copy, PS Scavenge, G1 Young
+     * Generation, ZGC Minor Cycles) leave dead old-generation data in place, and G1's "G1 Concurrent
+     * GC" pauses (Remark, Cleanup; JDK 20+) free only regions that are entirely empty. G1's mixed
+     * collections, reported as "G1 Young Generation", are told apart by {@link #isG1Mixed}.
+     */
+    static boolean reflectsLiveData(String collector, String action) {
+        switch (collector) {
+            case "MarkSweepCompact":
+            case "PS MarkSweep":
+            case "G1 Old Generation":
+                return action == null || action.equals("end of major GC");
+            case "ZGC Cycles":
+            case "ZGC Major Cycles":
+            case "Shenandoah Cycles":
+                return action == null || action.equals("end of GC cycle");
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Was this "G1 Young Generation" collection a mixed one (young plus old regions)? The JVM sets
+     * the old pool's CollectionUsage only at the end of collections that may reclaim old regions
+     * (mixed and full; on JDK 20+ also the concurrent cycle's pauses), to the very usage the
+     * notification reports as after the collection; a young collection leaves it alone. So the
+     * two are equal for a mixed collection, and the old generation's usage changed (a young
+     * collection that promoted nothing would match the last mixed one's). Read on the
+     * notification thread, a later mixed collection may have moved CollectionUsage on already:
+     * that one is then missed, never a young one taken.
+     */
+    private boolean isG1Mixed(String collectorName, GcInfo info) {
+        if (g1Old == null || !collectorName.equals("G1 Young Generation") || info == null || info.getMemoryUsageAfterGc() == null) {
+            return false;
+        }
+        MemoryUsage after = info.getMemoryUsageAfterGc().get(G1_OLD_POOL);
+        MemoryUsage collected = g1Old.getCollectionUsage();
+        MemoryUsage before = info.getMemoryUsageBeforeGc() == null ? null : info.getMemoryUsageBeforeGc().get(G1_OLD_POOL);
+        return after != null && collected != null && before != null && collected.getUsed() == after.getUsed()
+                && collected.getCommitted() == after.getCommitted() && after.getUsed() != before.getUsed();
+    }
+
+    private void record(int c, GcInfo info, String why, boolean collectionEnd, boolean live) {
         double before = heapUsed(info.getMemoryUsageBeforeGc());
         double after = heapUsed(info.getMemoryUsageAfterGc());
         synchronized (this) {
@@ -205,6 +266,11 @@ public final class GcMonitor implements NotificationListener {
             if (collectionEnd && !Double.isNaN(after) && info.getEndTime() >= lastHeapAfterGcUptime) {
                 lastHeapAfterGc = after;
                 lastHeapAfterGcUptime = info.getEndTime();
+            }
+            if (live && !Double.isNaN(after) && info.getEndTime() >= lastLiveHeapUptime) {
+                lastLiveHeap = after;
+                lastLiveHeapUptime = info.getEndTime();
+                liveCollections++;
             }
         }
     }
@@ -232,6 +298,25 @@ public final class GcMonitor implements NotificationListener {
     /** JVM uptime (ms) when the collection of {@link #lastHeapAfterGc} ended, -1 before the first. */
     public synchronized long lastHeapAfterGcUptime() {
         return lastHeapAfterGcUptime;
+    }
+
+    /**
+     * Heap used right after the most recent collection that reclaimed the old generation (full,
+     * mixed, or a whole-heap concurrent cycle: {@link #reflectsLiveData}, {@link #isG1Mixed}), the
+     * closest the JVM tells to the live data; NaN before the first.
+     */
+    public synchronized double lastLiveHeap() {
+        return lastLiveHeap;
+    }
+
+    /** JVM uptime (ms) when the collection of {@link #lastLiveHeap} ended, -1 before the first. */
+    public synchronized long lastLiveHeapUptime() {
+        return lastLiveHeapUptime;
+    }
+
+    /** Collections that reclaimed the old generation, seen since the monitor was installed. */
+    public synchronized long liveCollections() {
+        return liveCollections;
     }
 
     /** Collections seen since the monitor was installed (including ones the ring no longer holds). */

@@ -178,6 +178,7 @@ public final class Health {
         List<Object> f = new ArrayList<>();
         metrics.findings.forEach(x -> f.add(x.toMap()));
         m.put("findings", f);
+        m.put("heapLeakCheck", metrics.heapCheck.toMap());
         return m;
     }
 
@@ -192,6 +193,9 @@ public final class Health {
             if (c.status() == Status.healthy) {
                 b.append("  ok: ").append(c.message()).append('\n');
             }
+        }
+        if (!"rising".equals(metrics.heapCheck.status())) {
+            b.append("  info: ").append(metrics.heapCheck.message()).append('\n');
         }
         for (LeakFindings.Finding f : metrics.findings) {
             b.append("  finding: ").append(f.message()).append('\n');

@@ -58,6 +58,7 @@ public final class History {
             b.append(String.format(Locale.ROOT, "last %s, %d samples%n", Format.span(s.spanMillis()), s.size()));
             spark(b, "heap used", s.series(Series.HEAP_USED), Series.Unit.BYTES);
             spark(b, "heap after GC", s.series(Series.HEAP_AFTER_GC), Series.Unit.BYTES);
+            spark(b, "after old GC", s.series(Series.HEAP_LIVE), Series.Unit.BYTES);
             spark(b, "threads", s.series(Series.THREADS), Series.Unit.COUNT);
             spark(b, "process CPU", s.series(Series.PROCESS_CPU), Series.Unit.FRACTION);
             spark(b, "GC %", s.series(Series.GC_CPU), Series.Unit.FRACTION);

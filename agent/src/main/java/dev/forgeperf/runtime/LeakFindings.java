@@ -7,17 +7,33 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Likely leaks, read from the sampler's history: heap used after GC, live threads, loaded classes
- * and metaspace that keep rising over the window. Each trend is the least-squares slope through
- * the window's <em>lower envelope</em> (the lowest value in each of up to {@value #BUCKETS} equal
- * time slices), so the saw-tooth of normal use (garbage not yet collected by a young GC, pools
- * growing and shrinking) does not count, only a floor that rises. A finding needs a clear slope
- * (R² ≥ 0.5–0.6), a window long enough and growth that matters.
+ * Likely leaks, read from the sampler's history: live heap, live threads, loaded classes and
+ * metaspace that keep rising over the window. Each trend is the least-squares slope through the
+ * window's <em>lower envelope</em> (the lowest value in each of up to {@value #BUCKETS} equal time
+ * slices), so the saw-tooth of normal use (pools growing and shrinking) does not count, only a
+ * floor that rises. A finding needs a clear slope (R² ≥ 0.5–0.6), a window long enough and growth
+ * that matters.
+ *
+ * <p>The heap is judged only by the heap used after collections that reclaimed the old generation
+ * ({@link Series#HEAP_LIVE}: full collections, G1's mixed ones, ZGC's and Shenandoah's whole-heap
+ * cycles), at least {@value #MIN_OLD_COLLECTIONS} of them over {@value #HEAP_MIN_SPAN_MILLIS} ms or
+ * more: every point is after a collection that could have reclaimed the growth, and the rise must
+ * go on in every third of the window ({@link Trend#sustained}). The heap after a young collection is
+ * not live data: with G1 and Parallel, old objects that died stay until a mixed or full collection,
+ * so a healthy app's heap after young GCs rises for minutes. With too few such collections the
+ * verdict is "not enough data" ({@link #heapCheck}), never a finding.
  */
 public final class LeakFindings {
     static final int BUCKETS = 12;
     static final long HEAP_MIN_SPAN_MILLIS = 10_000;
     static final long OTHER_MIN_SPAN_MILLIS = 60_000;
+    /** Old-generation collections a heap trend needs. */
+    static final int MIN_OLD_COLLECTIONS = 3;
+    /**
+     * How long before the window's first sample an old-generation collection may have ended and
+     * still count (the first sample shows the latest one before it, which may be long before).
+     */
+    static final long WINDOW_SLACK_MILLIS = 5_000;
     private static final double MB = 1024 * 1024;
 
     private LeakFindings() {
@@ -71,20 +87,70 @@ public final class LeakFindings {
         return out;
     }
 
-    /** The heap-after-GC trend (bytes per minute), or null with fewer than three distinct GCs. */
-    public static Trend heapAfterGcTrend(SampleRing.Samples s) {
+    /**
+     * The trend (bytes per minute) of the heap after the collections that reclaimed the old
+     * generation ({@link Series#HEAP_LIVE}: full, G1 mixed, whole-heap concurrent cycles), one
+     * point per collection; null with fewer than {@value #MIN_OLD_COLLECTIONS} of them.
+     */
+    public static Trend liveHeapTrend(SampleRing.Samples s) {
+        List<double[]> pts = liveHeapPoints(s);
+        return pts.size() < MIN_OLD_COLLECTIONS ? null : envelopeTrend(pts);
+    }
+
+    /** One point (uptime ms, bytes) per old-generation collection in the window, oldest first. */
+    static List<double[]> liveHeapPoints(SampleRing.Samples s) {
         List<double[]> pts = new ArrayList<>();
         double lastGc = Double.NaN;
         for (int i = 0; i < s.size(); i++) {
-            double v = s.get(Series.HEAP_AFTER_GC, i);
-            double at = s.get(Series.LAST_GC_UPTIME, i);
+            double v = s.get(Series.HEAP_LIVE, i);
+            double at = s.get(Series.LIVE_GC_UPTIME, i);
             if (Double.isNaN(v) || Double.isNaN(at) || at == lastGc) {
                 continue;
             }
             lastGc = at;
-            pts.add(new double[] {at, v});
+            if (!pts.isEmpty() || at >= s.uptimeMillis(0) - WINDOW_SLACK_MILLIS) {
+                pts.add(new double[] {at, v});
+            }
         }
-        return envelopeTrend(pts);
+        return pts;
+    }
+
+    /**
+     * What the heap leak rule can say about the window: {@code rising} (a finding), {@code steady}
+     * (enough old-generation collections, no finding) or {@code not enough data} (the JVM did not
+     * collect the old generation often enough in the window to tell live data from garbage not yet
+     * collected), with a sentence for people.
+     */
+    public record HeapCheck(String status, int oldCollections, long spanMillis, String message) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", status);
+            m.put("oldCollections", oldCollections);
+            m.put("spanMillis", spanMillis);
+            m.put("message", message);
+            return m;
+        }
+    }
+
+    /** The heap leak rule's verdict for the window {@code s} covers. */
+    public static HeapCheck heapCheck(SampleRing.Samples s) {
+        List<double[]> pts = liveHeapPoints(s);
+        int n = pts.size();
+        long span = n < 2 ? 0 : (long) (pts.get(n - 1)[0] - pts.get(0)[0]);
+        if (n < MIN_OLD_COLLECTIONS || span < HEAP_MIN_SPAN_MILLIS) {
+            return new HeapCheck("not enough data", n, span, String.format(Locale.ROOT,
+                    "heap leak check: not enough data: %d old-generation collection%s in the last %s (%d over %s or more needed: "
+                            + "heap after a young collection still holds dead old objects, so it does not tell a leak)",
+                    n, n == 1 ? "" : "s", Format.span(s.spanMillis()), MIN_OLD_COLLECTIONS, Format.span(HEAP_MIN_SPAN_MILLIS)));
+        }
+        List<Finding> f = new ArrayList<>();
+        heap(s, f);
+        if (!f.isEmpty()) {
+            return new HeapCheck("rising", n, span, f.get(0).message());
+        }
+        return new HeapCheck("steady", n, span, String.format(Locale.ROOT,
+                "heap leak check: no sustained rise of the heap after %d old-generation collections over %s, now %s",
+                n, Format.span(span), Format.bytes(pts.get(n - 1)[1])));
     }
 
     /** The lower-envelope trend of a series over the samples' uptimes, or null with too few points. */
@@ -100,7 +166,7 @@ public final class LeakFindings {
     }
 
     private static void heap(SampleRing.Samples s, List<Finding> out) {
-        Trend t = heapAfterGcTrend(s);
+        Trend t = liveHeapTrend(s);
         if (t == null || t.spanMillis() < HEAP_MIN_SPAN_MILLIS || t.r2() < 0.5 || !t.sustained()) {
             return;
         }
@@ -110,10 +176,11 @@ public final class LeakFindings {
         if (perMinuteMb < 1 || t.growth() < minGrowth) {
             return;
         }
-        double now = s.last(Series.HEAP_AFTER_GC);
+        List<double[]> pts = liveHeapPoints(s);
+        double now = pts.get(pts.size() - 1)[1];
         StringBuilder m = new StringBuilder();
-        m.append(String.format(Locale.ROOT, "likely heap leak: heap used after GC rising %.1f MB/min over the last %s (R² %.2f), now %s",
-                perMinuteMb, Format.span(t.spanMillis()), t.r2(), Format.bytes(now)));
+        m.append(String.format(Locale.ROOT, "likely heap leak: heap after old-generation GCs rising %.1f MB/min over the last %s "
+                + "(%d collections, R² %.2f), now %s", perMinuteMb, Format.span(t.spanMillis()), pts.size(), t.r2(), Format.bytes(now)));
         if (!Double.isNaN(max) && max > now) {
             m.append(" of ").append(Format.bytes(max)).append(" max");
             double minutes = (max - now) / t.perMinute();

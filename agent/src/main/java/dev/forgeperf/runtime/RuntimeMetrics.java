@@ -37,6 +37,11 @@ public final class RuntimeMetrics {
     public final MemoryUsage nonHeap;
     public final double heapAfterGc;
     public final long heapAfterGcUptimeMillis;
+    /** Heap used after the latest collection that reclaimed the old generation ({@link GcMonitor#lastLiveHeap}), NaN before one. */
+    public final double heapAfterOldGc;
+    public final long heapAfterOldGcUptimeMillis;
+    /** Collections that reclaimed the old generation since the agent started, -1 when unknown. */
+    public final long oldCollections;
     public final List<Pool> pools;
     public final List<GcMonitor.Collector> collectors;
     public final GcMonitor.Pauses pauses;
@@ -63,6 +68,8 @@ public final class RuntimeMetrics {
     public final long classesUnloaded;
     public final SampleRing.Samples history;
     public final List<LeakFindings.Finding> findings;
+    /** What the heap leak rule can tell over the window (rising, steady, not enough data). */
+    public final LeakFindings.HeapCheck heapCheck;
     private final RuntimeService service;
 
     private RuntimeMetrics(RuntimeService service) {
@@ -95,6 +102,9 @@ public final class RuntimeMetrics {
         collectors = gc == null ? List.of() : gc.collectors();
         heapAfterGc = gc == null ? Double.NaN : gc.lastHeapAfterGc();
         heapAfterGcUptimeMillis = gc == null ? -1 : gc.lastHeapAfterGcUptime();
+        heapAfterOldGc = gc == null ? Double.NaN : gc.lastLiveHeap();
+        heapAfterOldGcUptimeMillis = gc == null ? -1 : gc.lastLiveHeapUptime();
+        oldCollections = gc == null ? -1 : gc.liveCollections();
         long windowStart = history.isEmpty() ? 0 : history.uptimeMillis(0);
         pauses = gc == null ? null : gc.pauses(windowStart);
         windowMillis = uptimeMillis - windowStart;
@@ -171,6 +181,7 @@ public final class RuntimeMetrics {
         classesUnloaded = classes.getUnloadedClassCount();
 
         findings = LeakFindings.analyze(history);
+        heapCheck = LeakFindings.heapCheck(history);
     }
 
     /** Reads the metrics of this JVM now. */
@@ -217,6 +228,9 @@ public final class RuntimeMetrics {
         h.put("usedAfterLastGc", Format.json(heapAfterGc, 0));
         h.put("afterLastGcFractionOfMax", Format.json(heapAfterGcFraction(), 4));
         h.put("lastGcUptimeMillis", heapAfterGcUptimeMillis < 0 ? null : heapAfterGcUptimeMillis);
+        h.put("usedAfterLastOldGc", Format.json(heapAfterOldGc, 0));
+        h.put("lastOldGcUptimeMillis", heapAfterOldGcUptimeMillis < 0 ? null : heapAfterOldGcUptimeMillis);
+        h.put("oldGcCount", oldCollections < 0 ? null : oldCollections);
         m.put("heap", h);
         m.put("nonHeap", usage(nonHeap));
         List<Object> pl = new ArrayList<>();
@@ -296,6 +310,7 @@ public final class RuntimeMetrics {
         List<Object> f = new ArrayList<>();
         findings.forEach(x -> f.add(x.toMap()));
         m.put("findings", f);
+        m.put("heapLeakCheck", heapCheck.toMap());
         return m;
     }
 
@@ -346,6 +361,10 @@ public final class RuntimeMetrics {
         line(b, "           after last GC %s%s", Format.bytes(heapAfterGc),
                 Double.isNaN(heapAfterGc) ? "  (no GC yet)" : pct(heapAfterGc, heap.getMax()) + (heapAfterGcUptimeMillis < 0 ? ""
                         : ", " + Format.span(Math.max(0, uptimeMillis - heapAfterGcUptimeMillis)) + " ago"));
+        line(b, "           after last old-gen GC %s%s", Format.bytes(heapAfterOldGc),
+                Double.isNaN(heapAfterOldGc) ? "  (no full, mixed or whole-heap collection yet)" : pct(heapAfterOldGc, heap.getMax())
+                        + (heapAfterOldGcUptimeMillis < 0 ? "" : ", " + Format.span(Math.max(0, uptimeMillis - heapAfterOldGcUptimeMillis)) + " ago")
+                        + (oldCollections < 0 ? "" : ", " + oldCollections + " since start"));
         line(b, "non-heap   used %s  committed %s", Format.bytes(nonHeap.getUsed()), Format.bytes(nonHeap.getCommitted()));
         line(b, "");
         line(b, "%-34s %10s %10s %10s %6s %12s", "POOL", "USED", "COMMITTED", "MAX", "%MAX", "AFTER GC");
@@ -391,6 +410,9 @@ public final class RuntimeMetrics {
         line(b, "classes    loaded %d  total %d  unloaded %d", classesLoaded, classesTotal, classesUnloaded);
         if (!service.sampling()) {
             line(b, "sampler    off: %s", service.samplerProblem());
+        }
+        if (!"rising".equals(heapCheck.status())) {
+            line(b, "leaks      %s", heapCheck.message());
         }
         for (LeakFindings.Finding f : findings) {
             line(b, "finding    %s", f.message());

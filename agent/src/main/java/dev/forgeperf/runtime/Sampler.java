@@ -103,6 +103,9 @@ final class Sampler implements Runnable {
             v[Series.HEAP_AFTER_GC.ordinal()] = gc.lastHeapAfterGc();
             long at = gc.lastHeapAfterGcUptime();
             v[Series.LAST_GC_UPTIME.ordinal()] = at < 0 ? Double.NaN : at;
+            v[Series.HEAP_LIVE.ordinal()] = gc.lastLiveHeap();
+            long liveAt = gc.lastLiveHeapUptime();
+            v[Series.LIVE_GC_UPTIME.ordinal()] = liveAt < 0 ? Double.NaN : liveAt;
         }
         v[Series.NON_HEAP_USED.ordinal()] = memory.getNonHeapMemoryUsage().getUsed();
         if (metaspace != null) {

@@ -13,6 +13,14 @@ public enum Series {
     HEAP_AFTER_GC("heapAfterGc", Unit.BYTES, "heap after GC", false),
     /** JVM uptime (ms) at the end of the collection {@link #HEAP_AFTER_GC} comes from. */
     LAST_GC_UPTIME("lastGcUptimeMillis", Unit.MILLIS, "last GC at", false),
+    /**
+     * Heap used right after the most recent collection that reclaimed the old generation (full,
+     * G1 mixed, or a whole-heap concurrent cycle), the live-data estimate heap leak findings read;
+     * {@code NaN} before the first one.
+     */
+    HEAP_LIVE("heapAfterOldGc", Unit.BYTES, "heap after old-gen GC", false),
+    /** JVM uptime (ms) at the end of the collection {@link #HEAP_LIVE} comes from. */
+    LIVE_GC_UPTIME("lastOldGcUptimeMillis", Unit.MILLIS, "last old-gen GC at", false),
     NON_HEAP_USED("nonHeapUsed", Unit.BYTES, "non-heap used", false),
     METASPACE_USED("metaspaceUsed", Unit.BYTES, "metaspace used", false),
     THREADS("threads", Unit.COUNT, "live threads", false),

@@ -4,6 +4,7 @@ import static dev.forgeperf.report.SnapshotFolders.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,7 +70,7 @@ class ReportTest {
         Report r = Report.of(snapshot()
                 .check("heapAfterGc", "unhealthy", "heap after the last GC 93% of max (952 MB of 1.0 GB), at or above 90%")
                 .check("gcCpu", "degraded", "12% of the time in GC pauses over the last 1m 0s, at or above 10%")
-                .finding("heap", "likely heap leak: heap used after GC rising 35.0 MB/min over the last 10m (R² 0.97), now 952 MB")
+                .finding("heap", "likely heap leak: heap after old-generation GCs rising 35.0 MB/min over the last 10m (R² 0.97), now 952 MB")
                 .finding("threads", "likely thread leak: live threads rising 12.0/min over the last 10m (R² 0.91), from 40 to 160")
                 .lock("com.acme.Worker.run;com.acme.Inventory.reserve", 30_000_000_000L)
                 .lock("com.acme.Worker.run;com.acme.Cache.get", 3_000_000_000L)
@@ -110,6 +111,18 @@ class ReportTest {
         Report r = Report.of(snapshot().write(tmp.resolve("s")));
         assertTrue(r.findings().stream().allMatch(f -> f.severity() == Severity.info), r.findings()::toString);
         assertEquals("healthy", r.health());
+        assertNull(find(r, "leak-heap-unknown"), "the heap leak check had its old-generation collections");
+    }
+
+    @Test
+    void withoutOldGenerationCollectionsTheReportSaysTheHeapCouldNotBeJudged() throws IOException {
+        Report r = Report.of(snapshot().set(b -> b.heapAfterOldGc = Double.NaN).write(tmp.resolve("s")));
+        Finding f = find(r, "leak-heap-unknown");
+        assertNotNull(f, r.findings()::toString);
+        assertEquals(Severity.info, f.severity());
+        assertTrue(f.message().startsWith("heap leak check: not enough data: "), f.message());
+        String text = r.render(Report.Format.txt);
+        assertTrue(text.contains("heap leak check: not enough data"), text);
     }
 
     @Test
@@ -130,7 +143,7 @@ class ReportTest {
 
     @Test
     void everyFormatSaysTheSameThings() throws IOException {
-        Path dir = snapshot().finding("heap", "likely heap leak: heap used after GC rising 35.0 MB/min")
+        Path dir = snapshot().finding("heap", "likely heap leak: heap after old-generation GCs rising 35.0 MB/min")
                 .set(b -> b.leakMbPerSample = 1)
                 .timing("com.acme.Service#handle(Order)", 5_000, 20_000_000, 15_000_000, 90_000_000)
                 .histogram("com.acme.LeakedSession", 12_000, 480_000)

@@ -72,9 +72,9 @@ class SnapshotDiffTest {
             b.pid = 1002;
             b.heapAfterGc = 300 * MB;
         }).histogram("com.acme.Session", 41_000, 1_640_000).histogram("byte[]", 90_000, 240_000_000L)
-                .finding("heap", "likely heap leak: heap used after GC rising 40.0 MB/min"), 10);
+                .finding("heap", "likely heap leak: heap after old-generation GCs rising 40.0 MB/min"), 10);
         assertEquals(List.of("live objects after full GC (class histogram) 39.1 MB → 231.4 MB (+492%)",
-                "new finding in B: likely heap leak: heap used after GC rising 40.0 MB/min"), d.regressions());
+                "new finding in B: likely heap leak: heap after old-generation GCs rising 40.0 MB/min"), d.regressions());
         List<SnapshotDiff.ClassGrowth> growth = d.classGrowth();
         assertEquals("byte[]", growth.get(0).className());
         assertEquals(200_000_000L, growth.get(0).bytesDelta());
@@ -88,17 +88,26 @@ class SnapshotDiffTest {
     }
 
     @Test
-    void withoutHistogramsHeapAfterGcIsJudged() throws IOException {
+    void withoutHistogramsTheHeapAfterOldGenerationGcsIsJudgedNotTheHeapAfterTheLastGc() throws IOException {
         SnapshotFolders.Builder a = before();
         a.histogram.clear();
-        SnapshotFolders.Builder b = before().set(x -> x.heapAfterGc = 120 * MB);
+        SnapshotFolders.Builder b = before().set(x -> {
+            x.heapAfterGc = 120 * MB;    // +50%: dead old objects a young GC left in place
+            x.heapAfterOldGc = 84 * MB;  // +20%: live data
+        });
         b.histogram.clear();
         java.nio.file.Path da = a.write(tmp.resolve("a"));
         java.nio.file.Path db = b.write(tmp.resolve("b"));
         java.nio.file.Files.delete(da.resolve("histogram.json"));
         SnapshotDiff d = SnapshotDiff.of(Snapshot.load(da), Snapshot.load(db), 10);
-        assertEquals(List.of("heap after the last GC 80.0 MB → 120.0 MB (+50%)"), d.regressions());
+        assertEquals(List.of("heap after the last old-generation GC 70.0 MB → 84.0 MB (+20%)"), d.regressions());
         assertTrue(d.render().contains("(a snapshot has no class histogram)"));
+
+        SnapshotFolders.Builder c = before().set(x -> x.heapAfterGc = 120 * MB);
+        c.histogram.clear();
+        java.nio.file.Path dc = c.write(tmp.resolve("c"));
+        assertEquals(List.of(), SnapshotDiff.of(Snapshot.load(da), Snapshot.load(dc), 10).regressions(),
+                "the heap after a young GC rising is not a regression");
     }
 
     @Test

@@ -35,6 +35,8 @@ final class SnapshotFolders {
         double heapUsed = 120 * MB;
         double heapMax = 1024 * MB;
         double heapAfterGc = 80 * MB;
+        /** NaN: no old-generation collection yet (no {@code usedAfterLastOldGc}, heap leak check "not enough data"). */
+        double heapAfterOldGc = 70 * MB;
         double gcCpu = 0.004;
         long pauseP99 = 12;
         long pauseMax = 15;
@@ -214,6 +216,10 @@ final class SnapshotFolders {
             heap.put("fractionOfMax", heapUsed / heapMax);
             heap.put("usedAfterLastGc", (long) heapAfterGc);
             heap.put("afterLastGcFractionOfMax", heapAfterGc / heapMax);
+            heap.put("usedAfterLastOldGc", Double.isNaN(heapAfterOldGc) ? null : (long) heapAfterOldGc);
+            cur.put("heapLeakCheck", Double.isNaN(heapAfterOldGc)
+                    ? Map.of("status", "not enough data", "message", "heap leak check: not enough data: 0 old-generation collections in the last 10m")
+                    : Map.of("status", "steady", "message", "heap leak check: no sustained rise of the heap after 5 old-generation collections"));
             cur.put("heap", heap);
             cur.put("nonHeap", Map.of("used", 60L << 20, "committed", 64L << 20));
             Map<String, Object> gc = new LinkedHashMap<>();

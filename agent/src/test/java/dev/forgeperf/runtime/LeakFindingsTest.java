@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 class LeakFindingsTest {
     private static final double MB = 1024 * 1024;
 
-    /** 2 s samples; heap after GC = floor(t) + a saw-tooth of promoted garbage collected every 5th GC. */
+    /**
+     * 2 s samples; heap after GC = floor(t) + a saw-tooth of promoted garbage collected every 5th
+     * GC, which is an old-generation collection (heap after it = the floor).
+     */
     static SampleRing.Samples history(int samples, double floorMbPerMinute, double threadsPerMinute) {
         SampleRing ring = new SampleRing(1000);
         for (int i = 0; i < samples; i++) {
@@ -23,6 +26,9 @@ class LeakFindingsTest {
             double saw = (i % 5) * 8 * MB;
             v[Series.HEAP_AFTER_GC.ordinal()] = floor + saw;
             v[Series.LAST_GC_UPTIME.ordinal()] = t - 500;
+            long oldGc = 10_000 + (i / 5) * 5 * 2_000L;
+            v[Series.HEAP_LIVE.ordinal()] = 50 * MB + floorMbPerMinute * MB * (oldGc - 10_000) / 60_000.0;
+            v[Series.LIVE_GC_UPTIME.ordinal()] = oldGc - 500;
             v[Series.HEAP_MAX.ordinal()] = 1024 * MB;
             v[Series.THREADS.ordinal()] = 40 + (i % 3) + Math.floor(threadsPerMinute * (t - 10_000) / 60_000.0);
             v[Series.CLASSES_LOADED.ordinal()] = 5000;
@@ -45,18 +51,85 @@ class LeakFindingsTest {
     @Test
     void aRisingFloorUnderTheSawToothIsAHeapLeak() {
         SampleRing.Samples s = history(60, 30, 0); // 2 minutes, 30 MB/min
-        LeakFindings.Trend t = LeakFindings.heapAfterGcTrend(s);
+        LeakFindings.Trend t = LeakFindings.liveHeapTrend(s);
         assertEquals(30, t.perMinute() / MB, 3);
         List<LeakFindings.Finding> f = LeakFindings.analyze(s);
         assertEquals(1, f.size(), f::toString);
         assertEquals("heap", f.get(0).kind());
-        assertTrue(f.get(0).message().startsWith("likely heap leak: heap used after GC rising"), f.get(0).message());
+        assertTrue(f.get(0).message().startsWith("likely heap leak: heap after old-generation GCs rising"), f.get(0).message());
+        assertEquals("rising", LeakFindings.heapCheck(s).status());
         assertTrue(f.get(0).message().contains("of 1.00 GB max; at this rate the heap is full in ~"), f.get(0).message());
     }
 
     @Test
     void aFlatFloorUnderTheSawToothIsNoLeak() {
         assertEquals(List.of(), LeakFindings.find(history(60, 0, 0)));
+    }
+
+    /**
+     * Medium-lived data promoted and dying in the old generation: the heap after young collections
+     * rises 40 MB/min for 3 minutes (what the healthy app of issue 9 showed), while every
+     * old-generation collection comes back to the same 60 MB.
+     */
+    @Test
+    void heapAfterYoungCollectionsRisingBetweenOldCollectionsIsNoLeak() {
+        SampleRing ring = new SampleRing(1000);
+        for (int i = 0; i < 90; i++) {
+            long t = 2_000 + i * 2_000L;
+            double[] v = new double[Series.count()];
+            Arrays.fill(v, Double.NaN);
+            long sinceOld = (t - 2_000) % 60_000;
+            v[Series.HEAP_AFTER_GC.ordinal()] = 60 * MB + 40 * MB * (t - 2_000) / 60_000.0 * 0.9 + sinceOld / 60_000.0 * 4 * MB;
+            v[Series.LAST_GC_UPTIME.ordinal()] = t - 300;
+            v[Series.HEAP_LIVE.ordinal()] = (60 + (i % 3)) * MB;
+            v[Series.LIVE_GC_UPTIME.ordinal()] = t - sinceOld;
+            v[Series.HEAP_MAX.ordinal()] = 512 * MB;
+            ring.add(t, t, v);
+        }
+        SampleRing.Samples s = ring.snapshot(0);
+        assertEquals(List.of(), LeakFindings.find(s));
+        LeakFindings.HeapCheck c = LeakFindings.heapCheck(s);
+        assertEquals("steady", c.status(), c::toString);
+        assertEquals(3, c.oldCollections(), c::toString);
+    }
+
+    @Test
+    void withoutOldGenerationCollectionsTheVerdictIsNotEnoughData() {
+        // the heap after young collections rises steeply, but no old-generation collection ran
+        SampleRing ring = new SampleRing(1000);
+        for (int i = 0; i < 60; i++) {
+            long t = 2_000 + i * 2_000L;
+            double[] v = new double[Series.count()];
+            Arrays.fill(v, Double.NaN);
+            v[Series.HEAP_AFTER_GC.ordinal()] = 20 * MB + i * MB;
+            v[Series.LAST_GC_UPTIME.ordinal()] = t - 300;
+            v[Series.HEAP_MAX.ordinal()] = 512 * MB;
+            if (i >= 40) { // then two
+                v[Series.HEAP_LIVE.ordinal()] = (i >= 50 ? 30 : 25) * MB;
+                v[Series.LIVE_GC_UPTIME.ordinal()] = i >= 50 ? 101_000 : 81_000;
+            }
+            ring.add(t, t, v);
+        }
+        SampleRing.Samples s = ring.snapshot(0);
+        assertEquals(List.of(), LeakFindings.find(s));
+        LeakFindings.HeapCheck c = LeakFindings.heapCheck(s);
+        assertEquals("not enough data", c.status(), c::toString);
+        assertEquals(2, c.oldCollections());
+        assertTrue(c.message().startsWith("heap leak check: not enough data: 2 old-generation collections in the last 1m 58s"), c.message());
+    }
+
+    @Test
+    void anOldCollectionBeforeTheWindowDoesNotStretchTheTrend() {
+        SampleRing ring = new SampleRing(1000);
+        for (int i = 0; i < 30; i++) {
+            long t = 600_000 + i * 2_000L;
+            double[] v = new double[Series.count()];
+            Arrays.fill(v, Double.NaN);
+            v[Series.HEAP_LIVE.ordinal()] = 10 * MB;
+            v[Series.LIVE_GC_UPTIME.ordinal()] = 1_000; // at startup, ten minutes before the window
+            ring.add(t, t, v);
+        }
+        assertEquals(0, LeakFindings.heapCheck(ring.snapshot(0)).oldCollections());
     }
 
     @Test
