@@ -22,8 +22,8 @@ import dev.forgeperf.profile.WaitingThreads;
 public final class ThreadWaits {
     /** Frames kept per waiting thread. */
     static final int MAX_DEPTH = 128;
-    /** A generous size of one frame of a dump in the heap (a StackTraceElement and its strings). */
-    private static final long BYTES_PER_FRAME = 200;
+    /** A generous size of one frame of a dump in the heap (a StackTraceElement; its strings are mostly shared). */
+    private static final long BYTES_PER_FRAME = 100;
 
     private ThreadWaits() {
     }
@@ -49,7 +49,7 @@ public final class ThreadWaits {
         Set<Long> now = waitingNow();
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (now.size() * (long) MAX_DEPTH * BYTES_PER_FRAME * 4 > free) {
+        if (now.size() * (long) MAX_DEPTH * BYTES_PER_FRAME > free / 2) { // at most half the free heap, counting every stack as deep
             return null; // refuse rather than push the host towards OutOfMemoryError
         }
         long[] ids = now.stream().mapToLong(Long::longValue).toArray();

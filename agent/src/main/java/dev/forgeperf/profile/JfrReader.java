@@ -19,14 +19,25 @@ import java.util.regex.Pattern;
  * resolved to a call-tree node once per chunk (frames interned by method id and line), so a typical
  * event costs reading a few varints, one hash lookup and an add; no strings are built per event.
  *
- * <p>CPU time: {@code cpu/nanoseconds} = samples × the sampling period. The period is
- * {@link ProfileOptions#intervalNanos()} when given, else the smallest {@code period} of
- * {@code jdk.ExecutionSample} among the recording's {@code jdk.ActiveSetting} events (several
- * recordings running at once sample at the fastest rate), else 20 ms (the JDK's {@code default}
- * setting). A recording made through {@code jdk.jfr.Recording} must enable {@code jdk.ActiveSetting}
- * for its period to be found (the {@code default} and {@code profile} settings do). The same holds
- * for {@code jdk.NativeMethodSample} in wall profiles. Recordings written by async-profiler give
- * the period as its {@code interval} setting (nanoseconds; 0 for its default, 10 ms).
+ * <p>CPU time: {@code cpu/nanoseconds} = the sum of the samples' weights. A {@code jdk.ExecutionSample}
+ * weighs the sampling period in force when it was taken: {@link ProfileOptions#intervalNanos()} when
+ * given, else the smallest {@code period} of {@code jdk.ExecutionSample} among the chunk's
+ * {@code jdk.ActiveSetting} events (several recordings running at once sample at the fastest rate; a
+ * recording to disk that starts or stops begins a new chunk), else the previous chunk's, else 20 ms
+ * (the JDK's {@code default} setting). Samples wait per chunk for its period ({@link #endChunk()}).
+ * A recording made through {@code jdk.jfr.Recording} must enable {@code jdk.ActiveSetting} for its
+ * period to be found (the {@code default} and {@code profile} settings do). The same holds for
+ * {@code jdk.NativeMethodSample} in wall profiles. Recordings written by async-profiler give the
+ * period as its {@code interval} setting (nanoseconds; 0 for its default, 10 ms). A recording with
+ * {@code jdk.CPUTimeSample} events (JDK 25+, JEP 509) is read from those instead, each weighing its
+ * {@code samplingPeriod}. With {@link ProfileOptions#calibration()} each thread's samples are scaled
+ * to its measured CPU time ({@link #calibrate}); without it the header says the CPU time is an estimate.
+ *
+ * <p>Wall time: with {@link ProfileOptions#waiting()}, the waits still going on at the end of the
+ * window (which have no event yet) are added from the thread dump ({@link #addWaiters}).
+ *
+ * <p>forge-perf's own frames that run on the application's threads (the timing advice's recorder,
+ * the library timers) are folded into their callers in every kind; the header says in how many samples.
  *
  * <p>Allocation: each {@code jdk.ObjectAllocationSample} counts one object and its {@code weight}
  * bytes. A recording without those events (JDK 11–15 style, or async-profiler's) is read from

@@ -290,6 +290,49 @@ class JfrReaderTest {
     }
 
     /**
+     * With measured CPU times, each thread's samples add up to its own CPU time, a thread without
+     * samples shows as such, and the rest of the process's CPU time has a node of its own, so the
+     * total is the process's. The thread ids come from the JDK's parser.
+     */
+    @Test
+    void calibrationScalesEachThreadToItsMeasuredCpuTime() throws Exception {
+        Path jfr = Recorded.jfr();
+        java.util.Map<String, Long> ids = new java.util.HashMap<>();
+        for (jdk.jfr.consumer.RecordedEvent e : Recorded.events(jfr, "jdk.ExecutionSample")) {
+            jdk.jfr.consumer.RecordedThread t = e.getThread("sampledThread");
+            ids.put(t.getJavaName(), t.getJavaThreadId());
+        }
+        long cpuTid = ids.get("test-cpu");
+        long allocTid = ids.get("test-alloc");
+        CpuCalibration cal = new CpuCalibration(1, 2, 50_000_000_000L, java.util.Map.of(
+                cpuTid, new CpuCalibration.ThreadCpu("test-cpu", 2_000_000_000L),
+                allocTid, new CpuCalibration.ThreadCpu("test-alloc", 1_000_000_000L),
+                Long.MAX_VALUE - 1, new CpuCalibration.ThreadCpu("never-sampled", 300_000_000L),
+                Long.MAX_VALUE - 2, new CpuCalibration.ThreadCpu(JfrReader.AGENT_THREAD_PREFIX + "x", 100_000_000L)));
+        Profile threads = JfrReader.read(jfr, Kind.CPU, ProfileOptions.DEFAULT.withThreads(true).withCalibration(cal));
+        TopTable table = TopTable.of(threads, 1);
+        java.util.function.ToLongFunction<String> total = f -> table.rows().stream().filter(r -> r.function().equals(f)).findFirst()
+                .orElseThrow(() -> new AssertionError(f + " not in " + table.rows())).total();
+        assertEquals(2_000_000_000L, total.applyAsLong("[test-cpu]"), 1_000);
+        assertEquals(1_000_000_000L, total.applyAsLong("[test-alloc]"), 1_000);
+        assertEquals(300_000_000L, total.applyAsLong("[never-sampled]"));
+        assertEquals(300_000_000L, total.applyAsLong(JfrReader.UNSAMPLED));
+        assertEquals(50_000_000_000L, threads.total(1), 1_000);
+        assertTrue(total.applyAsLong(JfrReader.OTHER_CPU) > 40_000_000_000L, table.rows()::toString);
+        assertEquals(1, threads.startEpochNanos());
+        assertEquals(1, threads.durationNanos());
+        assertTrue(threads.comments().stream().anyMatch(c -> c.startsWith("calibrated: each thread's samples scaled")), threads.comments()::toString);
+
+        // without thread roots: the burning method carries its thread's CPU time; with a filter the scale stays the thread's
+        Profile plain = JfrReader.read(jfr, Kind.CPU, ProfileOptions.DEFAULT.withCalibration(cal));
+        assertEquals(2_000_000_000L, TopTable.of(plain, 1).rows().stream().filter(r -> r.function().equals(P + "burnCpuForForgePerfTest"))
+                .findFirst().orElseThrow().total(), 1_000);
+        assertFalse(TopTable.of(plain, 1).rows().stream().anyMatch(r -> r.function().startsWith("[test-")), "no thread roots unless asked");
+        Profile filtered = JfrReader.read(jfr, Kind.CPU, ProfileOptions.DEFAULT.withCalibration(cal).withInclude("burnCpuForForgePerfTest"));
+        assertEquals(2_000_000_000L, filtered.total(1), 1_000);
+    }
+
+    /**
      * A 10 ms recording inside a 20 ms one (the continuous recording and a focused profile): each
      * sample weighs the period in force when it was taken, not the smallest period of the file. The
      * truth: the JDK's own parser's sample times, against when the inner recording ran.
