@@ -97,7 +97,10 @@ public final class LeakFindings {
         return pts.size() < MIN_OLD_COLLECTIONS ? null : envelopeTrend(pts);
     }
 
-    /** One point (uptime ms, bytes) per old-generation collection in the window, oldest first. */
+    /**
+     * One point (uptime ms, bytes) per old-generation collection the sampler saw in the window (the
+     * latest before each sample: several between two samples make one point), oldest first.
+     */
     static List<double[]> liveHeapPoints(SampleRing.Samples s) {
         List<double[]> pts = new ArrayList<>();
         double lastGc = Double.NaN;
