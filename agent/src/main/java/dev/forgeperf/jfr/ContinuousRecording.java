@@ -131,9 +131,12 @@ public final class ContinuousRecording {
         });
     }
 
-    /** {@link #dump(Path, Duration, boolean)} onto a new file. */
+    /**
+     * {@link #dump(Path, Duration, boolean)} for the agent's own use (a snapshot's part, a temporary
+     * file of its own): an existing {@code target} is replaced.
+     */
     public long dump(Path target, Duration last) throws IOException {
-        return dump(target, last, false);
+        return dump(target, last, true);
     }
 
     /** {@code ": no space left on device"} when the file's disk has (almost) no room left, else a question. */

@@ -97,7 +97,13 @@ public final class AtomicFiles {
                 moveIntoPlace(tmp, target, force);
                 return size;
             } catch (IOException e) {
-                throw failure(target, e);
+                IOException f = failure(target, e);
+                String m = f.getMessage();
+                if (m != null && m.contains(tmpDir.toString())) {
+                    // a message of the JVM's (a heap dump's, say) naming the temporary file: name the user's instead
+                    f = new IOException(m.replace(tmp.toString(), target.toString()).replace(tmpDir.toString(), String.valueOf(dir)), e);
+                }
+                throw f;
             }
         } finally {
             deleteTree(tmpDir);

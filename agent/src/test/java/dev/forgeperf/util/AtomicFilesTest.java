@@ -72,6 +72,11 @@ class AtomicFilesTest {
         assertEquals("cannot write " + out + ": no space left on device", e.getMessage());
         assertEquals(List.of(), names());
         assertEquals("permission denied", AtomicFiles.reason(new java.nio.file.AccessDeniedException("/x/.tmp123")));
+        IOException named = assertThrows(IOException.class, () -> AtomicFiles.writeVia(out, false, tmp -> {
+            throw new IOException("heap dump failed: cannot open " + tmp + " for writing");
+        }));
+        assertEquals("cannot write " + out + ": heap dump failed: cannot open " + out + " for writing", named.getMessage());
+        assertEquals(List.of(), names());
     }
 
     @Test
