@@ -52,6 +52,7 @@ class TimingBoundsTest {
     /** Rows whose method name contains {@code part}. */
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> rows(Env env, String pid, String part) {
+        env.awaitSocket(Long.parseLong(pid)); // the agent opens its socket after premain, off the host's main thread
         Cli.Result r = env.cli.run("timings", pid, "--json", "--all");
         assertEquals(0, r.exit(), r::toString);
         assertFalse(r.out().isBlank(), () -> "an answer: " + r);
