@@ -299,7 +299,8 @@ class HttpServerTest {
             assertEquals(1, refused.stderrLines(l -> l.contains("HTTP")).size(), refused::stderr);
 
             // with the opt-in and a token of the user's: up on every interface, health by its thresholds
-            Proc open = env.hello(jdk, "http=0.0.0.0:0,http.allowRemote=true,http.token=0123456789abcdefXYZ,health.threads.degraded=1,jfr=off", 6000);
+            // lives 30 s (not 6): on a busy machine the requests below took longer than 6 s and met a JVM that had exited
+            Proc open = env.hello(jdk, "http=0.0.0.0:0,http.allowRemote=true,http.token=0123456789abcdefXYZ,health.threads.degraded=1,jfr=off", 30_000);
             String url = awaitUrl(env, String.valueOf(open.pid()));
             assertTrue(open.awaitErr("\\[forge-perf\\] (HTTP on .*)", Duration.ofSeconds(60)).endsWith("(listening on all interfaces)"));
             Response health = get(url + "health");

@@ -76,7 +76,8 @@ class SkeletonTest {
     @MethodSource("jdks")
     void dynamicAttachTwiceLeavesTheHostRunningNormally(Path jdk) {
         try (Env env = new Env()) {
-            Proc app = env.hello(jdk, null, 12_000);
+            // lives 40 s (not 12): on a busy machine the two attaches took longer than 12 s and met a JVM that had exited
+            Proc app = env.hello(jdk, null, 40_000);
             String pid = String.valueOf(app.pid());
 
             Cli.Result before = env.cli.run("status", pid);
@@ -100,7 +101,7 @@ class SkeletonTest {
             Cli.Result status = env.cli.run("status", pid);
             assertEquals(0, status.exit(), status::toString);
 
-            assertEquals(0, app.waitFor(Duration.ofSeconds(60)));
+            assertEquals(0, app.waitFor(Duration.ofSeconds(120)));
             assertTrue(app.stdout().contains("hello done"), app::stdout);
             assertFalse(app.stdout().contains("NON-DAEMON"), app::stdout);
             assertTrue(app.stdout().contains("internals after closed"), app::stdout);

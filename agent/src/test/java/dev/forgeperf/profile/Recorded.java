@@ -80,7 +80,22 @@ final class Recorded {
             // stands for one of the agent's own threads, which every profile leaves out
             threads.add(new Thread(Recorded::agentNoiseForForgePerfTest, JfrReader.AGENT_THREAD_PREFIX + "test-noise"));
             threads.forEach(Thread::start);
+            // at least 2.5 s, and on until the test threads were sampled enough: a busy machine thins
+            // the sampling out (seen: 15 samples in 2.5 s under load 30 on 2 cores), so run longer
+            // rather than assert on a thin recording (60 s bound)
+            long begun = System.nanoTime();
             Thread.sleep(2500);
+            Path probe = out.resolveSibling("probe.jfr");
+            while (System.nanoTime() - begun < 60_000_000_000L) {
+                r.dump(probe);
+                long samples = events(probe, "jdk.ExecutionSample").stream()
+                        .filter(e -> e.getThread("sampledThread").getJavaName().equals("test-cpu")).count();
+                if (samples >= 100) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            Files.deleteIfExists(probe);
             stop = true;
             for (Thread t : threads) {
                 t.join();
