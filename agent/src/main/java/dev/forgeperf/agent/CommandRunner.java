@@ -49,13 +49,17 @@ final class CommandRunner implements ControlServer.Handler {
             return 2;
         }
         boolean verbose = ((Commands.Top) parsed.commandSpec().userObject()).verbose;
+        if (agent.detached()) {
+            err.println("forge-perf: the agent is detaching from this JVM; run `forge-perf attach " + agent.pid() + "` to load it again");
+            return 1;
+        }
         try {
             int status = ((AgentCommand) command).run(agent, session);
             out.flush();
             return status;
-        } catch (CommandException e) {
+        } catch (CommandException | dev.forgeperf.runtime.HeapGuard.Refused e) {
             err.println("forge-perf: " + e.getMessage());
-            return e.exitCode();
+            return e instanceof CommandException ? ((CommandException) e).exitCode() : 1;
         } catch (java.io.IOException e) {
             err.println("forge-perf: " + (e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.AccessDeniedException
                     ? "cannot write " + e.getMessage() : e.getMessage() == null ? e.toString() : e.getMessage()));

@@ -34,6 +34,8 @@ public final class DumpHistogramCommand extends AgentCommand {
             throw new CommandException("--top must not be negative", 2);
         }
         List<ClassHistogram.Row> rows;
+        dev.forgeperf.runtime.HeapGuard.require("the class histogram", dev.forgeperf.runtime.HeapGuard.HISTOGRAM_BYTES,
+                "retry when the heap is less full, or run `jcmd " + agent.pid() + " GC.class_histogram`, which builds it outside the Java heap");
         try {
             rows = ClassHistogram.take(all);
         } catch (IllegalStateException e) {

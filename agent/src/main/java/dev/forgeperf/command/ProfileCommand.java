@@ -8,6 +8,7 @@ import dev.forgeperf.agent.Agent;
 import dev.forgeperf.jfr.FocusedRecording;
 import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
+import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileException;
@@ -74,6 +75,7 @@ public final class ProfileCommand implements Runnable {
             if (out != null && (out.getParent() == null || !Files.isDirectory(out.getParent()) || !Files.isWritable(out.getParent()))) {
                 throw new CommandException("cannot write " + out + ": its directory does not exist or is not writable");
             }
+            HeapGuard.require("a " + kind.id() + " profile", HeapGuard.analysisNeed(0), HeapGuard.ANALYZE_OUTSIDE);
             Path jfr = Files.createTempFile("forge-perf-" + kind.id() + "-", ".jfr");
             try {
                 long started = System.nanoTime();
@@ -95,6 +97,7 @@ public final class ProfileCommand implements Runnable {
                     session.out.println("stopped early after " + took + "; writing what was collected");
                 }
                 Profile profile;
+                HeapGuard.require("analyzing the " + kind.id() + " profile's recording", HeapGuard.analysisNeed(Files.size(jfr)), HeapGuard.ANALYZE_OUTSIDE);
                 try {
                     if (out == null) {
                         profile = JfrReader.read(jfr, kind, options.withInterval(intervalNanos));

@@ -1,0 +1,76 @@
+package dev.forgeperf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The host's heap is not the agent's scratch space: heavy work in a nearly full heap is refused in one line. */
+class HeapGuardTest {
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void analysisInANearlyFullHeapIsRefusedAndTheApplicationSeesNoOutOfMemoryError(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-Xmx48m", "-javaagent:" + Fixtures.agentJar() + "=http=127.0.0.1:0",
+                    "-cp", Fixtures.testClasses().toString()), "dev.forgeperf.e2e.fixture.FullHeap", "8", "600000");
+            String pid = app.awaitOut("full heap ready pid=(\\d+)", Duration.ofSeconds(120));
+            env.awaitSocket(Long.parseLong(pid));
+            String url = HttpServerTest.awaitUrl(env, pid).replaceAll("/$", "");
+
+            Cli.Result snapshot = env.cli.run("snapshot", pid, "-o", "snap");
+            assertEquals(1, snapshot.exit(), snapshot::toString);
+            assertTrue(snapshot.err().startsWith("forge-perf: refused the snapshot: it needs about 16 MB of heap, but only "), snapshot::toString);
+            assertTrue(snapshot.err().contains("MB stay reserved for the application; retry when the heap is less full"), snapshot::toString);
+            assertEquals(1, snapshot.err().lines().count(), snapshot::toString);
+            assertFalse(Files.exists(env.work.resolve("snap")), "no snapshot folder");
+
+            Cli.Result profile = env.cli.run("profile", "cpu", pid, "--duration", "1s");
+            assertEquals(1, profile.exit(), profile::toString);
+            assertTrue(profile.err().startsWith("forge-perf: refused a cpu profile: it needs about 8 MB of heap"), profile::toString);
+            assertTrue(profile.err().contains("`forge-perf convert FILE.jfr`"), profile::toString);
+            assertEquals(1, profile.err().lines().count(), profile::toString);
+
+            Cli.Result histogram = env.cli.run("dump", "histogram", pid);
+            assertEquals(1, histogram.exit(), histogram::toString);
+            assertTrue(histogram.err().startsWith("forge-perf: refused the class histogram"), histogram::toString);
+
+            HttpServerTest.Response pprof = HttpServerTest.get(url + "/debug/pprof/profile?seconds=1");
+            assertEquals(503, pprof.status(), pprof::toString);
+            assertTrue(pprof.text().contains("refused a cpu profile: it needs about 8 MB of heap"), pprof::toString);
+
+            // the application allocated all along and keeps going: none of its allocations failed
+            Cli.Result status = env.cli.run("status", pid);
+            assertEquals(0, status.exit(), status::toString);
+            assertFalse(app.stdout().contains("APP OOM"), app::stdout);
+            assertFalse(app.stderr().contains("OutOfMemoryError"), app::stderr);
+            assertTrue(app.process().isAlive(), app::stderr);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void withRoomTheSameWorkRuns(Path jdk) {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-Xmx256m", "-javaagent:" + Fixtures.agentJar(), "-cp", Fixtures.testClasses().toString()),
+                    "dev.forgeperf.e2e.fixture.FullHeap", "200", "600000");
+            String pid = app.awaitOut("full heap ready pid=(\\d+)", Duration.ofSeconds(120));
+            env.awaitSocket(Long.parseLong(pid));
+            Cli.Result profile = env.cli.run("profile", "cpu", pid, "--duration", "1s");
+            assertEquals(0, profile.exit(), profile::toString);
+            assertTrue(profile.out().contains("cpu profile of pid " + pid), profile::toString);
+            assertFalse(app.stdout().contains("APP OOM"), app::stdout);
+        }
+    }
+}
