@@ -8,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.forgeperf.util.JsonReader;
 
 /** The host's heap is not the agent's scratch space: heavy work in a nearly full heap is refused in one line. */
 class HeapGuardTest {
@@ -23,7 +26,7 @@ class HeapGuardTest {
     @MethodSource("jdks")
     void analysisInANearlyFullHeapIsRefusedAndTheApplicationSeesNoOutOfMemoryError(Path jdk) throws Exception {
         try (Env env = new Env()) {
-            Proc app = env.java(jdk, List.of("-Xmx48m", "-javaagent:" + Fixtures.agentJar() + "=http=127.0.0.1:0",
+            Proc app = env.java(jdk, List.of("-Xmx48m", "-javaagent:" + Fixtures.agentJar() + "=http=127.0.0.1:0,trigger=heap>70%:snapshot,trigger.dir=" + env.work.resolve("triggered") + ",metrics.interval=500ms",
                     "-cp", Fixtures.testClasses().toString()), "dev.forgeperf.e2e.fixture.FullHeap", "8", "600000");
             String pid = app.awaitOut("full heap ready pid=(\\d+)", Duration.ofSeconds(120));
             env.awaitSocket(Long.parseLong(pid));
@@ -49,6 +52,26 @@ class HeapGuardTest {
             HttpServerTest.Response pprof = HttpServerTest.get(url + "/debug/pprof/profile?seconds=1");
             assertEquals(503, pprof.status(), pprof::toString);
             assertTrue(pprof.text().contains("refused a cpu profile: it needs about 8 MB of heap"), pprof::toString);
+
+            // the heap trigger fires in the full heap: its snapshot has the light parts, the heavy ones are refused
+            Path triggered = env.work.resolve("triggered");
+            LifecycleTest.await("a trigger snapshot", Duration.ofSeconds(60), () -> {
+                try (Stream<Path> s = Files.exists(triggered) ? Files.list(triggered) : Stream.empty()) {
+                    return s.anyMatch(p -> !p.getFileName().toString().startsWith(".") && Files.exists(p.resolve("manifest.json")));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            Path snap;
+            try (Stream<Path> s = Files.list(triggered)) {
+                snap = s.filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+            }
+            Map<String, Object> parts = TimingTest.castMap(TimingTest.castMap(JsonReader.parse(Files.readString(snap.resolve("manifest.json")))).get("parts"));
+            assertEquals("ok", parts.get("metrics"), parts::toString);
+            assertEquals("ok", parts.get("threads"), parts::toString);
+            assertTrue(String.valueOf(parts.get("histogram")).startsWith("refused the class histogram: it needs about 8 MB"), parts::toString);
+            assertTrue(String.valueOf(parts.get("profiles")).startsWith("refused the profiles: it needs about "), parts::toString);
+            assertTrue(String.valueOf(parts.get("reports")).startsWith("refused the reports: it needs about 8 MB"), parts::toString);
 
             // the application allocated all along and keeps going: none of its allocations failed
             Cli.Result status = env.cli.run("status", pid);

@@ -64,6 +64,7 @@ class LifecycleTest {
             assertEquals(0, attach.exit(), attach::toString);
             assertTrue(attach.out().contains("http://127.0.0.1:"), attach::toString);
             await("first() counted", Duration.ofSeconds(60), () -> count(env, p, FIRST) > 100);
+            await("the continuous recording runs", Duration.ofSeconds(60), () -> env.cli.run("status", pid).out().contains("jfr:     recording ("));
             Path socket = env.socketDir.resolve(pid + ".sock");
             assertTrue(Files.exists(env.socketDir.resolve(pid + ".http")), "the HTTP address file while HTTP is on");
             assertFalse(agentThreads(jdk, p).isEmpty(), "agent threads run before detach");
@@ -76,6 +77,10 @@ class LifecycleTest {
             assertTrue(detach.out().contains("detached from JVM " + pid), detach::toString);
             assertFalse(Files.exists(socket), "the CLI returns once the socket is gone");
             assertFalse(Files.exists(env.socketDir.resolve(pid + ".http")), "the HTTP address file is removed");
+            assertTrue(detach.out().contains("JFR deleted its chunk files in " + env.socketDir.resolve("jfr-" + pid)), detach::toString);
+            try (Stream<Path> files = Files.walk(env.socketDir.resolve("jfr-" + pid))) {
+                assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".jfr")).toList(), "no chunk file left");
+            }
             await("no forge-perf-* thread left in JVM " + pid, Duration.ofSeconds(60), () -> agentThreads(jdk, p).isEmpty());
             app.awaitErr("\\[forge-perf\\] agent detached from pid " + pid, Duration.ofSeconds(30));
 

@@ -353,9 +353,10 @@ public final class Agent {
         ContinuousRecording r = jfr;
         jfr = null;
         if (r != null) {
+            Object repository = r.toMap().get("repository");
             r.close();
-            done.add("continuous JFR recording stopped and discarded (JFR deletes its chunk files; copy it out first with"
-                    + " `forge-perf dump jfr` to keep it)");
+            done.add("continuous JFR recording stopped and discarded: JFR deleted its chunk files" + (repository == null ? ""
+                    : " in " + repository + " (the empty folder goes when the JVM exits)") + "; copy a recording out first with `forge-perf dump jfr`");
         }
         Thread hook = shutdownHook;
         if (hook != null) {
@@ -493,7 +494,11 @@ public final class Agent {
         if (heap) {
             w.add("heap", dir -> dev.forgeperf.snapshot.SnapshotParts.heap(dir, progress));
         }
-        w.addFinal("reports", dir -> dev.forgeperf.report.Report.writeAll(dir));
+        w.addFinal("reports", dir -> {
+            dev.forgeperf.runtime.HeapGuard.require("the reports", dev.forgeperf.runtime.HeapGuard.REPORTS_BYTES,
+                    "write them outside the JVM with `forge-perf report` on the snapshot folder");
+            dev.forgeperf.report.Report.writeAll(dir);
+        });
         return w;
     }
 

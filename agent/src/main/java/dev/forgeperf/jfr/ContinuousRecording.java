@@ -31,6 +31,7 @@ public final class ContinuousRecording {
     private final Path repository;
     private volatile Recording recording;
     private volatile String state = "starting";
+    private boolean closed;
 
     public ContinuousRecording(String settings, Duration maxAge, long maxSizeBytes, Path repository) {
         this.settings = settings;
@@ -60,9 +61,16 @@ public final class ContinuousRecording {
             r.setToDisk(true);
             r.setMaxAge(maxAge);
             r.setMaxSize(maxSizeBytes);
-            r.start();
-            recording = r;
-            state = "recording";
+            synchronized (this) {
+                if (closed) { // detached while JFR started
+                    r.close();
+                    state = "stopped";
+                    return;
+                }
+                r.start();
+                recording = r;
+                state = "recording";
+            }
         } catch (Throwable t) {
             state = "failed: " + t.getMessage();
             Log.failure("continuous JFR recording disabled", t);
@@ -147,9 +155,13 @@ public final class ContinuousRecording {
         }
     }
 
-    /** Stops the recording (agent shutdown). */
+    /** Stops the recording (agent shutdown, detach); one still starting is stopped as it starts. */
     public void close() {
-        Recording r = recording;
+        Recording r;
+        synchronized (this) {
+            closed = true;
+            r = recording;
+        }
         if (r != null) {
             r.close();
         }

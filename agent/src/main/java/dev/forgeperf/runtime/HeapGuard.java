@@ -24,6 +24,9 @@ public final class HeapGuard {
     /** The class histogram: the JVM's text answer and its rows. */
     public static final long HISTOGRAM_BYTES = 8L << 20;
 
+    /** The reports of a snapshot (they read its metrics, timings and profiles). */
+    public static final long REPORTS_BYTES = 8L << 20;
+
     /** A refusal: its message is the one line for the user. */
     public static final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;
