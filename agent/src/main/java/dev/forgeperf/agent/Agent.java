@@ -94,7 +94,8 @@ public final class Agent {
         long waitMillis = 1000;
         for (int attempt = 1; attempt <= START_ATTEMPTS && !detached; attempt++) {
             try {
-                String failed = startSteps();
+                // in a full heap even a class initializer fails, and then for good: wait for room instead
+                String failed = dev.forgeperf.runtime.HeapGuard.hasRoom(dev.forgeperf.runtime.HeapGuard.START_BYTES) ? startSteps() : HEAP_FULL_AT_START;
                 if (failed == null) {
                     if (attempt > 1) {
                         startProblem = "started on attempt " + attempt + " (earlier attempts failed: " + startProblem + ")";
@@ -104,7 +105,7 @@ public final class Agent {
                 }
                 startProblem = failed;
                 if (attempt == 1 || attempt == START_ATTEMPTS) {
-                    Log.info((attempt == START_ATTEMPTS ? "giving up starting: " : "could not start ") + failed
+                    Log.info((attempt == START_ATTEMPTS ? "giving up starting: " : "start-up incomplete: ") + failed
                             + (attempt == START_ATTEMPTS ? "" : "; retrying with growing waits, up to " + START_ATTEMPTS + " attempts"));
                 }
             } catch (Throwable t) {
@@ -123,6 +124,7 @@ public final class Agent {
     }
 
     private static final String OUT_OF_MEMORY_AT_START = "start-up failed (no heap left to say more)";
+    private static final String HEAP_FULL_AT_START = "the application's heap was full (less than 2 MB free beyond a tenth of it), so the agent waited";
 
     /** Runs the start-up steps not done yet; returns what failed with an Error (to retry), or null when all are done. */
     private String startSteps() {
@@ -232,6 +234,10 @@ public final class Agent {
             return;
         }
         try {
+            if (jfr != null) {
+                jfr.startInBackground(); // an earlier attempt made it (once started, this does nothing)
+                return;
+            }
             Path repository = control == null ? null : control.socket().getParent().resolve("jfr-" + pid);
             jfr = new ContinuousRecording(settings, java.time.Duration.ofNanos(options.durationNanos("jfr.maxage", 30L * 60 * 1_000_000_000L)),
                     options.bytes("jfr.maxsize", 200L << 20), repository);
@@ -557,8 +563,9 @@ public final class Agent {
         }
         f.put("options", options.asMap().isEmpty() ? "(defaults)" : options.displayMap().toString());
         String problem = startProblem;
-        if (problem != null) {
-            f.put("start", problem);
+        String jfrNote = r == null ? null : r.startNote();
+        if (problem != null || jfrNote != null) {
+            f.put("start", problem == null ? jfrNote : jfrNote == null ? problem : problem + "; " + jfrNote);
         }
         String reloaded = lastReload;
         if (reloaded != null) {

@@ -16,12 +16,24 @@ import picocli.CommandLine;
 final class CommandRunner implements ControlServer.Handler {
     private final Agent agent;
 
+    private static final String HEAP_FULL = "forge-perf: the JVM's heap is full (less than 1 MB free); the agent does nothing now,"
+            + " so as not to take the application's last memory; retry shortly\n";
+
     CommandRunner(Agent agent) {
         this.agent = agent;
     }
 
     @Override
     public int handle(Protocol.Request request, Writer outWriter, Writer errWriter, java.util.function.BooleanSupplier hungUp) {
+        if (dev.forgeperf.runtime.HeapGuard.freeNow() < (1 << 20)) {
+            // parsing the command could fail a class initializer for good: answer without doing anything
+            try {
+                errWriter.write(HEAP_FULL);
+            } catch (java.io.IOException clientGone) {
+                // nothing to answer
+            }
+            return 1;
+        }
         PrintWriter out = new PrintWriter(outWriter, true);
         PrintWriter err = new PrintWriter(errWriter, true);
         String cwd = request.headers.getOrDefault(Protocol.CWD, "/");

@@ -43,6 +43,27 @@ public final class HeapGuard {
     private HeapGuard() {
     }
 
+    /** What the agent's start-up steps (sampler, socket, JFR, HTTP) want free before they run. */
+    public static final long START_BYTES = 2L << 20;
+
+    /**
+     * Whether {@code bytes} fit in the heap now, the reserve kept, by the JVM's own counters
+     * only (no allocation, no MXBean): garbage not yet collected counts as used, so this errs on
+     * the side of waiting. For work that must not run in a full heap at all: a class initializer
+     * that fails there (the JDK's or ours) fails for good, in the application too.
+     */
+    public static boolean hasRoom(long bytes) {
+        Runtime rt = Runtime.getRuntime();
+        long max = rt.maxMemory();
+        return max - (rt.totalMemory() - rt.freeMemory()) - max / 10 >= bytes;
+    }
+
+    /** Max heap − heap in use now (garbage included), by the JVM's counters only: no allocation. */
+    public static long freeNow() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
     /** Heap an analysis of a recording of {@code jfrBytes} needs: {@link #ANALYSIS_BASE_BYTES} plus an eighth of the recording (its stacks become the model). */
     public static long analysisNeed(long jfrBytes) {
         return ANALYSIS_BASE_BYTES + Math.max(0, jfrBytes) / 8;
