@@ -40,6 +40,17 @@ public final class Agent {
     private volatile dev.forgeperf.http.HttpStarter.Outcome http = new dev.forgeperf.http.HttpStarter.Outcome(null, null);
     private final Object httpLock = new Object();
     private boolean shutDown;
+    private volatile boolean detached;
+    private volatile Thread shutdownHook;
+    private boolean runtimeStarted;
+    private boolean controlStarted;
+    private boolean recordingStarted;
+    private boolean triggersStarted;
+    private boolean httpStarted;
+    /** What went wrong while starting (retried), or null; shown by status. */
+    private volatile String startProblem;
+    /** What the last reload (a second attach) applied and ignored, or null; shown by status. */
+    private volatile String lastReload;
 
     private Agent(Instrumentation inst, String jar, AgentOptions options, boolean premain) {
         this.inst = inst;
@@ -53,26 +64,113 @@ public final class Agent {
         AgentOptions options = AgentOptions.parse(optionText);
         Log.setVerbose(options.flag("verbose"));
         options.warnings().forEach(Log::info);
+        dev.forgeperf.profile.JfrReader.readInsideHost();
         Agent agent = new Agent(inst, jar, options, premain);
         current = agent;
         agent.startTiming();
         agent.triggers = dev.forgeperf.snapshot.SnapshotTriggers.fromOptions(options, agent.pid,
                 target -> agent.snapshotWriter(true).write(target, null));
         // The socket, the sampler and JFR take tens of milliseconds to start: do it off the application's path.
-        Thread init = new Thread(() -> {
-            dev.forgeperf.runtime.RuntimeService.start(options);
-            agent.openControlSocket();
-            agent.startRecording();
-            if (agent.triggers != null && !agent.triggers.start()) {
-                agent.triggers = null;
-            }
-            agent.startHttp(options);
-        }, "forge-perf-init");
+        Thread init = new Thread(agent::startInBackground, "forge-perf-init");
         init.setDaemon(true);
         init.start();
         AgentState.setReloader(agent::reload);
-        Runtime.getRuntime().addShutdownHook(new Thread(agent::shutdown, "forge-perf-shutdown"));
+        Thread hook = new Thread(agent::shutdown, "forge-perf-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        agent.shutdownHook = hook;
         Log.debug("agent " + VERSION + " loaded " + (premain ? "at startup" : "by attach"));
+    }
+
+    /** Start-up steps retried after an {@link Error} (a full heap at start), at most this many times, the waits doubling up to a minute. */
+    static final int START_ATTEMPTS = 12;
+
+    /**
+     * The init thread: starts the sampler, the control socket, JFR, the triggers and HTTP. A step
+     * that fails with an {@link Error} (typically {@link OutOfMemoryError}: the application filled
+     * its heap while the agent started) is retried with a growing wait; what happened is kept
+     * for {@code status}. Nothing escapes this thread.
+     */
+    private void startInBackground() {
+        long waitMillis = 1000;
+        for (int attempt = 1; attempt <= START_ATTEMPTS && !detached; attempt++) {
+            try {
+                // in a full heap even a class initializer fails, and then for good: wait for room instead
+                String failed = dev.forgeperf.runtime.HeapGuard.hasRoom(dev.forgeperf.runtime.HeapGuard.START_BYTES) ? startSteps() : HEAP_FULL_AT_START;
+                if (failed == null) {
+                    if (attempt > 1) {
+                        startProblem = "started on attempt " + attempt + " (earlier attempts failed: " + startProblem + ")";
+                        Log.info(startProblem);
+                    }
+                    return;
+                }
+                startProblem = failed;
+                if (attempt == 1 || attempt == START_ATTEMPTS) {
+                    Log.info((attempt == START_ATTEMPTS ? "giving up starting: " : "start-up incomplete: ") + failed
+                            + (attempt == START_ATTEMPTS ? "" : "; retrying with growing waits, up to " + START_ATTEMPTS + " attempts"));
+                }
+            } catch (Throwable t) {
+                // even describing the failure can fail in a full heap: keep a constant text
+                if (startProblem == null) {
+                    startProblem = OUT_OF_MEMORY_AT_START;
+                }
+            }
+            try {
+                Thread.sleep(waitMillis);
+            } catch (Throwable interruptedOrFull) {
+                return;
+            }
+            waitMillis = Math.min(60_000, waitMillis * 2);
+        }
+    }
+
+    private static final String OUT_OF_MEMORY_AT_START = "start-up failed (no heap left to say more)";
+    private static final String HEAP_FULL_AT_START = "the application's heap was full (less than 2 MB free beyond a tenth of it), so the agent waited";
+
+    /** Runs the start-up steps not done yet; returns what failed with an Error (to retry), or null when all are done. */
+    private String startSteps() {
+        java.util.List<String> failed = new java.util.ArrayList<>();
+        if (!runtimeStarted) {
+            runtimeStarted = step(failed, "the runtime sampler", () -> {
+                dev.forgeperf.runtime.RuntimeService.start(options);
+                String problem = dev.forgeperf.runtime.RuntimeService.get().samplerProblem();
+                if (problem != null && problem.contains("OutOfMemoryError")) {
+                    dev.forgeperf.runtime.RuntimeService.shutdown();
+                    throw new OutOfMemoryError(problem);
+                }
+            });
+        }
+        if (!controlStarted) {
+            controlStarted = step(failed, "the control socket", this::openControlSocket);
+        }
+        if (!recordingStarted) {
+            recordingStarted = step(failed, "the continuous recording", this::startRecording);
+        }
+        if (runtimeStarted && !triggersStarted) {
+            triggersStarted = step(failed, "the snapshot triggers", () -> {
+                if (triggers != null && !triggers.start()) {
+                    triggers = null;
+                }
+            });
+        }
+        if (!httpStarted) {
+            httpStarted = step(failed, "HTTP", () -> startHttp(options));
+        }
+        return failed.isEmpty() ? null : String.join("; ", failed);
+    }
+
+    /** Runs one start-up step; an Error (not a contained failure) leaves it to be retried. */
+    private static boolean step(java.util.List<String> failed, String what, Runnable step) {
+        try {
+            step.run();
+            return true;
+        } catch (Error e) {
+            try {
+                failed.add(what + " failed (" + e + ")");
+            } catch (Throwable full) {
+                failed.add(what);
+            }
+            return false;
+        }
     }
 
     /** The running agent, or null outside an agent JVM. */
@@ -137,6 +235,10 @@ public final class Agent {
             return;
         }
         try {
+            if (jfr != null) {
+                jfr.startInBackground(); // an earlier attempt made it (once started, this does nothing)
+                return;
+            }
             Path repository = control == null ? null : control.socket().getParent().resolve("jfr-" + pid);
             jfr = new ContinuousRecording(settings, java.time.Duration.ofNanos(options.durationNanos("jfr.maxage", 30L * 60 * 1_000_000_000L)),
                     options.bytes("jfr.maxsize", 200L << 20), repository);
@@ -160,20 +262,147 @@ public final class Agent {
         }
     }
 
-    /** A second load of the agent into this JVM: applies new options, answers in one line. */
-    private String reload(String optionText, boolean premain) {
+    /** Options a second attach applies to the running agent; every other one is named as ignored. */
+    private static final java.util.Set<String> LIVE_OPTIONS = java.util.Set.of("timed", "timed.jfrThreshold", "verbose", "snapshotOnExit");
+
+    /** A second load of the agent into this JVM: applies the options it can, names the others, answers in one line. */
+    private synchronized String reload(String optionText, boolean premain) {
         AgentOptions extra = AgentOptions.parse(optionText);
         extra.warnings().forEach(Log::info);
-        installSpecs(extra);
-        if (control == null) {
-            openControlSocket();
+        java.util.List<String> applied = new java.util.ArrayList<>();
+        java.util.List<String> ignored = new java.util.ArrayList<>();
+        boolean httpOn = http.server() != null;
+        for (java.util.Map.Entry<String, java.util.List<String>> e : extra.displayMap().entrySet()) {
+            String key = e.getKey();
+            boolean live = LIVE_OPTIONS.contains(key) || (!httpOn && key.startsWith("http"));
+            java.util.List<String> inForce = options.displayMap().get(key);
+            if (!live && e.getValue().equals(inForce)) {
+                continue; // the same as in force: nothing to ignore
+            }
+            for (String v : e.getValue()) {
+                (live ? applied : ignored).add(key + "=" + v);
+            }
         }
-        if (extra.get("http", null) != null) {
+        if (extra.get("verbose", null) != null) {
+            Log.setVerbose(extra.flag("verbose"));
+        }
+        if (extra.get("timed.jfrThreshold", null) != null) {
+            Recorder.setSlowCallListener(new SlowCallsToJfr(), extra.durationNanos("timed.jfrThreshold", 10_000_000L));
+        }
+        installSpecs(extra);
+        java.util.List<String> appliedKeys = new java.util.ArrayList<>(LIVE_OPTIONS);
+        if (!httpOn && extra.get("http", null) != null) {
             Thread t = new Thread(() -> startHttp(extra), "forge-perf-http-start");
             t.setDaemon(true);
             t.start();
+            try {
+                t.join(15_000); // so that the status shown right after attach has the address
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (http.server() != null) {
+                appliedKeys.addAll(java.util.List.of("http", "http.allowRemote", "http.token"));
+            }
         }
-        return "agent " + VERSION + " already loaded in pid " + pid + "; control socket " + (control == null ? "unavailable" : control.socket());
+        options = options.withApplied(extra, appliedKeys);
+        if (control == null && !detached) {
+            openControlSocket();
+        }
+        String note = (applied.isEmpty() ? "" : "applied " + String.join(", ", applied))
+                + (ignored.isEmpty() ? "" : (applied.isEmpty() ? "" : "; ") + "ignored " + String.join(", ", ignored)
+                + " (they cannot change while the agent runs: run `forge-perf detach " + pid + "`, then attach with them)");
+        lastReload = note.isEmpty() ? null : note;
+        return "agent " + VERSION + " already loaded in pid " + pid + "; control socket " + (control == null ? "unavailable" : control.socket())
+                + (note.isEmpty() ? "" : "; " + note);
+    }
+
+    /**
+     * Detaches the agent: removes every instrumentation (the original bytecode is back), stops
+     * the snapshot triggers, the sampler, HTTP and the continuous recording. The control socket
+     * stays until {@code afterAnswer} says the answer reached the client (or 10 s passed); then
+     * it is removed and the JVM may load the agent again. Returns what was done, line by line.
+     */
+    public synchronized java.util.List<String> detach(java.util.function.BooleanSupplier answered) {
+        java.util.List<String> done = new java.util.ArrayList<>();
+        if (detached) {
+            throw new dev.forgeperf.command.CommandException("the agent is detaching already");
+        }
+        detached = true;
+        dev.forgeperf.snapshot.SnapshotTriggers t2 = triggers;
+        triggers = null;
+        dev.forgeperf.runtime.RuntimeService.shutdown();
+        done.add(t2 == null ? "runtime sampler stopped (its history is dropped)"
+                : "snapshot triggers and runtime sampler stopped (trigger snapshots stay in " + t2.dir() + ")");
+        TimingService t = timing;
+        if (t != null) {
+            try {
+                int specs = t.specs().size();
+                int methods = t.activeMethods().size();
+                t.uninstall(null);
+                done.add("instrumentation removed: " + methods + " methods of " + specs + " specs run their original bytecode again");
+            } catch (RuntimeException | LinkageError e) {
+                Log.failure("removing the instrumentation", e);
+                done.add("removing the instrumentation failed: " + e);
+            }
+        } else {
+            done.add("no methods were instrumented");
+        }
+        Recorder.setSlowCallListener(null, 0);
+        Recorder.setActive(false);
+        synchronized (httpLock) {
+            shutDown = true;
+            dev.forgeperf.http.AgentHttpServer h = http.server();
+            if (h != null) {
+                h.close();
+                done.add("HTTP server at " + h.url() + " stopped");
+            }
+        }
+        ContinuousRecording r = jfr;
+        jfr = null;
+        if (r != null) {
+            Object repository = r.toMap().get("repository");
+            r.close();
+            done.add("continuous JFR recording stopped and discarded: JFR deleted its chunk files" + (repository == null ? ""
+                    : " in " + repository + " (the empty folder goes when the JVM exits)") + "; copy a recording out first with `forge-perf dump jfr`");
+        }
+        Thread hook = shutdownHook;
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException exiting) {
+                // the JVM exits: the hook runs anyway
+            }
+        }
+        ControlServer c = control;
+        done.add("control socket " + (c == null ? "(none)" : c.socket()) + " removed once this answer is sent; `forge-perf attach " + pid
+                + "` loads the agent again");
+        Thread finish = new Thread(() -> {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!answered.getAsBoolean() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            if (c != null) {
+                c.close();
+            }
+            control = null;
+            if (current == this) {
+                current = null;
+            }
+            AgentState.release();
+            Log.info("agent detached from pid " + pid);
+        }, "forge-perf-detach");
+        finish.setDaemon(true);
+        finish.start();
+        return done;
+    }
+
+    /** True once {@link #detach} ran. */
+    public boolean detached() {
+        return detached;
     }
 
     private void shutdown() {
@@ -251,7 +480,11 @@ public final class Agent {
             return w;
         }
         ContinuousRecording r = jfr;
-        w.add("histogram", dir -> dev.forgeperf.snapshot.SnapshotParts.histogram(dir));
+        w.add("histogram", dir -> {
+            dev.forgeperf.runtime.HeapGuard.require("the class histogram", dev.forgeperf.runtime.HeapGuard.HISTOGRAM_BYTES,
+                    "take it later with `forge-perf dump histogram`");
+            dev.forgeperf.snapshot.SnapshotParts.histogram(dir);
+        });
         w.add("recording", dir -> {
             if (r == null) {
                 throw new IllegalStateException("the continuous recording is off (jfr=off)");
@@ -261,11 +494,21 @@ public final class Agent {
             }
             r.dump(dir.resolve("recording.jfr"), null);
         });
-        w.add("profiles", dir -> dev.forgeperf.snapshot.SnapshotParts.profiles(dir, profile));
+        w.add("profiles", dir -> {
+            Path source = profile != null ? profile : dir.resolve("recording.jfr");
+            long bytes = java.nio.file.Files.exists(source) ? java.nio.file.Files.size(source) : 0;
+            dev.forgeperf.runtime.HeapGuard.require("the profiles", dev.forgeperf.runtime.HeapGuard.analysisNeed(bytes),
+                    "build them outside the JVM: `forge-perf convert " + source.getFileName() + "` in the snapshot folder");
+            dev.forgeperf.snapshot.SnapshotParts.profiles(dir, profile);
+        });
         if (heap) {
             w.add("heap", dir -> dev.forgeperf.snapshot.SnapshotParts.heap(dir, progress));
         }
-        w.addFinal("reports", dir -> dev.forgeperf.report.Report.writeAll(dir));
+        w.addFinal("reports", dir -> {
+            dev.forgeperf.runtime.HeapGuard.require("the reports", dev.forgeperf.runtime.HeapGuard.REPORTS_BYTES,
+                    "write them outside the JVM with `forge-perf report` on the snapshot folder");
+            dev.forgeperf.report.Report.writeAll(dir);
+        });
         return w;
     }
 
@@ -324,6 +567,15 @@ public final class Agent {
             f.put("triggers", t2.describe());
         }
         f.put("options", options.asMap().isEmpty() ? "(defaults)" : options.displayMap().toString());
+        String problem = startProblem;
+        String jfrNote = r == null ? null : r.startNote();
+        if (problem != null || jfrNote != null) {
+            f.put("start", problem == null ? jfrNote : jfrNote == null ? problem : problem + "; " + jfrNote);
+        }
+        String reloaded = lastReload;
+        if (reloaded != null) {
+            f.put("reload", reloaded);
+        }
         return f;
     }
 

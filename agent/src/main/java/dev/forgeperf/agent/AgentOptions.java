@@ -278,6 +278,28 @@ public final class AgentOptions {
         return v == null ? fallback : dev.forgeperf.util.Durations.parseBytes(v);
     }
 
+    /**
+     * These options with the values of {@code extra} for {@code keys} added: {@code timed}
+     * accumulates, any other key is replaced. The values in force after a reload applied them.
+     */
+    public AgentOptions withApplied(AgentOptions extra, java.util.Collection<String> keys) {
+        AgentOptions o = new AgentOptions();
+        values.forEach((k, v) -> o.values.put(k, new ArrayList<>(v)));
+        for (String key : keys) {
+            List<String> v = extra.values.get(key);
+            if (v == null) {
+                continue;
+            }
+            if (key.equals("timed")) {
+                List<String> all = o.values.computeIfAbsent(key, x -> new ArrayList<>());
+                v.stream().filter(s -> !all.contains(s)).forEach(all::add);
+            } else {
+                o.values.put(key, new ArrayList<>(v));
+            }
+        }
+        return o;
+    }
+
     /** The options as given. */
     public Map<String, List<String>> asMap() {
         return Collections.unmodifiableMap(values);

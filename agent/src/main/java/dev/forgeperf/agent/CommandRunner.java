@@ -19,12 +19,24 @@ import picocli.CommandLine;
 final class CommandRunner implements ControlServer.Handler {
     private final Agent agent;
 
+    private static final String HEAP_FULL = "forge-perf: the JVM's heap is full (less than 1 MB free); the agent does nothing now,"
+            + " so as not to take the application's last memory; retry shortly\n";
+
     CommandRunner(Agent agent) {
         this.agent = agent;
     }
 
     @Override
     public int handle(Protocol.Request request, Writer outWriter, Writer errWriter, java.util.function.BooleanSupplier hungUp) {
+        if (dev.forgeperf.runtime.HeapGuard.freeNow() < (1 << 20)) {
+            // parsing the command could fail a class initializer for good: answer without doing anything
+            try {
+                errWriter.write(HEAP_FULL);
+            } catch (java.io.IOException clientGone) {
+                // nothing to answer
+            }
+            return 1;
+        }
         PrintWriter out = new PrintWriter(outWriter, true);
         PrintWriter err = new PrintWriter(errWriter, true);
         String cwd = request.headers.getOrDefault(Protocol.CWD, "/");
@@ -52,13 +64,17 @@ final class CommandRunner implements ControlServer.Handler {
             return Commands.failureStatus(name, 2);
         }
         boolean verbose = ((Commands.Top) parsed.commandSpec().userObject()).verbose;
+        if (agent.detached()) {
+            err.println("forge-perf: the agent is detaching from this JVM; run `forge-perf attach " + agent.pid() + "` to load it again");
+            return 1;
+        }
         try {
             int status = ((AgentCommand) command).run(agent, session);
             out.flush();
             return status;
-        } catch (CommandException e) {
+        } catch (CommandException | dev.forgeperf.runtime.HeapGuard.Refused e) {
             err.println("forge-perf: " + e.getMessage());
-            return Commands.failureStatus(name, e.exitCode());
+            return Commands.failureStatus(name, e instanceof CommandException ? ((CommandException) e).exitCode() : 1);
         } catch (java.io.IOException e) {
             err.println("forge-perf: " + (e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.AccessDeniedException
                     ? "cannot write " + e.getMessage() : e.getMessage() == null ? e.toString() : e.getMessage()));

@@ -32,7 +32,9 @@ final class AttachCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PID", description = "Target JVM: process id, or a unique main-class name.")
     String target;
 
-    @Option(names = "--options", paramLabel = "k=v,...", description = "Agent options, as after -javaagent:forge-perf.jar=")
+    @Option(names = "--options", paramLabel = "k=v,...", description = {"Agent options, as after -javaagent:forge-perf.jar=",
+            "Into a JVM that has the agent: timed, timed.jfrThreshold, verbose, snapshotOnExit and http (while off) apply;",
+            "the others are named as ignored (run `forge-perf detach PID` first to change them)."})
     String options = "";
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long to wait for the agent's socket (default: ${DEFAULT-VALUE}).")

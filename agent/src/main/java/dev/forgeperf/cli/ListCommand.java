@@ -94,8 +94,9 @@ final class ListCommand implements Callable<Integer> {
         for (Map<String, Object> r : rows.values()) {
             Object v = r.get("agentVersion");
             Object up = r.get("uptimeMillis");
-            out.printf("%-8s %-10s %-10s %-12s %s%n", r.get("pid"), r.get("user"), v == null ? "-" : v,
-                    up == null ? "-" : Durations.formatUptime(((Number) up).longValue()), r.get("mainClass"));
+            out.printf("%-8s %-10s %-10s %-12s %s%s%n", r.get("pid"), r.get("user"), v == null ? "-" : v,
+                    up == null ? "-" : Durations.formatUptime(((Number) up).longValue()), r.get("mainClass"),
+                    r.get("start") == null ? "" : "  (agent start: " + r.get("start") + ")");
         }
         return 0;
     }
@@ -168,6 +169,11 @@ final class ListCommand implements Callable<Integer> {
             row.put("agentVersion", s.get("agentVersion"));
             row.put("uptimeMillis", s.get("uptimeMillis"));
             row.put("socket", socket.toString());
+            Object features = s.get("features");
+            Object start = features instanceof Map ? ((Map<?, ?>) features).get("start") : null;
+            if (start != null) {
+                row.put("start", start);
+            }
             Object http = s.get("http");
             row.put("http", http instanceof Map ? ((Map<?, ?>) http).get("url") : null);
             return row;

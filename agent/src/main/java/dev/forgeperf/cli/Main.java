@@ -30,7 +30,8 @@ public final class Main {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         boolean verbose = Arrays.asList(args).contains("--verbose");
         List<String> line = List.of(args);
-        AgentCommand.setForwarder(command -> Remote.forward(command.target, line, out, err));
+        AgentCommand.setForwarder(command -> command instanceof dev.forgeperf.command.DetachCommand
+                ? Remote.detach(command.target, line, out, err) : Remote.forward(command.target, line, out, err));
         String name = Commands.commandName(args);
         boolean single = name != null && !name.equals("generate-completion")
                 && (Commands.AGENT_COMMANDS.contains(name) || LOCAL_COMMANDS.contains(name));

@@ -40,6 +40,32 @@ final class Remote {
         }
     }
 
+    /** {@code detach}: forwards it, then waits (up to 15 s) until the agent has removed its socket. */
+    static int detach(String target, List<String> line, PrintWriter out, PrintWriter err) throws IOException {
+        long pid = Targets.resolve(target);
+        Path socket = socketFor(pid);
+        int status = forward(String.valueOf(pid), line.stream().map(a -> a.equals(target) ? String.valueOf(pid) : a).toList(), out, err);
+        if (status != 0) {
+            return status;
+        }
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (Files.exists(socket) && ProcessHandle.of(pid).isPresent()) {
+            if (System.nanoTime() > deadline) {
+                throw new CommandException("the agent in JVM " + pid + " answered but its control socket " + socket
+                        + " is still there after 15 s; see the JVM's standard error for a [forge-perf] line");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        out.println("detached from JVM " + pid);
+        out.flush();
+        return 0;
+    }
+
     /**
      * Ctrl-C during a command: tell the agent (half-close), then let the main thread print the
      * rest of the answer (e.g. where the cut-short profile went) for up to a minute.

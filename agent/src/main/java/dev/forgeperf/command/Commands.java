@@ -43,7 +43,7 @@ public final class Commands {
 
     /** The agent commands, in the order help lists them. */
     public static final java.util.List<String> AGENT_COMMANDS = java.util.List.of("status", "instrument", "uninstrument", "timings",
-            "dump", "metrics", "history", "health", "gc", "snapshot", "profile");
+            "dump", "metrics", "history", "health", "gc", "snapshot", "profile", "detach");
 
     /** A new instance of the agent command {@code name} (one of {@link #AGENT_COMMANDS}). */
     static Object newAgentCommand(String name) {
@@ -59,6 +59,7 @@ public final class Commands {
             case "gc": return new GcCommand();
             case "snapshot": return new SnapshotCommand();
             case "profile": return new ProfileCommand();
+            case "detach": return new DetachCommand();
             default: throw new IllegalArgumentException(name);
         }
     }

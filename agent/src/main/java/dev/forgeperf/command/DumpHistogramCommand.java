@@ -40,6 +40,8 @@ public final class DumpHistogramCommand extends AgentCommand {
             DumpThreadsCommand.checkTarget(session.resolve(output), force);
         }
         List<ClassHistogram.Row> rows;
+        dev.forgeperf.runtime.HeapGuard.require("the class histogram", dev.forgeperf.runtime.HeapGuard.HISTOGRAM_BYTES,
+                "retry when the heap is less full, or run `jcmd " + agent.pid() + " GC.class_histogram`, which builds it outside the Java heap");
         try {
             rows = ClassHistogram.take(all);
         } catch (IllegalStateException e) {

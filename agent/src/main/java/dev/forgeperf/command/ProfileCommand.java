@@ -8,6 +8,7 @@ import dev.forgeperf.agent.Agent;
 import dev.forgeperf.jfr.FocusedRecording;
 import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
+import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileException;
@@ -85,6 +86,7 @@ public final class ProfileCommand implements Runnable {
                     throw new CommandException("cannot write " + out + ": permission denied");
                 }
             }
+            HeapGuard.require("a " + kind.id() + " profile", HeapGuard.analysisNeed(0), HeapGuard.ANALYZE_OUTSIDE);
             Path jfr = Files.createTempFile("forge-perf-" + kind.id() + "-", ".jfr");
             try {
                 long started = System.nanoTime();
@@ -112,6 +114,7 @@ public final class ProfileCommand implements Runnable {
                     session.out.println("stopped early after " + took + "; writing what was collected");
                 }
                 Profile profile;
+                HeapGuard.require("analyzing the " + kind.id() + " profile's recording", HeapGuard.analysisNeed(Files.size(jfr)), HeapGuard.ANALYZE_OUTSIDE);
                 try {
                     if (out == null) {
                         profile = JfrReader.read(jfr, kind, options);

@@ -45,6 +45,8 @@ public final class SnapshotCommand extends AgentCommand {
         } catch (IOException e) {
             throw new CommandException(e.getMessage());
         }
+        dev.forgeperf.runtime.HeapGuard.require("the snapshot", dev.forgeperf.runtime.HeapGuard.analysisNeed(0) + dev.forgeperf.runtime.HeapGuard.HISTOGRAM_BYTES,
+                "retry when the heap is less full, or take parts outside the JVM: `forge-perf dump jfr PID -o FILE.jfr`, then `forge-perf convert FILE.jfr`");
         Path recorded = profile == null ? null : record(agent, session);
         try {
             return write(agent, session, target, recorded);

@@ -75,6 +75,12 @@ final class PprofEndpoints {
     Reply profile(Request r, Kind kind, String name, Integer defaultSeconds) throws HttpFailure, IOException {
         Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
+        try {
+            dev.forgeperf.runtime.HeapGuard.require("a " + kind.id() + " profile", dev.forgeperf.runtime.HeapGuard.analysisNeed(0),
+                    "retry when the heap is less full");
+        } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+        }
         if (!permits.tryAcquire()) {
             throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
                     .header("Retry-After", "5");
@@ -96,6 +102,12 @@ final class PprofEndpoints {
                     checked = true;
                     options = ProfileOptions.DEFAULT.withInterval(INTERVAL_MILLIS * 1_000_000L);
                     source = "a focused recording of " + s + " s";
+                }
+                try {
+                    dev.forgeperf.runtime.HeapGuard.require("analyzing the " + kind.id() + " profile's recording",
+                            dev.forgeperf.runtime.HeapGuard.analysisNeed(Files.size(jfr)), "retry when the heap is less full");
+                } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+                    throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
                 }
                 Profile profile = JfrReader.read(jfr, kind, options);
                 String title = kind.id() + " profile of pid " + ProcessHandle.current().pid() + " from " + source;

@@ -34,6 +34,7 @@ public final class ContinuousRecording {
     private final Path repository;
     private volatile Recording recording;
     private volatile String state = "starting";
+    private volatile boolean closed;
 
     public ContinuousRecording(String settings, Duration maxAge, long maxSizeBytes, Path repository) {
         this.settings = settings;
@@ -44,14 +45,83 @@ public final class ContinuousRecording {
 
     /** Starts the recording on a daemon thread; failures are logged once and leave it off. */
     public void startInBackground() {
-        DaemonThreads.factory("forge-perf-jfr-start").newThread(this::start).start();
+        if (startThread.get() != null) {
+            return;
+        }
+        Thread t = DaemonThreads.factory("forge-perf-jfr-start").newThread(this::start);
+        if (startThread.compareAndSet(null, t)) {
+            t.start();
+        }
     }
 
+    private final java.util.concurrent.atomic.AtomicReference<Thread> startThread = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** How often a start that ran out of heap is tried, the waits doubling from 1 s to a minute. */
+    static final int START_ATTEMPTS = 12;
+
+    /**
+     * Starts the recording; a start that fails with {@link OutOfMemoryError} (the application
+     * filled its heap while the agent started) is tried again after a growing wait.
+     */
     private void start() {
+        long waitMillis = 1000;
+        for (int attempt = 1; attempt <= START_ATTEMPTS && !closed; attempt++) {
+            boolean done = false;
+            try {
+                // in a full heap even a class initializer fails, and then for good (the JDK's too): wait for room instead
+                done = dev.forgeperf.runtime.HeapGuard.hasRoom(dev.forgeperf.runtime.HeapGuard.START_BYTES) && tryStart();
+            } catch (Throwable full) {
+                // as below: try again
+            }
+            try {
+                if (done) {
+                    if (attempt > 1) {
+                        startNote = "the continuous recording started on attempt " + attempt + " (the heap was full before)";
+                        Log.info(startNote);
+                    }
+                    return;
+                }
+                state = "starting (attempt " + attempt + " found the heap full; retrying)";
+                startNote = state;
+                if (attempt == 1) {
+                    Log.info("continuous JFR recording: the heap is full (or ran out: OutOfMemoryError); retrying with growing waits, up to "
+                            + START_ATTEMPTS + " attempts");
+                }
+            } catch (Throwable full) {
+                // saying so needs heap too; the wait below still happens
+            }
+            if (done) {
+                return;
+            }
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable ignored) {
+                // cannot happen; keep going
+            }
+            waitMillis = Math.min(60_000, waitMillis * 2);
+        }
+        if (!closed) {
+            state = "failed: out of heap in " + START_ATTEMPTS + " attempts";
+            startNote = state;
+        }
+    }
+
+    /** Why the start needed retries, or null. */
+    public String startNote() {
+        return startNote;
+    }
+
+    private volatile String startNote;
+
+    /** One try; false when it ran out of heap (to retry), true when done (started, refused or failed for good). */
+    private boolean tryStart() {
+        Recording r = null;
         try {
             if (!FlightRecorder.isAvailable()) {
                 state = "unavailable (JFR is not available in this JVM)";
-                return;
+                return true;
             }
             if (repository != null && FlightRecorder.getFlightRecorder().getRecordings().isEmpty()) {
                 try {
@@ -63,17 +133,35 @@ public final class ContinuousRecording {
                     Log.info("JFR keeps its own repository: " + e.getMessage());
                 }
             }
-            Recording r = new Recording(Configuration.getConfiguration(settings));
+            r = new Recording(Configuration.getConfiguration(settings));
             r.setName(NAME);
             r.setToDisk(true);
             r.setMaxAge(maxAge);
             r.setMaxSize(maxSizeBytes);
-            r.start();
-            recording = r;
-            state = "recording";
+            synchronized (this) {
+                if (closed) { // detached while JFR started
+                    r.close();
+                    state = "stopped";
+                    return true;
+                }
+                r.start();
+                recording = r;
+                state = "recording";
+            }
+            return true;
+        } catch (OutOfMemoryError full) {
+            if (r != null && recording != r) {
+                try {
+                    r.close(); // not left behind half made
+                } catch (Throwable ignored) {
+                    // the next try makes a new one
+                }
+            }
+            return false;
         } catch (Throwable t) {
             state = "failed: " + t.getMessage();
             Log.failure("continuous JFR recording disabled", t);
+            return true;
         }
     }
 
@@ -166,9 +254,13 @@ public final class ContinuousRecording {
         }
     }
 
-    /** Stops the recording (agent shutdown). */
+    /** Stops the recording (agent shutdown, detach); one still starting is stopped as it starts. */
     public void close() {
-        Recording r = recording;
+        Recording r;
+        synchronized (this) {
+            closed = true;
+            r = recording;
+        }
         if (r != null) {
             r.close();
         }

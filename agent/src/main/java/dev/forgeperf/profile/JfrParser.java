@@ -19,8 +19,10 @@ import java.util.Map;
  * skipping every other event by its size without decoding it. Layouts come from each chunk's own
  * metadata, so recordings of any JDK (11+) read the same way.
  *
- * <p>Memory: one chunk is mapped at a time; stack traces and threads are kept as offsets into the
- * mapped chunk and decoded only when an event refers to them.
+ * <p>Memory: one chunk at a time, copied onto the heap when small (up to 64 MB and a quarter of the
+ * heap per reader; array reads are fast before the JIT compiles the parser) and memory-mapped
+ * (off-heap) otherwise, or always with {@code mappedOnly} (inside a host JVM). Stack traces and
+ * threads are kept as offsets into the chunk and decoded only when an event refers to them.
  *
  * <p>Format (JDK's {@code jdk.jfr.internal.consumer}): a chunk is a 68-byte header (magic, version,
  * size, constant pool offset, metadata offset, start nanos, duration, start ticks, ticks per second,
@@ -151,6 +153,14 @@ final class JfrParser implements Closeable {
         this(path, length, null, null, 1);
     }
 
+    /** A parser of every chunk in order; with {@code mappedOnly} no chunk is copied onto the heap (reading inside a host JVM). */
+    JfrParser(Path path, long length, boolean mappedOnly) throws IOException {
+        this(path, length, null, null, 1);
+        this.mappedOnly = mappedOnly;
+    }
+
+    private boolean mappedOnly;
+
     /**
      * A parser of the chunks of {@code path} that start at {@code offsets}, taking the next one to
      * read from {@code claim} (shared by the parsers that read one file in parallel; chunks are
@@ -215,7 +225,7 @@ final class JfrParser implements Closeable {
         }
         chunkStart = next;
         chunkSize = size;
-        if (size <= Math.min(HEAP_CHUNK_LIMIT, Runtime.getRuntime().maxMemory() / (4L * readers))) {
+        if (!mappedOnly && size <= Math.min(HEAP_CHUNK_LIMIT, Runtime.getRuntime().maxMemory() / (4L * readers))) {
             // a heap copy: array reads are cheap even before the JIT has compiled the parser
             if (array == null || array.length < size) {
                 array = null;

@@ -181,8 +181,30 @@ public final class JfrReader {
         return profile;
     }
 
-    /** At most this many threads read one file, each every n-th chunk: one per core, up to 4. */
-    private int maxWorkers = Math.min(4, Runtime.getRuntime().availableProcessors());
+    private static volatile boolean insideHost;
+
+    /**
+     * Called by the agent when it loads: from then on every read in this JVM (the host's) runs on
+     * the caller's thread alone and memory-maps each chunk instead of copying it onto the heap,
+     * so a read's heap is its index tables and the profile model, never the recording's bytes.
+     * The CLI's own JVM keeps the faster parallel heap-copy reading.
+     */
+    public static void readInsideHost() {
+        insideHost = true;
+    }
+
+    /** At most this many threads read one file, each every n-th chunk: one per core, up to 4; inside a host JVM one. */
+    private int maxWorkers = insideHost ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
+
+    /** Whether chunks are memory-mapped rather than copied onto the heap (inside a host JVM). */
+    private boolean mappedOnly = insideHost;
+
+    /** Reads with the caller's thread alone, every chunk memory-mapped: as inside a host JVM. */
+    JfrReader hostSafe() {
+        mappedOnly = true;
+        maxWorkers = 1;
+        return this;
+    }
 
     /** Sets how many threads may read the file (1: only the caller's). */
     JfrReader workers(int n) {
@@ -284,7 +306,7 @@ public final class JfrReader {
         Path jfr = file.path();
         boolean window = options.from() != null || options.to() != null;
         JfrParser parser = null;
-        try (JfrParser p = claim == null ? new JfrParser(jfr, file.length()) : new JfrParser(jfr, file.length(), file.chunkOffsets(), claim, readers)) {
+        try (JfrParser p = claim == null ? new JfrParser(jfr, file.length(), mappedOnly) : new JfrParser(jfr, file.length(), file.chunkOffsets(), claim, readers)) {
             parser = p;
             this.parser = p;
             while (p.nextChunk()) {

@@ -89,6 +89,22 @@ public final class RuntimeService {
         }
     }
 
+    /**
+     * Stops the agent's sampler thread and GC listener and forgets the service (detach; a later
+     * {@link #start} begins anew with its options). Never throws.
+     */
+    public static synchronized void shutdown() {
+        RuntimeService r = current;
+        current = null;
+        if (r != null) {
+            try {
+                r.stop();
+            } catch (RuntimeException | LinkageError e) {
+                Log.failure("stopping the runtime sampler", e);
+            }
+        }
+    }
+
     /** The running service; one without a sampler (current values only) when {@link #start} was not called or failed. */
     public static RuntimeService get() {
         RuntimeService r = current;
@@ -190,7 +206,7 @@ public final class RuntimeService {
         return sampler == null ? null : sampler.stats();
     }
 
-    /** Stops the sampler and the GC listener (tests; the agent's threads are daemons and simply end with the JVM). */
+    /** Stops the sampler and the GC listener (detach, tests); the sampler thread ends. */
     void stop() {
         if (executor != null) {
             executor.shutdownNow();

@@ -85,6 +85,13 @@ final class Sampler implements Runnable {
             sample();
         } catch (RuntimeException | LinkageError e) {
             Log.once("sampler", "runtime sampler: a sample failed, continuing: " + e);
+        } catch (OutOfMemoryError full) {
+            // the application's heap is full: skip this sample, keep the thread (a periodic task that throws is never run again)
+            try {
+                Log.once("sampler-heap", "runtime sampler: a sample ran out of heap, continuing (OutOfMemoryError)");
+            } catch (Throwable stillFull) {
+                // said next time
+            }
         }
     }
 

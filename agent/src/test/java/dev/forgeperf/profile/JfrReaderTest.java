@@ -156,6 +156,16 @@ class JfrReaderTest {
             assertEquals(serial.period(), parallel.period());
             assertEquals(serial.comments(), parallel.comments());
         }
+        // inside a host JVM: one thread, every chunk memory-mapped; the same profile
+        for (Kind kind : Kind.values()) {
+            Profile heap = new JfrReader(kind, ProfileOptions.DEFAULT.withThreads(true)).workers(1).read(three);
+            Profile mapped = new JfrReader(kind, ProfileOptions.DEFAULT.withThreads(true)).hostSafe().read(three);
+            for (int t = 0; t < heap.sampleTypes().size(); t++) {
+                assertEquals(heap.total(t), mapped.total(t), kind + " type " + t);
+            }
+            assertEquals(ExportersTest.collapsed(heap), ExportersTest.collapsed(mapped), kind.toString());
+            assertEquals(heap.comments(), mapped.comments());
+        }
         // a damaged chunk is reported the same way whichever thread reads it
         byte[] bad = Files.readAllBytes(three);
         int at = 2 * one.length + one.length / 2;
@@ -166,6 +176,7 @@ class JfrReaderTest {
         String serialError = assertThrows(ProfileException.class, () -> new JfrReader(Kind.CPU, ProfileOptions.DEFAULT).workers(1).read(damaged)).getMessage();
         String parallelError = assertThrows(ProfileException.class, () -> new JfrReader(Kind.CPU, ProfileOptions.DEFAULT).workers(3).read(damaged)).getMessage();
         assertEquals(serialError, parallelError);
+        assertEquals(serialError, assertThrows(ProfileException.class, () -> new JfrReader(Kind.CPU, ProfileOptions.DEFAULT).hostSafe().read(damaged)).getMessage());
     }
 
     @Test

@@ -1,0 +1,144 @@
+package dev.forgeperf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.forgeperf.util.JsonReader;
+
+/** The agent's lifecycle in a running JVM: detach, attach again, re-attach with options that cannot change live. */
+class LifecycleTest {
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    private static final String LIFECYCLE = "dev.forgeperf.e2e.fixture.Lifecycle";
+    private static final String FIRST = LIFECYCLE + "#first()";
+    private static final String SECOND = LIFECYCLE + "#second()";
+
+    /** Polls {@code condition} every 100 ms until it holds; fails with {@code what} after {@code timeout}. */
+    static void await(String what, Duration timeout, Supplier<Boolean> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout + ": " + what);
+            }
+            Env.sleep(100);
+        }
+    }
+
+    /** The JVM's thread names that start with {@code forge-perf-}, from {@code jcmd PID Thread.print}. */
+    static List<String> agentThreads(Path jdk, long pid) {
+        try (Proc jcmd = Jdks.tool(jdk, "jcmd", String.valueOf(pid), "Thread.print")) {
+            assertEquals(0, jcmd.waitFor(Duration.ofSeconds(60)), jcmd::stderr);
+            String out = jcmd.stdout();
+            assertTrue(out.contains("\"main\""), out); // a real dump
+            return out.lines().filter(l -> l.startsWith("\"forge-perf-")).toList();
+        }
+    }
+
+    static long count(Env env, long pid, String method) {
+        Map<String, Object> row = TimingTest.timings(env, pid).get(method);
+        return row == null ? 0 : TimingTest.num(row, "count");
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void detachRemovesEverythingAndAttachLoadsTheAgentAgain(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-cp", Fixtures.testClasses().toString()), LIFECYCLE, "600000");
+            String pid = app.awaitOut("lifecycle ready pid=(\\d+)", Duration.ofSeconds(60));
+            long p = Long.parseLong(pid);
+            Cli.Result attach = env.cli.run("attach", pid, "--options", "timed=" + LIFECYCLE + "#first,http=127.0.0.1:0,metrics.interval=1s");
+            assertEquals(0, attach.exit(), attach::toString);
+            assertTrue(attach.out().contains("http://127.0.0.1:"), attach::toString);
+            await("first() counted", Duration.ofSeconds(60), () -> count(env, p, FIRST) > 100);
+            await("the continuous recording runs", Duration.ofSeconds(60), () -> env.cli.run("status", pid).out().contains("jfr:     recording ("));
+            Path socket = env.socketDir.resolve(pid + ".sock");
+            assertTrue(Files.exists(env.socketDir.resolve(pid + ".http")), "the HTTP address file while HTTP is on");
+            assertFalse(agentThreads(jdk, p).isEmpty(), "agent threads run before detach");
+
+            Cli.Result detach = env.cli.run("detach", pid);
+            assertEquals(0, detach.exit(), detach::toString);
+            assertTrue(detach.out().contains("instrumentation removed: 1 methods of 1 specs"), detach::toString);
+            assertTrue(detach.out().contains("HTTP server at http://127.0.0.1:"), detach::toString);
+            assertTrue(detach.out().contains("continuous JFR recording stopped"), detach::toString);
+            assertTrue(detach.out().contains("detached from JVM " + pid), detach::toString);
+            assertFalse(Files.exists(socket), "the CLI returns once the socket is gone");
+            assertFalse(Files.exists(env.socketDir.resolve(pid + ".http")), "the HTTP address file is removed");
+            assertTrue(detach.out().contains("JFR deleted its chunk files in " + env.socketDir.resolve("jfr-" + pid)), detach::toString);
+            try (Stream<Path> files = Files.walk(env.socketDir.resolve("jfr-" + pid))) {
+                assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".jfr")).toList(), "no chunk file left");
+            }
+            await("no forge-perf-* thread left in JVM " + pid, Duration.ofSeconds(60), () -> agentThreads(jdk, p).isEmpty());
+            app.awaitErr("\\[forge-perf\\] agent detached from pid " + pid, Duration.ofSeconds(30));
+
+            Cli.Result status = env.cli.run("status", pid);
+            assertEquals(1, status.exit(), status::toString);
+            assertTrue(status.err().contains("run `forge-perf attach " + pid + "`"), status::toString);
+
+            // attach again, with options a running agent could not take
+            Cli.Result again = env.cli.run("attach", pid, "--options", "timed=" + LIFECYCLE + "#second,jfr=off");
+            assertEquals(0, again.exit(), again::toString);
+            assertTrue(again.out().contains("forge-perf agent loaded into JVM " + pid), again::toString);
+            assertTrue(again.out().lines().anyMatch(l -> l.matches("\\s*jfr:\\s+off")), again::toString);
+            assertTrue(again.out().lines().anyMatch(l -> l.matches("\\s*http:\\s+off")), again::toString);
+            await("second() counted", Duration.ofSeconds(60), () -> count(env, p, SECOND) > 0);
+            // first() no longer runs timed code: while second() is called 500 more times, its count stays
+            long firstBefore = count(env, p, FIRST);
+            long secondBefore = count(env, p, SECOND);
+            await("second() counted 500 more", Duration.ofSeconds(120), () -> count(env, p, SECOND) > secondBefore + 500);
+            assertEquals(firstBefore, count(env, p, FIRST), "first() is not counted after detach");
+            assertTrue(app.stderrLines(l -> l.contains("Exception") || l.contains("Error")).isEmpty(), app::stderr);
+
+            Cli.Result last = env.cli.run("detach", pid);
+            assertEquals(0, last.exit(), last::toString);
+            assertTrue(last.out().contains("instrumentation removed: 1 methods of 1 specs"), last::toString);
+            await("no forge-perf-* thread left after the second detach", Duration.ofSeconds(60), () -> agentThreads(jdk, p).isEmpty());
+            assertTrue(app.process().isAlive(), "the application runs on");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void reattachNamesWhatItIgnoredAndStatusShowsTheValuesInForce(Path jdk) {
+        try (Env env = new Env()) {
+            Proc app = env.hello(jdk, "metrics.interval=2s", 600_000);
+            long pid = app.pid();
+            env.awaitSocket(pid);
+            Cli.Result again = env.cli.run("attach", String.valueOf(pid), "--options", "jfr=off,metrics.interval=5s,http=127.0.0.1:0");
+            assertEquals(0, again.exit(), again::toString);
+            assertTrue(again.out().contains("already loaded"), again::toString);
+            assertTrue(again.out().contains("ignored jfr=off, metrics.interval=5s (they cannot change while the agent runs: run `forge-perf detach "
+                    + pid + "`, then attach with them)"), again::toString);
+            assertTrue(again.out().contains("applied http=127.0.0.1:0"), again::toString);
+            // the recording in force (JFR may still be starting on a busy machine), not switched off
+            assertTrue(again.out().lines().anyMatch(l -> l.matches("\\s*jfr:\\s+(starting|recording \\(default settings.*)")), again::toString);
+            assertTrue(again.out().lines().anyMatch(l -> l.matches("\\s*http:\\s+.*http://127\\.0\\.0\\.1:\\d+.*")), again::toString);
+            app.awaitErr("\\[forge-perf\\] agent .* already loaded .*ignored jfr=off", Duration.ofSeconds(10));
+
+            Cli.Result json = env.cli.run("status", String.valueOf(pid), "--json");
+            assertEquals(0, json.exit(), json::toString);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> s = (Map<String, Object>) JsonReader.parse(json.out());
+            Map<String, Object> features = TimingTest.castMap(s.get("features"));
+            String options = String.valueOf(features.get("options"));
+            assertTrue(options.contains("metrics.interval=[2s]") && options.contains("http=[127.0.0.1:0]") && !options.contains("jfr="), options);
+            assertTrue(String.valueOf(features.get("runtime")).startsWith("sampling every 2"), features::toString);
+            String url = String.valueOf(TimingTest.castMap(s.get("http")).get("url"));
+            assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/?"), url);
+            assertTrue(String.valueOf(features.get("http")).contains(url.replaceAll("/$", "")), features::toString);
+        }
+    }
+}
