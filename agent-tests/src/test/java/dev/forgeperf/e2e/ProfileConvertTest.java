@@ -208,7 +208,9 @@ class ProfileConvertTest {
         r = env.cli.run("convert", "go-cpu.pprof", "-o", "go-cpu.collapsed");
         assertEquals(0, r.exit(), r::toString);
         try {
-            assertTrue(Files.readString(env.work.resolve("go-cpu.collapsed")).contains("runtime.main;main.main;main.burnForForgePerf "));
+            // the burner's stack, as a leaf or below what preempted it (Go's async preemption shows on a busy machine)
+            String collapsed = Files.readString(env.work.resolve("go-cpu.collapsed"));
+            assertTrue(collapsed.contains("runtime.main;main.main;main.burnForForgePerf"), collapsed);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
