@@ -363,7 +363,7 @@ public final class Agent {
             Object repository = r.toMap().get("repository");
             r.close();
             done.add("continuous JFR recording stopped and discarded: JFR deleted its chunk files" + (repository == null ? ""
-                    : " in " + repository + " (the empty folder goes when the JVM exits)") + "; copy a recording out first with `forge-perf dump jfr`");
+                    : " in " + repository + " (the folder is removed too, unless another recording of this JVM still uses it)") + "; copy a recording out first with `forge-perf dump jfr`");
         }
         Thread hook = shutdownHook;
         if (hook != null) {

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
  * {@code detach PID}: unloads the agent's work from the JVM. The answer comes first; the control
  * socket goes once it is sent, and the CLI waits until it is gone.
  */
-@Command(name = "detach", description = {"Remove the agent's work from the JVM: every instrumented method runs its original bytecode again;",
-        "the continuous recording (discarded: copy it first with `forge-perf dump jfr`), HTTP, the sampler, triggers and every",
+@Command(name = "detach", description = {"Take the agent out of the JVM: timed methods run their original bytecode again.",
+        "The continuous recording (discarded: copy it first with `forge-perf dump jfr`), HTTP, the sampler, triggers and every",
         "forge-perf thread stop; the control socket is removed. `forge-perf attach PID` loads the agent again (new options apply)."})
 public final class DetachCommand extends AgentCommand {
     @Override
