@@ -26,16 +26,7 @@ class DiskFullTest {
             Proc mount = Proc.start(List.of("mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", full.toString()), null, null);
             assumeTrue(mount.waitFor(Duration.ofSeconds(30)) == 0, "cannot mount a tmpfs here: " + mount.stderr());
             try {
-                Path filler = full.resolve("filler");
-                try (var out = Files.newOutputStream(filler)) {
-                    byte[] kb = new byte[1024];
-                    while (true) {
-                        out.write(kb);
-                        out.flush();
-                    }
-                } catch (java.io.IOException diskFull) {
-                    // the disk is full now
-                }
+                Path filler = fill(full);
                 Proc app = env.java(Path.of(System.getProperty("java.home")), List.of("-javaagent:" + Fixtures.agentJar()),
                         "-jar", Fixtures.sampleApp().toString(), "--quiet");
                 String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
@@ -88,16 +79,7 @@ class DiskFullTest {
             try {
                 Path reserve = full.resolve("reserve");
                 Files.write(reserve, new byte[256 * 1024]);
-                Path filler = full.resolve("filler");
-                try (var out = Files.newOutputStream(filler)) {
-                    byte[] kb = new byte[1024];
-                    while (true) {
-                        out.write(kb);
-                        out.flush();
-                    }
-                } catch (java.io.IOException diskFull) {
-                    // the disk is full now
-                }
+                Path filler = fill(full);
                 Files.delete(reserve);
                 long free = Files.getFileStore(full).getUsableSpace();
                 Cli.Result recording = env.cli.run("dump", "jfr", pid, "-o", env.work.resolve("measure.jfr").toString());
@@ -119,6 +101,20 @@ class DiskFullTest {
             } finally {
                 Proc.start(List.of("umount", full.toString()), null, null).waitFor(Duration.ofSeconds(30));
             }
+        }
+    }
+
+    /** Writes a file into {@code dir} until the disk is full; returns it. */
+    private static Path fill(Path dir) {
+        Path filler = dir.resolve("filler");
+        try (var out = Files.newOutputStream(filler)) {
+            byte[] kb = new byte[1024];
+            while (true) {
+                out.write(kb);
+                out.flush();
+            }
+        } catch (java.io.IOException diskFull) {
+            return filler; // the disk is full now
         }
     }
 }

@@ -104,6 +104,26 @@ class FilesTest {
             assertTrue(Files.exists(snap.resolve("manifest.json")));
             assertOwnerOnly(snap);
 
+            // the CLI's own outputs follow the same rule (diff reports trouble as 2, as diff(1) does)
+            List<List<String>> offline = List.of(
+                    List.of("convert", fresh.toString(), "-o", env.work.resolve("c.collapsed").toString()),
+                    List.of("report", snap.toString(), "-o", env.work.resolve("r.txt").toString()),
+                    List.of("diff", snap.toString(), snap.toString(), "--html", env.work.resolve("d.html").toString()));
+            for (List<String> cmd : offline) {
+                Path out = Path.of(cmd.get(cmd.size() - 1));
+                Files.write(out, MARKER);
+                Cli.Result refused = env.cli.run(cmd.toArray(new String[0]));
+                assertEquals(cmd.get(0).equals("diff") ? 2 : 1, refused.exit(), () -> cmd + "\n" + refused);
+                assertEquals("forge-perf: " + out + " already exists; add --force to replace it", refused.err().strip(), refused::toString);
+                assertArrayEquals(MARKER, Files.readAllBytes(out), cmd + " left the existing file as it was");
+                List<String> forcedCmd = new ArrayList<>(cmd);
+                forcedCmd.add("--force");
+                Cli.Result r = env.cli.run(forcedCmd.toArray(new String[0]));
+                assertEquals(0, r.exit(), () -> forcedCmd + "\n" + r);
+                assertFalse(Arrays.equals(MARKER, Files.readAllBytes(out)), forcedCmd + " replaced the file with its output");
+                assertEquals("rw-------", mode(out), () -> forcedCmd + " wrote a file others can read");
+            }
+
             Path notSnapshot = Files.createDirectory(env.work.resolve("documents"));
             Files.write(notSnapshot.resolve("thesis.txt"), MARKER);
             Cli.Result never = env.cli.run("snapshot", pid, "-o", "documents", "--force");

@@ -65,6 +65,15 @@ final class OsCpu implements AutoCloseable {
         }
     }
 
+    /** The CPU time the OS has accounted to process {@code pid} so far (utime + stime), in nanoseconds. */
+    static long processNanos(long pid) {
+        try {
+            return ticks(Path.of("/proc/" + pid + "/stat")) * NANOS_PER_TICK;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Utime + stime of a stat file, in clock ticks. */
     private static long ticks(Path stat) throws IOException {
         String s = Files.readString(stat);

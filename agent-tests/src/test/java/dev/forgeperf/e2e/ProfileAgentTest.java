@@ -91,8 +91,9 @@ class ProfileAgentTest {
     @MethodSource("jdks")
     void ctrlCAndAKilledClientStillLeaveACompleteProfile(Path jdk) throws Exception {
         try (Env env = new Env()) {
+            // CPU-bound workers: a CPU profile of them has samples however busy the machine is (see awaitRecordingThenSample)
             Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar() + "=jfr=off"), "-jar", Fixtures.sampleApp().toString(), "--quiet",
-                    "--threads", "3");
+                    "--cpu-only", "--threads", "3");
             String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
 
             Proc interrupted = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "cut.pb.gz");
@@ -122,7 +123,8 @@ class ProfileAgentTest {
 
     /**
      * Waits (60 s bound) until the cpu profile's recording runs in {@code pid}, however slowly the CLI
-     * and JFR start on a busy machine, then lets the 3 busy workers be sampled for 3 s.
+     * and JFR start on a busy machine, then until the busy workers have had 1.5 s of CPU since (as
+     * the OS counts it; 120 s bound): on a saturated machine a fixed 3 s gave them almost none.
      */
     private static void awaitRecordingThenSample(Path jdk, String pid) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -130,7 +132,12 @@ class ProfileAgentTest {
             Env.sleep(100);
         }
         assertTrue(recordings(jdk, pid).contains("forge-perf-cpu"), "the cpu profile is recording");
-        Env.sleep(3000);
+        long start = OsCpu.processNanos(Long.parseLong(pid));
+        deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (OsCpu.processNanos(Long.parseLong(pid)) - start < 1_500_000_000L && System.nanoTime() < deadline) {
+            Env.sleep(100);
+        }
+        assertTrue(OsCpu.processNanos(Long.parseLong(pid)) - start >= 1_500_000_000L, "the workers ran 1.5 s while recording");
     }
 
     /** The JFR recordings running in {@code pid}, as {@code jcmd PID JFR.check} lists them. */

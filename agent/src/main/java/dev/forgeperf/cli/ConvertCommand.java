@@ -29,6 +29,9 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "pprof, html, collapsed, txt or jfr.")
     String format;
 
+    @Option(names = "--force", description = "Replace OUT if it exists (refused otherwise).")
+    boolean force;
+
     @Mixin
     ProfileArgs args;
 
@@ -41,6 +44,7 @@ final class ConvertCommand implements Callable<Integer> {
         ProfileOptions options = args.options();
         return ProfileArgs.run(() -> {
             Format f = format != null ? Format.of(format) : Format.forPath(output);
+            dev.forgeperf.util.AtomicFiles.checkTarget(output, force);
             Profile p = ProfileOutput.convert(input, kind, options, output, f);
             spec.commandLine().getOut().println("wrote " + output + " (" + f.id() + ")" + (p == null ? "" : ": " + ProfileOutput.summary(p)));
             return 0;

@@ -51,6 +51,9 @@ final class DiffCommand implements Callable<Integer> {
             + " flame graph (width: B; red hotter, blue colder).")
     Path html;
 
+    @Option(names = "--force", description = "Replace the --html FILE if it exists (refused otherwise).")
+    boolean force;
+
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
@@ -77,6 +80,13 @@ final class DiffCommand implements Callable<Integer> {
         for (Path p : new Path[] {a, b}) {
             if (!Files.exists(p)) {
                 throw new CommandException(p + ": no such file or folder");
+            }
+        }
+        if (html != null) {
+            try {
+                AtomicFiles.checkTarget(html, force);
+            } catch (java.io.IOException e) {
+                throw new CommandException(e.getMessage());
             }
         }
         if (dirA || dirB) {

@@ -2,7 +2,6 @@ package dev.forgeperf.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -30,6 +29,9 @@ final class ReportCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (complete or absent) instead of printing it.")
     Path output;
+
+    @Option(names = "--force", description = "Replace the -o FILE if it exists (refused otherwise).")
+    boolean force;
 
     @Option(names = "--write", description = "(Re)write report.txt, report.md and report.html inside SNAPDIR.")
     boolean write;
@@ -61,9 +63,10 @@ final class ReportCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            Path parent = output.toAbsolutePath().getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
-                throw new CommandException("cannot write " + output + ": directory " + parent + " does not exist");
+            try {
+                AtomicFiles.checkTarget(output, force);
+            } catch (java.io.IOException e) {
+                throw new CommandException(e.getMessage());
             }
             AtomicFiles.writeString(output, text);
             out.println("wrote " + output);

@@ -169,8 +169,8 @@ public final class ProfileCommand implements Runnable {
         }
     }
 
-    @Command(name = "wall", description = {"Wall-clock time of every thread: samples of running and native threads plus time parked, blocked,",
-            "waiting or sleeping (waits still going on at the end from a thread dump)."})
+    @Command(name = "wall", description = {"Wall-clock time of every thread: running, native, parked, blocked, waiting or sleeping.",
+            "Samples of running and native threads plus the waits' durations (waits still going on at the end from a thread dump)."})
     static final class Wall extends KindCommand {
         @Override
         Kind kind() {
