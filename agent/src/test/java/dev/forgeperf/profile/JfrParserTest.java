@@ -49,7 +49,10 @@ class JfrParserTest {
                     }
                 });
                 if (kind == Kind.WALL) {
-                    // off-CPU time is clipped to the recording's span: JFR's reader and ours may round the start tick apart by a few ns
+                    // off-CPU time is clipped to the recording's span: JFR's reader and ours may round the start tick apart by a few ns,
+                    // so a wait that ends at the span's start may be 0 ns for one and a few ns for the other: such stacks are left out
+                    theirs.values().removeIf(v -> v <= 1_000);
+                    ours.values().removeIf(v -> v <= 1_000);
                     assertEquals(theirs.keySet(), ours.keySet(), kind.id());
                     theirs.forEach((stack, v) -> assertTrue(Math.abs(v - ours.get(stack)) <= 1_000, stack + ": " + v + " vs " + ours.get(stack)));
                     continue;
