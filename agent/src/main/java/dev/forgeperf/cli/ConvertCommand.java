@@ -44,8 +44,9 @@ final class ConvertCommand implements Callable<Integer> {
         ProfileOptions options = args.options();
         return ProfileArgs.run(() -> {
             Format f = format != null ? Format.of(format) : Format.forPath(output);
-            dev.forgeperf.util.AtomicFiles.checkTarget(output, force);
-            Profile p = ProfileOutput.convert(input, kind, options, output, f);
+            Profile[] converted = new Profile[1];
+            dev.forgeperf.util.AtomicFiles.writeVia(output, force, tmp -> converted[0] = ProfileOutput.convert(input, kind, options, tmp, f));
+            Profile p = converted[0];
             spec.commandLine().getOut().println("wrote " + output + " (" + f.id() + ")" + (p == null ? "" : ": " + ProfileOutput.summary(p)));
             return 0;
         });

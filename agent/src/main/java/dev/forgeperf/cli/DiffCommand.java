@@ -112,7 +112,7 @@ final class DiffCommand implements Callable<Integer> {
         if (html != null) {
             String title = "diff " + ProfileArgs.name(a) + " \u2192 " + ProfileArgs.name(b);
             ProfileArgs.run(() -> {
-                AtomicFiles.write(html, o -> diff.writeFlameGraph(title, o));
+                AtomicFiles.writeNew(html, force, o -> diff.writeFlameGraph(title, o));
                 return null;
             });
         }
@@ -163,16 +163,11 @@ final class DiffCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (html != null) {
-            Path parent = html.toAbsolutePath().getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
-                throw new CommandException("cannot write " + html + ": directory " + parent + " does not exist");
-            }
             try {
-                AtomicFiles.writeString(html, diff.renderHtml());
-            } catch (java.nio.file.AccessDeniedException e) {
-                throw new CommandException("cannot write " + html + ": permission denied");
+                // one line naming the path and the cause (AtomicFiles.failure)
+                AtomicFiles.writeNew(html, force, o -> o.write(diff.renderHtml().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             } catch (java.io.IOException e) {
-                throw new CommandException("cannot write " + html + ": " + e.getMessage());
+                throw new CommandException(e.getMessage());
             }
         }
         if (json) {

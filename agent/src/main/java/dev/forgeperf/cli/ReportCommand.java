@@ -64,11 +64,10 @@ final class ReportCommand implements Callable<Integer> {
                 return 0;
             }
             try {
-                AtomicFiles.checkTarget(output, force);
+                AtomicFiles.writeNew(output, force, o -> o.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             } catch (java.io.IOException e) {
                 throw new CommandException(e.getMessage());
             }
-            AtomicFiles.writeString(output, text);
             out.println("wrote " + output);
             return 0;
         } catch (SnapshotException e) {

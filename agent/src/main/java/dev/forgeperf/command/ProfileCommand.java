@@ -125,7 +125,11 @@ public final class ProfileCommand implements Runnable {
                         }
                         return 0;
                     }
-                    profile = ProfileOutput.write(jfr, kind, options, out, fmt, title(kind, agent, took));
+                    Profile[] written = new Profile[1];
+                    ProfileOptions analysed = options;
+                    dev.forgeperf.util.AtomicFiles.writeVia(out, force,
+                            tmp -> written[0] = ProfileOutput.write(jfr, kind, analysed, tmp, fmt, title(kind, agent, took)));
+                    profile = written[0];
                 } catch (ProfileException e) {
                     throw new CommandException(e.getMessage());
                 } catch (java.io.IOException e) {
