@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       healthy app read as a leak; under Parallel by 8 MB or more), the live data is flat: never a
  *       finding, "not enough data" before the first old-generation collections, and once enough
  *       of them happened the verdict is "steady";</li>
- *   <li>the same plus a leak of exactly {@value #LEAK_KB_PER_SECOND} KB/s: a finding, with that rate.</li>
+ *   <li>the same plus a leak of exactly {@value #LEAK_KB_PER_SECOND} KB/s: a finding, with that rate (judged over a window of
+ *       {@value #RATE_WINDOW_MILLIS} ms or more).</li>
  * </ul>
  */
 class HeapLeakTest {
@@ -32,6 +33,13 @@ class HeapLeakTest {
     /** Churn runs are watched at least this long, and until their verdict is "steady". */
     private static final Duration CHURN_WATCH = Duration.ofSeconds(120);
     private static final Duration DEADLINE = Duration.ofSeconds(240);
+    /**
+     * A leak's rate is judged on a finding whose window is at least this long: three times the
+     * medium-lived data's lifetime, so that chunks promoted but not yet reclaimed by G1's mixed
+     * collections (which take only some old regions each time) no longer weigh on the slope. The
+     * first finding may come over a window of 20 s, and its rate was seen 47 % high.
+     */
+    static final long RATE_WINDOW_MILLIS = 45_000;
 
     static Stream<Path> jdks() {
         return Jdks.all();
@@ -48,6 +56,7 @@ class HeapLeakTest {
         Map<String, Object> lastCheck;
         double youngRiseMb;
         boolean notEnoughDataSaid;
+        boolean healthSaidLeak;
         String lastJson;
         Duration elapsed;
 
@@ -82,13 +91,13 @@ class HeapLeakTest {
                 }
             }
             for (Run r : runs) {
-                assertTrue(r.done, () -> r.name + ": not settled after " + DEADLINE.toSeconds() + " s; last check " + r.lastCheck
+                assertTrue(r.done, () -> r.name + ": not settled (a leak: no finding over " + RATE_WINDOW_MILLIS / 1000 + " s or more) after " + DEADLINE.toSeconds() + " s; last check " + r.lastCheck
                         + ", finding " + r.finding + "\n" + r.lastJson);
                 if (r.leaking) {
                     double rate = ((Number) r.finding.get("ratePerMinute")).doubleValue();
                     double truth = LEAK_KB_PER_SECOND * 1024 * 60 / MB; // 17.6 MB/min
                     assertTrue(Math.abs(rate - truth) <= 0.25 * truth, () -> r.name + ": " + r.finding + " vs the fixture's " + truth + " MB/min");
-                    System.out.printf("%s %s: leak found %d s after the first poll: %s%n", jdk.getFileName(), r.name, r.elapsed.toSeconds(),
+                    System.out.printf("%s %s: leak first found %d s after the first poll; judged: %s%n", jdk.getFileName(), r.name, r.elapsed.toSeconds(),
                             r.finding.get("message"));
                 } else {
                     assertEquals("steady", r.lastCheck.get("status"), () -> r.name + ": " + r.lastCheck);
@@ -134,22 +143,27 @@ class HeapLeakTest {
         }
         if (r.leaking) {
             if (finding != null) {
-                r.finding = finding;
                 assertEquals("rising", check.get("status"), check::toString);
                 assertTrue(finding.get("message").toString().startsWith("likely heap leak: heap after old-generation GCs rising "), finding::toString);
-                // the same rule in health (polled: near its thresholds, a finding may come and go
-                // from one collection to the next)
-                Cli.Result health = env.cli.run("health", r.pid);
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (!health.out().contains("  finding: likely heap leak: heap after old-generation GCs rising") && System.nanoTime() < deadline) {
-                    Env.sleep(500);
-                    health = env.cli.run("health", r.pid);
+                if (!r.healthSaidLeak) {
+                    // the same rule in health (polled: near its thresholds, a finding may come and go
+                    // from one collection to the next)
+                    Cli.Result health = env.cli.run("health", r.pid);
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (!health.out().contains("  finding: likely heap leak: heap after old-generation GCs rising") && System.nanoTime() < deadline) {
+                        Env.sleep(500);
+                        health = env.cli.run("health", r.pid);
+                    }
+                    Cli.Result last = health;
+                    assertTrue(health.out().contains("  finding: likely heap leak: heap after old-generation GCs rising"), last::toString);
+                    r.healthSaidLeak = true;
+                    r.elapsed = elapsed;
                 }
-                Cli.Result last = health;
-                assertTrue(health.out().contains("  finding: likely heap leak: heap after old-generation GCs rising"), last::toString);
-                r.elapsed = elapsed;
-                r.done = true;
-                r.proc.close();
+                r.finding = finding;
+                if (((Number) finding.get("windowMillis")).longValue() >= RATE_WINDOW_MILLIS) {
+                    r.done = true;
+                    r.proc.close();
+                }
             }
             return;
         }
