@@ -17,6 +17,10 @@
 #   scripts/bench.sh control                   `status`/`timings`/`health` round trips on the control
 #                                              socket, idle and while two profiles and heap dumps run
 #                                              (HEAP_DUMPS=0: profiles only; N: calls per command, 200)
+#   scripts/bench.sh peers [JMH options]       timed-call cost of forge-perf beside JDK 25's JFR method
+#                                              timing, the OpenTelemetry agent and Arthas `monitor` (one
+#                                              JMH run, ratios to the floor), start-up of each agent;
+#                                              fetches the peers from Maven Central; writes docs/benchmarks.md
 set -euo pipefail
 export LC_ALL=C   # printf %f of bc's output
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -40,6 +44,9 @@ usage: scripts/bench.sh COMMAND [ARGS]
   diagnostics                            snapshot time on a 2 GB heap; the sampler's own cost
   control                                status/timings/health latency on the control socket, idle
                                          and while two profiles and a heap dump run (N=200 each)
+  peers [JMH options]                    forge-perf's timed call beside JFR method timing (JDK 25),
+                                         OpenTelemetry and Arthas; start-up of each agent; writes
+                                         docs/benchmarks.md (STARTUP_RUNS, default 5)
 Set JAVA=/path/to/java to run the harness with another JDK.
 USAGE
   exit 2
@@ -245,6 +252,29 @@ control() {
   kill -0 "${pids[0]}" && kill -0 "${pids[1]}" || { echo "bench.sh: a profile ended early; the run is void" >&2; return 1; }
 }
 
+# peers [JMH options]: fetches the peers (Maven Central), runs PeersMain, writes docs/benchmarks.md
+peers() {
+  build
+  local dir=$bench/peers
+  mkdir -p "$dir"
+  local otel=io.opentelemetry.javaagent:opentelemetry-javaagent:2.33.0
+  local arthas=com.taobao.arthas:arthas-packaging:4.1.5:zip:bin
+  local ap=tools.profiler:async-profiler:4.6
+  for a in "$otel" "$arthas" "$ap"; do
+    mvn -B -q -ntp -N dependency:copy -Dartifact="$a" -DoutputDirectory="$dir" >/dev/null \
+      || { echo "bench.sh: could not fetch $a from Maven Central" >&2; return 1; }
+  done
+  if [[ ! -f "$dir/arthas/arthas-boot.jar" ]]; then
+    mkdir -p "$dir/arthas"
+    (cd "$dir/arthas" && jar xf ../arthas-packaging-4.1.5-bin.zip)
+  fi
+  local jdk25=()
+  [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]] && jdk25=(--jdk25 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
+  "$java" -cp "$benchjar" dev.forgeperf.bench.PeersMain --agent "$jar" --otel "$dir/opentelemetry-javaagent-2.33.0.jar" \
+    --arthas-home "$dir/arthas" --async-profiler "$dir/async-profiler-4.6.jar" "${jdk25[@]}" \
+    --out "$bench/peers-results" --doc "$root/docs/benchmarks.md" --startup-runs "${STARTUP_RUNS:-5}" "$@"
+}
+
 cmd="${1:-}"
 [[ $# -gt 0 ]] && shift
 case "$cmd" in
@@ -267,6 +297,9 @@ case "$cmd" in
     ;;
   control)
     control
+    ;;
+  peers)
+    peers "$@"
     ;;
   -h|--help|help)
     usage

@@ -1,0 +1,119 @@
+package dev.forgeperf.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The timed-call cost of each peer on {@link PeerTarget#work}, run by {@link PeersMain} once per
+ * peer with that peer's JVM options (and JVM): {@code call} and {@code call_2threads} are the
+ * same call, timed by whatever the fork was started with; {@code floor} is two
+ * {@code System.nanoTime()} reads and their difference (as in {@link TimingBench}). With {@code -Dpeer.arthas.home=DIR}, the fork attaches Arthas
+ * to itself before the trial and runs {@code monitor} on the method until the trial ends: the
+ * trial starts only after Arthas printed that it enhanced the method.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(2)
+public class PeerBench {
+    private final PeerTarget target = new PeerTarget();
+    /** Not a constant, so the call cannot be folded. */
+    private int arg = 7;
+    private Process arthas;
+
+    @Setup(Level.Trial)
+    public void attachPeer() throws IOException, InterruptedException {
+        String home = System.getProperty("peer.arthas.home");
+        if (home == null) {
+            return;
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-jar", Path.of(home, "arthas-boot.jar").toString(), "--arthas-home", home,
+                "--repo-mirror", "none", "--width", "200", "-c",
+                "monitor -c 60 -n 100000 " + PeerTarget.class.getName() + " work", Long.toString(ProcessHandle.current().pid())));
+        arthas = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(arthas.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        StringBuilder seen = new StringBuilder();
+        String line;
+        while ((line = r.readLine()) != null) {
+            seen.append(line).append('\n');
+            if (line.contains("Affect(class count: 1 , method count: 1)")) {
+                System.out.println("[peer check] Arthas monitor enhanced " + PeerTarget.class.getName() + "#work");
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (r.readLine() != null) {
+                            // keep Arthas's output flowing
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
+                    }
+                }, "arthas-drain");
+                drain.setDaemon(true);
+                drain.start();
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        arthas.destroyForcibly();
+        throw new IllegalStateException("Arthas did not enhance the method; it printed:\n" + seen);
+    }
+
+    @TearDown(Level.Trial)
+    public void detachPeer() throws InterruptedException {
+        if (arthas != null) {
+            arthas.destroy();
+            arthas.waitFor(10, TimeUnit.SECONDS);
+            arthas.destroyForcibly();
+        }
+    }
+
+    @Benchmark
+    public void floor(Blackhole bh) {
+        long start = System.nanoTime();
+        bh.consume(System.nanoTime() - start);
+    }
+
+    @Benchmark
+    public int call() {
+        return target.work(arg);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public void floor_2threads(Blackhole bh) {
+        long start = System.nanoTime();
+        bh.consume(System.nanoTime() - start);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public int call_2threads() {
+        return target.work(arg);
+    }
+}

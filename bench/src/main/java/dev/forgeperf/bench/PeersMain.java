@@ -1,0 +1,348 @@
+package dev.forgeperf.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * {@code scripts/bench.sh peers}: the cost of timing one trivial method ({@link PeerTarget#work})
+ * with forge-perf and with what users would pick instead, in one run, as ratios to the floor (two
+ * {@code System.nanoTime()} reads) measured in the same run on the same JDK; then the start-up
+ * cost of each agent on a short program ({@link Hello}). Writes the results as Markdown.
+ *
+ * <p>Every peer runs {@link PeerBench} in its own forks, started with the peer's JVM options:
+ * no agent (the baseline, on each JDK), forge-perf exact and sampled, the OpenTelemetry Java
+ * agent's method spans (exporters off), Arthas {@code monitor} (attached by the fork itself), and
+ * on JDK 25 JFR's method timing (JEP 520) beside forge-perf on the same JDK. Each peer is checked
+ * to have really timed the method: forge-perf's registry ({@link AgentCheck}), Arthas's
+ * "Affect(… method count: 1)" line, JFR's {@code jdk.MethodTiming} events read back with
+ * {@code jfr}; OpenTelemetry gives no in-process evidence, so an added cost under 2 ns is flagged.
+ *
+ * <p>Usage: {@code PeersMain --agent JAR --otel JAR --arthas-home DIR --async-profiler JAR
+ * [--jdk25 JAVA] --out DIR --doc FILE [--startup-runs N] [JMH options…]}.
+ */
+public final class PeersMain {
+    private static final String GC_NORM = "gc.alloc.rate.norm";
+    private static final String TARGET = PeerTarget.class.getName();
+
+    /** One column of the comparison: how the forks are started. */
+    record Peer(String name, String jdk, String java, List<String> jvmArgs, boolean baseline) {
+    }
+
+    /** A measured benchmark of one peer. */
+    record Score(double ns, double err, double bytes) {
+    }
+
+    private PeersMain() {
+    }
+
+    public static void main(String[] args) throws IOException, RunnerException, InterruptedException {
+        Map<String, String> opt = new LinkedHashMap<>();
+        List<String> jmhArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--") && i + 1 < args.length
+                    && List.of("--agent", "--otel", "--arthas-home", "--async-profiler", "--jdk25", "--out", "--doc", "--startup-runs")
+                            .contains(args[i])) {
+                opt.put(args[i].substring(2), args[++i]);
+            } else {
+                jmhArgs.add(args[i]);
+            }
+        }
+        for (String need : List.of("agent", "otel", "arthas-home", "async-profiler", "out", "doc")) {
+            if (!opt.containsKey(need)) {
+                System.err.println("usage: PeersMain --agent JAR --otel JAR --arthas-home DIR --async-profiler JAR [--jdk25 JAVA] "
+                        + "--out DIR --doc FILE [--startup-runs N] [JMH options]; missing --" + need);
+                System.exit(2);
+            }
+        }
+        CommandLineOptions cli;
+        try {
+            cli = new CommandLineOptions(jmhArgs.toArray(new String[0]));
+        } catch (CommandLineOptionException e) {
+            System.err.println("bad JMH option: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path out = Path.of(opt.get("out")).toAbsolutePath();
+        Files.createDirectories(out);
+        String java17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java25 = opt.get("jdk25");
+        String agent = Path.of(opt.get("agent")).toAbsolutePath().toString();
+        String forgeSpec = "=timed=" + TARGET + "#work";
+
+        List<Peer> peers = new ArrayList<>();
+        peers.add(new Peer("no agent", "17", java17, List.of(), true));
+        peers.add(new Peer("forge-perf exact", "17", java17, List.of("-javaagent:" + agent + forgeSpec), false));
+        peers.add(new Peer("forge-perf sampled 1/16", "17", java17, List.of("-javaagent:" + agent + forgeSpec + ",timed.sample=16"), false));
+        peers.add(new Peer("OpenTelemetry 2.33.0 method spans", "17", java17, List.of("-javaagent:" + opt.get("otel"),
+                "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
+                "-Dotel.instrumentation.methods.include=" + TARGET + "[work]"), false));
+        peers.add(new Peer("Arthas 4.1.5 monitor", "17", java17, List.of("-Dpeer.arthas.home=" + opt.get("arthas-home")), false));
+        if (java25 != null) {
+            peers.add(new Peer("no agent", "25", java25, List.of(), true));
+            peers.add(new Peer("forge-perf exact", "25", java25, List.of("-javaagent:" + agent + forgeSpec), false));
+            peers.add(new Peer("JFR method timing (JEP 520)", "25", java25, List.of("-XX:StartFlightRecording:method-timing=" + TARGET
+                    + "::work,filename=" + out.resolve("method-timing-%p.jfr")), false));
+        }
+
+        String startLoad = TimingMain.loadavg();
+        Instant started = Instant.now();
+        Map<Peer, Map<String, Score>> scores = new LinkedHashMap<>();
+        Map<Peer, String> checks = new LinkedHashMap<>();
+        int n = 0;
+        for (Peer p : peers) {
+            String include = p.baseline() ? "^" + PeerBench.class.getName().replace(".", "\\.") + "\\.(floor|call|floor_2threads|call_2threads)$"
+                    : "^" + PeerBench.class.getName().replace(".", "\\.") + "\\.(call|call_2threads)$";
+            OptionsBuilder o = new OptionsBuilder();
+            o.parent(cli).include(include).addProfiler(GCProfiler.class).shouldFailOnError(true).jvm(p.java())
+                    .resultFormat(ResultFormatType.JSON).result(out.resolve("peer-" + (n++) + ".json").toString());
+            if (!p.jvmArgs().isEmpty()) {
+                o.jvmArgsAppend(p.jvmArgs().toArray(new String[0]));
+            }
+            System.out.println("# " + p.name() + " (JDK " + p.jdk() + "): " + String.join(" ", p.jvmArgs()));
+            Map<String, Score> s = new LinkedHashMap<>();
+            for (RunResult r : new Runner(o.build()).run()) {
+                String full = r.getParams().getBenchmark();
+                Result<?> gc = r.getSecondaryResults().get(GC_NORM);
+                s.put(full.substring(full.lastIndexOf('.') + 1), new Score(r.getPrimaryResult().getScore(),
+                        r.getPrimaryResult().getScoreError(), gc == null ? Double.NaN : TimingMain.median(r, GC_NORM)));
+            }
+            scores.put(p, s);
+            checks.put(p, check(p, out, java25));
+        }
+
+        int runs = Integer.parseInt(opt.getOrDefault("startup-runs", "5"));
+        String benchJar = System.getProperty("java.class.path");
+        Map<String, double[]> startup = new LinkedHashMap<>();
+        startup.put("no agent", startup(java17, List.of(), benchJar, runs));
+        startup.put("forge-perf (defaults: JFR recording, sampler, socket)", startup(java17, List.of("-javaagent:" + agent), benchJar, runs));
+        startup.put("forge-perf, jfr=off", startup(java17, List.of("-javaagent:" + agent + "=jfr=off"), benchJar, runs));
+        startup.put("OpenTelemetry agent (exporters off)", startup(java17, List.of("-javaagent:" + opt.get("otel"),
+                "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"), benchJar, runs));
+        startup.put("async-profiler 4.6 (itimer, JFR output)", startup(java17, List.of("-javaagent:" + opt.get("async-profiler")
+                + "=start,event=itimer,file=" + out.resolve("ap-startup.jfr") + ",jfr"), benchJar, runs));
+        startup.put("JFR -XX:StartFlightRecording", startup(java17, List.of("-XX:StartFlightRecording:filename="
+                + out.resolve("startup.jfr")), benchJar, runs));
+
+        String doc = render(peers, scores, checks, startup, runs, startLoad, started);
+        Path docFile = Path.of(opt.get("doc"));
+        Path tmp = docFile.resolveSibling("." + docFile.getFileName() + ".tmp");
+        Files.writeString(tmp, doc);
+        Files.move(tmp, docFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        System.out.println();
+        System.out.print(doc);
+        System.out.println("\n(written to " + docFile + "; raw JMH results in " + out + ")");
+    }
+
+    /** Evidence that the peer really timed the method, or a warning. */
+    private static String check(Peer p, Path out, String java25) throws IOException, InterruptedException {
+        if (p.name().startsWith("JFR method timing")) {
+            long invocations = 0;
+            try (Stream<Path> files = Files.list(out)) {
+                for (Path f : files.filter(x -> x.getFileName().toString().startsWith("method-timing-")).toList()) {
+                    String jfr = Path.of(java25).resolveSibling("jfr").toString();
+                    Process pr = new ProcessBuilder(jfr, "print", "--events", "jdk.MethodTiming", f.toString()).redirectErrorStream(true).start();
+                    String text = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    pr.waitFor(60, TimeUnit.SECONDS);
+                    Matcher m = Pattern.compile("invocations = ([0-9_,]+)").matcher(text);
+                    while (m.find()) {
+                        invocations = Math.max(invocations, Long.parseLong(m.group(1).replaceAll("[_,]", "")));
+                    }
+                    Files.delete(f);
+                }
+            }
+            return invocations > 0 ? "jdk.MethodTiming events read back with `jfr`: " + invocations + " invocations"
+                    : "NO jdk.MethodTiming events: the method was not timed";
+        }
+        if (p.name().startsWith("forge-perf")) {
+            return "the forks checked the agent's registry (AgentCheck): method registered";
+        }
+        if (p.name().startsWith("Arthas")) {
+            return "the forks waited for Arthas's \"Affect(class count: 1 , method count: 1)\"";
+        }
+        if (p.name().startsWith("OpenTelemetry")) {
+            return "no in-process evidence; an added cost under 2 ns is flagged";
+        }
+        return "";
+    }
+
+    /** Median ms to main and to exit of {@link Hello} with {@code args}, over {@code runs} runs (after one warm-up run). */
+    private static double[] startup(String java, List<String> args, String cp, int runs) throws IOException, InterruptedException {
+        List<Double> toMain = new ArrayList<>();
+        List<Double> toExit = new ArrayList<>();
+        for (int i = -1; i < runs; i++) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(java);
+            cmd.addAll(args);
+            cmd.addAll(List.of("-cp", cp, Hello.class.getName()));
+            long t0 = System.currentTimeMillis();
+            Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            long mainAt = -1;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(pr.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("main-at ")) {
+                        mainAt = Long.parseLong(line.substring(8).trim());
+                    }
+                }
+            }
+            if (!pr.waitFor(120, TimeUnit.SECONDS)) {
+                pr.destroyForcibly();
+                throw new IllegalStateException("start-up run did not end in 120 s: " + cmd);
+            }
+            long t1 = System.currentTimeMillis();
+            if (mainAt < 0 || pr.exitValue() != 0) {
+                throw new IllegalStateException("start-up run failed (exit " + pr.exitValue() + "): " + cmd);
+            }
+            if (i >= 0) {
+                toMain.add((double) (mainAt - t0));
+                toExit.add((double) (t1 - t0));
+            }
+        }
+        return new double[] {median(toMain), median(toExit)};
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    private static String render(List<Peer> peers, Map<Peer, Map<String, Score>> scores, Map<Peer, String> checks,
+            Map<String, double[]> startup, int runs, String startLoad, Instant started) throws IOException {
+        StringBuilder b = new StringBuilder();
+        b.append("# Benchmarks: forge-perf beside what users would pick instead\n\n");
+        b.append("Written by `scripts/bench.sh peers` (").append(started.truncatedTo(ChronoUnit.SECONDS)).append("); run it again to reproduce.\n");
+        b.append("Every peer is fetched from Maven Central by the script. Numbers are from one run on the machine below;\n"
+                + "ratios are to the floor measured in the same run on the same JDK, which is what carries over to other machines.\n\n");
+        b.append("## Machine\n\n").append(machine()).append("- load average at start ").append(startLoad).append(", at end ")
+                .append(TimingMain.loadavg()).append(" (other load inflates 2-thread results most)\n\n");
+        b.append("## Timed-call cost on one trivial method\n\n");
+        b.append("JMH (`-prof gc`), ").append("`").append(PeerTarget.class.getSimpleName()).append("#work(int)` (not inlined). "
+                + "ns/op: mean ± JMH's 99.9% confidence half-width; added = peer − no agent on the same JDK (errors in quadrature); "
+                + "× floor = added / floor (two `System.nanoTime()` reads and their difference, same JDK); B/op: median of iterations.\n\n");
+        b.append("| peer | JDK | threads | ns/op | ± | added ns/call | × floor | B/op | evidence it timed the method |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        Map<String, Double> added = new LinkedHashMap<>();
+        for (Peer p : peers) {
+            Peer base = baseline(peers, p.jdk());
+            for (String bench : List.of("call", "call_2threads")) {
+                Score s = scores.get(p).get(bench);
+                Score u = scores.get(base).get(bench);
+                Score f = scores.get(base).get(bench.endsWith("2threads") ? "floor_2threads" : "floor");
+                if (s == null || u == null || f == null) {
+                    continue;
+                }
+                double d = s.ns() - u.ns();
+                String evidence = checks.get(p);
+                if (p.name().startsWith("OpenTelemetry") && d < 2) {
+                    evidence = "WARNING: added cost under 2 ns: the method was probably not instrumented";
+                }
+                b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.2f | %s | %s | %.3f | %s |%n", p.name(), p.jdk(),
+                        bench.endsWith("2threads") ? 2 : 1, s.ns(), s.err(), p.baseline() ? "" : String.format(Locale.ROOT, "%.2f ± %.2f", d,
+                                Math.hypot(s.err(), u.err())), p.baseline() ? "" : String.format(Locale.ROOT, "%.2f×", d / f.ns()), s.bytes(),
+                        p.baseline() ? String.format(Locale.ROOT, "floor %.2f ± %.2f ns", f.ns(), f.err()) : evidence));
+                if (!p.baseline() && bench.equals("call")) {
+                    added.put(p.name() + "@" + p.jdk(), d);
+                }
+            }
+        }
+        b.append("\n### Goals\n\n| goal | measured | |\n|---|---|---|\n");
+        Peer base17 = baseline(peers, "17");
+        Double fe = added.get("forge-perf exact@17");
+        if (fe != null) {
+            double floor = scores.get(base17).get("floor").ns();
+            goal(b, "forge-perf exact ≤ 1.15× the floor (JDK 17)", String.format(Locale.ROOT, "%.2f×", fe / floor), fe / floor <= 1.15);
+            Double otel = added.get("OpenTelemetry 2.33.0 method spans@17");
+            if (otel != null) {
+                goal(b, "≥ 8× less added cost than OpenTelemetry's method spans", String.format(Locale.ROOT, "%.1f× less", otel / fe),
+                        otel / fe >= 8);
+            }
+            Double arthas = added.get("Arthas 4.1.5 monitor@17");
+            if (arthas != null) {
+                goal(b, "≥ 5× less added cost than Arthas `monitor`", String.format(Locale.ROOT, "%.1f× less", arthas / fe), arthas / fe >= 5);
+            }
+        }
+        Double f25 = added.get("forge-perf exact@25");
+        Double jfr25 = added.get("JFR method timing (JEP 520)@25");
+        if (f25 != null && jfr25 != null) {
+            goal(b, "below JDK 25's JFR method timing (which gives no percentiles)", String.format(Locale.ROOT, "%.2f ns vs %.2f ns", f25, jfr25),
+                    f25 < jfr25);
+        }
+        b.append("\n## Start-up: a program that prints one line and exits\n\n");
+        b.append("Median of ").append(runs).append(" runs after one warm-up run, JDK 17, wall clock ms from launching `java` to the "
+                + "first line of `main` and to the process's exit.\n\n");
+        b.append("| agent | to main ms | added to main | to exit ms | added to exit |\n|---|---:|---:|---:|---:|\n");
+        double[] none = startup.get("no agent");
+        for (Map.Entry<String, double[]> e : startup.entrySet()) {
+            double[] v = e.getValue();
+            boolean base = e.getKey().equals("no agent");
+            b.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %.0f | %s |%n", e.getKey(), v[0],
+                    base ? "" : String.format(Locale.ROOT, "%+.0f", v[0] - none[0]), v[1], base ? "" : String.format(Locale.ROOT, "%+.0f", v[1] - none[1])));
+        }
+        double[] fp = startup.get("forge-perf (defaults: JFR recording, sampler, socket)");
+        b.append("\n| goal | measured | |\n|---|---|---|\n");
+        goal(b, "forge-perf start-up ≤ +150 ms to `main`", String.format(Locale.ROOT, "%+.0f ms", fp[0] - none[0]), fp[0] - none[0] <= 150);
+        return b.toString();
+    }
+
+    private static void goal(StringBuilder b, String goal, String measured, boolean met) {
+        b.append("| ").append(goal).append(" | ").append(measured).append(" | ").append(met ? "met" : "**missed**").append(" |\n");
+    }
+
+    private static Peer baseline(List<Peer> peers, String jdk) {
+        for (Peer p : peers) {
+            if (p.baseline() && p.jdk().equals(jdk)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no baseline for JDK " + jdk);
+    }
+
+    private static String machine() throws IOException {
+        StringBuilder b = new StringBuilder();
+        String cpu = "?";
+        for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (l.startsWith("model name")) {
+                cpu = l.substring(l.indexOf(':') + 1).trim();
+                break;
+            }
+        }
+        String mem = "?";
+        for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (l.startsWith("MemTotal:")) {
+                mem = String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
+            }
+        }
+        b.append("- CPU: ").append(cpu).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs; memory ").append(mem)
+                .append('\n');
+        b.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append('\n');
+        b.append("- harness JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version")).append('\n');
+        return b.toString();
+    }
+}
