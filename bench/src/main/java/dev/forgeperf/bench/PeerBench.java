@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,24 +47,51 @@ public class PeerBench {
     private Process arthas;
 
     @Setup(Level.Trial)
-    public void attachPeer() throws IOException, InterruptedException {
+    public void attachPeer() throws IOException {
         String home = System.getProperty("peer.arthas.home");
-        if (home == null) {
-            return;
+        if (home != null) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            arthas = startArthas(java, home, "monitor -c 60 -n 100000 " + PeerTarget.class.getName() + " work", ProcessHandle.current().pid());
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The latest "Affect(…)" line Arthas printed (evidence for the results table). */
+    static volatile String lastAffect = "";
+
+    private static final Pattern AFFECT = Pattern.compile("Affect\\(class count: (\\d+) , method count: (\\d+)\\)");
+
+    /**
+     * Attaches Arthas to {@code pid} and runs {@code command} (a watching command such as
+     * {@code monitor} or {@code trace}); returns once Arthas printed that it enhanced at least one
+     * method, with its output drained in the background; throws with what it printed otherwise.
+     */
+    static Process startArthas(String java, String home, String command, long pid) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java, "-jar", Path.of(home, "arthas-boot.jar").toString(), "--arthas-home", home,
-                "--repo-mirror", "none", "--width", "200", "-c",
-                "monitor -c 60 -n 100000 " + PeerTarget.class.getName() + " work", Long.toString(ProcessHandle.current().pid())));
-        arthas = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        BufferedReader r = new BufferedReader(new InputStreamReader(arthas.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                "--repo-mirror", "none", "--width", "200", "-c", command, Long.toString(pid)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        java.util.concurrent.atomic.AtomicBoolean enhanced = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(180_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!enhanced.get()) {
+                p.destroyForcibly(); // ends the read below
+            }
+        }, "arthas-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         String line;
         while ((line = r.readLine()) != null) {
             seen.append(line).append('\n');
-            if (line.contains("Affect(class count: 1 , method count: 1)")) {
-                System.out.println("[peer check] Arthas monitor enhanced " + PeerTarget.class.getName() + "#work");
+            Matcher m = AFFECT.matcher(line);
+            if (m.find() && Integer.parseInt(m.group(2)) > 0) {
+                enhanced.set(true);
+                lastAffect = m.group();
+                System.out.println("[peer check] Arthas `" + command + "`: " + m.group());
                 Thread drain = new Thread(() -> {
                     try {
                         while (r.readLine() != null) {
@@ -74,14 +103,11 @@ public class PeerBench {
                 }, "arthas-drain");
                 drain.setDaemon(true);
                 drain.start();
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                break;
+                return p;
             }
         }
-        arthas.destroyForcibly();
-        throw new IllegalStateException("Arthas did not enhance the method; it printed:\n" + seen);
+        p.destroyForcibly();
+        throw new IllegalStateException("Arthas did not enhance any method with `" + command + "` (within 180 s); it printed:\n" + seen);
     }
 
     @TearDown(Level.Trial)

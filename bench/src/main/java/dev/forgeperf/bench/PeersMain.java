@@ -43,7 +43,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code jfr}; OpenTelemetry gives no in-process evidence, so an added cost under 2 ns is flagged.
  *
  * <p>Usage: {@code PeersMain --agent JAR --otel JAR --arthas-home DIR --async-profiler JAR
- * [--jdk25 JAVA] --out DIR --doc FILE [--startup-runs N] [JMH options…]}.
+ * [--jdk25 JAVA] --out DIR --doc FILE [--startup-runs N] [--service-seconds N] [JMH options…]}.
  */
 public final class PeersMain {
     private static final String GC_NORM = "gc.alloc.rate.norm";
@@ -65,7 +65,7 @@ public final class PeersMain {
         List<String> jmhArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith("--") && i + 1 < args.length
-                    && List.of("--agent", "--otel", "--arthas-home", "--async-profiler", "--jdk25", "--out", "--doc", "--startup-runs")
+                    && List.of("--agent", "--otel", "--arthas-home", "--async-profiler", "--jdk25", "--out", "--doc", "--startup-runs", "--service-seconds")
                             .contains(args[i])) {
                 opt.put(args[i].substring(2), args[++i]);
             } else {
@@ -148,7 +148,27 @@ public final class PeersMain {
         startup.put("JFR -XX:StartFlightRecording", startup(java17, List.of("-XX:StartFlightRecording:filename="
                 + out.resolve("startup.jfr")), benchJar, runs));
 
-        String doc = render(peers, scores, checks, startup, runs, startLoad, started);
+        int serviceSeconds = Integer.parseInt(opt.getOrDefault("service-seconds", "30"));
+        String pkg = "dev.forgeperf.bench.service";
+        List<ServiceBench.Setup> setups = List.of(
+                new ServiceBench.Setup("no agent", List.of(), null),
+                new ServiceBench.Setup("forge-perf, whole package timed", List.of("-javaagent:" + agent + "=timed=" + pkg + ".**#*"), null),
+                new ServiceBench.Setup("OpenTelemetry method spans on the package", List.of("-javaagent:" + opt.get("otel"),
+                        "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
+                        "-Dotel.instrumentation.methods.include=" + otelMethods(pkg)), null),
+                new ServiceBench.Setup("Arthas `monitor` on the package", List.of(), "monitor -c 60 -n 100000 " + pkg + ".* *"),
+                new ServiceBench.Setup("Arthas `trace` of /report", List.of(), "trace -n 100000 " + pkg + ".Shop report '#cost > 1000'"),
+                new ServiceBench.Setup("async-profiler `cpu`", List.of("-javaagent:" + opt.get("async-profiler") + "=start,event=cpu,file="
+                        + out.resolve("ap-service.jfr") + ",jfr"), null),
+                new ServiceBench.Setup("JFR `profile` settings", List.of("-XX:StartFlightRecording:settings=profile,filename="
+                        + out.resolve("service.jfr")), null));
+        List<ServiceBench.Outcome> service = new ArrayList<>();
+        for (ServiceBench.Setup s : setups) {
+            System.out.println("# service with " + s.name());
+            service.add(ServiceBench.run(s, java17, benchJar, agent, opt.get("arthas-home"), 10, serviceSeconds));
+        }
+
+        String doc = render(peers, scores, checks, startup, runs, startLoad, started, service, serviceSeconds);
         Path docFile = Path.of(opt.get("doc"));
         Path tmp = docFile.resolveSibling("." + docFile.getFileName() + ".tmp");
         Files.writeString(tmp, doc);
@@ -234,7 +254,8 @@ public final class PeersMain {
     }
 
     private static String render(List<Peer> peers, Map<Peer, Map<String, Score>> scores, Map<Peer, String> checks,
-            Map<String, double[]> startup, int runs, String startLoad, Instant started) throws IOException {
+            Map<String, double[]> startup, int runs, String startLoad, Instant started, List<ServiceBench.Outcome> service, int serviceSeconds)
+            throws IOException {
         StringBuilder b = new StringBuilder();
         b.append("# Benchmarks: forge-perf beside what users would pick instead\n\n");
         b.append("Written by `scripts/bench.sh peers` (").append(started.truncatedTo(ChronoUnit.SECONDS)).append("); run it again to reproduce.\n");
@@ -294,6 +315,24 @@ public final class PeersMain {
             goal(b, "below JDK 25's JFR method timing (which gives no percentiles)", String.format(Locale.ROOT, "%.2f ns vs %.2f ns", f25, jfr25),
                     f25 < jfr25);
         }
+        b.append("\n## A service under load\n\n");
+        b.append("`dev.forgeperf.bench.service.Shop`: an HTTP service (JDK `HttpServer`, 4 workers, `-Xmx256m`, JDK 17) whose three endpoints "
+                + "run through 17 methods of one package, driven by ").append(ServiceBench.CLIENTS).append(" closed-loop clients on the same "
+                + "machine (a fixed mix: 50% search, 30% price, 20% report) for ").append(serviceSeconds).append(" s after a 10 s warm-up. "
+                + "Memory: resident set at the end, heap used after a full GC (`jcmd GC.run`, `GC.heap_info`).\n\n");
+        b.append("| agent | requests/s | vs no agent | p50 µs | p99 µs | RSS MB | heap after GC MB (added) | evidence |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---|\n");
+        ServiceBench.Outcome bare = service.get(0);
+        for (ServiceBench.Outcome o : service) {
+            b.append(ServiceBench.format(o, bare));
+        }
+        for (ServiceBench.Outcome o : service) {
+            if (o.agent().startsWith("forge-perf")) {
+                double loss = 100 * (1 - o.rps() / bare.rps());
+                b.append("\n| goal | measured | |\n|---|---|---|\n");
+                goal(b, "throughput within 2% of no agent with a whole package timed", String.format(Locale.ROOT, "%.1f%% lower", loss), loss <= 2);
+            }
+        }
         b.append("\n## Start-up: a program that prints one line and exits\n\n");
         b.append("Median of ").append(runs).append(" runs after one warm-up run, JDK 17, wall clock ms from launching `java` to the "
                 + "first line of `main` and to the process's exit.\n\n");
@@ -308,6 +347,26 @@ public final class PeersMain {
         double[] fp = startup.get("forge-perf (defaults: JFR recording, sampler, socket)");
         b.append("\n| goal | measured | |\n|---|---|---|\n");
         goal(b, "forge-perf start-up ≤ +150 ms to `main`", String.format(Locale.ROOT, "%+.0f ms", fp[0] - none[0]), fp[0] - none[0] <= 150);
+        return b.toString();
+    }
+
+    /** The OpenTelemetry {@code methods.include} value naming every declared method of the service package's classes. */
+    private static String otelMethods(String pkg) {
+        StringBuilder b = new StringBuilder();
+        for (String c : List.of("Catalog", "Pricing", "Reports", "Shop")) {
+            try {
+                Class<?> k = Class.forName(pkg + "." + c, false, PeersMain.class.getClassLoader());
+                java.util.Set<String> names = new java.util.TreeSet<>();
+                for (java.lang.reflect.Method m : k.getDeclaredMethods()) {
+                    if (!m.isSynthetic()) {
+                        names.add(m.getName());
+                    }
+                }
+                b.append(b.length() == 0 ? "" : ";").append(k.getName()).append('[').append(String.join(",", names)).append(']');
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return b.toString();
     }
 
