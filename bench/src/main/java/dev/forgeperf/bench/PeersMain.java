@@ -168,7 +168,13 @@ public final class PeersMain {
             service.add(ServiceBench.run(s, java17, benchJar, agent, opt.get("arthas-home"), 10, serviceSeconds));
         }
 
-        String doc = render(peers, scores, checks, startup, runs, startLoad, started, service, serviceSeconds);
+        System.out.println("# profilers on a CPU-bound workload");
+        List<ProfilerBench.Outcome> profilers = ProfilerBench.run(java17, benchJar, agent, opt.get("async-profiler"), out, serviceSeconds);
+
+        String doc = render(peers, scores, checks, startup, runs, startLoad, started, service, serviceSeconds)
+                + "\n## Profilers: cost and CPU-total accuracy\n\n" + ProfilerBench.table(profilers, serviceSeconds)
+                + "\nJFR → pprof conversion against async-profiler's converter on a 100+ MB recording: `scripts/bench.sh profiles` "
+                + "(numbers in the README's Benchmarks section).\n";
         Path docFile = Path.of(opt.get("doc"));
         Path tmp = docFile.resolveSibling("." + docFile.getFileName() + ".tmp");
         Files.writeString(tmp, doc);
