@@ -92,22 +92,27 @@ public class PeerBench {
                 enhanced.set(true);
                 lastAffect = m.group();
                 System.out.println("[peer check] Arthas `" + command + "`: " + m.group());
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (r.readLine() != null) {
-                            // keep Arthas's output flowing
-                        }
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                }, "arthas-drain");
-                drain.setDaemon(true);
-                drain.start();
+                drain(r, "arthas-drain");
                 return p;
             }
         }
         p.destroyForcibly();
         throw new IllegalStateException("Arthas did not enhance any method with `" + command + "` (within 180 s); it printed:\n" + seen);
+    }
+
+    /** Reads {@code out} to its end on a daemon thread, so that the process writing it never blocks on a full pipe. */
+    static void drain(BufferedReader out, String name) {
+        Thread t = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // the output is not needed any more
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
     }
 
     @TearDown(Level.Trial)

@@ -68,7 +68,7 @@ final class ServiceBench {
             if (m == null) {
                 throw new IllegalStateException("the service did not start with " + s.name() + ":\n" + seen);
             }
-            drain(out);
+            PeerBench.drain(out, "service-drain");
             int port = Integer.parseInt(m.group(1));
             long pid = Long.parseLong(m.group(2));
             String evidence = "";
@@ -165,20 +165,6 @@ final class ServiceBench {
             throw failure[0];
         }
         return total;
-    }
-
-    private static void drain(BufferedReader out) {
-        Thread t = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // the service's output is not needed after "ready"
-                }
-            } catch (IOException ignored) {
-                // the service ended
-            }
-        }, "service-drain");
-        t.setDaemon(true);
-        t.start();
     }
 
     private static long rssKb(long pid) throws IOException {
