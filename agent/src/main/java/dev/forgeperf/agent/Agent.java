@@ -460,7 +460,7 @@ public final class Agent {
      * @param full false at JVM exit: only the parts that are quick and safe during shutdown
      */
     public dev.forgeperf.snapshot.SnapshotWriter snapshotWriter(boolean full) {
-        return snapshotWriter(full, null, false, null);
+        return snapshotWriter(full, null, null, false, null);
     }
 
     /**
@@ -468,10 +468,11 @@ public final class Agent {
      *
      * @param profile a recording made for the snapshot ({@code --profile}) to build the profiles
      *     from, or null to use the continuous recording's last minutes
+     * @param calibration the CPU time the threads used while {@code profile} was recorded, or null
      * @param heap whether to add {@code heap.hprof}
      * @param progress told about long steps (heap dump size), may be null
      */
-    public dev.forgeperf.snapshot.SnapshotWriter snapshotWriter(boolean full, Path profile, boolean heap,
+    public dev.forgeperf.snapshot.SnapshotWriter snapshotWriter(boolean full, Path profile, dev.forgeperf.profile.CpuCalibration calibration, boolean heap,
             java.util.function.LongConsumer progress) {
         dev.forgeperf.snapshot.SnapshotWriter w = new dev.forgeperf.snapshot.SnapshotWriter(this);
         w.add("metrics", dir -> dev.forgeperf.snapshot.SnapshotParts.metrics(dir));
@@ -499,7 +500,7 @@ public final class Agent {
             long bytes = java.nio.file.Files.exists(source) ? java.nio.file.Files.size(source) : 0;
             dev.forgeperf.runtime.HeapGuard.require("the profiles", dev.forgeperf.runtime.HeapGuard.analysisNeed(bytes),
                     "build them outside the JVM: `forge-perf convert " + source.getFileName() + "` in the snapshot folder");
-            dev.forgeperf.snapshot.SnapshotParts.profiles(dir, profile);
+            dev.forgeperf.snapshot.SnapshotParts.profiles(dir, profile, calibration);
         });
         if (heap) {
             w.add("heap", dir -> dev.forgeperf.snapshot.SnapshotParts.heap(dir, progress));

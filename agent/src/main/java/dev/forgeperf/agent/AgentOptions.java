@@ -37,7 +37,7 @@ public final class AgentOptions {
         k.put("snapshotOnExit", "directory to write a snapshot (timings) into when the JVM exits: DIR/<pid>-<time>/");
         k.put("verbose", "true: log details and stack traces of contained failures");
         k.putAll(dev.forgeperf.runtime.RuntimeSettings.OPTIONS);
-        k.put("trigger", "take a snapshot when a condition holds, e.g. heap>90%:snapshot, threads>500, gcPause>1s, gcCpu>20%, deadlock (repeatable)");
+        k.put("trigger", "take a snapshot when a condition holds, e.g. heap>90%:snapshot (live heap: after the last old-generation GC), threads>500, gcPause>1s, gcCpu>20%, deadlock (repeatable)");
         k.put("trigger.dir", "folder for trigger snapshots (default: snapshots beside the control socket)");
         k.put("trigger.minInterval", "at most one trigger snapshot this often (default 5m)");
         k.put("trigger.keep", "trigger snapshots of this JVM to keep, oldest removed first (default 5)");

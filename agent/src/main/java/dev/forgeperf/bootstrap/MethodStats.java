@@ -73,6 +73,11 @@ public final class MethodStats {
     static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
     /** Values below this are recorded exactly (one bucket per nanosecond value). */
     static final int LINEAR_LIMIT = SUB_BUCKETS << 1;
+    /**
+     * A reported percentile is within 1/{@value} of the true value at its rank: half a bucket, whose
+     * width is at most 1/{@value #SUB_BUCKETS} of its lowest value (help texts print this constant).
+     */
+    public static final int PERCENTILE_ERROR_DIVISOR = 2 * SUB_BUCKETS;
     /** Highest exponent with full precision: values up to {@code 2^(MAX_EXPONENT+1)-1}. */
     static final int MAX_EXPONENT = 40;
     /** Largest value with full precision; larger values go to the top bucket. */

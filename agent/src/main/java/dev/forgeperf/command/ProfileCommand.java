@@ -119,9 +119,9 @@ public final class ProfileCommand implements Runnable {
                     if (out == null) {
                         profile = JfrReader.read(jfr, kind, options);
                         if (json) {
-                            session.out.println(dev.forgeperf.util.Json.write(TopTable.of(profile).toMap(top)));
+                            session.out.println(dev.forgeperf.util.Json.write(TopTable.leading(profile).toMap(top)));
                         } else {
-                            TopTable.of(profile).print(session.out, title(kind, agent, took), top);
+                            TopTable.leading(profile).print(session.out, title(kind, agent, took), top);
                         }
                         return 0;
                     }
@@ -165,7 +165,8 @@ public final class ProfileCommand implements Runnable {
     }
 
     @Command(name = "cpu", description = {"On-CPU samples (jdk.CPUTimeSample on JDK 25+, else jdk.ExecutionSample): where CPU time goes.",
-            "Each thread's samples are scaled to the CPU time it used (ThreadMXBean); the header says by how much."})
+            "Each thread's samples are scaled to the CPU time it used (ThreadMXBean); the header says by how much.",
+            "The table gives each function's CPU time (self, total) sorted by self; CPU time without samples is a row too."})
     static final class Cpu extends KindCommand {
         @Override
         Kind kind() {

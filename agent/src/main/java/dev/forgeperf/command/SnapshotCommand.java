@@ -57,6 +57,9 @@ public final class SnapshotCommand extends AgentCommand {
         }
     }
 
+    /** The CPU time the threads used during the {@code --profile} run, what cpu.pb.gz is scaled to; null without one. */
+    private dev.forgeperf.profile.CpuCalibration calibration;
+
     /** The {@code --profile} run: cpu, alloc and lock events together; Ctrl-C ends it early. */
     private Path record(Agent agent, Session session) throws IOException {
         long nanos;
@@ -75,6 +78,7 @@ public final class SnapshotCommand extends AgentCommand {
                 }
             });
             r.stopAndDump(jfr);
+            calibration = r.calibration();
             return jfr;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -87,7 +91,7 @@ public final class SnapshotCommand extends AgentCommand {
     }
 
     private int write(Agent agent, Session session, Path target, Path recorded) throws IOException {
-        SnapshotWriter writer = agent.snapshotWriter(true, recorded, heap, bytes -> {
+        SnapshotWriter writer = agent.snapshotWriter(true, recorded, calibration, heap, bytes -> {
             if (session.tty && !json) {
                 session.out.printf("\r\033[K  heap dump… %.1f MB", bytes / 1048576.0);
                 session.out.flush();

@@ -98,9 +98,10 @@ final class PprofEndpoints {
                     source = "the continuous recording's last " + RECENT.toMinutes() + " minutes";
                 } else {
                     int s = seconds != null ? seconds : defaultSeconds != null ? defaultSeconds : FOCUSED_SECONDS;
-                    record(kind, s, jfr, r);
+                    dev.forgeperf.profile.CpuCalibration cal = record(kind, s, jfr, r);
                     checked = true;
-                    options = ProfileOptions.DEFAULT.withInterval(INTERVAL_MILLIS * 1_000_000L);
+                    // calibrated as `profile cpu` is: each thread's samples scaled to its measured CPU time
+                    options = ProfileOptions.DEFAULT.withInterval(INTERVAL_MILLIS * 1_000_000L).withCalibration(cal);
                     source = "a focused recording of " + s + " s";
                 }
                 try {
@@ -115,7 +116,7 @@ final class PprofEndpoints {
                 if (text) {
                     StringWriter out = new StringWriter();
                     PrintWriter w = new PrintWriter(out);
-                    TopTable.of(profile).print(w, title, TOP_ROWS);
+                    TopTable.leading(profile).print(w, title, TOP_ROWS);
                     w.flush();
                     return closing(Reply.text(200, out.toString()), checked);
                 }
@@ -136,9 +137,10 @@ final class PprofEndpoints {
     /**
      * Records {@code seconds} into {@code jfr}, checking every {@value #CLIENT_CHECK_MILLIS} ms
      * that the client is still there; when it has gone, the recording is discarded, the slot freed
-     * and nothing is answered.
+     * and nothing is answered. Returns the CPU time the threads used meanwhile for a cpu recording
+     * ({@link FocusedRecording#calibration()}), else null.
      */
-    private static void record(Kind kind, int seconds, Path jfr, Request r) throws HttpFailure, IOException {
+    private static dev.forgeperf.profile.CpuCalibration record(Kind kind, int seconds, Path jfr, Request r) throws HttpFailure, IOException {
         FocusedRecording recording;
         try {
             recording = new FocusedRecording(kind, INTERVAL_MILLIS);
@@ -154,6 +156,7 @@ final class PprofEndpoints {
                 }
             }
             recording.stopAndDump(jfr);
+            return recording.calibration();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HttpFailure(503, "the agent is shutting down");

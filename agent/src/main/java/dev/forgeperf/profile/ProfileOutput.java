@@ -83,7 +83,7 @@ public final class ProfileOutput {
             case COLLAPSED -> AtomicFiles.write(out, o -> CollapsedWriter.write(profile, o));
             case TEXT -> AtomicFiles.write(out, o -> {
                 PrintWriter w = new PrintWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8));
-                TopTable.of(profile).print(w, title, TEXT_ROWS);
+                TopTable.leading(profile).print(w, title, TEXT_ROWS);
                 w.flush();
             });
             case JFR -> throw new IllegalArgumentException("a " + Format.JFR.id() + " file can only be copied from a recording, not made from a profile");

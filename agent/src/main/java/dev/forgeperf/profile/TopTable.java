@@ -37,6 +37,18 @@ public final class TopTable {
         return new TopTable(profile, type);
     }
 
+    /**
+     * The table people read first: for a profile with CPU time ({@code cpu}/nanoseconds) its CPU
+     * time, sorted by it; else the primary sample type. A calibrated CPU profile's CPU time is the
+     * threads' measured CPU time, including the nodes of CPU time no sample accounts for
+     * ({@code [CPU time without samples]}, the JVM's own threads), which then compete for the top
+     * rows like any function; the rows' self values add up to the header's total.
+     */
+    public static TopTable leading(Profile profile) {
+        int cpu = profile.typeIndex("cpu");
+        return cpu >= 0 && profile.sampleTypes().get(cpu).unit().equals("nanoseconds") ? new TopTable(profile, cpu) : of(profile);
+    }
+
     /** All functions, hottest first. */
     public List<Row> rows() {
         return rows;

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * healthy / degraded / unhealthy, from the thresholds in {@link RuntimeSettings}: heap used after
- * the last GC (% of max heap), live threads, the longest GC pause in the sampler window, the share
+ * healthy / degraded / unhealthy, from the thresholds in {@link RuntimeSettings}: the live heap
+ * (heap used after the last old-generation collection, % of max heap), live threads, the longest GC pause in the sampler window, the share
  * of time in GC pauses over the last minute; any deadlock is unhealthy. Leak findings are listed
  * but do not change the status.
  */
@@ -90,17 +90,26 @@ public final class Health {
         }
     }
 
+    /**
+     * The live heap: heap used after the last collection that reclaimed the old generation
+     * ({@link GcMonitor#lastLiveHeap}), not after any GC: after a young collection the old
+     * generation still holds every old object that died since, so a healthy app would read as
+     * full. Before the first such collection there is nothing to judge ("not enough data").
+     */
     private void heap() {
-        double f = metrics.heapAfterGcFraction();
+        double f = metrics.liveHeapFraction();
         if (Double.isNaN(f)) {
-            checks.add(new Check("heapAfterGc", Status.healthy, null, Double.isNaN(metrics.heapAfterGc)
-                    ? "heap after GC: not known yet (no GC since the agent started)" : "heap after GC: max heap is undefined"));
+            checks.add(new Check("heapAfterGc", Status.healthy, null, Double.isNaN(metrics.heapAfterOldGc)
+                    ? "live heap: not enough data (no old-generation collection since the agent started; the heap after a young GC"
+                    + " still holds dead old objects, so it is not judged)" : "live heap: max heap is undefined"));
             return;
         }
         double pct = f * 100;
         Status s = level(pct, settings.heapDegradedPercent, settings.heapUnhealthyPercent);
-        checks.add(new Check("heapAfterGc", s, Format.json(pct, 1), String.format(Locale.ROOT, "heap after the last GC %.0f%% of max (%s of %s), %s",
-                pct, Format.bytes(metrics.heapAfterGc), Format.bytes(metrics.heap.getMax()),
+        long ago = metrics.heapAfterOldGcUptimeMillis < 0 ? -1 : Math.max(0, metrics.uptimeMillis - metrics.heapAfterOldGcUptimeMillis);
+        checks.add(new Check("heapAfterGc", s, Format.json(pct, 1), String.format(Locale.ROOT,
+                "live heap %.0f%% of max (%s of %s, after the last old-generation GC%s), %s",
+                pct, Format.bytes(metrics.heapAfterOldGc), Format.bytes(metrics.heap.getMax()), ago < 0 ? "" : ", " + Format.span(ago) + " ago",
                 limit(s, Format.number(settings.heapDegradedPercent) + "%", Format.number(settings.heapUnhealthyPercent) + "%"))));
     }
 

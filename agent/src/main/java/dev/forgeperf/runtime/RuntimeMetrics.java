@@ -212,6 +212,14 @@ public final class RuntimeMetrics {
         return names;
     }
 
+    /**
+     * Heap used after the last collection that reclaimed the old generation (the live heap, what
+     * {@code health} judges) as a fraction of max heap, NaN when unknown.
+     */
+    public double liveHeapFraction() {
+        return Format.ratio(heapAfterOldGc, heap.getMax());
+    }
+
     /** Heap used after the last GC as a fraction of max heap, NaN when unknown. */
     public double heapAfterGcFraction() {
         return Format.ratio(heapAfterGc, heap.getMax());

@@ -25,7 +25,7 @@ public final class RuntimeSettings {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("metrics.interval", "how often the runtime sampler reads heap, GC, threads, CPU and classes (default 2s)");
         k.put("metrics.size", "samples the sampler keeps, oldest dropped first (default 1000, ~170 bytes each)");
-        k.put("health.heap.degraded", "health: heap used after the last GC, % of max heap, that makes it degraded (default 75)");
+        k.put("health.heap.degraded", "health: live heap (heap used after the last old-generation GC), % of max heap, that makes it degraded (default 75)");
         k.put("health.heap.unhealthy", "health: … that makes it unhealthy (default 90)");
         k.put("health.threads.degraded", "health: live threads that make it degraded (default 1000)");
         k.put("health.threads.unhealthy", "health: live threads that make it unhealthy (default 5000)");

@@ -57,9 +57,11 @@ public final class SnapshotParts {
 
     /**
      * {@code cpu.pb.gz}, {@code alloc.pb.gz}, {@code lock.pb.gz}: from {@code recording} (a
-     * {@code --profile} run) or else the last minutes of the snapshot's {@code recording.jfr}.
+     * {@code --profile} run) or else the last minutes of the snapshot's {@code recording.jfr}. With
+     * {@code calibration} (what the threads used during the {@code --profile} run) cpu.pb.gz is
+     * scaled to the threads' CPU time as {@code profile cpu} is; else it says it is an estimate.
      */
-    public static void profiles(Path dir, Path recording) throws Exception {
+    public static void profiles(Path dir, Path recording, dev.forgeperf.profile.CpuCalibration calibration) throws Exception {
         Path source = recording != null ? recording : dir.resolve("recording.jfr");
         if (!Files.exists(source)) {
             throw new IllegalStateException("no recording to build profiles from (jfr=off; use --profile 10s)");
@@ -69,7 +71,8 @@ public final class SnapshotParts {
         List<String> failed = new ArrayList<>();
         for (Map.Entry<String, Kind> p : PROFILES.entrySet()) {
             try {
-                ProfileOutput.write(source, p.getValue(), options, dir.resolve(p.getKey()), Format.PPROF);
+                ProfileOptions o = p.getValue() == Kind.CPU && recording != null ? options.withCalibration(calibration) : options;
+                ProfileOutput.write(source, p.getValue(), o, dir.resolve(p.getKey()), Format.PPROF);
             } catch (java.io.IOException e) {
                 throw e;
             } catch (Exception e) {

@@ -133,7 +133,7 @@ public final class SnapshotTriggers implements SampleListener {
             if (t.holds(v)) {
                 everFired = true;
                 lastFiredNanos = now;
-                fire(t, v);
+                fire(t, measured(t, v, sample, uptimeMillis));
                 return;
             }
         }
@@ -143,9 +143,10 @@ public final class SnapshotTriggers implements SampleListener {
     private double measure(Trigger.Metric m, double[] v, long sinceUptime, long now) {
         switch (m) {
             case heap: {
-                double after = v[Series.HEAP_AFTER_GC.ordinal()];
+                // the live heap: after a young collection the old generation still holds dead objects
+                double live = v[Series.HEAP_LIVE.ordinal()];
                 double max = v[Series.HEAP_MAX.ordinal()];
-                return max > 0 ? after / max * 100 : Double.NaN;
+                return max > 0 ? live / max * 100 : Double.NaN;
             }
             case threads:
                 return v[Series.THREADS.ordinal()];
@@ -165,11 +166,20 @@ public final class SnapshotTriggers implements SampleListener {
         }
     }
 
-    private void fire(Trigger t, double value) {
+    /** What the trigger measured, for the log line and {@code status}; the heap's says when it was measured. */
+    static String measured(Trigger t, double value, double[] sample, long uptimeMillis) {
+        String m = t.describe(value);
+        double at = sample[Series.LIVE_GC_UPTIME.ordinal()];
+        if (t.metric() == Trigger.Metric.heap && !Double.isNaN(at)) {
+            m += ", measured " + Durations.formatUptime(Math.max(0, uptimeMillis - (long) at)) + " ago";
+        }
+        return m;
+    }
+
+    private void fire(Trigger t, String measured) {
         if (!writing.compareAndSet(false, true)) {
             return;
         }
-        String measured = t.describe(value);
         Thread th = new Thread(() -> write(t, measured), "forge-perf-trigger");
         th.setDaemon(true);
         try {

@@ -8,7 +8,9 @@ import dev.forgeperf.util.Durations;
  * One {@code trigger=} option: a condition on a runtime metric and what to do when it holds.
  * Written {@code METRIC>VALUE[:ACTION]} (or {@code >=}), or {@code deadlock[:ACTION]}:
  * <ul>
- *   <li>{@code heap>90%}: heap used after the latest GC, % of max heap;</li>
+ *   <li>{@code heap>90%}: the live heap, % of max heap: heap used after the latest collection that
+ *       reclaimed the old generation (full, G1 mixed, whole-heap concurrent cycle), not after any GC
+ *       (a young one leaves dead old objects in place); never holds before the first such collection;</li>
  *   <li>{@code threads>500}: live threads;</li>
  *   <li>{@code gcPause>1s}: a stop-the-world GC pause at least that long ended since the previous sample;</li>
  *   <li>{@code gcCpu>20%}: % of the time in GC pauses over the last minute;</li>
@@ -124,10 +126,10 @@ public record Trigger(Metric metric, boolean orEqual, double threshold, String t
         return orEqual ? value >= threshold : value > threshold;
     }
 
-    /** A measured value in the metric's unit, for messages: {@code heap after GC 93%}. */
+    /** A measured value in the metric's unit, for messages: {@code live heap 93% of max (after the last old-generation GC)}. */
     public String describe(double value) {
         switch (metric) {
-            case heap: return String.format(Locale.ROOT, "heap after GC %.0f%% of max", value);
+            case heap: return String.format(Locale.ROOT, "live heap %.0f%% of max (after the last old-generation GC)", value);
             case gcCpu: return String.format(Locale.ROOT, "%.1f%% of the time in GC over the last minute", value);
             case threads: return String.format(Locale.ROOT, "%d live threads", (long) value);
             case gcPause: return String.format(Locale.ROOT, "a %dms GC pause", (long) value);

@@ -139,6 +139,8 @@ class MethodStatsTest {
             assertEquals(idx, MethodStats.bucketIndex(high));
             if (high > low) { // linear buckets (values < 128) are exact: width 1
                 assertTrue((high - low + 1) / (double) low <= 1.0 / 64, "bucket width " + idx);
+                // the midpoint is within the documented error of every value in the bucket
+                assertTrue((high - low + 1) / 2.0 / low <= 1.0 / MethodStats.PERCENTILE_ERROR_DIVISOR, "bucket error " + idx);
             }
             expectedLow = high + 1;
         }

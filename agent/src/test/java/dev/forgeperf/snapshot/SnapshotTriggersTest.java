@@ -75,13 +75,39 @@ class SnapshotTriggersTest {
         assertEquals(2, bad.warnings().size(), bad.warnings()::toString);
     }
 
-    private static double[] sample(int threads, double heapAfterGcPercent) {
+    /** A sample whose live heap (after the last old-generation GC, at uptime 1 s) and heap after the last (young) GC are both {@code liveHeapPercent}. */
+    private static double[] sample(int threads, double liveHeapPercent) {
+        return sample(threads, liveHeapPercent, liveHeapPercent);
+    }
+
+    private static double[] sample(int threads, double liveHeapPercent, double heapAfterYoungGcPercent) {
         double[] v = new double[Series.count()];
         Arrays.fill(v, Double.NaN);
         v[Series.THREADS.ordinal()] = threads;
         v[Series.HEAP_MAX.ordinal()] = 1000;
-        v[Series.HEAP_AFTER_GC.ordinal()] = heapAfterGcPercent * 10;
+        v[Series.HEAP_AFTER_GC.ordinal()] = heapAfterYoungGcPercent * 10;
+        if (!Double.isNaN(liveHeapPercent)) {
+            v[Series.HEAP_LIVE.ordinal()] = liveHeapPercent * 10;
+            v[Series.LIVE_GC_UPTIME.ordinal()] = 1_000;
+        }
         return v;
+    }
+
+    @Test
+    void theHeapTriggerJudgesTheLiveHeapNotTheHeapAfterAYoungGc() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch gate = new CountDownLatch(1);
+        SnapshotTriggers t = new SnapshotTriggers(List.of(Trigger.parse("heap>90%")), tmp.resolve("h"), 0, 5, 1, fake(calls, gate));
+        // a firing is decided inside sampled() and holds busy() until the (gated) writer returns
+        t.sampled(2_000, sample(10, Double.NaN, 97)); // no old-generation collection yet: not enough data, never a firing
+        assertFalse(t.busy(), t::describe);
+        t.sampled(3_000, sample(10, 40, 97)); // dead old objects a young GC left in place
+        assertFalse(t.busy(), t::describe);
+        t.sampled(4_000, sample(10, 95, 60));
+        assertTrue(t.busy(), t::describe);
+        gate.countDown();
+        awaitDone(t, 1);
+        assertEquals("live heap 95% of max (after the last old-generation GC), measured 3s ago", t.last().measured());
     }
 
     /** A writer that makes the folder with a marker file, counting its calls. */
@@ -140,7 +166,7 @@ class SnapshotTriggersTest {
             awaitDone(t, i);
         }
         assertEquals(4, calls.get());
-        assertEquals("heap after GC 95% of max", t.last().measured());
+        assertEquals("live heap 95% of max (after the last old-generation GC), measured 39s ago", t.last().measured());
         Files.createDirectory(dir.resolve("999-20260101-000000-000-heap")); // another JVM's: not ours to remove
         t.sampled(60_000, sample(50, 95));
         awaitDone(t, 5);
