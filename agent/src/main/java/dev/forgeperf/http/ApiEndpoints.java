@@ -23,17 +23,22 @@ import dev.forgeperf.timing.TimingTable;
  */
 final class ApiEndpoints {
     private final Agent agent;
+    private final long[] buckets;
 
-    ApiEndpoints(Agent agent) {
+    /** @param buckets the timing histograms' bounds on {@code /metrics}, from {@link MetricsExposition#parseBuckets(String)} */
+    ApiEndpoints(Agent agent, long[] buckets) {
         this.agent = agent;
+        this.buckets = buckets.clone();
     }
 
-    /** {@code /metrics}: Prometheus text format 0.0.4. */
-    Reply prometheus() {
+    /** {@code /metrics}: OpenMetrics text when the {@code Accept} header prefers it, Prometheus text format 0.0.4 otherwise. */
+    Reply prometheus(Request r) {
+        boolean openMetrics = PrometheusText.prefersOpenMetrics(r.header("Accept"));
         RuntimeMetrics m = RuntimeMetrics.collect();
         Health h = Health.evaluate(m, RuntimeService.get().settings());
-        String text = MetricsExposition.render(m, h, TimingService.snapshots());
-        return new Reply(200, PrometheusText.CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8));
+        String text = MetricsExposition.render(m, h, TimingService.snapshots(), buckets, openMetrics);
+        return new Reply(200, openMetrics ? PrometheusText.OPENMETRICS_CONTENT_TYPE : PrometheusText.CONTENT_TYPE,
+                text.getBytes(StandardCharsets.UTF_8)).header("Vary", "Accept");
     }
 
     /** {@code /health}: 200 when healthy, 503 otherwise; the text of {@code health}, or its JSON. */
