@@ -37,6 +37,8 @@ public final class PrometheusText {
     private final boolean openMetrics;
     private final StringBuilder out = new StringBuilder(16 * 1024);
     private final Set<String> declared = new HashSet<>();
+    /** Label names already checked (a scrape writes the same few thousands of times). */
+    private final Set<String> labelNames = new HashSet<>();
     private String family;
     private Type type;
     private String help;
@@ -155,7 +157,7 @@ public final class PrometheusText {
         if (labels.length > 0) {
             out.append('{');
             for (int i = 0; i < labels.length; i += 2) {
-                if (!LABEL_NAME.matcher(labels[i]).matches() || labels[i].startsWith("__")) {
+                if (!labelNames.contains(labels[i]) && (!LABEL_NAME.matcher(labels[i]).matches() || labels[i].startsWith("__") || !labelNames.add(labels[i]))) {
                     throw new IllegalArgumentException("not a label name: " + labels[i]);
                 }
                 if (i > 0) {
