@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -133,6 +135,47 @@ class FleetPrometheusTest {
                 assertEquals(List.of(), classic.get("data"), "no 0.0.4 family name: " + classic);
                 Map<String, Object> info = call(api + "api/v1/targets/metadata?metric=" + enc("jvm_runtime"));
                 assertEquals("info", ((Map<?, ?>) ((List<?>) info.get("data")).get(0)).get("type"), info::toString);
+            }
+        }
+    }
+
+    /**
+     * {@code metrics.buckets} sets the histogram's bounds (moved to the internal buckets' edges);
+     * a list that is not ascending is refused in one log line and the default bounds are used.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void bucketsAreConfigurableAndABadListIsRefusedInOneLine(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            String timed = "timed=" + FIXTURE + "#fast";
+            Proc good = env.java(jdk, List.of("-Xmx64m", "-javaagent:" + Fixtures.agentJar() + "=http=0," + timed + ",metrics.buckets=1ms;10ms;100ms",
+                    "-cp", Fixtures.testClasses().toString()), FIXTURE);
+            Proc bad = env.java(jdk, List.of("-Xmx64m", "-javaagent:" + Fixtures.agentJar() + "=http=0," + timed + ",metrics.buckets=10ms;1ms",
+                    "-cp", Fixtures.testClasses().toString()), FIXTURE);
+            String line = bad.awaitErr("\\[forge-perf\\] (ignoring metrics\\.buckets=.*)", Duration.ofSeconds(60));
+            assertTrue(line.startsWith("ignoring metrics.buckets=10ms;1ms (expected 1 to 40 durations from 1us to 30m in ascending order separated by ';'"), line);
+            assertTrue(line.endsWith("using the default 100us;300us;1ms;3ms;10ms;30ms;100ms;300ms;1s;3s;10s"), line);
+
+            Pattern le = Pattern.compile("^forgeperf_method_duration_seconds_bucket\\{method=\"[^\"]*#fast\\(\\)\",le=\"([^\"]+)\"} \\d+$", Pattern.MULTILINE);
+            Map<Proc, List<String>> expected = Map.of(good, List.of("0.000999423", "0.009961471", "0.099614719", "+Inf"),
+                    bad, List.of("0.000100351", "0.000299007", "0.000999423", "0.003014655", "0.009961471", "0.029884415", "0.099614719",
+                            "0.301989887", "0.998244351", "2.986344447", "10.066329599", "+Inf"));
+            for (Map.Entry<Proc, List<String>> e : expected.entrySet()) {
+                String pid = e.getKey().awaitOut("twolatencies ready pid=(\\d+)", Duration.ofSeconds(60));
+                String url = HttpServerTest.awaitUrl(env, pid) + "metrics";
+                HttpServerTest.Response metrics = HttpServerTest.get(url);
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!le.matcher(metrics.text()).find() && System.nanoTime() < deadline) {
+                    Env.sleep(200);
+                    metrics = HttpServerTest.get(url);
+                }
+                assertEquals(200, metrics.status(), metrics::toString);
+                List<String> les = new ArrayList<>();
+                Matcher m = le.matcher(metrics.text());
+                while (m.find()) {
+                    les.add(m.group(1));
+                }
+                assertEquals(e.getValue(), les, metrics::text);
             }
         }
     }
