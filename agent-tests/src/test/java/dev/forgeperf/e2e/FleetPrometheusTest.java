@@ -176,6 +176,17 @@ class FleetPrometheusTest {
                     les.add(m.group(1));
                 }
                 assertEquals(e.getValue(), les, metrics::text);
+                assertEquals(null, metrics.header("Content-Encoding"), "not asked for gzip");
+
+                // gzipped when asked, as Prometheus asks: the same text
+                HttpServerTest.Response gz = HttpServerTest.get(url, "Accept-Encoding", "gzip");
+                assertEquals("gzip", gz.header("Content-Encoding"), gz::toString);
+                String text;
+                try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                assertTrue(text.contains("# TYPE forgeperf_method_duration_seconds histogram\n") && text.contains("le=\"+Inf\"}"), text);
+                assertTrue(gz.body().length < text.length(), "smaller: " + gz.body().length + " of " + text.length());
             }
         }
     }

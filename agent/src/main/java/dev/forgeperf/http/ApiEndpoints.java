@@ -31,14 +31,29 @@ final class ApiEndpoints {
         this.buckets = buckets.clone();
     }
 
-    /** {@code /metrics}: OpenMetrics text when the {@code Accept} header prefers it, Prometheus text format 0.0.4 otherwise. */
-    Reply prometheus(Request r) {
+    /**
+     * {@code /metrics}: OpenMetrics text when the {@code Accept} header prefers it, Prometheus text
+     * format 0.0.4 otherwise; gzipped when {@code Accept-Encoding} names gzip (Prometheus' does).
+     */
+    Reply prometheus(Request r) throws java.io.IOException {
         boolean openMetrics = PrometheusText.prefersOpenMetrics(r.header("Accept"));
         RuntimeMetrics m = RuntimeMetrics.collect();
         Health h = Health.evaluate(m, RuntimeService.get().settings());
         String text = MetricsExposition.render(m, h, TimingService.snapshots(), buckets, openMetrics);
-        return new Reply(200, openMetrics ? PrometheusText.OPENMETRICS_CONTENT_TYPE : PrometheusText.CONTENT_TYPE,
-                text.getBytes(StandardCharsets.UTF_8)).header("Vary", "Accept");
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        String encoding = r.header("Accept-Encoding");
+        boolean gzip = encoding != null && java.util.Arrays.stream(encoding.split(","))
+                .map(e -> e.trim().toLowerCase(Locale.ROOT)).anyMatch(e -> e.equals("gzip") || e.startsWith("gzip;") && !e.matches("gzip;\\s*q=0(\\.0*)?"));
+        if (gzip) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length / 8 + 64);
+            try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out, 8192)) {
+                z.write(body);
+            }
+            body = out.toByteArray();
+        }
+        Reply reply = new Reply(200, openMetrics ? PrometheusText.OPENMETRICS_CONTENT_TYPE : PrometheusText.CONTENT_TYPE, body)
+                .header("Vary", "Accept, Accept-Encoding");
+        return gzip ? reply.header("Content-Encoding", "gzip") : reply;
     }
 
     /** {@code /health}: 200 when healthy, 503 otherwise; the text of {@code health}, or its JSON. */
