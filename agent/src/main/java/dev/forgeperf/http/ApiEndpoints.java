@@ -35,11 +35,21 @@ final class ApiEndpoints {
      * {@code /metrics}: OpenMetrics text when the {@code Accept} header prefers it, Prometheus text
      * format 0.0.4 otherwise; gzipped when {@code Accept-Encoding} names gzip (Prometheus' does).
      */
-    Reply prometheus(Request r) throws java.io.IOException {
+    Reply prometheus(Request r) throws java.io.IOException, HttpFailure {
         boolean openMetrics = PrometheusText.prefersOpenMetrics(r.header("Accept"));
         RuntimeMetrics m = RuntimeMetrics.collect();
         Health h = Health.evaluate(m, RuntimeService.get().settings());
-        String text = MetricsExposition.render(m, h, TimingService.snapshots(), buckets, openMetrics);
+        List<TimingSnapshot> timings = TimingService.snapshots();
+        long need = MetricsExposition.heapNeed(timings, buckets.length);
+        if (need > MetricsExposition.LIGHT_SCRAPE_BYTES) { // a light scrape always runs: it is what monitors a full heap
+            try {
+                dev.forgeperf.runtime.HeapGuard.require("the /metrics text of " + timings.size() + " timed methods", need,
+                        "retry when the heap is less full, or time fewer methods (timed.maxMethods)");
+            } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+                throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+            }
+        }
+        String text = MetricsExposition.render(m, h, timings, buckets, openMetrics);
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         String encoding = r.header("Accept-Encoding");
         boolean gzip = encoding != null && java.util.Arrays.stream(encoding.split(","))

@@ -47,6 +47,12 @@ public final class MetricsExposition {
     private static final long MAX_BOUND_NANOS = 30L * 60 * 1_000_000_000L;
     private static final long[] DEFAULT_BOUNDS = parseBuckets(DEFAULT_BUCKETS);
 
+    /**
+     * Heap a scrape may take without asking {@link dev.forgeperf.runtime.HeapGuard} (about 400
+     * methods with 70-character names): what monitors a nearly full heap is never refused.
+     */
+    public static final long LIGHT_SCRAPE_BYTES = 4L << 20;
+
     private static final String[] PAUSE_QUANTILES = {"0.5", "0.9", "0.99"};
     private static final double[] PAUSE_PERCENTILES = {50, 90, 99};
 
@@ -95,6 +101,19 @@ public final class MetricsExposition {
             throw new IllegalArgumentException(expected);
         }
         return bounds.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Heap a scrape of {@code timings} takes at its peak, estimated: the JVM series (about 16 KB)
+     * and per method {@code bounds + 5} lines of about 80 characters plus the name, four times over
+     * (the growing text, its copy as a String, its UTF-8 bytes, and slack).
+     */
+    public static long heapNeed(List<TimingSnapshot> timings, int bounds) {
+        long chars = 16 * 1024;
+        for (TimingSnapshot s : timings) {
+            chars += (long) (bounds + 5) * (80 + s.name().length());
+        }
+        return 4 * chars;
     }
 
     /** A bound as the {@code le} label writes it: seconds, exact to the nanosecond. */

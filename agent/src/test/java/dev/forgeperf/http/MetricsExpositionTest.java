@@ -174,6 +174,26 @@ class MetricsExpositionTest {
         assertTrue(text.contains("forgeperf_method_duration_seconds_bucket{method=\"m\",le=\"" + MetricsExposition.le(MetricsExposition.defaultBounds()[3]) + "\"} 1\n"), text);
     }
 
+    /** The heap estimate that decides whether a scrape asks the heap guard covers the text three times over. */
+    @Test
+    void heapNeedCoversTheText() {
+        List<TimingSnapshot> timings = new ArrayList<>();
+        Random random = new Random(7);
+        for (int i = 0; i < 1000; i++) {
+            MethodStats s = new MethodStats("com.example.shop.service.OrderService" + i + "#placeOrder(com.example.shop.model.Order)");
+            for (int j = 0; j < 200; j++) {
+                s.record((long) (10_000 * Math.exp(random.nextDouble() * Math.log(10_000))), j % 50 == 0);
+            }
+            timings.add(s.snapshot());
+        }
+        long[] bounds = MetricsExposition.defaultBounds();
+        int bytes = MetricsExposition.render(RuntimeMetrics.collect(), Health.evaluate(), timings, bounds, false).length();
+        long need = MetricsExposition.heapNeed(timings, bounds.length);
+        assertTrue(need >= 3L * bytes && need <= 6L * bytes, need + " for " + bytes + " bytes");
+        assertTrue(MetricsExposition.heapNeed(timings.subList(0, 100), bounds.length) < MetricsExposition.LIGHT_SCRAPE_BYTES,
+                "100 methods are a light scrape");
+    }
+
     @Test
     void exactBoundIsABucketsHighestValue() {
         for (long v : new long[] {1_000L, 99_999L, 100_000L, 123_456_789L, 1L << 30, (1L << 30) - 1, 5_000_000_000L}) {
