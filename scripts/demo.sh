@@ -46,8 +46,8 @@ url="$(sed -n 's/.*HTTP on \(http:[^ ]*\).*/\1/p' "$log" | head -1)"
 if [[ -n "$url" ]]; then
   echo; echo "== HTTP (http=0 took a free port): dashboard $url"
   if command -v curl >/dev/null; then
-    echo "   curl -s ${url}metrics | grep -E '^forgeperf_(method_duration_seconds_count|jvm_threads_current)'   (Prometheus)"
-    curl -s "${url}metrics" | grep -E '^forgeperf_(method_duration_seconds_count|jvm_threads_current)' | head -4 || true
+    echo "   curl -s ${url}metrics | grep -E '^(forgeperf_method_duration_seconds_count|jvm_threads_current)'   (Prometheus)"
+    curl -s "${url}metrics" | grep -E '^(forgeperf_method_duration_seconds_count|jvm_threads_current)' | head -4 || true
     echo "   curl ${url}health -> HTTP $(curl -s -o /dev/null -w '%{http_code}' "${url}health")"
   fi
   echo "   go tool pprof -top ${url}debug/pprof/profile?seconds=5   reads a live CPU profile"

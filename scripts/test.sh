@@ -14,7 +14,7 @@ command -v mvn >/dev/null || need+=(maven)
 command -v go >/dev/null || need+=(golang-go)   # go tool pprof reads the pprof files back
 command -v chromium >/dev/null || need+=(chromium)   # headless Chromium renders the HTML reports and the dashboard
 lean=()   # installed without recommends
-command -v promtool >/dev/null || lean+=(prometheus)   # promtool checks /metrics (the prometheus server itself is not started)
+{ command -v promtool && command -v prometheus; } >/dev/null || lean+=(prometheus)   # promtool checks /metrics; FleetPrometheusTest starts the prometheus server on loopback
 command -v stress-ng >/dev/null || lean+=(stress-ng)   # keeps every core busy for FORGE_PERF_SATURATE=1
 if ((${#need[@]} + ${#lean[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
@@ -32,6 +32,7 @@ if ((${#need[@]} + ${#lean[@]})); then
   fi
 fi
 command -v promtool >/dev/null || { echo "test.sh: promtool is missing (apt-get install --no-install-recommends prometheus)" >&2; exit 1; }
+command -v prometheus >/dev/null || { echo "test.sh: the prometheus server is missing (apt-get install --no-install-recommends prometheus)" >&2; exit 1; }
 
 echo "JDKs the end-to-end tests run targets on:"
 for j in /usr/lib/jvm/*/bin/java; do echo "  $j"; done

@@ -52,6 +52,11 @@ class HeapGuardTest {
             assertEquals(503, pprof.status(), pprof::toString);
             assertTrue(pprof.text().contains("refused a cpu profile: it needs about 8 MB of heap"), pprof::toString);
 
+            // a light /metrics scrape is not refused: it is what monitors the full heap
+            HttpServerTest.Response metrics = HttpServerTest.get(url + "/metrics");
+            assertEquals(200, metrics.status(), metrics::toString);
+            assertTrue(metrics.text().contains("jvm_memory_used_bytes{area=\"heap\"} "), metrics::toString);
+
             // the heap trigger fires in the full heap: its snapshot has the light parts, the heavy ones are refused
             Path triggered = env.work.resolve("triggered");
             LifecycleTest.await("a trigger snapshot", Duration.ofSeconds(60), () -> {

@@ -149,8 +149,8 @@ class HttpServerTest {
             assertTrue(metrics.header("Content-Type").startsWith("text/plain; version=0.0.4"), metrics::toString);
             Matcher calls = count.matcher(metrics.text());
             assertTrue(calls.find() && Long.parseLong(calls.group(1)) > 0, metrics::toString);
-            assertTrue(metrics.text().contains("forgeperf_method_duration_seconds{method=\"" + TIMED + "\",quantile=\"0.99\"} "), metrics::toString);
-            assertTrue(metrics.text().contains("# TYPE forgeperf_jvm_memory_used_bytes gauge"), metrics::toString);
+            assertTrue(metrics.text().contains("forgeperf_method_duration_seconds_bucket{method=\"" + TIMED + "\",le=\"+Inf\"} "), metrics::toString);
+            assertTrue(metrics.text().contains("# TYPE jvm_memory_used_bytes gauge"), metrics::toString);
             Path metricsFile = env.work.resolve("metrics.txt");
             Files.write(metricsFile, metrics.body());
 

@@ -43,6 +43,7 @@ public final class AgentOptions {
         k.put("trigger.keep", "trigger snapshots of this JVM to keep, oldest removed first (default 5)");
         k.put("http", "serve /metrics, /health, /debug/pprof/*, /api/* and a dashboard on PORT, HOST:PORT or [IPv6]:PORT (port alone: loopback; 0: any free port)");
         k.put("http.allowRemote", "true: allow an http address other than loopback (everyone who can reach it can read the JVM's data)");
+        k.put("metrics.buckets", "bounds of the method-timing histograms on /metrics, ascending, separated by ';' (default 100us;300us;1ms;3ms;10ms;30ms;100ms;300ms;1s;3s;10s)");
         k.put("http.token", "token that mutating HTTP endpoints (POST /api/gc) require (default: a random one in <pid>.http-token beside the control socket)");
         KNOWN = Collections.unmodifiableMap(k);
     }

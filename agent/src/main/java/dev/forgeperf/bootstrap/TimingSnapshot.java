@@ -182,6 +182,44 @@ public final class TimingSnapshot {
         return Math.max(min, Math.min(max, value));
     }
 
+    /**
+     * The bound nearest to {@code nanos} at which {@link #countAtMost(long)} is exact: the highest
+     * value of a histogram bucket, so that every value {@code <=} it lies in that bucket or below.
+     * Within 1/128 of {@code nanos} (exact below 128 ns).
+     *
+     * @param nanos at least 0 and at most {@link MethodStats#MAX_TRACKABLE_NANOS}
+     */
+    public static long exactBoundNear(long nanos) {
+        if (nanos < 0 || nanos > MethodStats.MAX_TRACKABLE_NANOS) {
+            throw new IllegalArgumentException("bound out of the histogram's range: ".concat(Long.toString(nanos)));
+        }
+        final int k = MethodStats.bucketIndex(nanos);
+        final long below = MethodStats.lowestValue(k) - 1; // highest value of bucket k-1
+        final long above = MethodStats.highestValue(k);
+        if (below < 0) {
+            return above;
+        }
+        return nanos - below <= above - nanos ? below : above;
+    }
+
+    /**
+     * Calls in the histogram whose value is at most {@code nanos}: exact when {@code nanos} is a
+     * bound from {@link #exactBoundNear(long)} (or below 128 ns); otherwise the whole bucket holding
+     * {@code nanos} is counted. Values past {@link MethodStats#MAX_TRACKABLE_NANOS} are in the top
+     * bucket. Allocates nothing.
+     */
+    public long countAtMost(long nanos) {
+        if (nanos < 0 || buckets.length == 0) {
+            return 0L;
+        }
+        final int k = MethodStats.bucketIndex(nanos);
+        long n = 0L;
+        for (int j = 0; j < buckets.length && buckets[j] <= k; j++) {
+            n = cumulative[j];
+        }
+        return n;
+    }
+
     /** Median. */
     public long p50() {
         return percentile(50.0);

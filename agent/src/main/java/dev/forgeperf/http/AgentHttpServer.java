@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -79,16 +80,16 @@ public final class AgentHttpServer {
     private final Path addressFile;
 
     private AgentHttpServer(HttpServer server, ExchangeGuard guard, boolean loopback, HttpToken token, String tokenProblem,
-            Agent agent, Path dir) throws IOException {
+            Agent agent, Path dir, long[] buckets) throws IOException {
         this.server = server;
         this.guard = guard;
         this.loopback = loopback;
         this.token = token;
         this.tokenProblem = tokenProblem;
         this.pprof = new PprofEndpoints(agent::recording);
-        ApiEndpoints api = new ApiEndpoints(agent);
+        ApiEndpoints api = new ApiEndpoints(agent, buckets);
         get("/", r -> Dashboard.page().header("Content-Security-Policy", CSP));
-        get("/metrics", r -> api.prometheus());
+        get("/metrics", api::prometheus);
         get("/health", api::health);
         get("/api/metrics", r -> api.metrics());
         get("/api/history", api::history);
@@ -169,6 +170,16 @@ public final class AgentHttpServer {
         if (tokenProblem != null) {
             Log.info("HTTP: " + tokenProblem + "; POST /api/gc is refused unless http.token=... is set");
         }
+        long[] bounds = MetricsExposition.defaultBounds();
+        List<String> given = options.all("metrics.buckets");
+        if (!given.isEmpty()) {
+            try {
+                bounds = MetricsExposition.parseBuckets(String.join(";", given));
+            } catch (IllegalArgumentException e) {
+                Log.info("ignoring metrics.buckets=" + String.join(";", given) + " (" + e.getMessage() + "); using the default " + MetricsExposition.DEFAULT_BUCKETS);
+            }
+        }
+        long[] buckets = bounds;
         ExchangeGuard guard = new ExchangeGuard(agent.instrumentation());
         HttpServer[] server = new HttpServer[1];
         ThreadGroup group = new ThreadGroup("forge-perf-http");
@@ -181,7 +192,7 @@ public final class AgentHttpServer {
             AgentHttpServer s = inGroup(group, () -> {
                 server[0] = HttpServer.create(new InetSocketAddress(ip, address.port()), 50);
                 server[0].setExecutor(guard.executor());
-                return new AgentHttpServer(server[0], guard, loopback, theToken, theTokenProblem, agent, theDir);
+                return new AgentHttpServer(server[0], guard, loopback, theToken, theTokenProblem, agent, theDir, buckets);
             });
             nameServerThreads(group);
             Log.info("HTTP on " + s.url + (ip.isAnyLocalAddress() ? " (listening on all interfaces)" : ""));

@@ -23,17 +23,47 @@ import dev.forgeperf.timing.TimingTable;
  */
 final class ApiEndpoints {
     private final Agent agent;
+    private final long[] buckets;
 
-    ApiEndpoints(Agent agent) {
+    /** @param buckets the timing histograms' bounds on {@code /metrics}, from {@link MetricsExposition#parseBuckets(String)} */
+    ApiEndpoints(Agent agent, long[] buckets) {
         this.agent = agent;
+        this.buckets = buckets.clone();
     }
 
-    /** {@code /metrics}: Prometheus text format 0.0.4. */
-    Reply prometheus() {
+    /**
+     * {@code /metrics}: OpenMetrics text when the {@code Accept} header prefers it, Prometheus text
+     * format 0.0.4 otherwise; gzipped when {@code Accept-Encoding} names gzip (Prometheus' does).
+     */
+    Reply prometheus(Request r) throws java.io.IOException, HttpFailure {
+        boolean openMetrics = PrometheusText.prefersOpenMetrics(r.header("Accept"));
         RuntimeMetrics m = RuntimeMetrics.collect();
         Health h = Health.evaluate(m, RuntimeService.get().settings());
-        String text = MetricsExposition.render(m, h, TimingService.snapshots());
-        return new Reply(200, PrometheusText.CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8));
+        List<TimingSnapshot> timings = TimingService.snapshots();
+        long need = MetricsExposition.heapNeed(timings, buckets.length);
+        if (need > MetricsExposition.LIGHT_SCRAPE_BYTES) { // a light scrape always runs: it is what monitors a full heap
+            try {
+                dev.forgeperf.runtime.HeapGuard.require("the /metrics text of " + timings.size() + " timed methods", need,
+                        "retry when the heap is less full, or time fewer methods (timed.maxMethods)");
+            } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+                throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+            }
+        }
+        String text = MetricsExposition.render(m, h, timings, buckets, openMetrics);
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        String encoding = r.header("Accept-Encoding");
+        boolean gzip = encoding != null && java.util.Arrays.stream(encoding.split(","))
+                .map(e -> e.trim().toLowerCase(Locale.ROOT)).anyMatch(e -> e.equals("gzip") || e.startsWith("gzip;") && !e.matches("gzip;\\s*q=0(\\.0*)?"));
+        if (gzip) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length / 8 + 64);
+            try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out, 8192)) {
+                z.write(body);
+            }
+            body = out.toByteArray();
+        }
+        Reply reply = new Reply(200, openMetrics ? PrometheusText.OPENMETRICS_CONTENT_TYPE : PrometheusText.CONTENT_TYPE, body)
+                .header("Vary", "Accept, Accept-Encoding");
+        return gzip ? reply.header("Content-Encoding", "gzip") : reply;
     }
 
     /** {@code /health}: 200 when healthy, 503 otherwise; the text of {@code health}, or its JSON. */

@@ -76,55 +76,37 @@ class PrometheusTextTest {
         assertThrows(IllegalArgumentException.class, () -> p.sample(1, "bad-label", "v"));
         assertThrows(IllegalArgumentException.class, () -> p.sample(1, "__reserved", "v"));
         assertThrows(IllegalArgumentException.class, () -> p.sample(1, "odd"));
-        assertThrows(IllegalStateException.class, () -> p.family("ok", Type.counter, "again"));
+        assertThrows(IllegalStateException.class, () -> p.family("ok", Type.gauge, "again"));
+        assertThrows(IllegalArgumentException.class, () -> p.family("calls", Type.counter, "a counter is named x_total"));
+        assertThrows(IllegalArgumentException.class, () -> p.family("runtime", Type.info, "an info metric is named x_info"));
         assertThrows(IllegalStateException.class, () -> new PrometheusText().sample(1));
     }
 
     @Test
-    void theJvmExpositionIsWellFormed() {
-        MethodStats stats = new MethodStats("com.acme.Repo#find(String) \"odd\\name\"");
-        for (int i = 1; i <= 1000; i++) {
-            stats.record(i * 1_000L, i % 100 == 0);
-        }
-        RuntimeMetrics m = RuntimeMetrics.collect();
-        String text = MetricsExposition.render(m, Health.evaluate(m, RuntimeSettings.defaults()), List.of(stats.snapshot()));
+    void openMetricsNamesFamiliesWithoutTheirSuffixAndEnds() {
+        PrometheusText p = new PrometheusText(true);
+        p.family("calls_total", Type.counter, "Calls \"all\"").sample(7);
+        p.family("build_info", Type.info, "Build").sample(1, "v", "1");
+        p.family("g", Type.gauge, "G").sample(2);
+        assertEquals("# HELP calls Calls \\\"all\\\"\n# TYPE calls counter\ncalls_total 7\n"
+                + "# HELP build Build\n# TYPE build info\nbuild_info{v=\"1\"} 1\n"
+                + "# HELP g G\n# TYPE g gauge\ng 2\n# EOF\n", p.toString());
+        assertEquals(PrometheusText.OPENMETRICS_CONTENT_TYPE, p.contentType());
+        PrometheusText classic = new PrometheusText();
+        classic.family("build_info", Type.info, "Build").sample(1);
+        assertEquals("# HELP build_info Build\n# TYPE build_info gauge\nbuild_info 1\n", classic.toString());
+    }
 
-        Map<String, String> types = new HashMap<>();
-        Set<String> helped = new HashSet<>();
-        Set<String> series = new HashSet<>();
-        for (String line : text.split("\n")) {
-            if (line.startsWith("# HELP ")) {
-                helped.add(line.split(" ")[2]);
-                continue;
-            }
-            if (line.startsWith("# TYPE ")) {
-                String[] f = line.split(" ");
-                assertTrue(helped.contains(f[2]), "HELP before TYPE: " + line);
-                assertEquals(null, types.put(f[2], f[3]), "one TYPE per family: " + line);
-                continue;
-            }
-            Matcher s = SAMPLE.matcher(line);
-            assertTrue(s.matches(), "sample line: " + line);
-            assertTrue(series.add(s.group(1) + (s.group(2) == null ? "" : s.group(2))), "duplicate series: " + line);
-            Double.parseDouble(s.group(3).replace("+Inf", "Infinity"));
-            String name = s.group(1);
-            assertTrue(name.startsWith("forgeperf_"), name);
-            String family = types.containsKey(name) ? name : name.replaceAll("_(sum|count)$", "");
-            assertTrue(types.containsKey(family), "sample after its TYPE: " + line);
-            if (types.get(family).equals("counter")) {
-                assertTrue(name.endsWith("_total"), name);
-            }
-        }
-        assertEquals("summary", types.get("forgeperf_method_duration_seconds"));
-        assertEquals("gauge", types.get("forgeperf_jvm_memory_used_bytes"));
-        assertEquals("counter", types.get("forgeperf_jvm_gc_collections_total"));
-        String label = "method=\"com.acme.Repo#find(String) \\\"odd\\\\name\\\"\"";
-        assertTrue(text.contains("forgeperf_method_duration_seconds_count{" + label + "} 1000\n"), text);
-        assertTrue(text.contains("forgeperf_method_duration_seconds{" + label + ",quantile=\"0.999\"} "), text);
-        assertTrue(text.contains("forgeperf_method_errors_total{" + label + "} 10\n"), text);
-        assertTrue(text.contains("forgeperf_jvm_threads_state{state=\"RUNNABLE\"} "), text);
-        assertTrue(text.contains("forgeperf_health_status{status=\"" + Health.evaluate(m, RuntimeSettings.defaults()).status() + "\"} 1"), text);
-        assertFalse(text.contains("NaN"), text);
-        assertFalse(text.contains("_millis") || text.contains("_ms"), "base units only");
+    @Test
+    void openMetricsOnlyWhenTheAcceptHeaderPrefersIt() {
+        // what Prometheus 2.42 sends
+        assertTrue(PrometheusText.prefersOpenMetrics(
+                "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"));
+        assertTrue(PrometheusText.prefersOpenMetrics("application/openmetrics-text; version=1.0.0"));
+        assertFalse(PrometheusText.prefersOpenMetrics(null));
+        assertFalse(PrometheusText.prefersOpenMetrics("*/*"));
+        assertFalse(PrometheusText.prefersOpenMetrics("text/plain;version=0.0.4"));
+        assertFalse(PrometheusText.prefersOpenMetrics("text/plain, application/openmetrics-text;q=0.5"));
+        assertFalse(PrometheusText.prefersOpenMetrics("application/openmetrics-text;q=0"));
     }
 }
