@@ -99,10 +99,10 @@ public final class AgentHttpServer {
         get("/debug/pprof", r -> pprof.index());
         get("/debug/pprof/", r -> pprof.index());
         get("/debug/pprof/profile", r -> pprof.profile(r, Kind.CPU, "cpu.pb.gz", PprofEndpoints.CPU_SECONDS));
-        get("/debug/pprof/allocs", r -> pprof.profile(r, Kind.ALLOC, "allocs.pb.gz", null));
-        get("/debug/pprof/heap", r -> pprof.profile(r, Kind.ALLOC, "heap.pb.gz", null));
-        get("/debug/pprof/block", r -> pprof.profile(r, Kind.PARK, "block.pb.gz", null));
-        get("/debug/pprof/mutex", r -> pprof.profile(r, Kind.LOCK, "mutex.pb.gz", null));
+        get("/debug/pprof/allocs", r -> pprof.cumulative(r, Kind.ALLOC, "allocs"));
+        get("/debug/pprof/heap", r -> pprof.cumulative(r, Kind.ALLOC, "heap"));
+        get("/debug/pprof/block", r -> pprof.cumulative(r, Kind.PARK, "block"));
+        get("/debug/pprof/mutex", r -> pprof.cumulative(r, Kind.LOCK, "mutex"));
         get("/debug/pprof/goroutine", pprof::threads);
         server.createContext("/", this::handle);
         server.start();
@@ -273,6 +273,7 @@ public final class AgentHttpServer {
         m.put("tokenSource", token == null ? null : token.file() == null ? "http.token" : "file");
         m.put("profilesRunning", pprof.running());
         m.put("profilesMax", PprofEndpoints.MAX_RUNNING);
+        m.put("cumulativeProfiles", pprof.cumulativeState());
         m.put("requestsActive", guard.active());
         m.put("refusedOverClientLimit", guard.refusedClients());
         return m;
@@ -280,6 +281,7 @@ public final class AgentHttpServer {
 
     /** Stops the server and removes its files (agent shutdown). Never throws. */
     public void close() {
+        pprof.close();
         try {
             server.stop(0);
         } catch (RuntimeException ignored) {
@@ -329,6 +331,9 @@ public final class AgentHttpServer {
         } catch (HttpFailure f) {
             Reply reply = Reply.error(f.status, f.getMessage());
             f.headers.forEach(reply::header);
+            if (path.startsWith("/debug/pprof")) {
+                reply.header("X-Go-Pprof", "1"); // as Go's net/http/pprof marks its errors
+            }
             return reply;
         } catch (Throwable t) {
             Log.failureOnce("http " + path + " " + t.getClass().getName(), "HTTP " + method + " " + path + " failed", t);
@@ -339,6 +344,9 @@ public final class AgentHttpServer {
     private Reply dispatch(HttpExchange ex, String method, String path, String rawQuery) throws Exception {
         checkHost(ex.getRequestHeaders().getFirst("Host"));
         Route route = routes.get(path);
+        if (route == null && path.startsWith("/debug/pprof/")) {
+            throw new HttpFailure(404, "unknown profile: " + path.substring("/debug/pprof/".length()) + "; see " + url + "debug/pprof/");
+        }
         if (route == null) {
             throw new HttpFailure(404, "no such endpoint: " + path + "; see " + url + " and " + url + "debug/pprof/");
         }

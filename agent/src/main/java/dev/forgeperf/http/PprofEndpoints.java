@@ -55,10 +55,106 @@ final class PprofEndpoints {
 
     private final Supplier<ContinuousRecording> recording;
     private final Semaphore permits = new Semaphore(MAX_RUNNING);
+    private final CumulativeProfiles cumulative;
 
     /** @param recording the agent's continuous recording now (null when off) */
     PprofEndpoints(Supplier<ContinuousRecording> recording) {
         this.recording = recording;
+        this.cumulative = new CumulativeProfiles(recording);
+    }
+
+    /** Stops reading the recording's chunks (server shutdown). */
+    void close() {
+        cumulative.close();
+    }
+
+    /** What the cumulative profiles hold, for {@code /api/status}. */
+    String cumulativeState() {
+        return cumulative.describe();
+    }
+
+    /**
+     * {@code allocs}, {@code heap}, {@code block}, {@code mutex} as Go answers them: cumulative since
+     * the agent started ({@link CumulativeProfiles}); with {@code ?seconds=N} the difference of two
+     * reads N seconds apart ({@code DurationNanos} set, file name {@code <name>-delta});
+     * {@code ?debug=1} the top table as text.
+     */
+    Reply cumulative(Request r, Kind kind, String name) throws HttpFailure, IOException {
+        Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
+        boolean text = r.intParam("debug", 0, 0, 1) == 1;
+        if (seconds != null && text) {
+            throw HttpFailure.badRequest("?seconds and ?debug cannot be combined (as in Go): ask for the profile or the text");
+        }
+        if (!cumulative.live()) {
+            ContinuousRecording c = recording.get();
+            throw new HttpFailure(503, "the " + name + " profile is built from the continuous recording, which is "
+                    + (c == null ? "off" : c.describe()) + "; start the agent with jfr=default (or jfr=profile)").header("Retry-After", "60");
+        }
+        try {
+            dev.forgeperf.runtime.HeapGuard.require("a " + name + " profile", dev.forgeperf.runtime.HeapGuard.analysisNeed(0),
+                    "retry when the heap is less full");
+        } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+        }
+        Profile profile;
+        String what;
+        if (seconds == null) {
+            cumulative.catchUp();
+            long now = epochNanosNow();
+            profile = cumulative.since(kind, null);
+            profile.setTime(now, 0);
+            what = "cumulative since the agent started at " + Instant.ofEpochSecond(0, cumulative.sinceEpochNanos());
+        } else {
+            if (!permits.tryAcquire()) {
+                throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
+                        .header("Retry-After", "5");
+            }
+            try {
+                cumulative.catchUp();
+                long start = epochNanosNow();
+                long[] before = cumulative.mark(kind);
+                waitFor(seconds, r);
+                cumulative.catchUp();
+                long end = epochNanosNow();
+                profile = cumulative.since(kind, before);
+                profile.setTime(start, end - start);
+                what = "the difference over " + seconds + " s";
+            } finally {
+                permits.release();
+            }
+        }
+        String title = name + " profile of pid " + ProcessHandle.current().pid() + ", " + what;
+        profile.addComment(title + ", from the continuous recording's " + kind.events().get(0)
+                + " events, by forge-perf");
+        if (text) {
+            StringWriter out = new StringWriter();
+            PrintWriter w = new PrintWriter(out);
+            TopTable.of(profile).print(w, title, TOP_ROWS);
+            w.flush();
+            return Reply.text(200, out.toString());
+        }
+        return closing(pprof(profile, seconds == null ? name : name + "-delta"), seconds != null);
+    }
+
+    private static long epochNanosNow() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Waits {@code seconds}, checking that the client is still there ({@link #record}). */
+    private static void waitFor(int seconds, Request r) throws HttpFailure {
+        try {
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            for (long left; (left = end - System.nanoTime()) > 0; ) {
+                Thread.sleep(Math.max(1, Math.min(CLIENT_CHECK_MILLIS, left / 1_000_000)));
+                if (r.clientGone()) {
+                    throw new HttpFailure(499, "the client closed the connection; the profile was discarded");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpFailure(503, "the agent is shutting down");
+        }
     }
 
     /** Profiles being made now. */
