@@ -143,8 +143,59 @@ class PprofCumulativeTest {
                     + " over %d ms; scrape answered in %d ms%n", jdk.getFileName(), profiled, truth, ratio, (double) atSite / profiled, seconds, deltaTotal,
                     aroundTotal, b.answeredMillis() - a.askedMillis(), last.answeredMillis() - last.askedMillis());
 
+            // trace: a JFR recording the JDK's jfr tool reads; cmdline: NUL-separated; the index lists every endpoint
+            Response trace = HttpServerTest.get(pprof + "trace?seconds=1.5");
+            assertEquals(200, trace.status(), trace::toString);
+            assertEquals("application/octet-stream", trace.header("Content-Type"), trace::toString);
+            assertEquals("attachment; filename=\"trace\"", trace.header("Content-Disposition"), trace::toString);
+            Files.write(env.work.resolve("trace.jfr"), trace.body());
+            Proc summary = Jdks.tool(jdk, "jfr", "summary", env.work.resolve("trace.jfr").toString());
+            assertEquals(0, summary.waitFor(Duration.ofSeconds(120)), summary::stderr);
+            assertTrue(summary.stdout().contains("jdk.ExecutionSample") && summary.stdout().contains("jdk.ObjectAllocationSample"), summary::stdout);
+            for (String bad : List.of("trace?seconds=0", "trace?seconds=x", "trace?seconds=301")) {
+                Response r = HttpServerTest.get(pprof + bad);
+                assertEquals(400, r.status(), () -> bad + ": " + r);
+            }
+            Response cmdline = HttpServerTest.get(pprof + "cmdline");
+            assertEquals(200, cmdline.status(), cmdline::toString);
+            assertTrue(cmdline.text().contains("\0-javaagent:" + Fixtures.agentJar() + "=http=0,jfr.maxage=10s\0")
+                    && cmdline.text().endsWith("\0dev.forgeperf.e2e.fixture.AllocWorkload"), cmdline::toString);
+            String index = HttpServerTest.get(pprof).text();
+            for (String link : List.of("profile?seconds=30", "allocs", "heap", "block", "mutex", "goroutine", "trace?seconds=1", "cmdline")) {
+                assertTrue(index.contains("<a href=\"" + link + "\">"), () -> link + " in " + index);
+            }
+
+            // threadcreate: every thread start at its starting stack, cumulative (from when the recording started: compared as a difference)
+            long[][] seen = new long[2][];
+            for (int i = 0; i < 2; i++) {
+                long asked = System.currentTimeMillis();
+                Response r = HttpServerTest.get(pprof + "threadcreate");
+                long answered = System.currentTimeMillis();
+                assertEquals(200, r.status(), r::toString);
+                Files.write(env.work.resolve("threadcreate.pb.gz"), r.body());
+                Profile p = PprofReader.read(env.work.resolve("threadcreate.pb.gz"));
+                int type = p.typeIndex("threadcreate");
+                long atSpawn = 0;
+                for (int n = 0; n < p.nodeCount(); n++) {
+                    int[] stack = p.stack(n);
+                    if (p.hasSamples(n) && stack.length > 0 && p.frameName(stack[stack.length - 1]).equals("dev.forgeperf.e2e.fixture.AllocWorkload.spawn")) {
+                        atSpawn += p.value(n, type);
+                    }
+                }
+                // spawned and ended before the request: in it; reported after the answer: not (one may be started before and reported after)
+                seen[i] = new long[] {atSpawn, spawned(app, asked), spawned(app, answered) + 1};
+                if (i == 0) {
+                    awaitSpawned(app, seen[0][2] + 4);
+                }
+            }
+            long counted = seen[1][0] - seen[0][0];
+            assertTrue(counted >= seen[1][1] - seen[0][2] && counted <= seen[1][2] - seen[0][1],
+                    "threads started at AllocWorkload.spawn between two scrapes: " + counted + ", spawned " + (seen[1][1] - seen[0][2]) + ".."
+                            + (seen[1][2] - seen[0][1]));
+            assertTrue(counted >= 3, "threads counted between the scrapes: " + counted);
+
             // go tool pprof reads every endpoint, live
-            for (String name : List.of("allocs", "heap", "block", "mutex", "allocs?seconds=2", "goroutine")) {
+            for (String name : List.of("allocs", "heap", "block", "mutex", "allocs?seconds=2", "goroutine", "threadcreate")) {
                 String top = GoPprof.top(env, pprof + name);
                 assertTrue(top.contains("Type: "), top);
                 if (name.startsWith("allocs")) {
@@ -207,6 +258,19 @@ class PprofCumulativeTest {
             }
         }
         throw new AssertionError("no allocation report after " + epochMillis);
+    }
+
+    /** Threads the fixture reported spawned (started and ended) by {@code epochMillis}. */
+    private static long spawned(Proc app, long epochMillis) {
+        return app.stdout().lines().filter(l -> l.startsWith("spawned ")).filter(l -> Long.parseLong(l.split(" ")[1]) <= epochMillis).count();
+    }
+
+    private static void awaitSpawned(Proc app, long count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (app.stdout().lines().filter(l -> l.startsWith("spawned ")).count() < count) {
+            assertTrue(System.nanoTime() < deadline, "the workload spawned " + count + " threads");
+            Env.sleep(50);
+        }
     }
 
     private static void awaitAllocated(Proc app, long bytes) {

@@ -104,6 +104,9 @@ public final class AgentHttpServer {
         get("/debug/pprof/block", r -> pprof.cumulative(r, Kind.PARK, "block"));
         get("/debug/pprof/mutex", r -> pprof.cumulative(r, Kind.LOCK, "mutex"));
         get("/debug/pprof/goroutine", pprof::threads);
+        get("/debug/pprof/threadcreate", r -> pprof.cumulative(r, Kind.THREAD_START, "threadcreate"));
+        get("/debug/pprof/trace", pprof::trace);
+        get("/debug/pprof/cmdline", r -> pprof.cmdline());
         server.createContext("/", this::handle);
         server.start();
         InetSocketAddress bound = server.getAddress();

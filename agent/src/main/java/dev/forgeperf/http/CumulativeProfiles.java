@@ -20,9 +20,10 @@ import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.StackTable;
 
 /**
- * The cumulative {@code allocs}/{@code heap}, {@code block} and {@code mutex} profiles behind
- * {@code /debug/pprof/}, as Go keeps them: every allocation sample ({@code jdk.ObjectAllocationSample}),
- * thread park ({@code jdk.ThreadPark}) and contended monitor entry ({@code jdk.JavaMonitorEnter}) the
+ * The cumulative {@code allocs}/{@code heap}, {@code block}, {@code mutex} and {@code threadcreate}
+ * profiles behind {@code /debug/pprof/}, as Go keeps them: every allocation sample
+ * ({@code jdk.ObjectAllocationSample}), thread park ({@code jdk.ThreadPark}), contended monitor entry
+ * ({@code jdk.JavaMonitorEnter}) and thread start ({@code jdk.ThreadStart}, the starting stack) the
  * continuous recording has recorded since this was made (with the agent's HTTP server), summed per
  * stack in one {@link StackTable} per kind (bounded: {@link StackTable#MAX_NODES} nodes,
  * about {@link StackTable#MAX_BYTES} bytes each).
@@ -34,7 +35,7 @@ import dev.forgeperf.profile.StackTable;
  */
 final class CumulativeProfiles {
     static final int POLL_SECONDS = 15;
-    static final Kind[] KINDS = {Kind.ALLOC, Kind.PARK, Kind.LOCK};
+    static final Kind[] KINDS = {Kind.ALLOC, Kind.PARK, Kind.LOCK, Kind.THREAD_START};
 
     private final long sinceEpochNanos;
     private final Map<Kind, StackTable> tables = new EnumMap<>(Kind.class);

@@ -62,6 +62,7 @@ public final class JfrReader {
     private static final int BLOCKED = 9;
     private static final int CPU_TIME_SAMPLE = 10;
     private static final int CPU_TIME_LOST = 11;
+    private static final int THREAD_START = 12;
 
     // raw columns of a cpu profile
     private static final int CPU_EXEC_SAMPLES = 0;
@@ -424,6 +425,7 @@ public final class JfrReader {
             }
             case LOCK -> addSlot("jdk.JavaMonitorEnter", MONITOR_ENTER);
             case PARK -> addSlot("jdk.ThreadPark", THREAD_PARK);
+            case THREAD_START -> addSlot("jdk.ThreadStart", THREAD_START);
         }
     }
 
@@ -587,6 +589,7 @@ public final class JfrReader {
         int width = switch (kind) {
             case CPU -> 5;
             case LOCK, PARK -> 2;
+            case THREAD_START -> 1;
             case WALL -> 7;
             case ALLOC -> 4;
         };
@@ -695,6 +698,7 @@ public final class JfrReader {
                 profile.add(node, 1, parser.ticksToNanos(duration));
             }
             case BLOCKED -> profile.add(node, WALL_OFF_CPU_NANOS, offCpu);
+            case THREAD_START -> profile.add(node, 0, 1);
             default -> throw new IllegalStateException("event code " + code);
         }
     }
@@ -951,6 +955,7 @@ public final class JfrReader {
                 out[0] = raw[0];
                 out[1] = raw[1];
             });
+            case THREAD_START -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> out[0] = raw[0]);
         }
         switch (kind) {
             case CPU, WALL -> {
@@ -983,7 +988,7 @@ public final class JfrReader {
                 profile.addComment(fromSamples ? "from jdk.ObjectAllocationSample (weight in bytes)"
                         : "from jdk.ObjectAllocationInNewTLAB/OutsideTLAB");
             }
-            case LOCK, PARK -> profile.setPeriod(kind.periodType(), 1);
+            case LOCK, PARK, THREAD_START -> profile.setPeriod(kind.periodType(), 1);
         }
         if (foldedSamples > 0) {
             profile.addComment("forge-perf's own frames (timing advice, recorder) folded into their callers in " + foldedSamples + " samples");
