@@ -99,12 +99,12 @@ public final class AgentHttpServer {
         get("/debug/pprof", r -> pprof.index());
         get("/debug/pprof/", r -> pprof.index());
         get("/debug/pprof/profile", r -> pprof.profile(r, Kind.CPU, "cpu.pb.gz", PprofEndpoints.CPU_SECONDS));
-        get("/debug/pprof/allocs", r -> pprof.cumulative(r, Kind.ALLOC, "allocs"));
-        get("/debug/pprof/heap", r -> pprof.cumulative(r, Kind.ALLOC, "heap"));
-        get("/debug/pprof/block", r -> pprof.cumulative(r, Kind.PARK, "block"));
-        get("/debug/pprof/mutex", r -> pprof.cumulative(r, Kind.LOCK, "mutex"));
+        get("/debug/pprof/allocs", r -> pprof.cumulative(r, CumulativeProfiles.Source.ALLOC, "allocs"));
+        get("/debug/pprof/heap", r -> pprof.cumulative(r, CumulativeProfiles.Source.ALLOC, "heap"));
+        get("/debug/pprof/block", r -> pprof.cumulative(r, CumulativeProfiles.Source.BLOCK, "block"));
+        get("/debug/pprof/mutex", r -> pprof.cumulative(r, CumulativeProfiles.Source.MUTEX, "mutex"));
         get("/debug/pprof/goroutine", pprof::threads);
-        get("/debug/pprof/threadcreate", r -> pprof.cumulative(r, Kind.THREAD_START, "threadcreate"));
+        get("/debug/pprof/threadcreate", r -> pprof.cumulative(r, CumulativeProfiles.Source.THREADCREATE, "threadcreate"));
         get("/debug/pprof/trace", pprof::trace);
         get("/debug/pprof/cmdline", r -> pprof.cmdline());
         server.createContext("/", this::handle);

@@ -35,10 +35,34 @@ import dev.forgeperf.profile.StackTable;
  */
 final class CumulativeProfiles {
     static final int POLL_SECONDS = 15;
-    static final Kind[] KINDS = {Kind.ALLOC, Kind.PARK, Kind.LOCK, Kind.THREAD_START};
+
+    /** One cumulative profile: what it is read from. */
+    enum Source {
+        ALLOC(Kind.ALLOC, "jdk.ObjectAllocationSample"),
+        BLOCK(Kind.PARK, "jdk.ThreadPark"),
+        MUTEX(Kind.LOCK, "jdk.JavaMonitorEnter"),
+        THREADCREATE(null, "jdk.ThreadStart");
+
+        final Kind kind;
+        final String event;
+
+        Source(Kind kind, String event) {
+            this.kind = kind;
+            this.event = event;
+        }
+
+        StackTable newTable() {
+            return kind != null ? new StackTable(kind)
+                    : new StackTable(java.util.List.of(JfrReader.THREAD_STARTS), 0, JfrReader.THREAD_STARTS);
+        }
+
+        Profile read(Path chunk, ProfileOptions options) throws IOException {
+            return kind != null ? JfrReader.read(chunk, kind, options) : JfrReader.readThreadStarts(chunk, options);
+        }
+    }
 
     private final long sinceEpochNanos;
-    private final Map<Kind, StackTable> tables = new EnumMap<>(Kind.class);
+    private final Map<Source, StackTable> tables = new EnumMap<>(Source.class);
     private final ChunkFeed feed;
     private final ScheduledThreadPoolExecutor poller;
     private final ProfileOptions options;
@@ -47,8 +71,8 @@ final class CumulativeProfiles {
         Instant since = Instant.now();
         this.sinceEpochNanos = since.getEpochSecond() * 1_000_000_000L + since.getNano();
         this.options = ProfileOptions.DEFAULT.withWindow(since.toString(), null);
-        for (Kind k : KINDS) {
-            tables.put(k, new StackTable(k));
+        for (Source s : Source.values()) {
+            tables.put(s, s.newTable());
         }
         this.feed = new ChunkFeed(recording, sinceEpochNanos, this::read);
         this.poller = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("forge-perf-pprof-chunks"));
@@ -65,10 +89,10 @@ final class CumulativeProfiles {
 
     /** Reads one chunk into every table (called by the feed, one chunk at a time). */
     private void read(Path chunk, long chunkEnd) throws IOException {
-        for (Kind k : KINDS) {
-            Profile part = JfrReader.read(chunk, k, options);
+        for (Source s : Source.values()) {
+            Profile part = s.read(chunk, options);
             synchronized (tables) {
-                tables.get(k).add(part);
+                tables.get(s).add(part);
             }
         }
     }
@@ -84,15 +108,15 @@ final class CumulativeProfiles {
     }
 
     /** The table's values now, for {@link #since}; call {@link #catchUp} first. */
-    long[] mark(Kind kind) {
+    long[] mark(Source source) {
         synchronized (tables) {
-            return tables.get(kind).values();
+            return tables.get(source).values();
         }
     }
 
     /** The cumulative profile of {@code kind} minus {@code before} (null: since the start), with its comments. */
-    Profile since(Kind kind, long[] before) {
-        StackTable t = tables.get(kind);
+    Profile since(Source source, long[] before) {
+        StackTable t = tables.get(source);
         synchronized (tables) {
             Profile p = t.since(before);
             if (t.foldedStacks() > 0) {
@@ -112,9 +136,9 @@ final class CumulativeProfiles {
         StringBuilder b = new StringBuilder();
         b.append(feed.chunksRead()).append(" chunks (").append(feed.bytesRead() >> 10).append(" KB) read");
         synchronized (tables) {
-            for (Kind k : KINDS) {
-                StackTable t = tables.get(k);
-                b.append("; ").append(k.id()).append(": ").append(t.nodes()).append(" nodes, ~").append(t.bytes() >> 10).append(" KB");
+            for (Source s : Source.values()) {
+                StackTable t = tables.get(s);
+                b.append("; ").append(s.name().toLowerCase(java.util.Locale.ROOT)).append(": ").append(t.nodes()).append(" nodes, ~").append(t.bytes() >> 10).append(" KB");
                 if (t.foldedStacks() > 0) {
                     b.append(", ").append(t.foldedStacks()).append(" stacks folded");
                 }

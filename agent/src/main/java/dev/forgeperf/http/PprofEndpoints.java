@@ -80,7 +80,7 @@ final class PprofEndpoints {
      * reads N seconds apart ({@code DurationNanos} set, file name {@code <name>-delta});
      * {@code ?debug=1} the top table as text.
      */
-    Reply cumulative(Request r, Kind kind, String name) throws HttpFailure, IOException {
+    Reply cumulative(Request r, CumulativeProfiles.Source source, String name) throws HttpFailure, IOException {
         Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
         if (seconds != null && text) {
@@ -102,7 +102,7 @@ final class PprofEndpoints {
         if (seconds == null) {
             cumulative.catchUp();
             long now = epochNanosNow();
-            profile = cumulative.since(kind, null);
+            profile = cumulative.since(source, null);
             profile.setTime(now, 0);
             what = "cumulative since the agent started at " + Instant.ofEpochSecond(0, cumulative.sinceEpochNanos());
         } else {
@@ -113,11 +113,11 @@ final class PprofEndpoints {
             try {
                 cumulative.catchUp();
                 long start = epochNanosNow();
-                long[] before = cumulative.mark(kind);
+                long[] before = cumulative.mark(source);
                 waitFor(seconds * 1000L, r);
                 cumulative.catchUp();
                 long end = epochNanosNow();
-                profile = cumulative.since(kind, before);
+                profile = cumulative.since(source, before);
                 profile.setTime(start, end - start);
                 what = "the difference over " + seconds + " s";
             } finally {
@@ -125,7 +125,7 @@ final class PprofEndpoints {
             }
         }
         String title = name + " profile of pid " + ProcessHandle.current().pid() + ", " + what;
-        profile.addComment(title + ", from the continuous recording's " + kind.events().get(0)
+        profile.addComment(title + ", from the continuous recording's " + source.event
                 + " events, by forge-perf");
         if (text) {
             StringWriter out = new StringWriter();

@@ -62,7 +62,6 @@ public final class JfrReader {
     private static final int BLOCKED = 9;
     private static final int CPU_TIME_SAMPLE = 10;
     private static final int CPU_TIME_LOST = 11;
-    private static final int THREAD_START = 12;
 
     // raw columns of a cpu profile
     private static final int CPU_EXEC_SAMPLES = 0;
@@ -127,6 +126,17 @@ public final class JfrReader {
     private long matched;
 
     public JfrReader(Kind kind, ProfileOptions options) {
+        this(kind, options, false);
+    }
+
+    /** The sample type of {@link #readThreadStarts}. */
+    public static final SampleType THREAD_STARTS = new SampleType("threadcreate", "count");
+
+    /** Reads jdk.ThreadStart instead of jdk.JavaMonitorEnter into a lock-shaped profile (see {@link #readThreadStarts}). */
+    private final boolean threadStarts;
+
+    private JfrReader(Kind kind, ProfileOptions options, boolean threadStarts) {
+        this.threadStarts = threadStarts;
         this.kind = kind;
         this.options = options;
         this.calibrating = kind == Kind.CPU && options.calibration() != null;
@@ -139,6 +149,18 @@ public final class JfrReader {
     /** Reads the events of {@code kind} from {@code jfr}. */
     public static Profile read(Path jfr, Kind kind, ProfileOptions options) throws IOException {
         return new JfrReader(kind, options).read(jfr);
+    }
+
+    /**
+     * Where threads were started: one {@code threadcreate/count} sample per {@code jdk.ThreadStart}
+     * event at its stack (the starting thread's), for {@code /debug/pprof/threadcreate}. Threads
+     * started by forge-perf ({@value #AGENT_THREAD_PREFIX}…, the event's thread) are left out.
+     */
+    public static Profile readThreadStarts(Path jfr, ProfileOptions options) throws IOException {
+        Profile p = new JfrReader(Kind.LOCK, options, true).read(jfr);
+        p.remap(List.of(THREAD_STARTS), 0, (raw, out) -> out[0] = raw[0]);
+        p.setPeriod(THREAD_STARTS, 1);
+        return p;
     }
 
     /** Events read (of all types) by {@link #read(Path)}. */
@@ -423,9 +445,8 @@ public final class JfrReader {
                 addSlot("jdk.ObjectAllocationInNewTLAB", NEW_TLAB);
                 addSlot("jdk.ObjectAllocationOutsideTLAB", OUTSIDE_TLAB);
             }
-            case LOCK -> addSlot("jdk.JavaMonitorEnter", MONITOR_ENTER);
+            case LOCK -> addSlot(threadStarts ? "jdk.ThreadStart" : "jdk.JavaMonitorEnter", MONITOR_ENTER);
             case PARK -> addSlot("jdk.ThreadPark", THREAD_PARK);
-            case THREAD_START -> addSlot("jdk.ThreadStart", THREAD_START);
         }
     }
 
@@ -589,7 +610,6 @@ public final class JfrReader {
         int width = switch (kind) {
             case CPU -> 5;
             case LOCK, PARK -> 2;
-            case THREAD_START -> 1;
             case WALL -> 7;
             case ALLOC -> 4;
         };
@@ -698,7 +718,6 @@ public final class JfrReader {
                 profile.add(node, 1, parser.ticksToNanos(duration));
             }
             case BLOCKED -> profile.add(node, WALL_OFF_CPU_NANOS, offCpu);
-            case THREAD_START -> profile.add(node, 0, 1);
             default -> throw new IllegalStateException("event code " + code);
         }
     }
@@ -955,7 +974,6 @@ public final class JfrReader {
                 out[0] = raw[0];
                 out[1] = raw[1];
             });
-            case THREAD_START -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> out[0] = raw[0]);
         }
         switch (kind) {
             case CPU, WALL -> {
@@ -988,7 +1006,7 @@ public final class JfrReader {
                 profile.addComment(fromSamples ? "from jdk.ObjectAllocationSample (weight in bytes)"
                         : "from jdk.ObjectAllocationInNewTLAB/OutsideTLAB");
             }
-            case LOCK, PARK, THREAD_START -> profile.setPeriod(kind.periodType(), 1);
+            case LOCK, PARK -> profile.setPeriod(kind.periodType(), 1);
         }
         if (foldedSamples > 0) {
             profile.addComment("forge-perf's own frames (timing advice, recorder) folded into their callers in " + foldedSamples + " samples");

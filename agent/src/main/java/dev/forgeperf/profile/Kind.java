@@ -16,8 +16,6 @@ import java.util.Locale;
  *       {@code alloc_objects/count}, {@code alloc_space/bytes}</li>
  *   <li>{@code lock}: {@code jdk.JavaMonitorEnter}; {@code contentions/count}, {@code delay/nanoseconds}</li>
  *   <li>{@code park}: {@code jdk.ThreadPark}; {@code contentions/count}, {@code delay/nanoseconds}</li>
- *   <li>{@code thread_start} (for {@code /debug/pprof/threadcreate} only, not a kind users type): {@code jdk.ThreadStart}
- *       with the starting thread's stack; {@code threadcreate/count}</li>
  * </ul>
  */
 public enum Kind {
@@ -31,8 +29,7 @@ public enum Kind {
     LOCK(List.of(new SampleType("contentions", "count"), new SampleType("delay", "nanoseconds")), 1,
             new SampleType("contentions", "count"), "jdk.JavaMonitorEnter"),
     PARK(List.of(new SampleType("contentions", "count"), new SampleType("delay", "nanoseconds")), 1,
-            new SampleType("contentions", "count"), "jdk.ThreadPark"),
-    THREAD_START(List.of(new SampleType("threadcreate", "count")), 0, new SampleType("threadcreate", "count"), "jdk.ThreadStart");
+            new SampleType("contentions", "count"), "jdk.ThreadPark");
 
     /**
      * The events a wall profile takes off-CPU time from: a thread in one of these states is not
@@ -113,10 +110,6 @@ public enum Kind {
                 m.put(event + "#threshold", "0 ms");
                 m.put(event + "#stackTrace", "true");
             }
-            case THREAD_START -> {
-                m.put("jdk.ThreadStart#enabled", "true");
-                m.put("jdk.ThreadStart#stackTrace", "true");
-            }
         }
         return m;
     }
@@ -129,7 +122,7 @@ public enum Kind {
     /** Parses a kind as users type it. */
     public static Kind of(String name) {
         for (Kind k : values()) {
-            if (k != THREAD_START && k.id().equalsIgnoreCase(name.trim())) {
+            if (k.id().equalsIgnoreCase(name.trim())) {
                 return k;
             }
         }

@@ -1,7 +1,7 @@
 package dev.forgeperf.profile;
 
 /**
- * A cumulative profile of one {@link Kind} with a bounded size: the sum of every profile
+ * A cumulative profile (of one {@link Kind}, or of other sample types) with a bounded size: the sum of every profile
  * {@linkplain #add added} to it, per stack. Values only grow, per stack, so two reads of it are
  * monotonic per stack (what a pprof scraper such as Grafana Alloy's {@code pyroscope.scrape}
  * needs to turn cumulative profiles into deltas).
@@ -21,7 +21,9 @@ public final class StackTable {
     /** The stack that stacks beyond the bound are folded into. */
     public static final String OTHER = "[other stacks]";
 
-    private final Kind kind;
+    private final java.util.List<SampleType> types;
+    private final int primary;
+    private final SampleType periodType;
     private final Profile total;
     private final int otherNode;
     private final int width;
@@ -31,16 +33,24 @@ public final class StackTable {
     private long addedProfiles;
 
     public StackTable(Kind kind) {
-        this.kind = kind;
-        this.total = Profile.of(kind);
-        this.total.setPeriod(kind.periodType(), 1);
-        this.width = kind.sampleTypes().size();
+        this(kind.sampleTypes(), kind.primary(), kind.periodType());
+    }
+
+    /** A table of profiles with these sample types ({@code primary}: the one shown by default). */
+    public StackTable(java.util.List<SampleType> types, int primary, SampleType periodType) {
+        this.types = java.util.List.copyOf(types);
+        this.primary = primary;
+        this.periodType = periodType;
+        this.total = empty();
+        this.width = types.size();
         this.otherNode = total.child(Profile.ROOT, total.frame(total.function(OTHER, ""), 0, FrameKind.OTHER));
         countStrings();
     }
 
-    public Kind kind() {
-        return kind;
+    private Profile empty() {
+        Profile p = new Profile(types, primary);
+        p.setPeriod(periodType, 1);
+        return p;
     }
 
     /**
@@ -49,7 +59,7 @@ public final class StackTable {
      */
     public void add(Profile part) {
         if (part.sampleTypes().size() != width) {
-            throw new IllegalArgumentException("a profile of " + part.sampleTypes() + " added to a table of " + kind.sampleTypes());
+            throw new IllegalArgumentException("a profile of " + part.sampleTypes() + " added to a table of " + types);
         }
         int[] map = new int[part.nodeCount()];
         map[Profile.ROOT] = Profile.ROOT;
@@ -139,8 +149,7 @@ public final class StackTable {
      * nothing subtracted): what was added since.
      */
     public Profile since(long[] before) {
-        Profile copy = Profile.of(kind);
-        copy.setPeriod(kind.periodType(), 1);
+        Profile copy = empty();
         copy.addAll(total);
         if (copy.nodeCount() != total.nodeCount()) {
             throw new IllegalStateException("copy of " + total.nodeCount() + " nodes has " + copy.nodeCount()); // addAll keeps the numbering
