@@ -206,7 +206,8 @@ class HttpServerTest {
             assertEquals(200, gc.status(), gc::toString);
             assertTrue(json(gc).containsKey("freedBytes"), gc::toString);
 
-            // profiles: at most two at once; a third is told to come back
+            // profiles: at most two at once; a third is told to come back (block and mutex are deltas of the continuous recording's)
+            awaitRecording(url);
             CompletableFuture<Response> block = CompletableFuture.supplyAsync(() -> unchecked(url + "debug/pprof/block?seconds=10"));
             CompletableFuture<Response> mutex = CompletableFuture.supplyAsync(() -> unchecked(url + "debug/pprof/mutex?seconds=10"));
             deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // both run 10 s: they overlap even when one starts late
@@ -247,7 +248,6 @@ class HttpServerTest {
             Promtool.assertClean(metricsFile);
             String cpu = GoPprof.top(env, url + "debug/pprof/profile?seconds=3");
             assertTrue(cpu.contains("Type: samples") && cpu.contains("dev.forgeperf.sample."), cpu);
-            awaitRecording(url);
             String heap = GoPprof.top(env, url + "debug/pprof/heap");
             assertTrue(heap.contains("Type: alloc_space") && heap.contains("continuous recording") && heap.contains("dev.forgeperf.sample.ReportBuilder"),
                     heap);

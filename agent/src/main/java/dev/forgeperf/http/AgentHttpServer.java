@@ -100,11 +100,14 @@ public final class AgentHttpServer {
         get("/debug/pprof", r -> pprof.index());
         get("/debug/pprof/", r -> pprof.index());
         get("/debug/pprof/profile", r -> pprof.profile(r, Kind.CPU, "cpu.pb.gz", PprofEndpoints.CPU_SECONDS));
-        get("/debug/pprof/allocs", r -> pprof.profile(r, Kind.ALLOC, "allocs.pb.gz", null));
-        get("/debug/pprof/heap", r -> pprof.profile(r, Kind.ALLOC, "heap.pb.gz", null));
-        get("/debug/pprof/block", r -> pprof.profile(r, Kind.PARK, "block.pb.gz", null));
-        get("/debug/pprof/mutex", r -> pprof.profile(r, Kind.LOCK, "mutex.pb.gz", null));
+        get("/debug/pprof/allocs", r -> pprof.cumulative(r, CumulativeProfiles.Source.ALLOC, "allocs"));
+        get("/debug/pprof/heap", r -> pprof.cumulative(r, CumulativeProfiles.Source.ALLOC, "heap"));
+        get("/debug/pprof/block", r -> pprof.cumulative(r, CumulativeProfiles.Source.BLOCK, "block"));
+        get("/debug/pprof/mutex", r -> pprof.cumulative(r, CumulativeProfiles.Source.MUTEX, "mutex"));
         get("/debug/pprof/goroutine", pprof::threads);
+        get("/debug/pprof/threadcreate", r -> pprof.cumulative(r, CumulativeProfiles.Source.THREADCREATE, "threadcreate"));
+        get("/debug/pprof/trace", pprof::trace);
+        get("/debug/pprof/cmdline", r -> pprof.cmdline());
         server.createContext("/", this::handle);
         server.start();
         InetSocketAddress bound = server.getAddress();
@@ -284,6 +287,7 @@ public final class AgentHttpServer {
         m.put("tokenSource", token == null ? null : token.file() == null ? "http.token" : "file");
         m.put("profilesRunning", pprof.running());
         m.put("profilesMax", PprofEndpoints.MAX_RUNNING);
+        m.put("cumulativeProfiles", pprof.cumulativeState());
         m.put("requestsActive", guard.active());
         m.put("refusedOverClientLimit", guard.refusedClients());
         return m;
@@ -291,6 +295,7 @@ public final class AgentHttpServer {
 
     /** Stops the server and removes its files (agent shutdown). Never throws. */
     public void close() {
+        pprof.close();
         try {
             server.stop(0);
         } catch (RuntimeException ignored) {
@@ -340,6 +345,9 @@ public final class AgentHttpServer {
         } catch (HttpFailure f) {
             Reply reply = Reply.error(f.status, f.getMessage());
             f.headers.forEach(reply::header);
+            if (path.startsWith("/debug/pprof")) {
+                reply.header("X-Go-Pprof", "1"); // as Go's net/http/pprof marks its errors
+            }
             return reply;
         } catch (Throwable t) {
             Log.failureOnce("http " + path + " " + t.getClass().getName(), "HTTP " + method + " " + path + " failed", t);
@@ -350,6 +358,9 @@ public final class AgentHttpServer {
     private Reply dispatch(HttpExchange ex, String method, String path, String rawQuery) throws Exception {
         checkHost(ex.getRequestHeaders().getFirst("Host"));
         Route route = routes.get(path);
+        if (route == null && path.startsWith("/debug/pprof/")) {
+            throw new HttpFailure(404, "unknown profile: " + path.substring("/debug/pprof/".length()) + "; see " + url + "debug/pprof/");
+        }
         if (route == null) {
             throw new HttpFailure(404, "no such endpoint: " + path + "; see " + url + " and " + url + "debug/pprof/");
         }

@@ -24,24 +24,25 @@ import dev.forgeperf.snapshot.SnapshotParts;
 
 /**
  * The {@code /debug/pprof/} endpoints, answering as Go's {@code net/http/pprof} does (gzipped
- * pprof protobuf, {@code application/octet-stream}), built by the same path as the
- * {@code profile} command: a {@link FocusedRecording} of one kind, read by {@link JfrReader},
- * written by {@link PprofWriter}.
+ * pprof protobuf, {@code application/octet-stream}, {@code Content-Disposition: attachment;
+ * filename="<name>"}), so that {@code go tool pprof} and Grafana Alloy's {@code pyroscope.scrape}
+ * read them as they read a Go program's.
  *
  * <ul>
- *   <li>{@code profile?seconds=N}: CPU, a focused recording of N seconds (default 30).</li>
+ *   <li>{@code profile?seconds=N}: CPU, a focused recording of N seconds (default 30), read by
+ *       {@link JfrReader}, written by {@link PprofWriter}.</li>
  *   <li>{@code allocs}, {@code heap} (allocation samples), {@code block} (thread parking),
- *       {@code mutex} (contended monitor entries): with {@code ?seconds=N} a focused recording of
- *       N seconds; without it the continuous recording's last 5 minutes when it runs (its stock
- *       thresholds: parks and monitor waits under 20 ms are not in it), else a focused recording
- *       of 10 seconds.</li>
+ *       {@code mutex} (contended monitor entries), {@code threadcreate} (thread starts): cumulative
+ *       since the agent started ({@link CumulativeProfiles}); {@code ?seconds=N} the difference
+ *       over N seconds ({@code DurationNanos} set, file name {@code <name>-delta}).</li>
  *   <li>{@code goroutine}: every thread's stack now, one sample per thread; {@code ?debug=1}
  *       groups the stacks as text, {@code ?debug=2} is the full thread dump.</li>
+ *   <li>{@code trace?seconds=N}: a JFR recording of N seconds; {@code cmdline}: the command line.</li>
  * </ul>
- * {@code ?debug=1} on the others answers the top table as text. At most {@link #MAX_RUNNING}
- * profiles are made at once (more get 429), each at most {@link #MAX_SECONDS} seconds; a profile
- * whose client hangs up stops within a quarter second and frees its slot.
- * Thread-safe.
+ * {@code ?debug=1} on the profiles answers the top table as text. At most {@link #MAX_RUNNING}
+ * profiles that take time (CPU, trace, deltas) are made at once (more get 429), each at most
+ * {@link #MAX_SECONDS} seconds; one whose client hangs up stops within a quarter second and frees
+ * its slot. Thread-safe.
  */
 final class PprofEndpoints {
     static final int MAX_RUNNING = 2;
@@ -55,10 +56,106 @@ final class PprofEndpoints {
 
     private final Supplier<ContinuousRecording> recording;
     private final Semaphore permits = new Semaphore(MAX_RUNNING);
+    private final CumulativeProfiles cumulative;
 
     /** @param recording the agent's continuous recording now (null when off) */
     PprofEndpoints(Supplier<ContinuousRecording> recording) {
         this.recording = recording;
+        this.cumulative = new CumulativeProfiles(recording);
+    }
+
+    /** Stops reading the recording's chunks (server shutdown). */
+    void close() {
+        cumulative.close();
+    }
+
+    /** What the cumulative profiles hold, for {@code /api/status}. */
+    String cumulativeState() {
+        return cumulative.describe();
+    }
+
+    /**
+     * {@code allocs}, {@code heap}, {@code block}, {@code mutex} as Go answers them: cumulative since
+     * the agent started ({@link CumulativeProfiles}); with {@code ?seconds=N} the difference of two
+     * reads N seconds apart ({@code DurationNanos} set, file name {@code <name>-delta});
+     * {@code ?debug=1} the top table as text.
+     */
+    Reply cumulative(Request r, CumulativeProfiles.Source source, String name) throws HttpFailure, IOException {
+        Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
+        boolean text = r.intParam("debug", 0, 0, 1) == 1;
+        if (seconds != null && text) {
+            throw HttpFailure.badRequest("?seconds and ?debug cannot be combined (as in Go): ask for the profile or the text");
+        }
+        if (!cumulative.live()) {
+            ContinuousRecording c = recording.get();
+            throw new HttpFailure(503, "the " + name + " profile is built from the continuous recording, which is "
+                    + (c == null ? "off" : c.describe()) + "; start the agent with jfr=default (or jfr=profile)").header("Retry-After", "60");
+        }
+        try {
+            dev.forgeperf.runtime.HeapGuard.require("a " + name + " profile", dev.forgeperf.runtime.HeapGuard.analysisNeed(0),
+                    "retry when the heap is less full");
+        } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+        }
+        Profile profile;
+        String what;
+        if (seconds == null) {
+            cumulative.catchUp();
+            long now = epochNanosNow();
+            profile = cumulative.since(source, null);
+            profile.setTime(now, 0);
+            what = "cumulative since the agent started at " + Instant.ofEpochSecond(0, cumulative.sinceEpochNanos());
+        } else {
+            if (!permits.tryAcquire()) {
+                throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
+                        .header("Retry-After", "5");
+            }
+            try {
+                cumulative.catchUp();
+                long start = epochNanosNow();
+                long[] before = cumulative.mark(source);
+                waitFor(seconds * 1000L, r);
+                cumulative.catchUp();
+                long end = epochNanosNow();
+                profile = cumulative.since(source, before);
+                profile.setTime(start, end - start);
+                what = "the difference over " + seconds + " s";
+            } finally {
+                permits.release();
+            }
+        }
+        String title = name + " profile of pid " + ProcessHandle.current().pid() + ", " + what;
+        profile.addComment(title + ", from the continuous recording's " + source.event
+                + " events, by forge-perf");
+        if (text) {
+            StringWriter out = new StringWriter();
+            PrintWriter w = new PrintWriter(out);
+            TopTable.of(profile).print(w, title, TOP_ROWS);
+            w.flush();
+            return Reply.text(200, out.toString());
+        }
+        return closing(pprof(profile, seconds == null ? name : name + "-delta"), seconds != null);
+    }
+
+    private static long epochNanosNow() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Waits {@code millis}, checking that the client is still there ({@link #record}). */
+    private static void waitFor(long millis, Request r) throws HttpFailure {
+        try {
+            long end = System.nanoTime() + millis * 1_000_000L;
+            for (long left; (left = end - System.nanoTime()) > 0; ) {
+                Thread.sleep(Math.max(1, Math.min(CLIENT_CHECK_MILLIS, left / 1_000_000)));
+                if (r.clientGone()) {
+                    throw new HttpFailure(499, "the client closed the connection; the profile was discarded");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpFailure(503, "the agent is shutting down");
+        }
     }
 
     /** Profiles being made now. */
@@ -163,6 +260,78 @@ final class PprofEndpoints {
         }
     }
 
+    /**
+     * {@code trace?seconds=N}: the JVM's execution trace, as Go's {@code trace} is Go's: a JFR
+     * recording ({@code profile} settings) of N seconds (default 1, fractions allowed, at most
+     * {@value #MAX_SECONDS}), served as the {@code .jfr} file that {@code jfr} and JMC read.
+     */
+    Reply trace(Request r) throws HttpFailure, IOException {
+        String v = r.param("seconds");
+        double seconds = 1;
+        if (v != null) {
+            try {
+                seconds = Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                seconds = Double.NaN;
+            }
+            if (!(seconds > 0 && seconds <= MAX_SECONDS)) {
+                throw HttpFailure.badRequest("?seconds=" + v + " is not valid: expected a number of seconds above 0 and at most " + MAX_SECONDS);
+            }
+        }
+        if (!permits.tryAcquire()) {
+            throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
+                    .header("Retry-After", "5");
+        }
+        try {
+            Path jfr = Files.createTempFile("forge-perf-http-trace-", ".jfr");
+            try {
+                jdk.jfr.Recording recording;
+                try {
+                    recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                } catch (java.text.ParseException | RuntimeException e) {
+                    throw new HttpFailure(503, "cannot record a trace in this JVM: " + e.getMessage());
+                }
+                try (recording) {
+                    recording.setName("forge-perf-trace");
+                    recording.setToDisk(true);
+                    recording.start();
+                    waitFor((long) (seconds * 1000), r);
+                    recording.stop();
+                    recording.dump(jfr);
+                }
+                try {
+                    dev.forgeperf.runtime.HeapGuard.require("serving a trace", Files.size(jfr) * 2, "ask for fewer seconds, or use `forge-perf dump jfr`");
+                } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+                    throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+                }
+                return closing(new Reply(200, Reply.BINARY, Files.readAllBytes(jfr)).header("Content-Disposition", "attachment; filename=\"trace\""),
+                        true);
+            } finally {
+                Files.deleteIfExists(jfr);
+            }
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** {@code cmdline}: the JVM's command line, arguments separated by NUL, as Go's is. */
+    Reply cmdline() throws IOException {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+            if (raw.length > 0 && raw[raw.length - 1] == 0) {
+                raw = java.util.Arrays.copyOf(raw, raw.length - 1);
+            }
+        } catch (IOException e) { // not Linux: what the JVM knows
+            ProcessHandle.Info info = ProcessHandle.current().info();
+            java.util.List<String> args = new java.util.ArrayList<>();
+            info.command().ifPresent(args::add);
+            info.arguments().ifPresent(a -> args.addAll(java.util.List.of(a)));
+            raw = String.join("\0", args).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return new Reply(200, Reply.TEXT, raw);
+    }
+
     /** {@code goroutine}: the threads now, as pprof or ({@code debug=1}, {@code debug=2}) text. */
     Reply threads(Request r) throws HttpFailure, IOException {
         int debug = r.intParam("debug", 0, 0, 2);
@@ -191,14 +360,19 @@ final class PprofEndpoints {
                 .append(" in pprof's format, e.g. <code>go tool pprof -http=: URL</code>. Add <code>?debug=1</code> for a text summary.</p>\n<table>\n");
         row(b, "profile?seconds=" + CPU_SECONDS, "CPU: where the threads run, sampled every " + INTERVAL_MILLIS + " ms for <code>seconds</code> (default "
                 + CPU_SECONDS + ", at most " + MAX_SECONDS + ")");
-        String recent = "; without <code>seconds</code>: the continuous recording's last " + RECENT.toMinutes() + " minutes (else "
-                + FOCUSED_SECONDS + " s)";
-        row(b, "allocs", "allocations: where memory is allocated (sampled objects and bytes)" + recent);
-        row(b, "heap", "the same allocation samples as allocs (the JVM has no cheap sampler of live objects; use a heap dump for those)" + recent);
-        row(b, "block", "thread parking: where threads wait in java.util.concurrent locks and queues" + recent);
-        row(b, "mutex", "contended monitors: where threads wait to enter synchronized code" + recent);
-        row(b, "goroutine", "threads: every thread's stack now, one sample per thread (<code>?debug=1</code>: grouped by stack, "
+        String cumulative = "; cumulative since the agent started (read from the continuous recording as its chunks complete: "
+                + "events under its thresholds are not in it), <code>?seconds=N</code>: the difference over N seconds";
+        row(b, "allocs", "allocations: where memory is allocated (sampled objects and bytes, <code>jdk.ObjectAllocationSample</code>)" + cumulative);
+        row(b, "heap", "the same allocation samples as allocs (alloc_objects, alloc_space)" + cumulative);
+        row(b, "block", "thread parking: where threads wait in java.util.concurrent locks and queues (<code>jdk.ThreadPark</code>)" + cumulative);
+        row(b, "mutex", "contended monitors: where threads wait to enter synchronized code (<code>jdk.JavaMonitorEnter</code>)" + cumulative);
+        row(b, "goroutine", "threads: every thread's stack now, one sample per thread (<code>?debug=1</code>: grouped by stack, with counts; "
                 + "<code>?debug=2</code>: full thread dump with locks)");
+        row(b, "threadcreate", "thread starts: where threads were started (<code>jdk.ThreadStart</code>, the starting thread's stack)"
+                + cumulative);
+        row(b, "trace?seconds=1", "execution trace: a JFR recording (<code>profile</code> settings) of <code>seconds</code> (default 1, at most "
+                + MAX_SECONDS + "), for <code>jfr</code> and JDK Mission Control");
+        row(b, "cmdline", "the JVM's command line, arguments separated by NUL");
         b.append("</table>\n<p>At most ").append(MAX_RUNNING).append(" profiles are recorded at once. <a href=\"../../\">Dashboard</a></p>\n</body>\n</html>\n");
         return Reply.html(b.toString());
     }

@@ -126,6 +126,17 @@ public final class JfrReader {
     private long matched;
 
     public JfrReader(Kind kind, ProfileOptions options) {
+        this(kind, options, false);
+    }
+
+    /** The sample type of {@link #readThreadStarts}. */
+    public static final SampleType THREAD_STARTS = new SampleType("threadcreate", "count");
+
+    /** Reads jdk.ThreadStart instead of jdk.JavaMonitorEnter into a lock-shaped profile (see {@link #readThreadStarts}). */
+    private final boolean threadStarts;
+
+    private JfrReader(Kind kind, ProfileOptions options, boolean threadStarts) {
+        this.threadStarts = threadStarts;
         this.kind = kind;
         this.options = options;
         this.calibrating = kind == Kind.CPU && options.calibration() != null;
@@ -138,6 +149,18 @@ public final class JfrReader {
     /** Reads the events of {@code kind} from {@code jfr}. */
     public static Profile read(Path jfr, Kind kind, ProfileOptions options) throws IOException {
         return new JfrReader(kind, options).read(jfr);
+    }
+
+    /**
+     * Where threads were started: one {@code threadcreate/count} sample per {@code jdk.ThreadStart}
+     * event at its stack (the starting thread's), for {@code /debug/pprof/threadcreate}. Threads
+     * started by forge-perf ({@value #AGENT_THREAD_PREFIX}…, the event's thread) are left out.
+     */
+    public static Profile readThreadStarts(Path jfr, ProfileOptions options) throws IOException {
+        Profile p = new JfrReader(Kind.LOCK, options, true).read(jfr);
+        p.remap(List.of(THREAD_STARTS), 0, (raw, out) -> out[0] = raw[0]);
+        p.setPeriod(THREAD_STARTS, 1);
+        return p;
     }
 
     /** Events read (of all types) by {@link #read(Path)}. */
@@ -422,7 +445,7 @@ public final class JfrReader {
                 addSlot("jdk.ObjectAllocationInNewTLAB", NEW_TLAB);
                 addSlot("jdk.ObjectAllocationOutsideTLAB", OUTSIDE_TLAB);
             }
-            case LOCK -> addSlot("jdk.JavaMonitorEnter", MONITOR_ENTER);
+            case LOCK -> addSlot(threadStarts ? "jdk.ThreadStart" : "jdk.JavaMonitorEnter", MONITOR_ENTER);
             case PARK -> addSlot("jdk.ThreadPark", THREAD_PARK);
         }
     }

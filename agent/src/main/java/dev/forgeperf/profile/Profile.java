@@ -225,6 +225,24 @@ public final class Profile {
         return id;
     }
 
+    /**
+     * The id of the frame ({@code name} in {@code file}, line, kind) when this profile has it, else
+     * -1; unlike {@link #frame} it interns nothing.
+     */
+    public int findFrame(String name, String file, int line, FrameKind kind) {
+        Integer nameId = stringIds.get(name);
+        Integer fileId = stringIds.get(file);
+        if (nameId == null || fileId == null) {
+            return -1;
+        }
+        int fn = fnIndex.get(((long) nameId << 32) | (fileId & 0xFFFFFFFFL));
+        if (fn < 0) {
+            return -1;
+        }
+        int l = Math.min(Math.max(0, line), (1 << 28) - 1);
+        return frIndex.get(((long) fn << 32) | ((long) l << 3) | kind.ordinal());
+    }
+
     public int frameCount() {
         return frCount;
     }
@@ -271,6 +289,11 @@ public final class Profile {
         ndFrame[id] = frame;
         ndIndex.put(key, id);
         return id;
+    }
+
+    /** The node for stack (stack of {@code parent}) + {@code frame} when this profile has it, else -1; interns nothing. */
+    public int findChild(int parent, int frame) {
+        return ndIndex.get(((long) parent << 32) | (frame & 0xFFFFFFFFL));
     }
 
     /** The node of a stack given root first. */
