@@ -205,6 +205,32 @@ class OperatorApiTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aHeapDumpThatDoesNotFitIsOneLineAndLeavesNothing(Path jdk) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(SocketDirs.isRoot(), "needs root to mount a tmpfs");
+        try (Env env = new Env()) {
+            Path full = Files.createDirectories(env.work.resolve("full"));
+            Proc mount = Proc.start(List.of("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", full.toString()), null, null);
+            org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor(Duration.ofSeconds(30)) == 0, "cannot mount a tmpfs here: " + mount.stderr());
+            try {
+                Proc app = env.hello(jdk, "http=0,http.profiles=all,jfr=off", 120_000, "-Djava.io.tmpdir=" + full);
+                String url = awaitUrl(env, String.valueOf(app.pid()));
+                String token = Files.readString(env.socketDir.resolve(app.pid() + ".http-token")).trim();
+                Response r = get(url + "api/heap-dump", "Authorization", "Bearer " + token);
+                assertOneLine(503, r, "not enough disk space for a heap dump", full.toString());
+                try (Stream<Path> left = Files.list(full)) {
+                    List<Path> files = left.toList();
+                    assertEquals(List.of(), files, "nothing left in the temporary directory");
+                }
+                assertTrue(app.process().isAlive(), "the host runs on");
+                assertEquals(200, get(url + "api/memory").status());
+            } finally {
+                Proc.start(List.of("umount", full.toString()), null, null).waitFor(Duration.ofSeconds(30));
+            }
+        }
+    }
+
     /** The collectors' counts in a truth: equal before and after means no collection happened in between. */
     private static List<String> counts(Map<String, List<String[]>> truth) {
         List<String> out = new ArrayList<>();

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
         "  %% of time in GC pauses, last minute          health.gcCpu.*    10/25",
         "  any deadlock                                 unhealthy",
         "Likely leaks found in the history are listed; they do not change the verdict. The heap is judged after",
-        "old-generation collections only (full, G1 mixed, ZGC/Shenandoah cycles): 'not enough data' until 3 of them."},
+        "old-generation collections only (full, G1 mixed, ZGC/Shenandoah cycles): 'not enough data' until 3 of them.",
+        "Over HTTP (agent option http=…), GET /health answers this text with status 200 healthy,",
+        "202 degraded (so probes keep passing while it is reported), 503 unhealthy."},
         footer = {"", "Exit status (the Nagios/Icinga plugin convention):",
                 "  0 healthy, 1 degraded, 2 unhealthy, 3 could not tell (no such JVM, no agent, bad arguments,",
                 "  a failure; one line on stderr says which)."})

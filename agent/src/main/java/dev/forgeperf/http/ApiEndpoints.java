@@ -36,7 +36,9 @@ import dev.forgeperf.timing.TimingTable;
 /**
  * {@code /metrics}, {@code /health} and the {@code /api/...} JSON endpoints. Each answers what the
  * matching CLI command prints ({@code /api/metrics} is {@code metrics --json}, {@code /health} is
- * {@code health}, …), made by the same code. Stateless apart from the agent it reads.
+ * {@code health}, …), made by the same code; {@code /api/memory}, {@code GET /api/gc},
+ * {@code /api/threads}, {@code /api/runtime} and {@code /api/heap-dump} are the seeds' API in the
+ * JVM's words. Thread-safe; no state apart from the agent it reads and the one-heap-dump-at-a-time permit.
  */
 final class ApiEndpoints {
     private final Agent agent;
@@ -266,7 +268,8 @@ final class ApiEndpoints {
      * {@code GET /api/heap-dump[?live=true]}: an HPROF dump written by {@link HeapDump} (the same
      * checks as {@code dump heap}: free disk at least the heap in use) into a private folder of the
      * temporary directory, unlinked once opened and streamed from the open file: nothing stays on
-     * disk after the answer, whatever happens to it. One dump at a time (more get 429).
+     * disk after the answer, whatever happens to it. One dump is written at a time (more get 429);
+     * its file's space is held until the answer is sent or abandoned.
      */
     Reply heapDump(Request r) throws HttpFailure, IOException {
         boolean live = r.flag("live");
