@@ -154,10 +154,10 @@ class HttpServerTest {
             Path metricsFile = env.work.resolve("metrics.txt");
             Files.write(metricsFile, metrics.body());
 
-            // /health: the text of `forge-perf health`, 200 when healthy, 503 otherwise; JSON on request
+            // /health: the text of `forge-perf health`, 200 healthy, 202 degraded, 503 unhealthy; JSON on request
             Response health = get(url + "health");
             String verdict = health.text().lines().findFirst().orElse("");
-            assertEquals(verdict.equals("healthy") ? 200 : 503, health.status(), health::toString);
+            assertEquals(Map.of("healthy", 200, "degraded", 202, "unhealthy", 503).get(verdict), health.status(), health::toString);
             Cli.Result cliHealth = env.cli.run("health", pid);
             assertEquals(verdict, cliHealth.out().lines().findFirst().orElse(""), () -> health + "\n" + cliHealth);
             assertEquals(verdict, json(get(url + "health", "Accept", "application/json")).get("status"));
@@ -181,9 +181,9 @@ class HttpServerTest {
             Response postMetrics = call("POST", url + "metrics");
             assertEquals(405, postMetrics.status(), postMetrics::toString);
             assertEquals("GET, HEAD", postMetrics.header("Allow"));
-            Response getGc = get(url + "api/gc");
-            assertEquals(405, getGc.status(), getGc::toString);
-            assertEquals("POST", getGc.header("Allow"));
+            Response postMemory = call("POST", url + "api/memory");
+            assertEquals(405, postMemory.status(), postMemory::toString);
+            assertEquals("GET, HEAD", postMemory.header("Allow"));
             for (String bad : List.of("debug/pprof/profile?seconds=0", "debug/pprof/profile?seconds=abc", "debug/pprof/profile?seconds=301",
                     "debug/pprof/goroutine?debug=7", "api/timings?sort=fastest", "health?format=xml")) {
                 Response r = get(url + bad);
@@ -304,7 +304,7 @@ class HttpServerTest {
             String url = awaitUrl(env, String.valueOf(open.pid()));
             assertTrue(open.awaitErr("\\[forge-perf\\] (HTTP on .*)", Duration.ofSeconds(60)).endsWith("(listening on all interfaces)"));
             Response health = get(url + "health");
-            assertEquals(503, health.status(), health::toString);
+            assertEquals(202, health.status(), health::toString);
             assertTrue(health.text().startsWith("degraded\n"), health::toString);
             assertEquals(200, call("POST", url + "api/gc", "Authorization", "Bearer 0123456789abcdefXYZ").status());
             assertFalse(Files.exists(env.socketDir.resolve(open.pid() + ".http-token")), "no token file for a token the user gave");

@@ -115,7 +115,7 @@ class LifecycleTest {
             Proc app = env.hello(jdk, "metrics.interval=2s", 600_000);
             long pid = app.pid();
             env.awaitSocket(pid);
-            Cli.Result again = env.cli.run("attach", String.valueOf(pid), "--options", "jfr=off,metrics.interval=5s,http=127.0.0.1:0");
+            Cli.Result again = env.cli.run("attach", String.valueOf(pid), "--options", "jfr=off,metrics.interval=5s,http=127.0.0.1:0,http.profiles=off");
             assertEquals(0, again.exit(), again::toString);
             assertTrue(again.out().contains("already loaded"), again::toString);
             assertTrue(again.out().contains("ignored jfr=off, metrics.interval=5s (they cannot change while the agent runs: run `forge-perf detach "
@@ -133,6 +133,8 @@ class LifecycleTest {
             Map<String, Object> features = TimingTest.castMap(s.get("features"));
             String options = String.valueOf(features.get("options"));
             assertTrue(options.contains("metrics.interval=[2s]") && options.contains("http=[127.0.0.1:0]") && !options.contains("jfr="), options);
+            assertTrue(options.contains("http.profiles=[off]"), options);
+            assertEquals("off", TimingTest.castMap(s.get("http")).get("profiles"), "the HTTP server started by the attach has its http.profiles");
             assertTrue(String.valueOf(features.get("runtime")).startsWith("sampling every 2"), features::toString);
             String url = String.valueOf(TimingTest.castMap(s.get("http")).get("url"));
             assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/?"), url);

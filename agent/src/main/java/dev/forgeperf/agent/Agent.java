@@ -301,7 +301,7 @@ public final class Agent {
                 Thread.currentThread().interrupt();
             }
             if (http.server() != null) {
-                appliedKeys.addAll(java.util.List.of("http", "http.allowRemote", "http.token"));
+                appliedKeys.addAll(java.util.List.of("http", "http.allowRemote", "http.token", "http.profiles"));
             }
         }
         options = options.withApplied(extra, appliedKeys);

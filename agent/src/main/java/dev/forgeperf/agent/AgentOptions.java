@@ -45,6 +45,7 @@ public final class AgentOptions {
         k.put("http.allowRemote", "true: allow an http address other than loopback (everyone who can reach it can read the JVM's data)");
         k.put("metrics.buckets", "bounds of the method-timing histograms on /metrics, ascending, separated by ';' (default 100us;300us;1ms;3ms;10ms;30ms;100ms;300ms;1s;3s;10s)");
         k.put("http.token", "token that mutating HTTP endpoints (POST /api/gc) require (default: a random one in <pid>.http-token beside the control socket)");
+        k.put("http.profiles", "off, read or all (default read): which HTTP endpoints may give out profiles and thread dumps (read) and heap dumps too (all, with the token); off answers 403 on them");
         KNOWN = Collections.unmodifiableMap(k);
     }
 
@@ -62,7 +63,7 @@ public final class AgentOptions {
     }
 
     /** How typed keys are checked: each check throws IllegalArgumentException saying what is expected. */
-    private static final Map<String, java.util.function.Consumer<String>> CHECKS = Map.of(
+    private static final Map<String, java.util.function.Consumer<String>> CHECKS = new java.util.HashMap<>(Map.of(
             "timed.sample", AgentOptions::checkPositiveInt,
             "timed.jfrThreshold", dev.forgeperf.util.Durations::parseNanos,
             "jfr", v -> checkOneOf(v, "default", "profile", "off"),
@@ -72,7 +73,11 @@ public final class AgentOptions {
             "trigger.keep", AgentOptions::checkPositiveInt,
             "http", dev.forgeperf.http.HttpAddress::parse,
             "http.allowRemote", AgentOptions::checkBoolean,
-            "http.token", dev.forgeperf.http.HttpToken::check);
+            "http.token", dev.forgeperf.http.HttpToken::check));
+
+    static {
+        CHECKS.put("http.profiles", v -> checkOneOf(v, "off", "read", "all"));
+    }
 
     private static void checkPositiveInt(String v) {
         try {

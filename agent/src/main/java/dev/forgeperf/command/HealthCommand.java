@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
         "mixed, ZGC/Shenandoah cycle; the message says how long ago), not after any GC: a young GC leaves dead old",
         "objects in place. Before the first such collection it says 'not enough data' and does not judge.",
         "Likely leaks found in the history are listed; they do not change the verdict. The heap leak rule reads",
-        "the same live heap: 'not enough data' until 3 old-generation collections."},
+        "the same live heap: 'not enough data' until 3 old-generation collections.",
+        "Over HTTP (agent option http=…), GET /health answers this text with status 200 healthy,",
+        "202 degraded (so probes keep passing while it is reported), 503 unhealthy."},
         footer = {"", "Exit status (the Nagios/Icinga plugin convention):",
                 "  0 healthy, 1 degraded, 2 unhealthy, 3 could not tell (no such JVM, no agent, bad arguments,",
                 "  a failure; one line on stderr says which)."})

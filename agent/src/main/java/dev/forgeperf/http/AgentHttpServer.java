@@ -40,9 +40,10 @@ import dev.forgeperf.util.AtomicFiles;
  *
  * <p>Security: a non-loopback address needs {@code http.allowRemote=true}. On a loopback address
  * requests must name a loopback host ({@code Host} header), so a web page cannot reach the server
- * through DNS rebinding. Reading is open to whoever can connect; mutating endpoints
- * ({@code POST /api/gc}) need {@code Authorization: Bearer TOKEN} ({@link HttpToken}). Profiles
- * only observe, so they are open too, bounded by {@link PprofEndpoints#MAX_RUNNING} at once.
+ * through DNS rebinding. Reading is open to whoever can connect; every POST ({@code POST /api/gc})
+ * and {@code GET /api/heap-dump} need {@code Authorization: Bearer TOKEN} ({@link HttpToken}).
+ * Profiles and thread dumps only observe, so they are open too unless {@code http.profiles=off},
+ * bounded by {@link PprofEndpoints#MAX_RUNNING} at once; heap dumps only with {@code http.profiles=all}.
  *
  * <p>While up, {@code <pid>.http} beside the control socket holds the URL; {@link #close()}
  * removes it and the token file.
@@ -75,12 +76,14 @@ public final class AgentHttpServer {
     private final HttpToken token;
     private final String tokenProblem;
     private final PprofEndpoints pprof;
+    private final ProfileAccess profiles;
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final String url;
     private final Path addressFile;
 
     private AgentHttpServer(HttpServer server, ExchangeGuard guard, boolean loopback, HttpToken token, String tokenProblem,
-            Agent agent, Path dir, long[] buckets) throws IOException {
+            Agent agent, Path dir, long[] buckets, ProfileAccess profiles) throws IOException {
+        this.profiles = profiles;
         this.server = server;
         this.guard = guard;
         this.loopback = loopback;
@@ -96,7 +99,13 @@ public final class AgentHttpServer {
         get("/api/timings", api::timings);
         get("/api/health", r -> api.healthJson());
         get("/api/status", r -> api.status());
-        routes.put("/api/gc", new Route(Set.of("POST"), true, r -> api.gc()));
+        // GET reads the collectors' statistics; POST forces a collection (every POST needs the token)
+        routes.put("/api/gc", new Route(Set.of("GET", "HEAD", "POST"), false, r -> r.method.equals("POST") ? api.gc() : api.gcStats()));
+        get("/api/memory", r -> api.memory());
+        get("/api/threads", r -> api.threads());
+        get("/api/runtime", r -> api.runtime());
+        get("/api/profile", pprof::apiProfile);
+        routes.put("/api/heap-dump", new Route(Set.of("GET"), true, api::heapDump));
         get("/debug/pprof", r -> pprof.index());
         get("/debug/pprof/", r -> pprof.index());
         get("/debug/pprof/profile", r -> pprof.profile(r, Kind.CPU, "cpu.pb.gz", PprofEndpoints.CPU_SECONDS));
@@ -183,6 +192,7 @@ public final class AgentHttpServer {
             }
         }
         long[] buckets = bounds;
+        ProfileAccess profiles = ProfileAccess.valueOf(options.get("http.profiles", ProfileAccess.read.name()));
         ExchangeGuard guard = new ExchangeGuard(agent.instrumentation());
         HttpServer[] server = new HttpServer[1];
         ThreadGroup group = new ThreadGroup("forge-perf-http");
@@ -195,7 +205,7 @@ public final class AgentHttpServer {
             AgentHttpServer s = inGroup(group, () -> {
                 server[0] = HttpServer.create(new InetSocketAddress(ip, address.port()), 50);
                 server[0].setExecutor(guard.executor());
-                return new AgentHttpServer(server[0], guard, loopback, theToken, theTokenProblem, agent, theDir, buckets);
+                return new AgentHttpServer(server[0], guard, loopback, theToken, theTokenProblem, agent, theDir, buckets, profiles);
             });
             nameServerThreads(group);
             Log.info("HTTP on " + s.url + (ip.isAnyLocalAddress() ? " (listening on all interfaces)" : ""));
@@ -274,7 +284,7 @@ public final class AgentHttpServer {
     public String describe() {
         String t = token == null ? "POST /api/gc refused: " + tokenProblem
                 : token.file() != null ? "POST /api/gc needs the token in " + token.file() : "POST /api/gc needs the http.token";
-        return url + " (" + t + ")";
+        return url + " (" + t + "; http.profiles=" + profiles + ")";
     }
 
     /** The JSON form for {@code status --json}. */
@@ -285,6 +295,7 @@ public final class AgentHttpServer {
         m.put("addressFile", addressFile == null ? null : addressFile.toString());
         m.put("tokenFile", token == null || token.file() == null ? null : token.file().toString());
         m.put("tokenSource", token == null ? null : token.file() == null ? "http.token" : "file");
+        m.put("profiles", profiles.name());
         m.put("profilesRunning", pprof.running());
         m.put("profilesMax", PprofEndpoints.MAX_RUNNING);
         m.put("cumulativeProfiles", pprof.cumulativeState());
@@ -322,8 +333,9 @@ public final class AgentHttpServer {
         String method = ex.getRequestMethod();
         URI uri = ex.getRequestURI();
         String path = uri.getPath() == null ? "" : uri.getPath();
+        Reply reply = null;
         try {
-            Reply reply = answer(method, path, () -> dispatch(ex, method, path, uri.getRawQuery()));
+            reply = answer(method, path, () -> dispatch(ex, method, path, uri.getRawQuery()));
             ExchangeGuard.sending();
             send(ex, reply, method.equals("HEAD"));
         } catch (IOException clientGone) {
@@ -331,6 +343,13 @@ public final class AgentHttpServer {
         } catch (Throwable t) {
             Log.failureOnce("http send " + t.getClass().getName(), "HTTP " + method + " " + path + ": answer not sent", t);
         } finally {
+            if (reply != null && reply.stream != null) {
+                try {
+                    reply.stream.close();
+                } catch (IOException ignored) {
+                    // its file is unlinked already: closing frees its space
+                }
+            }
             ex.close();
         }
     }
@@ -368,10 +387,31 @@ public final class AgentHttpServer {
             String allow = route.methods().contains("GET") ? "GET, HEAD" : String.join(", ", route.methods());
             throw new HttpFailure(405, method + " is not allowed on " + path + "; use " + allow).header("Allow", allow);
         }
-        if (route.mutating()) {
+        checkProfiles(path);
+        if (route.mutating() || method.equals("POST")) {
             authorize(ex.getRequestHeaders().getFirst("Authorization"));
         }
         return route.endpoint().handle(Request.of(method, path, rawQuery, ex.getRequestHeaders()).whileClientThere(guard.clientGone(ex)));
+    }
+
+    /** What {@code http.profiles} lets out: nothing, profiles and thread dumps, or heap dumps too. */
+    enum ProfileAccess { off, read, all }
+
+    /**
+     * {@code http.profiles}: {@code off} refuses every profile, thread-dump and heap-dump endpoint
+     * ({@code /debug/pprof/*}, {@code /api/profile}, {@code /api/threads}, {@code /api/heap-dump});
+     * {@code read} refuses heap dumps only; {@code all} refuses none.
+     */
+    private void checkProfiles(String path) throws HttpFailure {
+        boolean heap = path.equals("/api/heap-dump");
+        boolean profile = path.equals("/debug/pprof") || path.startsWith("/debug/pprof/") || path.equals("/api/profile") || path.equals("/api/threads");
+        if (heap && profiles != ProfileAccess.all) {
+            throw new HttpFailure(403, "heap dumps over HTTP are off (http.profiles=" + profiles + "); start the agent with http.profiles=all to allow them"
+                    + " (they also need the token), or use `forge-perf dump heap PID -o FILE.hprof`");
+        }
+        if (profile && profiles == ProfileAccess.off) {
+            throw new HttpFailure(403, path + " is off (http.profiles=off); start the agent with http.profiles=read to allow profiles and thread dumps");
+        }
     }
 
     /** On a loopback address, the Host header must name a loopback host: no DNS-rebinding page gets in. */
@@ -405,6 +445,22 @@ public final class AgentHttpServer {
         h.set("Cache-Control", "no-store");
         h.set("X-Content-Type-Options", "nosniff");
         reply.headers.forEach(h::set);
+        if (reply.stream != null) {
+            ex.sendResponseHeaders(reply.status, head ? -1 : reply.streamBytes);
+            if (!head) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    java.nio.channels.WritableByteChannel to = java.nio.channels.Channels.newChannel(out);
+                    for (long at = 0; at < reply.streamBytes; ) {
+                        long n = reply.stream.transferTo(at, reply.streamBytes - at, to);
+                        if (n <= 0) {
+                            throw new IOException("the file to send ended early");
+                        }
+                        at += n;
+                    }
+                }
+            }
+            return;
+        }
         boolean body = !head && reply.body.length > 0;
         ex.sendResponseHeaders(reply.status, body ? reply.body.length : -1);
         if (body) {

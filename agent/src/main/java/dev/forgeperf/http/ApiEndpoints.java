@@ -1,25 +1,44 @@
 package dev.forgeperf.http;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.RuntimeMXBean;
+import java.lang.management.ThreadInfo;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import dev.forgeperf.agent.Agent;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.command.StatusCommand;
 import dev.forgeperf.runtime.FullGc;
+import dev.forgeperf.runtime.GcMonitor;
+import dev.forgeperf.runtime.HeapDump;
 import dev.forgeperf.runtime.Health;
 import dev.forgeperf.runtime.History;
 import dev.forgeperf.runtime.RuntimeMetrics;
 import dev.forgeperf.runtime.RuntimeService;
+import dev.forgeperf.runtime.ThreadDump;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.timing.TimingTable;
 
 /**
  * {@code /metrics}, {@code /health} and the {@code /api/...} JSON endpoints. Each answers what the
  * matching CLI command prints ({@code /api/metrics} is {@code metrics --json}, {@code /health} is
- * {@code health}, …), made by the same code. Stateless apart from the agent it reads.
+ * {@code health}, …), made by the same code; {@code /api/memory}, {@code GET /api/gc},
+ * {@code /api/threads}, {@code /api/runtime} and {@code /api/heap-dump} are the seeds' API in the
+ * JVM's words. Thread-safe; no state apart from the agent it reads and the one-heap-dump-at-a-time permit.
  */
 final class ApiEndpoints {
     private final Agent agent;
@@ -66,12 +85,24 @@ final class ApiEndpoints {
         return gzip ? reply.header("Content-Encoding", "gzip") : reply;
     }
 
-    /** {@code /health}: 200 when healthy, 503 otherwise; the text of {@code health}, or its JSON. */
+    /**
+     * {@code /health}: 200 healthy, 202 degraded (a probe keeps passing while the warning is
+     * reported), 503 unhealthy; the text of {@code health}, or its JSON.
+     */
     Reply health(Request r) throws HttpFailure {
         Health h = Health.evaluate();
-        int status = h.status() == Health.Status.healthy ? 200 : 503;
+        int status = healthStatus(h.status());
         return (r.wantsJson() ? Reply.json(status, h.toMap()) : Reply.text(status, h.render()))
                 .header("X-Forge-Perf-Health", h.status().name());
+    }
+
+    /** The HTTP status {@code /health} answers for a verdict. */
+    static int healthStatus(Health.Status s) {
+        switch (s) {
+            case healthy: return 200;
+            case degraded: return 202;
+            default: return 503;
+        }
     }
 
     /** {@code /api/health}: {@code health --json}, always 200 (the verdict is in the body). */
@@ -116,6 +147,187 @@ final class ApiEndpoints {
     /** {@code /api/status}: {@code status --json}. */
     Reply status() {
         return Reply.json(200, StatusCommand.describe(agent));
+    }
+
+    /** Recent collections {@code /api/gc} lists. */
+    static final int RECENT_GCS = 50;
+
+    /**
+     * {@code /api/memory}: heap, non-heap and every memory pool (used, committed, max; used after
+     * the last collection), as {@code metrics --json} has them.
+     */
+    Reply memory() {
+        Map<String, Object> all = RuntimeMetrics.collect().toMap();
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String key : List.of("pid", "timeMillis", "uptimeMillis", "heap", "nonHeap", "pools")) {
+            m.put(key, all.get(key));
+        }
+        return Reply.json(200, m);
+    }
+
+    /**
+     * {@code GET /api/gc}: each collector's count and time, the pauses of the sampler window
+     * (count, percentiles), the share of time in GC pauses, and the last {@value #RECENT_GCS}
+     * collections with their causes, newest first.
+     */
+    @SuppressWarnings("unchecked")
+    Reply gcStats() {
+        RuntimeMetrics metrics = RuntimeMetrics.collect();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pid", metrics.pid);
+        m.put("uptimeMillis", metrics.uptimeMillis);
+        m.putAll((Map<String, Object>) metrics.toMap().get("gc"));
+        List<Object> recent = new ArrayList<>();
+        GcMonitor monitor = RuntimeService.get().gc();
+        if (monitor != null) {
+            for (GcMonitor.Event e : monitor.recent(RECENT_GCS)) {
+                Map<String, Object> em = new LinkedHashMap<>();
+                em.put("collector", e.collector());
+                em.put("pause", e.pause());
+                em.put("cause", e.cause());
+                em.put("durationMillis", e.durationMillis());
+                em.put("endUptimeMillis", e.endUptimeMillis());
+                em.put("heapBefore", Double.isNaN(e.heapBefore()) ? null : (long) e.heapBefore());
+                em.put("heapAfter", Double.isNaN(e.heapAfter()) ? null : (long) e.heapAfter());
+                recent.add(em);
+            }
+        }
+        m.put("recent", monitor == null ? null : recent);
+        return Reply.json(200, m);
+    }
+
+    /**
+     * {@code /api/threads}: the live threads counted by state, every deadlock (each thread, what
+     * it waits for and who holds it), then the threads grouped by identical stack, groups with a
+     * deadlocked thread first, then the largest.
+     */
+    Reply threads() {
+        ThreadDump dump = ThreadDump.take();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("count", dump.threads().size());
+        Map<String, Object> states = new LinkedHashMap<>();
+        for (Thread.State st : Thread.State.values()) {
+            states.put(st.name(), 0L);
+        }
+        for (ThreadInfo t : dump.threads()) {
+            states.merge(t.getThreadState().name(), 1L, (a, b) -> (Long) a + (Long) b);
+        }
+        m.put("states", states);
+        Set<Long> deadlocked = new HashSet<>();
+        List<Object> cycles = new ArrayList<>();
+        for (List<ThreadInfo> cycle : dump.deadlocks()) {
+            List<Object> c = new ArrayList<>();
+            for (ThreadInfo t : cycle) {
+                deadlocked.add(t.getThreadId());
+                Map<String, Object> tm = new LinkedHashMap<>();
+                tm.put("name", t.getThreadName());
+                tm.put("state", t.getThreadState().name());
+                tm.put("waitingFor", t.getLockName());
+                tm.put("heldBy", t.getLockOwnerName());
+                c.add(tm);
+            }
+            cycles.add(c);
+        }
+        m.put("deadlocks", cycles);
+        Map<List<StackTraceElement>, List<ThreadInfo>> groups = new LinkedHashMap<>();
+        for (ThreadInfo t : dump.threads()) {
+            groups.computeIfAbsent(Arrays.asList(t.getStackTrace()), k -> new ArrayList<>()).add(t);
+        }
+        List<List<ThreadInfo>> sorted = new ArrayList<>(groups.values());
+        sorted.sort(Comparator.<List<ThreadInfo>>comparingInt(g -> g.stream().anyMatch(t -> deadlocked.contains(t.getThreadId())) ? 0 : 1)
+                .thenComparing(Comparator.<List<ThreadInfo>>comparingInt(List::size).reversed()));
+        List<Object> gl = new ArrayList<>();
+        for (List<ThreadInfo> g : sorted) {
+            Map<String, Object> gm = new LinkedHashMap<>();
+            gm.put("count", g.size());
+            gm.put("deadlocked", g.stream().anyMatch(t -> deadlocked.contains(t.getThreadId())));
+            List<Object> names = new ArrayList<>();
+            for (ThreadInfo t : g) {
+                Map<String, Object> tm = new LinkedHashMap<>();
+                tm.put("name", t.getThreadName());
+                tm.put("state", t.getThreadState().name());
+                names.add(tm);
+            }
+            gm.put("threads", names);
+            List<Object> frames = new ArrayList<>();
+            for (StackTraceElement e : g.get(0).getStackTrace()) {
+                frames.add(e.toString());
+            }
+            gm.put("stack", frames);
+            gl.add(gm);
+        }
+        m.put("groups", gl);
+        return Reply.json(200, m);
+    }
+
+    /** {@code /api/runtime}: the JVM, its uptime, CPUs and input arguments, and the agent with its options in force. */
+    Reply runtime() {
+        RuntimeMXBean rt = ManagementFactory.getRuntimeMXBean();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pid", agent.pid());
+        m.put("mainClass", Agent.mainClass());
+        Map<String, Object> jvm = new LinkedHashMap<>();
+        jvm.put("name", rt.getVmName());
+        jvm.put("vendor", rt.getVmVendor());
+        jvm.put("version", System.getProperty("java.runtime.version"));
+        jvm.put("specVersion", rt.getSpecVersion());
+        jvm.put("home", System.getProperty("java.home"));
+        m.put("jvm", jvm);
+        m.put("startTimeMillis", rt.getStartTime());
+        m.put("uptimeMillis", rt.getUptime());
+        m.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        List<Object> args = new ArrayList<>();
+        for (String a : rt.getInputArguments()) {
+            args.add(a.replaceAll("http\\.token=[^,]*", "http.token=(hidden)"));
+        }
+        m.put("inputArguments", args);
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("version", Agent.VERSION);
+        a.put("loadedAt", agent.loadedAtStartup() ? "startup" : "attach");
+        a.put("jar", agent.jar());
+        a.put("options", agent.options().displayMap());
+        a.put("features", agent.features());
+        m.put("agent", a);
+        return Reply.json(200, m);
+    }
+
+    private final java.util.concurrent.Semaphore heapDumps = new java.util.concurrent.Semaphore(1);
+
+    /**
+     * {@code GET /api/heap-dump[?live=true]}: an HPROF dump written by {@link HeapDump} (the same
+     * checks as {@code dump heap}: free disk at least the heap in use) into a private folder of the
+     * temporary directory, unlinked once opened and streamed from the open file: nothing stays on
+     * disk after the answer, whatever happens to it. One dump is written at a time (more get 429);
+     * its file's space is held until the answer is sent or abandoned.
+     */
+    Reply heapDump(Request r) throws HttpFailure, IOException {
+        boolean live = r.flag("live");
+        if (!heapDumps.tryAcquire()) {
+            throw new HttpFailure(429, "a heap dump is being written already; try again when it is done").header("Retry-After", "10");
+        }
+        try {
+            Path dir = Files.createTempDirectory("forge-perf-heapdump-");
+            Path file = dir.resolve(agent.pid() + ".hprof");
+            try {
+                HeapDump.Result written;
+                try {
+                    written = HeapDump.write(file, live, false, null);
+                } catch (IOException e) {
+                    throw new HttpFailure(503, e.getMessage() == null ? "heap dump failed: " + e : e.getMessage());
+                }
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                Files.delete(file);
+                return Reply.stream(200, Reply.BINARY, channel, written.bytes())
+                        .header("Content-Disposition", "attachment; filename=\"pid-" + agent.pid() + (live ? "-live" : "") + ".hprof\"")
+                        .header("X-Forge-Perf-Heap-Used", String.valueOf(written.heapUsed()));
+            } finally {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            }
+        } finally {
+            heapDumps.release();
+        }
     }
 
     /** {@code POST /api/gc}: {@code gc --json}. */

@@ -13,11 +13,13 @@ import java.util.function.Supplier;
 
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.jfr.FocusedRecording;
+import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.PprofWriter;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileOptions;
+import dev.forgeperf.profile.ProfileOutput;
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.runtime.ThreadDump;
 import dev.forgeperf.snapshot.SnapshotParts;
@@ -238,6 +240,15 @@ final class PprofEndpoints {
      * ({@link FocusedRecording#calibration()}), else null.
      */
     private static dev.forgeperf.profile.CpuCalibration record(Kind kind, int seconds, Path jfr, Request r) throws HttpFailure, IOException {
+        return record(kind, seconds, jfr, r, ProfileOptions.DEFAULT).calibration();
+    }
+
+    /**
+     * {@link #record(Kind, int, Path, Request)}, returning {@code options} with what the recording
+     * measured beside its events (the threads' CPU time for scaling, the waits going on at its end),
+     * as the {@code profile} command applies them.
+     */
+    private static ProfileOptions record(Kind kind, int seconds, Path jfr, Request r, ProfileOptions options) throws HttpFailure, IOException {
         FocusedRecording recording;
         try {
             recording = new FocusedRecording(kind, INTERVAL_MILLIS);
@@ -253,7 +264,14 @@ final class PprofEndpoints {
                 }
             }
             recording.stopAndDump(jfr);
-            return recording.calibration();
+            ProfileOptions measured = options;
+            if (recording.calibration() != null) {
+                measured = measured.withCalibration(recording.calibration());
+            }
+            if (recording.waiting() != null) {
+                measured = measured.withWaiting(recording.waiting());
+            }
+            return measured;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HttpFailure(503, "the agent is shutting down");
@@ -330,6 +348,86 @@ final class PprofEndpoints {
             raw = String.join("\0", args).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         return new Reply(200, Reply.TEXT, raw);
+    }
+
+    /**
+     * {@code /api/profile?kind=cpu|wall|alloc|lock|park&seconds=N&format=pprof|html|collapsed|txt}:
+     * a focused recording of N seconds (default {@value #FOCUSED_SECONDS}, at most
+     * {@value #MAX_SECONDS}) analyzed as the {@code profile} command does (CPU samples scaled to the
+     * threads' CPU time, waits still going on at the end counted), written in the format asked
+     * (default pprof). Shares the {@link #MAX_RUNNING} slots and the heap check with {@code /debug/pprof/}.
+     */
+    Reply apiProfile(Request r) throws HttpFailure, IOException {
+        String kindName = r.param("kind");
+        if (kindName == null || kindName.isBlank()) {
+            throw HttpFailure.badRequest("?kind= is missing: expected cpu, wall, alloc, lock or park");
+        }
+        Kind kind;
+        try {
+            kind = Kind.of(kindName);
+        } catch (IllegalArgumentException e) {
+            throw HttpFailure.badRequest("?kind=" + kindName + " is not valid: expected cpu, wall, alloc, lock or park");
+        }
+        int seconds = r.intParam("seconds", FOCUSED_SECONDS, 1, MAX_SECONDS);
+        String formatName = r.param("format") == null ? "pprof" : r.param("format");
+        Format format;
+        switch (formatName.toLowerCase(java.util.Locale.ROOT)) {
+            case "pprof": format = Format.PPROF; break;
+            case "html": format = Format.HTML; break;
+            case "collapsed": format = Format.COLLAPSED; break;
+            case "txt": case "text": format = Format.TEXT; break;
+            default: throw HttpFailure.badRequest("?format=" + formatName + " is not valid: expected pprof, html, collapsed or txt");
+        }
+        heapCheck("a " + kind.id() + " profile", 0);
+        if (!permits.tryAcquire()) {
+            throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
+                    .header("Retry-After", "5");
+        }
+        try {
+            Path jfr = Files.createTempFile("forge-perf-http-" + kind.id() + "-", ".jfr");
+            try {
+                ProfileOptions options = record(kind, seconds, jfr, r, ProfileOptions.DEFAULT);
+                heapCheck("analyzing the " + kind.id() + " profile's recording", Files.size(jfr));
+                Profile profile = JfrReader.read(jfr, kind, options);
+                String main = dev.forgeperf.agent.Agent.mainClass();
+                String title = kind.id() + " profile of pid " + ProcessHandle.current().pid() + (main == null || main.isEmpty() ? "" : " (" + main + ")")
+                        + ", " + seconds + "s";
+                profile.addComment(title + ", by forge-perf");
+                ByteArrayOutputStream b = new ByteArrayOutputStream(64 * 1024);
+                ProfileOutput.write(profile, b, format, title);
+                Reply reply;
+                switch (format) {
+                    case PPROF:
+                        reply = new Reply(200, Reply.BINARY, b.toByteArray())
+                                .header("Content-Disposition", "attachment; filename=\"" + kind.id() + ".pb.gz\"");
+                        break;
+                    case HTML:
+                        reply = new Reply(200, Reply.HTML, b.toByteArray()).header("Content-Security-Policy", FLAME_GRAPH_CSP);
+                        break;
+                    default:
+                        reply = new Reply(200, Reply.TEXT, b.toByteArray());
+                }
+                return closing(reply, true);
+            } catch (dev.forgeperf.profile.ProfileException e) {
+                throw new HttpFailure(500, "the " + kind.id() + " recording could not be read: " + e.getMessage());
+            } finally {
+                Files.deleteIfExists(jfr);
+            }
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** A flame graph is one page with its own script and styles, and nothing from elsewhere. */
+    private static final String FLAME_GRAPH_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private static void heapCheck(String what, long jfrBytes) throws HttpFailure {
+        try {
+            dev.forgeperf.runtime.HeapGuard.require(what, dev.forgeperf.runtime.HeapGuard.analysisNeed(jfrBytes), "retry when the heap is less full");
+        } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+        }
     }
 
     /** {@code goroutine}: the threads now, as pprof or ({@code debug=1}, {@code debug=2}) text. */

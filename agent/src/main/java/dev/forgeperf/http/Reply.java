@@ -17,11 +17,33 @@ final class Reply {
     final String contentType;
     final byte[] body;
     final Map<String, String> headers = new LinkedHashMap<>();
+    /** A body too big to hold in memory (a heap dump): an open file, already unlinked, streamed and then closed; else null. */
+    final java.nio.channels.FileChannel stream;
+    final long streamBytes;
 
     Reply(int status, String contentType, byte[] body) {
         this.status = status;
         this.contentType = contentType;
         this.body = body;
+        this.stream = null;
+        this.streamBytes = 0;
+    }
+
+    private Reply(int status, String contentType, java.nio.channels.FileChannel stream, long bytes) {
+        this.status = status;
+        this.contentType = contentType;
+        this.body = new byte[0];
+        this.stream = stream;
+        this.streamBytes = bytes;
+    }
+
+    /**
+     * An answer whose body is {@code bytes} read from {@code stream} (from position 0). The server
+     * closes the channel once it has sent it or failed to; the caller should unlink its file first,
+     * so nothing is left on disk whatever happens.
+     */
+    static Reply stream(int status, String contentType, java.nio.channels.FileChannel stream, long bytes) {
+        return new Reply(status, contentType, stream, bytes);
     }
 
     static Reply text(int status, String text) {

@@ -77,17 +77,26 @@ public final class ProfileOutput {
      * @param title shown by flame graphs and tables, e.g. {@code cpu profile of app.jfr}
      */
     public static void write(Profile profile, Path out, Format format, String title) throws IOException {
+        if (format == Format.JFR) {
+            throw new IllegalArgumentException("a " + Format.JFR.id() + " file can only be copied from a recording, not made from a profile");
+        }
+        AtomicFiles.write(out, o -> write(profile, o, format, title));
+    }
+
+    /** {@link #write(Profile, Path, Format, String)} to a stream (e.g. an HTTP answer); {@code out} is flushed, not closed. */
+    public static void write(Profile profile, java.io.OutputStream out, Format format, String title) throws IOException {
         switch (format) {
-            case PPROF -> AtomicFiles.write(out, o -> PprofWriter.write(profile, o));
-            case HTML -> AtomicFiles.write(out, o -> FlameGraphWriter.write(profile, title, o));
-            case COLLAPSED -> AtomicFiles.write(out, o -> CollapsedWriter.write(profile, o));
-            case TEXT -> AtomicFiles.write(out, o -> {
-                PrintWriter w = new PrintWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8));
+            case PPROF -> PprofWriter.write(profile, out);
+            case HTML -> FlameGraphWriter.write(profile, title, out);
+            case COLLAPSED -> CollapsedWriter.write(profile, out);
+            case TEXT -> {
+                PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
                 TopTable.leading(profile).print(w, title, TEXT_ROWS);
                 w.flush();
-            });
+            }
             case JFR -> throw new IllegalArgumentException("a " + Format.JFR.id() + " file can only be copied from a recording, not made from a profile");
         }
+        out.flush();
     }
 
     /**

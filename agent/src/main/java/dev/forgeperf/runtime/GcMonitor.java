@@ -395,6 +395,27 @@ public final class GcMonitor implements NotificationListener {
         return !concurrent[collector[slot]] && (cause[slot] == null || !INDUCED_CAUSES.contains(cause[slot]));
     }
 
+    /** One collection as notified: its collector, cause, duration (ms), end (JVM uptime ms), heap before and after (bytes, NaN unknown). */
+    public record Event(String collector, boolean pause, String cause, long durationMillis, long endUptimeMillis, double heapBefore,
+                        double heapAfter) {
+    }
+
+    /**
+     * The most recent {@code max} collections held (of {@link #CAPACITY}), newest first, with
+     * those a diagnostic tool forced ({@link #INDUCED_CAUSES}) and concurrent cycles included;
+     * {@link Event#pause()} tells a stop-the-world pause of the application.
+     */
+    public synchronized List<Event> recent(int max) {
+        int held = (int) Math.min(events, Math.min(CAPACITY, Math.max(0, max)));
+        List<Event> out = new ArrayList<>(held);
+        for (int k = 1; k <= held; k++) {
+            int slot = (int) ((events - k) % CAPACITY);
+            out.add(new Event(names[collector[slot]], isPause(slot), cause[slot], durationMillis[slot], endUptime[slot], heapBefore[slot],
+                    heapAfter[slot]));
+        }
+        return out;
+    }
+
     /** A set of pause durations (ms) with their percentiles. */
     public static final class Pauses {
         private final long[] durations;

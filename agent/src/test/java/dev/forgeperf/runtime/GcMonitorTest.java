@@ -51,4 +51,35 @@ class GcMonitorTest {
             m.close();
         }
     }
+
+    /** {@code recent}: the collections notified, newest first, with their causes; bounded by its argument. */
+    @Test
+    void recentListsTheCollectionsNewestFirstWithTheirCauses() {
+        GcMonitor m = GcMonitor.install();
+        try {
+            System.gc();
+            System.gc();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (m.recent(GcMonitor.CAPACITY).stream().filter(e -> "System.gc()".equals(e.cause())).count() < 2 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            java.util.List<GcMonitor.Event> all = m.recent(GcMonitor.CAPACITY);
+            java.util.List<GcMonitor.Event> forced = all.stream().filter(e -> "System.gc()".equals(e.cause())).toList();
+            assertTrue(forced.size() >= 2, all::toString);
+            for (GcMonitor.Event e : forced) {
+                assertTrue(e.pause() && e.durationMillis() >= 0 && e.endUptimeMillis() > 0 && e.collector() != null, e::toString);
+            }
+            assertTrue(forced.get(0).endUptimeMillis() >= forced.get(1).endUptimeMillis(), () -> "the later System.gc() first: " + forced);
+            assertTrue(m.recent(1).size() == 1 && m.recent(1).get(0).equals(all.get(0)), all::toString);
+            assertTrue(m.recent(0).isEmpty());
+            assertFalse(m.recent(-1).size() > 0);
+        } finally {
+            m.close();
+        }
+    }
 }
