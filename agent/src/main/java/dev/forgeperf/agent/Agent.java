@@ -10,11 +10,12 @@ import java.util.Properties;
 import dev.forgeperf.bootstrap.AgentState;
 import dev.forgeperf.bootstrap.Recorder;
 import dev.forgeperf.control.ControlServer;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.timing.MethodSpec;
 import dev.forgeperf.timing.SlowCallsToJfr;
 import dev.forgeperf.timing.TimingService;
+import dev.forgeperf.util.Log;
 
 /**
  * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})

@@ -16,7 +16,7 @@ import com.sun.tools.attach.VirtualMachine;
 
 import dev.forgeperf.command.CommandException;
 import dev.forgeperf.control.AgentSockets;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.SocketDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

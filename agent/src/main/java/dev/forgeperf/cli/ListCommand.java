@@ -17,7 +17,7 @@ import com.sun.tools.attach.VirtualMachineDescriptor;
 import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
 import dev.forgeperf.util.JsonReader;

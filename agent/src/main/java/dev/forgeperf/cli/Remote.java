@@ -14,7 +14,7 @@ import dev.forgeperf.command.CommandException;
 import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.SocketDir;
 
 /** Sends a command line to the agent in the target JVM and relays its answer. */
 final class Remote {

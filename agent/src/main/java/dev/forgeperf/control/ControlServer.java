@@ -32,6 +32,8 @@ import java.util.function.BooleanSupplier;
 
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
+import dev.forgeperf.util.DaemonThreads;
+import dev.forgeperf.util.SocketDir;
 
 /**
  * The agent's control socket: a Unix domain socket {@code <pid>.sock} (0600) in the owner-only
@@ -253,7 +255,7 @@ public final class ControlServer implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
-                    dev.forgeperf.agent.Log.failureOnce("control selector", "control socket: a request could not be handled", e);
+                    dev.forgeperf.util.Log.failureOnce("control selector", "control socket: a request could not be handled", e);
                     sleepQuietly();
                 }
             }

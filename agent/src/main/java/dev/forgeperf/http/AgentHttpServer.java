@@ -19,8 +19,8 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.forgeperf.agent.Agent;
 import dev.forgeperf.agent.AgentOptions;
-import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.util.AtomicFiles;
 

@@ -2,7 +2,7 @@ package dev.forgeperf.http;
 
 import dev.forgeperf.agent.Agent;
 import dev.forgeperf.agent.AgentOptions;
-import dev.forgeperf.agent.Log;
+import dev.forgeperf.util.Log;
 
 /**
  * Starts the HTTP server when the options ask for it, without ever loading a

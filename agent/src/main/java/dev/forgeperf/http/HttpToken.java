@@ -10,7 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.util.AtomicFiles;
 
 /**

@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 
-import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.DaemonThreads;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.DaemonThreads;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.runtime.DiagnosticCommands;
 import dev.forgeperf.util.AtomicFiles;
 import jdk.jfr.Configuration;

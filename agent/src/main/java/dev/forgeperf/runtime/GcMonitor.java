@@ -22,7 +22,7 @@ import javax.management.openmbean.CompositeData;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
 
-import dev.forgeperf.agent.Log;
+import dev.forgeperf.util.Log;
 
 /**
  * Every collection the JVM reports ({@code com.sun.management} GC notifications), kept in a fixed

@@ -7,8 +7,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.forgeperf.agent.AgentOptions;
-import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.DaemonThreads;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.DaemonThreads;
 
 /**
  * The runtime diagnostics of one JVM: the GC notification monitor and the sampler (a daemon

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import dev.forgeperf.agent.AgentOptions;
-import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.runtime.SampleListener;
 import dev.forgeperf.runtime.Series;

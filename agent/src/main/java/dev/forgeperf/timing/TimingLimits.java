@@ -1,7 +1,7 @@
 package dev.forgeperf.timing;
 
 import dev.forgeperf.agent.AgentOptions;
-import dev.forgeperf.agent.Log;
+import dev.forgeperf.util.Log;
 import dev.forgeperf.bootstrap.MethodStats;
 import dev.forgeperf.bootstrap.Recorder;
 
