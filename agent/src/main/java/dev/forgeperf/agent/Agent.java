@@ -16,6 +16,7 @@ import dev.forgeperf.timing.MethodSpec;
 import dev.forgeperf.timing.SlowCallsToJfr;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.Log;
+import dev.forgeperf.config.AgentOptions;
 
 /**
  * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})

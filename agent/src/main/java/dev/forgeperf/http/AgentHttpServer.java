@@ -18,11 +18,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.forgeperf.agent.Agent;
-import dev.forgeperf.agent.AgentOptions;
+import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.config.HttpAddress;
 
 /**
  * The agent's opt-in HTTP server ({@code http=127.0.0.1:6060}) on the JDK's

@@ -1,7 +1,7 @@
 package dev.forgeperf.http;
 
 import dev.forgeperf.agent.Agent;
-import dev.forgeperf.agent.AgentOptions;
+import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.util.Log;
 
 /**

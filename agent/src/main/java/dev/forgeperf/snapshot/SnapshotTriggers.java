@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
-import dev.forgeperf.agent.AgentOptions;
+import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.runtime.RuntimeService;

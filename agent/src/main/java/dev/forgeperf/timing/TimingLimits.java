@@ -1,6 +1,6 @@
 package dev.forgeperf.timing;
 
-import dev.forgeperf.agent.AgentOptions;
+import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.bootstrap.MethodStats;
 import dev.forgeperf.bootstrap.Recorder;
