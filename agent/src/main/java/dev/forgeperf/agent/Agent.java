@@ -9,6 +9,7 @@ import java.util.Properties;
 
 import dev.forgeperf.bootstrap.AgentState;
 import dev.forgeperf.bootstrap.Recorder;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.ControlServer;
 import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.jfr.ContinuousRecording;
@@ -327,7 +328,7 @@ public final class Agent {
     public synchronized java.util.List<String> detach(java.util.function.BooleanSupplier answered) {
         java.util.List<String> done = new java.util.ArrayList<>();
         if (detached) {
-            throw new dev.forgeperf.command.CommandException("the agent is detaching already");
+            throw new CommandException("the agent is detaching already");
         }
         detached = true;
         dev.forgeperf.snapshot.SnapshotTriggers t2 = triggers;
@@ -451,7 +452,7 @@ public final class Agent {
     public TimingService timingService() {
         TimingService t = timingCreated();
         if (t == null) {
-            throw new dev.forgeperf.command.CommandException("method timing is not available in this JVM (see its [forge-perf] log line)");
+            throw new CommandException("method timing is not available in this JVM (see its [forge-perf] log line)");
         }
         return t;
     }

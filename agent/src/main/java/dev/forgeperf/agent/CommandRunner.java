@@ -5,7 +5,7 @@ import java.io.Writer;
 import java.nio.file.Path;
 
 import dev.forgeperf.command.AgentCommand;
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.command.Commands;
 import dev.forgeperf.command.Session;
 import dev.forgeperf.control.ControlServer;

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.forgeperf.command.AgentCommand;
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.command.Commands;
 import picocli.AutoComplete;
 import picocli.CommandLine;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.ProfileException;
 import dev.forgeperf.profile.ProfileOptions;

@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.report.Report;
 import dev.forgeperf.report.SnapshotException;
 import dev.forgeperf.util.AtomicFiles;

@@ -14,6 +14,7 @@ import dev.forgeperf.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import dev.forgeperf.control.CommandException;
 
 /** {@code dump …}: artifacts written by the agent straight to a file. */
 @Command(name = "dump", description = "Dump threads, the heap, the class histogram, the JFR recording or a class's bytecode.", subcommands = {

@@ -10,6 +10,7 @@ import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** {@code dump heap PID -o FILE.hprof [--live]}: an HPROF heap dump, complete or absent. */
 @Command(name = "heap", description = {"Write an HPROF heap dump (for Eclipse MAT, VisualVM, …).",

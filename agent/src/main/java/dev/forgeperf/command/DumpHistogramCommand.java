@@ -10,6 +10,7 @@ import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** {@code dump histogram PID}: instances and bytes per class, largest first. */
 @Command(name = "histogram", description = {"Show instances and bytes per class, largest first (the class histogram).",

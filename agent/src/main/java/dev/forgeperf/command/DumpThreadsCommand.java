@@ -8,6 +8,7 @@ import dev.forgeperf.runtime.ThreadDump;
 import dev.forgeperf.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** {@code dump threads PID [-o FILE]}: every thread with its full stack, locks, and the deadlocks. */
 @Command(name = "threads", description = {"Dump all threads with full stacks, the locks they hold and wait on, and deadlocks.",

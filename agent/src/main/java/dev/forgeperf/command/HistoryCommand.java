@@ -7,6 +7,7 @@ import dev.forgeperf.runtime.SampleRing;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** {@code history PID}: the runtime sampler's ring. */
 @Command(name = "history", description = {"Show the runtime sampler's history of heap, GC, threads, CPU and classes.",

@@ -10,6 +10,7 @@ import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import dev.forgeperf.control.CommandException;
 
 /** {@code instrument PID SPEC}: start timing the methods a spec matches. */
 @Command(name = "instrument", description = {"Start timing methods in a running JVM (see `forge-perf timings`).",

@@ -5,6 +5,7 @@ import dev.forgeperf.runtime.RuntimeMetrics;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** {@code metrics PID}: heap, pools, GC, threads, CPU, classes, now; {@code --watch} repeats. */
 @Command(name = "metrics", description = {"Show runtime metrics now: heap, memory pools, GC, threads, CPU, classes, uptime.",

@@ -18,6 +18,7 @@ import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.util.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen. */
 @Command(name = "profile", description = {"Record a focused profile (cpu, wall, alloc, lock, park) for a while and write it out.",

@@ -12,6 +12,7 @@ import dev.forgeperf.snapshot.SnapshotWriter;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** {@code snapshot PID [-o DIR]}: one folder with everything the agent holds now. */
 @Command(name = "snapshot", description = {"Write one folder with everything the agent holds now (recording, profiles, threads, metrics, "

@@ -7,6 +7,7 @@ import dev.forgeperf.timing.TimingService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import dev.forgeperf.control.CommandException;
 
 /** {@code uninstrument PID SPEC|--all}: stop timing; the original bytecode is restored. */
 @Command(name = "uninstrument", description = {"Stop timing the methods of a spec (or --all) and restore their original bytecode.",
