@@ -1,11 +1,8 @@
 package dev.forgeperf.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.Properties;
 
 import dev.forgeperf.bootstrap.AgentState;
 import dev.forgeperf.bootstrap.Recorder;
@@ -18,15 +15,15 @@ import dev.forgeperf.timing.SlowCallsToJfr;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.context.AgentContext;
+import dev.forgeperf.util.AgentInfo;
 
 /**
  * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})
  * share {@link #start}: parse options, open the control socket, start the features. A feature that
  * fails to start is logged once and left off; the host application never sees an exception.
  */
-public final class Agent {
-    public static final String VERSION = readVersion();
-
+public final class Agent implements AgentContext {
     private static volatile Agent current;
 
     private final Instrumentation inst;
@@ -81,7 +78,7 @@ public final class Agent {
         Thread hook = new Thread(agent::shutdown, "forge-perf-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         agent.shutdownHook = hook;
-        Log.debug("agent " + VERSION + " loaded " + (premain ? "at startup" : "by attach"));
+        Log.debug("agent " + AgentInfo.VERSION + " loaded " + (premain ? "at startup" : "by attach"));
     }
 
     /** Start-up steps retried after an {@link Error} (a full heap at start), at most this many times, the waits doubling up to a minute. */
@@ -315,7 +312,7 @@ public final class Agent {
                 + (ignored.isEmpty() ? "" : (applied.isEmpty() ? "" : "; ") + "ignored " + String.join(", ", ignored)
                 + " (they cannot change while the agent runs: run `forge-perf detach " + pid + "`, then attach with them)");
         lastReload = note.isEmpty() ? null : note;
-        return "agent " + VERSION + " already loaded in pid " + pid + "; control socket " + (control == null ? "unavailable" : control.socket())
+        return "agent " + AgentInfo.VERSION + " already loaded in pid " + pid + "; control socket " + (control == null ? "unavailable" : control.socket())
                 + (note.isEmpty() ? "" : "; " + note);
     }
 
@@ -476,7 +473,7 @@ public final class Agent {
      */
     public dev.forgeperf.snapshot.SnapshotWriter snapshotWriter(boolean full, Path profile, boolean heap,
             java.util.function.LongConsumer progress) {
-        dev.forgeperf.snapshot.SnapshotWriter w = new dev.forgeperf.snapshot.SnapshotWriter(this);
+        dev.forgeperf.snapshot.SnapshotWriter w = new dev.forgeperf.snapshot.SnapshotWriter(pid, this::timing);
         w.add("metrics", dir -> dev.forgeperf.snapshot.SnapshotParts.metrics(dir));
         w.add("threads", dir -> dev.forgeperf.snapshot.SnapshotParts.threads(dir));
         if (!full) {
@@ -549,6 +546,17 @@ public final class Agent {
         return http.server();
     }
 
+    @Override
+    public java.util.Map<String, Object> httpInfo() {
+        dev.forgeperf.http.AgentHttpServer h = http.server();
+        return h == null ? null : h.toMap();
+    }
+
+    @Override
+    public dev.forgeperf.runtime.RuntimeService runtime() {
+        return dev.forgeperf.runtime.RuntimeService.get();
+    }
+
     /** What is enabled, feature by feature (for status and list). */
     public java.util.Map<String, Object> features() {
         java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
@@ -580,29 +588,5 @@ public final class Agent {
             f.put("reload", reloaded);
         }
         return f;
-    }
-
-    /** The main class (or jar) the JVM was started with, as jcmd shows it. */
-    public static String mainClass() {
-        String cmd = System.getProperty("sun.java.command", "");
-        int sp = cmd.indexOf(' ');
-        return sp < 0 ? cmd : cmd.substring(0, sp);
-    }
-
-    /** JVM uptime in milliseconds. */
-    public static long uptimeMillis() {
-        return ManagementFactory.getRuntimeMXBean().getUptime();
-    }
-
-    private static String readVersion() {
-        try (InputStream in = Agent.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "dev");
-        } catch (IOException e) {
-            return "dev";
-        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +42,7 @@ public final class DumpCommand implements Runnable {
         String last;
 
         @Override
-        public int run(Agent agent, Session session) throws IOException {
+        public int run(AgentContext agent, Session session) throws IOException {
             java.time.Duration window = null;
             if (last != null) {
                 try {
@@ -81,7 +81,7 @@ public final class DumpCommand implements Runnable {
         boolean force;
 
         @Override
-        public int run(Agent agent, Session session) throws IOException {
+        public int run(AgentContext agent, Session session) throws IOException {
             Instrumentation inst = agent.instrumentation();
             List<Class<?>> found = new ArrayList<>();
             for (Class<?> c : inst.getAllLoadedClasses()) {

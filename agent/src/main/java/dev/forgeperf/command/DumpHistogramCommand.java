@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.ClassHistogram;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
@@ -33,7 +33,7 @@ public final class DumpHistogramCommand extends AgentCommand {
     boolean force;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         if (top < 0) {
             throw new CommandException("--top must not be negative", 2);
         }

@@ -1,6 +1,6 @@
 package dev.forgeperf.command;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.History;
 import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.runtime.SampleRing;
@@ -24,7 +24,7 @@ public final class HistoryCommand extends AgentCommand {
     boolean json;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         if (count != null && count <= 0) {
             throw new CommandException("--count must be positive", 2);
         }

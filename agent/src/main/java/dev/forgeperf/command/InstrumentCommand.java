@@ -3,7 +3,7 @@ package dev.forgeperf.command;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.timing.MethodSpec;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.Json;
@@ -37,7 +37,7 @@ public final class InstrumentCommand extends AgentCommand {
     boolean json;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         MethodSpec parsed;
         try {
             parsed = MethodSpec.parse(spec);

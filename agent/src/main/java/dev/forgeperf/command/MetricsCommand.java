@@ -1,6 +1,6 @@
 package dev.forgeperf.command;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.RuntimeMetrics;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
@@ -27,7 +27,7 @@ public final class MetricsCommand extends AgentCommand {
     int count;
 
     @Override
-    public int run(Agent agent, Session session) throws InterruptedException {
+    public int run(AgentContext agent, Session session) throws InterruptedException {
         if (watchMillis == null) {
             print(session, RuntimeMetrics.collect());
             return 0;

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.jfr.FocusedRecording;
 import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
@@ -19,6 +19,7 @@ import dev.forgeperf.util.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import dev.forgeperf.control.CommandException;
+import dev.forgeperf.util.AgentInfo;
 
 /** {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen. */
 @Command(name = "profile", description = {"Record a focused profile (cpu, wall, alloc, lock, park) for a while and write it out.",
@@ -65,7 +66,7 @@ public final class ProfileCommand implements Runnable {
         abstract Kind kind();
 
         @Override
-        public int run(Agent agent, Session session) throws Exception {
+        public int run(AgentContext agent, Session session) throws Exception {
             Kind kind = kind();
             long durationNanos = parse(duration, "--duration");
             long intervalNanos = parse(interval, "--interval");
@@ -147,8 +148,8 @@ public final class ProfileCommand implements Runnable {
         }
 
         /** {@code cpu profile of pid 1234 (com.acme.Main), 30s}: what the profile is of, never the temporary recording's name. */
-        private static String title(Kind kind, Agent agent, String took) {
-            String main = Agent.mainClass();
+        private static String title(Kind kind, AgentContext agent, String took) {
+            String main = AgentInfo.mainClass();
             return kind.id() + " profile of pid " + agent.pid() + (main == null || main.isEmpty() ? "" : " (" + main + ")") + ", " + took;
         }
 

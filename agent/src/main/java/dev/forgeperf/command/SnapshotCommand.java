@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.snapshot.SnapshotWriter;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
@@ -37,7 +37,7 @@ public final class SnapshotCommand extends AgentCommand {
     boolean json;
 
     @Override
-    public int run(Agent agent, Session session) throws IOException {
+    public int run(AgentContext agent, Session session) throws IOException {
         String name = output != null ? output
                 : "forge-perf-snapshot-" + agent.pid() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path target = session.resolve(name);
@@ -59,7 +59,7 @@ public final class SnapshotCommand extends AgentCommand {
     }
 
     /** The {@code --profile} run: cpu, alloc and lock events together; Ctrl-C ends it early. */
-    private Path record(Agent agent, Session session) throws IOException {
+    private Path record(AgentContext agent, Session session) throws IOException {
         long nanos;
         try {
             nanos = dev.forgeperf.util.Durations.parseNanos(profile);
@@ -87,7 +87,7 @@ public final class SnapshotCommand extends AgentCommand {
         }
     }
 
-    private int write(Agent agent, Session session, Path target, Path recorded) throws IOException {
+    private int write(AgentContext agent, Session session, Path target, Path recorded) throws IOException {
         SnapshotWriter writer = agent.snapshotWriter(true, recorded, heap, bytes -> {
             if (session.tty && !json) {
                 session.out.printf("\r\033[K  heap dump… %.1f MB", bytes / 1048576.0);

@@ -2,7 +2,7 @@ package dev.forgeperf.command;
 
 import java.util.List;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.timing.TimingTable;
@@ -31,7 +31,7 @@ public final class TimingsCommand extends AgentCommand {
     boolean wide;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         TimingService timing = agent.timing();
         List<TimingSnapshot> every = TimingService.snapshots();
         List<TimingSnapshot> rows = TimingTable.sorted(all ? every : every.stream().filter(s -> s.count() > 0).toList(), sort);

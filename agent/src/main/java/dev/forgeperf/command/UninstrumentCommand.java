@@ -2,7 +2,7 @@ package dev.forgeperf.command;
 
 import java.util.List;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.timing.TimingService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +20,7 @@ public final class UninstrumentCommand extends AgentCommand {
     boolean all;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         if ((spec == null) == !all) {
             throw new CommandException("give either a SPEC or --all", 2);
         }

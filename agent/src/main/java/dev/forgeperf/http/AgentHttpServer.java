@@ -17,7 +17,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.util.SocketDir;
@@ -80,7 +80,7 @@ public final class AgentHttpServer {
     private final Path addressFile;
 
     private AgentHttpServer(HttpServer server, ExchangeGuard guard, boolean loopback, HttpToken token, String tokenProblem,
-            Agent agent, Path dir) throws IOException {
+            AgentContext agent, Path dir) throws IOException {
         this.server = server;
         this.guard = guard;
         this.loopback = loopback;
@@ -133,7 +133,7 @@ public final class AgentHttpServer {
      *     {@code http.allowRemote=true}, a host that does not resolve)
      * @throws IOException when the address cannot be bound
      */
-    static AgentHttpServer start(Agent agent, AgentOptions options) throws Refused, IOException {
+    static AgentHttpServer start(AgentContext agent, AgentOptions options) throws Refused, IOException {
         HttpAddress address = HttpAddress.parse(options.get("http", null));
         InetAddress ip;
         try {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.command.StatusCommand;
 import dev.forgeperf.runtime.FullGc;
@@ -22,9 +22,9 @@ import dev.forgeperf.timing.TimingTable;
  * {@code health}, …), made by the same code. Stateless apart from the agent it reads.
  */
 final class ApiEndpoints {
-    private final Agent agent;
+    private final AgentContext agent;
 
-    ApiEndpoints(Agent agent) {
+    ApiEndpoints(AgentContext agent) {
         this.agent = agent;
     }
 

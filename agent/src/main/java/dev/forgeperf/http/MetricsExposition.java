@@ -2,12 +2,12 @@ package dev.forgeperf.http;
 
 import java.util.List;
 
-import dev.forgeperf.agent.Agent;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.http.PrometheusText.Type;
 import dev.forgeperf.runtime.GcMonitor;
 import dev.forgeperf.runtime.Health;
 import dev.forgeperf.runtime.RuntimeMetrics;
+import dev.forgeperf.util.AgentInfo;
 
 /**
  * {@code /metrics}: the runtime metrics ({@link RuntimeMetrics}, what {@code metrics --json}
@@ -52,7 +52,7 @@ public final class MetricsExposition {
 
     private static void info(PrometheusText p, RuntimeMetrics m) {
         p.family("forgeperf_agent_info", Type.gauge, "The forge-perf agent's version");
-        p.sample(1, "version", Agent.VERSION);
+        p.sample(1, "version", AgentInfo.VERSION);
         p.family("forgeperf_jvm_info", Type.gauge, "The JVM's version, vendor and name");
         p.sample(1, "version", System.getProperty("java.runtime.version", ""), "vendor", System.getProperty("java.vm.vendor", ""),
                 "runtime", System.getProperty("java.vm.name", ""));

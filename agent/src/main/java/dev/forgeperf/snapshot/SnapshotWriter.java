@@ -10,13 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
-import dev.forgeperf.agent.Agent;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.timing.TimingTable;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
+import dev.forgeperf.util.AgentInfo;
 
 /**
  * Writes a snapshot: one folder with everything the agent holds at that moment. It is built in a
@@ -35,13 +36,17 @@ public final class SnapshotWriter {
         void write(Path dir) throws Exception;
     }
 
-    private final Agent agent;
+    private final long pid;
     private final Map<String, Part> parts = new LinkedHashMap<>();
     private final Map<String, Part> finalParts = new LinkedHashMap<>();
 
-    public SnapshotWriter(Agent agent) {
-        this.agent = agent;
-        add("timings", dir -> writeTimings(dir, agent));
+    /**
+     * @param pid the JVM's process id, for the manifest
+     * @param timing method timing when the snapshot is written (null when off)
+     */
+    public SnapshotWriter(long pid, Supplier<TimingService> timing) {
+        this.pid = pid;
+        add("timings", dir -> writeTimings(dir, timing.get()));
     }
 
     /** Adds a part, run in the order added. */
@@ -241,19 +246,18 @@ public final class SnapshotWriter {
     private Map<String, Object> manifest(Map<String, String> outcome) {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("forgePerfSnapshot", 1);
-        manifest.put("pid", agent.pid());
-        manifest.put("mainClass", Agent.mainClass());
-        manifest.put("agentVersion", Agent.VERSION);
+        manifest.put("pid", pid);
+        manifest.put("mainClass", AgentInfo.mainClass());
+        manifest.put("agentVersion", AgentInfo.VERSION);
         manifest.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         manifest.put("takenAt", Instant.now().toString());
-        manifest.put("uptimeMillis", Agent.uptimeMillis());
+        manifest.put("uptimeMillis", AgentInfo.uptimeMillis());
         manifest.put("parts", outcome);
         return manifest;
     }
 
-    static void writeTimings(Path dir, Agent agent) throws IOException {
+    static void writeTimings(Path dir, TimingService t) throws IOException {
         List<TimingSnapshot> rows = TimingTable.sorted(TimingService.snapshots(), TimingTable.Sort.total);
-        TimingService t = agent.timing();
         Set<String> active = t == null ? Set.of() : t.activeMethods();
         Files.writeString(dir.resolve("timings.json"), Json.write(TimingTable.rows(rows, active)) + "\n");
         StringWriter text = new StringWriter();
