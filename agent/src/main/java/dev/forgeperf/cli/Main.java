@@ -8,6 +8,7 @@ import java.util.List;
 import dev.forgeperf.command.AgentCommand;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.command.Commands;
+import dev.forgeperf.command.DetachCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
@@ -30,7 +31,7 @@ public final class Main {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         boolean verbose = Arrays.asList(args).contains("--verbose");
         List<String> line = List.of(args);
-        AgentCommand.setForwarder(command -> command instanceof dev.forgeperf.command.DetachCommand
+        AgentCommand.setForwarder(command -> command instanceof DetachCommand
                 ? Remote.detach(command.target, line, out, err) : Remote.forward(command.target, line, out, err));
         String name = Commands.commandName(args);
         boolean single = name != null && !name.equals("generate-completion")

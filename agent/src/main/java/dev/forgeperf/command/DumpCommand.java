@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import dev.forgeperf.control.CommandException;
+import dev.forgeperf.jfr.ContinuousRecording;
+import dev.forgeperf.util.Durations;
 
 /** {@code dump …}: artifacts written by the agent straight to a file. */
 @Command(name = "dump", description = "Dump threads, the heap, the class histogram, the JFR recording or a class's bytecode.", subcommands = {
@@ -46,12 +48,12 @@ public final class DumpCommand implements Runnable {
             java.time.Duration window = null;
             if (last != null) {
                 try {
-                    window = java.time.Duration.ofNanos(dev.forgeperf.util.Durations.parseNanos(last));
+                    window = java.time.Duration.ofNanos(Durations.parseNanos(last));
                 } catch (IllegalArgumentException e) {
                     throw new CommandException("--last: " + e.getMessage(), 2);
                 }
             }
-            dev.forgeperf.jfr.ContinuousRecording r = agent.recording();
+            ContinuousRecording r = agent.recording();
             if (r == null) {
                 throw new CommandException("the continuous recording is off in this JVM (agent option jfr=off); use `forge-perf profile` for a focused recording");
             }
@@ -60,7 +62,7 @@ public final class DumpCommand implements Runnable {
             try {
                 bytes = r.dump(out, window, force);
             } catch (IOException e) {
-                throw new CommandException(dev.forgeperf.util.AtomicFiles.failure(out, e).getMessage());
+                throw new CommandException(AtomicFiles.failure(out, e).getMessage());
             }
             session.out.printf("wrote %s (%.1f MB)%n", out, bytes / 1048576.0);
             return 0;

@@ -11,6 +11,7 @@ import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import dev.forgeperf.control.CommandException;
+import dev.forgeperf.runtime.HeapGuard;
 
 /** {@code dump histogram PID}: instances and bytes per class, largest first. */
 @Command(name = "histogram", description = {"Show instances and bytes per class, largest first (the class histogram).",
@@ -41,7 +42,7 @@ public final class DumpHistogramCommand extends AgentCommand {
             DumpThreadsCommand.checkTarget(session.resolve(output), force);
         }
         List<ClassHistogram.Row> rows;
-        dev.forgeperf.runtime.HeapGuard.require("the class histogram", dev.forgeperf.runtime.HeapGuard.HISTOGRAM_BYTES,
+        HeapGuard.require("the class histogram", HeapGuard.HISTOGRAM_BYTES,
                 "retry when the heap is less full, or run `jcmd " + agent.pid() + " GC.class_histogram`, which builds it outside the Java heap");
         try {
             rows = ClassHistogram.take(all);

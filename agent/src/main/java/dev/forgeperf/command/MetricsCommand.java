@@ -6,6 +6,7 @@ import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import dev.forgeperf.control.CommandException;
+import dev.forgeperf.util.Durations;
 
 /** {@code metrics PID}: heap, pools, GC, threads, CPU, classes, now; {@code --watch} repeats. */
 @Command(name = "metrics", description = {"Show runtime metrics now: heap, memory pools, GC, threads, CPU, classes, uptime.",
@@ -43,7 +44,7 @@ public final class MetricsCommand extends AgentCommand {
             RuntimeMetrics m = RuntimeMetrics.collect();
             if (session.tty && !json) {
                 session.out.print("\033[H\033[2J");
-                session.out.printf("every %s, Ctrl-C to stop%n", dev.forgeperf.util.Durations.format(watchMillis * 1_000_000L));
+                session.out.printf("every %s, Ctrl-C to stop%n", Durations.format(watchMillis * 1_000_000L));
             } else if (shown > 0 && !json) {
                 session.out.println();
             }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.Json;
 
 /** {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen. */
 @Command(name = "profile", description = {"Record a focused profile (cpu, wall, alloc, lock, park) for a while and write it out.",
@@ -80,7 +82,7 @@ public final class ProfileCommand implements Runnable {
             }
             if (out != null) {
                 try {
-                    dev.forgeperf.util.AtomicFiles.checkTarget(out, force);
+                    AtomicFiles.checkTarget(out, force);
                 } catch (java.io.IOException e) {
                     throw new CommandException(e.getMessage());
                 }
@@ -121,7 +123,7 @@ public final class ProfileCommand implements Runnable {
                     if (out == null) {
                         profile = JfrReader.read(jfr, kind, options);
                         if (json) {
-                            session.out.println(dev.forgeperf.util.Json.write(TopTable.of(profile).toMap(top)));
+                            session.out.println(Json.write(TopTable.of(profile).toMap(top)));
                         } else {
                             TopTable.of(profile).print(session.out, title(kind, agent, took), top);
                         }
@@ -129,7 +131,7 @@ public final class ProfileCommand implements Runnable {
                     }
                     Profile[] written = new Profile[1];
                     ProfileOptions analysed = options;
-                    dev.forgeperf.util.AtomicFiles.writeVia(out, force,
+                    AtomicFiles.writeVia(out, force,
                             tmp -> written[0] = ProfileOutput.write(jfr, kind, analysed, tmp, fmt, title(kind, agent, took)));
                     profile = written[0];
                 } catch (ProfileException e) {
@@ -138,7 +140,7 @@ public final class ProfileCommand implements Runnable {
                     if (out == null) {
                         throw e;
                     }
-                    throw new CommandException(dev.forgeperf.util.AtomicFiles.failure(out, e).getMessage());
+                    throw new CommandException(AtomicFiles.failure(out, e).getMessage());
                 }
                 session.out.println("wrote " + out + (profile == null ? "" : " (" + ProfileOutput.summary(profile) + ")"));
                 return 0;

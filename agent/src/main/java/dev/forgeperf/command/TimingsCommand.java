@@ -7,6 +7,8 @@ import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.timing.TimingTable;
 import dev.forgeperf.util.Json;
+import dev.forgeperf.timing.TimingLimits;
+import dev.forgeperf.util.Words;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,9 +44,9 @@ public final class TimingsCommand extends AgentCommand {
             TimingTable.print(session.out, rows, active, wide);
             long idle = every.size() - rows.size();
             if (idle > 0) {
-                session.out.println(dev.forgeperf.util.Words.count(idle, "instrumented method") + " not called yet (--all shows them)");
+                session.out.println(Words.count(idle, "instrumented method") + " not called yet (--all shows them)");
             }
-            session.out.println("timing memory: " + dev.forgeperf.timing.TimingLimits.describe());
+            session.out.println("timing memory: " + TimingLimits.describe());
         }
         if (reset) {
             TimingService.reset();

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import dev.forgeperf.control.CommandException;
+import dev.forgeperf.util.Words;
 
 /** {@code uninstrument PID SPEC|--all}: stop timing; the original bytecode is restored. */
 @Command(name = "uninstrument", description = {"Stop timing the methods of a spec (or --all) and restore their original bytecode.",
@@ -35,7 +36,7 @@ public final class UninstrumentCommand extends AgentCommand {
         }
         for (TimingService.Result r : removed) {
             session.out.printf("uninstrumented '%s': %s in %s restored to their original bytecode%n",
-                    r.spec, dev.forgeperf.util.Words.count(r.methods.size(), "method"), dev.forgeperf.util.Words.count(r.classes.size(), "class"));
+                    r.spec, Words.count(r.methods.size(), "method"), Words.count(r.classes.size(), "class"));
         }
         return 0;
     }

@@ -24,6 +24,7 @@ import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.config.HttpAddress;
+import dev.forgeperf.util.Failures;
 
 /**
  * The agent's opt-in HTTP server ({@code http=127.0.0.1:6060}) on the JDK's
@@ -227,7 +228,7 @@ public final class AgentHttpServer {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        dev.forgeperf.util.Failures.rethrow(failure[0]);
+        Failures.rethrow(failure[0]);
         return result[0];
     }
 

@@ -21,6 +21,7 @@ import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.runtime.ThreadDump;
 import dev.forgeperf.snapshot.SnapshotParts;
+import dev.forgeperf.runtime.HeapGuard;
 
 /**
  * The {@code /debug/pprof/} endpoints, answering as Go's {@code net/http/pprof} does (gzipped
@@ -76,9 +77,9 @@ final class PprofEndpoints {
         Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
         try {
-            dev.forgeperf.runtime.HeapGuard.require("a " + kind.id() + " profile", dev.forgeperf.runtime.HeapGuard.analysisNeed(0),
+            HeapGuard.require("a " + kind.id() + " profile", HeapGuard.analysisNeed(0),
                     "retry when the heap is less full");
-        } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+        } catch (HeapGuard.Refused e) {
             throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
         }
         if (!permits.tryAcquire()) {
@@ -104,9 +105,9 @@ final class PprofEndpoints {
                     source = "a focused recording of " + s + " s";
                 }
                 try {
-                    dev.forgeperf.runtime.HeapGuard.require("analyzing the " + kind.id() + " profile's recording",
-                            dev.forgeperf.runtime.HeapGuard.analysisNeed(Files.size(jfr)), "retry when the heap is less full");
-                } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+                    HeapGuard.require("analyzing the " + kind.id() + " profile's recording",
+                            HeapGuard.analysisNeed(Files.size(jfr)), "retry when the heap is less full");
+                } catch (HeapGuard.Refused e) {
                     throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
                 }
                 Profile profile = JfrReader.read(jfr, kind, options);

@@ -23,6 +23,7 @@ import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.runtime.SampleListener;
 import dev.forgeperf.runtime.Series;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.runtime.RuntimeMetrics;
 
 /**
  * Snapshots taken automatically ({@code trigger=heap>90%:snapshot}, repeatable): the conditions are
@@ -154,7 +155,7 @@ public final class SnapshotTriggers implements SampleListener {
                 return p < 0 ? Double.NaN : p;
             }
             case gcCpu:
-                return RuntimeService.get().gcCpuOverLast(dev.forgeperf.runtime.RuntimeMetrics.RECENT_MILLIS) * 100;
+                return RuntimeService.get().gcCpuOverLast(RuntimeMetrics.RECENT_MILLIS) * 100;
             default:
                 if (now - lastDeadlockCheckNanos >= DEADLOCK_CHECK_NANOS || lastDeadlockCheckNanos == 0) {
                     lastDeadlockCheckNanos = now;

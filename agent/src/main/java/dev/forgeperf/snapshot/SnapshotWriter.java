@@ -18,6 +18,7 @@ import dev.forgeperf.timing.TimingTable;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
 import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.util.PendingFiles;
 
 /**
  * Writes a snapshot: one folder with everything the agent holds at that moment. It is built in a
@@ -118,7 +119,7 @@ public final class SnapshotWriter {
             throw AtomicFiles.failure(target, e);
         } finally {
             AtomicFiles.deleteTree(tmp);
-            dev.forgeperf.util.PendingFiles.remove(tmp);
+            PendingFiles.remove(tmp);
         }
     }
 
