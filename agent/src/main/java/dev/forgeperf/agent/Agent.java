@@ -28,6 +28,7 @@ import dev.forgeperf.snapshot.SnapshotTriggers;
 import dev.forgeperf.snapshot.SnapshotWriter;
 import dev.forgeperf.timing.TimingLimits;
 import dev.forgeperf.util.Words;
+import dev.forgeperf.snapshot.SnapshotLayout;
 
 /**
  * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})
@@ -503,10 +504,10 @@ public final class Agent implements AgentContext {
             if (!r.running()) {
                 throw new IllegalStateException("the continuous recording is " + r.describe());
             }
-            r.dump(dir.resolve("recording.jfr"), null);
+            r.dump(dir.resolve(SnapshotLayout.RECORDING), null);
         });
         w.add("profiles", dir -> {
-            Path source = profile != null ? profile : dir.resolve("recording.jfr");
+            Path source = profile != null ? profile : dir.resolve(SnapshotLayout.RECORDING);
             long bytes = java.nio.file.Files.exists(source) ? java.nio.file.Files.size(source) : 0;
             HeapGuard.require("the profiles", HeapGuard.analysisNeed(bytes),
                     "build them outside the JVM: `forge-perf convert " + source.getFileName() + "` in the snapshot folder");

@@ -16,6 +16,7 @@ import dev.forgeperf.profile.ProfileDiff;
 import dev.forgeperf.runtime.ClassHistogram;
 import dev.forgeperf.runtime.Format;
 import dev.forgeperf.util.MethodNames;
+import dev.forgeperf.snapshot.SnapshotLayout;
 
 /**
  * Before/after comparison of two snapshots: timed methods (calls, mean, p50, p99), runtime numbers
@@ -101,8 +102,8 @@ public final class SnapshotDiff {
         compareTimings();
         compareMetrics();
         classes();
-        movers("CPU", "cpu.pb.gz", "share of CPU samples");
-        movers("Allocation", "alloc.pb.gz", "share of bytes allocated");
+        movers("CPU", SnapshotLayout.CPU, "share of CPU samples");
+        movers("Allocation", SnapshotLayout.ALLOC, "share of bytes allocated");
         findings();
     }
 

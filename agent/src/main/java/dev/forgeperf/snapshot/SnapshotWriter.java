@@ -28,9 +28,6 @@ import dev.forgeperf.util.PendingFiles;
  * long each part took ({@code partMillis}) and the whole snapshot ({@code totalMillis}).
  */
 public final class SnapshotWriter {
-    /** The file every snapshot has; {@code diff} recognises snapshots by it. */
-    public static final String MANIFEST = "manifest.json";
-
     /** One part of a snapshot. */
     public interface Part {
         /** Writes the part's files into {@code dir}; throws to report why it could not. */
@@ -58,7 +55,7 @@ public final class SnapshotWriter {
 
     /**
      * Adds a part that reads the others (the reports): it runs after every other part, once
-     * {@link #MANIFEST} is written, so it sees a complete snapshot folder; the manifest is then
+     * {@link #SnapshotLayout.MANIFEST} is written, so it sees a complete snapshot folder; the manifest is then
      * rewritten with its outcome.
      */
     public SnapshotWriter addFinal(String name, Part part) {
@@ -141,8 +138,8 @@ public final class SnapshotWriter {
         if (!force) {
             throw new IOException(target + " already exists and is not empty; choose a new folder or add --force to replace a snapshot");
         }
-        if (!Files.isRegularFile(target.resolve(MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(target + " is not empty and not a forge-perf snapshot (no " + MANIFEST + "); refusing to replace it even with --force");
+        if (!Files.isRegularFile(target.resolve(SnapshotLayout.MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(target + " is not empty and not a forge-perf snapshot (no " + SnapshotLayout.MANIFEST + "); refusing to replace it even with --force");
         }
     }
 
@@ -176,7 +173,7 @@ public final class SnapshotWriter {
     }
 
     private void writeManifest(Path tmp, Path target, Map<String, Object> manifest) throws IOException {
-        AtomicFiles.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
+        AtomicFiles.writeString(tmp.resolve(SnapshotLayout.MANIFEST), Json.write(manifest) + "\n");
     }
 
     /** Every file 0600, every folder 0700; links (none are made) are removed. */
@@ -260,10 +257,10 @@ public final class SnapshotWriter {
     static void writeTimings(Path dir, TimingService t) throws IOException {
         List<TimingSnapshot> rows = TimingTable.sorted(TimingService.snapshots(), TimingTable.Sort.total);
         Set<String> active = t == null ? Set.of() : t.activeMethods();
-        Files.writeString(dir.resolve("timings.json"), Json.write(TimingTable.rows(rows, active)) + "\n");
+        Files.writeString(dir.resolve(SnapshotLayout.TIMINGS_JSON), Json.write(TimingTable.rows(rows, active)) + "\n");
         StringWriter text = new StringWriter();
         TimingTable.print(new PrintWriter(text), rows, active);
-        Files.writeString(dir.resolve("timings.txt"), text.toString());
+        Files.writeString(dir.resolve(SnapshotLayout.TIMINGS_TXT), text.toString());
     }
 
     /** Removes a folder and everything in it, never following a link; best effort. */
