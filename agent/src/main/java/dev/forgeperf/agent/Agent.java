@@ -1,29 +1,42 @@
 package dev.forgeperf.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.Properties;
 
+import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.bootstrap.AgentState;
 import dev.forgeperf.bootstrap.Recorder;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.ControlServer;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.timing.MethodSpec;
 import dev.forgeperf.timing.SlowCallsToJfr;
 import dev.forgeperf.timing.TimingService;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.context.AgentContext;
+import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.http.AgentHttpServer;
+import dev.forgeperf.http.HttpStarter;
+import dev.forgeperf.profile.JfrReader;
+import dev.forgeperf.report.Report;
+import dev.forgeperf.runtime.HeapGuard;
+import dev.forgeperf.runtime.RuntimeService;
+import dev.forgeperf.snapshot.SnapshotParts;
+import dev.forgeperf.snapshot.SnapshotTriggers;
+import dev.forgeperf.snapshot.SnapshotWriter;
+import dev.forgeperf.timing.TimingLimits;
+import dev.forgeperf.util.Words;
+import dev.forgeperf.snapshot.SnapshotLayout;
 
 /**
  * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})
  * share {@link #start}: parse options, open the control socket, start the features. A feature that
  * fails to start is logged once and left off; the host application never sees an exception.
  */
-public final class Agent {
-    public static final String VERSION = readVersion();
-
+public final class Agent implements AgentContext {
     private static volatile Agent current;
 
     private final Instrumentation inst;
@@ -36,8 +49,8 @@ public final class Agent {
     private volatile TimingService timing;
     private boolean timingFailed;
     private volatile ContinuousRecording jfr;
-    private volatile dev.forgeperf.snapshot.SnapshotTriggers triggers;
-    private volatile dev.forgeperf.http.HttpStarter.Outcome http = new dev.forgeperf.http.HttpStarter.Outcome(null, null);
+    private volatile SnapshotTriggers triggers;
+    private volatile HttpStarter.Outcome http = new HttpStarter.Outcome(null, null);
     private final Object httpLock = new Object();
     private boolean shutDown;
     private volatile boolean detached;
@@ -64,11 +77,11 @@ public final class Agent {
         AgentOptions options = AgentOptions.parse(optionText);
         Log.setVerbose(options.flag("verbose"));
         options.warnings().forEach(Log::info);
-        dev.forgeperf.profile.JfrReader.readInsideHost();
+        JfrReader.readInsideHost();
         Agent agent = new Agent(inst, jar, options, premain);
         current = agent;
         agent.startTiming();
-        agent.triggers = dev.forgeperf.snapshot.SnapshotTriggers.fromOptions(options, agent.pid,
+        agent.triggers = SnapshotTriggers.fromOptions(options, agent.pid,
                 target -> agent.snapshotWriter(true).write(target, null));
         // The socket, the sampler and JFR take tens of milliseconds to start: do it off the application's path.
         Thread init = new Thread(agent::startInBackground, "forge-perf-init");
@@ -78,7 +91,7 @@ public final class Agent {
         Thread hook = new Thread(agent::shutdown, "forge-perf-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         agent.shutdownHook = hook;
-        Log.debug("agent " + VERSION + " loaded " + (premain ? "at startup" : "by attach"));
+        Log.debug("agent " + AgentInfo.VERSION + " loaded " + (premain ? "at startup" : "by attach"));
     }
 
     /** Start-up steps retried after an {@link Error} (a full heap at start), at most this many times, the waits doubling up to a minute. */
@@ -95,7 +108,7 @@ public final class Agent {
         for (int attempt = 1; attempt <= START_ATTEMPTS && !detached; attempt++) {
             try {
                 // in a full heap even a class initializer fails, and then for good: wait for room instead
-                String failed = dev.forgeperf.runtime.HeapGuard.hasRoom(dev.forgeperf.runtime.HeapGuard.START_BYTES) ? startSteps() : HEAP_FULL_AT_START;
+                String failed = HeapGuard.hasRoom(HeapGuard.START_BYTES) ? startSteps() : HEAP_FULL_AT_START;
                 if (failed == null) {
                     if (attempt > 1) {
                         startProblem = "started on attempt " + attempt + " (earlier attempts failed: " + startProblem + ")";
@@ -131,10 +144,10 @@ public final class Agent {
         java.util.List<String> failed = new java.util.ArrayList<>();
         if (!runtimeStarted) {
             runtimeStarted = step(failed, "the runtime sampler", () -> {
-                dev.forgeperf.runtime.RuntimeService.start(options);
-                String problem = dev.forgeperf.runtime.RuntimeService.get().samplerProblem();
+                RuntimeService.start(options);
+                String problem = RuntimeService.get().samplerProblem();
                 if (problem != null && problem.contains("OutOfMemoryError")) {
-                    dev.forgeperf.runtime.RuntimeService.shutdown();
+                    RuntimeService.shutdown();
                     throw new OutOfMemoryError(problem);
                 }
             });
@@ -199,13 +212,13 @@ public final class Agent {
                 Log.info("HTTP is on already at " + http.server().url() + "; http=" + from.get("http", null) + " ignored");
                 return;
             }
-            http = dev.forgeperf.http.HttpStarter.start(this, from);
+            http = HttpStarter.start(this, from);
         }
     }
 
     private void startTiming() {
         try {
-            dev.forgeperf.timing.TimingLimits.apply(options);
+            TimingLimits.apply(options);
             Recorder.setActive(true);
             Recorder.setSlowCallListener(new SlowCallsToJfr(), options.durationNanos("timed.jfrThreshold", 10_000_000L));
             if (!options.all("timed").isEmpty()) {
@@ -312,7 +325,7 @@ public final class Agent {
                 + (ignored.isEmpty() ? "" : (applied.isEmpty() ? "" : "; ") + "ignored " + String.join(", ", ignored)
                 + " (they cannot change while the agent runs: run `forge-perf detach " + pid + "`, then attach with them)");
         lastReload = note.isEmpty() ? null : note;
-        return "agent " + VERSION + " already loaded in pid " + pid + "; control socket " + (control == null ? "unavailable" : control.socket())
+        return "agent " + AgentInfo.VERSION + " already loaded in pid " + pid + "; control socket " + (control == null ? "unavailable" : control.socket())
                 + (note.isEmpty() ? "" : "; " + note);
     }
 
@@ -325,12 +338,12 @@ public final class Agent {
     public synchronized java.util.List<String> detach(java.util.function.BooleanSupplier answered) {
         java.util.List<String> done = new java.util.ArrayList<>();
         if (detached) {
-            throw new dev.forgeperf.command.CommandException("the agent is detaching already");
+            throw new CommandException("the agent is detaching already");
         }
         detached = true;
-        dev.forgeperf.snapshot.SnapshotTriggers t2 = triggers;
+        SnapshotTriggers t2 = triggers;
         triggers = null;
-        dev.forgeperf.runtime.RuntimeService.shutdown();
+        RuntimeService.shutdown();
         done.add(t2 == null ? "runtime sampler stopped (its history is dropped)"
                 : "snapshot triggers and runtime sampler stopped (trigger snapshots stay in " + t2.dir() + ")");
         TimingService t = timing;
@@ -351,7 +364,7 @@ public final class Agent {
         Recorder.setActive(false);
         synchronized (httpLock) {
             shutDown = true;
-            dev.forgeperf.http.AgentHttpServer h = http.server();
+            AgentHttpServer h = http.server();
             if (h != null) {
                 h.close();
                 done.add("HTTP server at " + h.url() + " stopped");
@@ -417,7 +430,7 @@ public final class Agent {
         }
         synchronized (httpLock) {
             shutDown = true;
-            dev.forgeperf.http.AgentHttpServer h = http.server();
+            AgentHttpServer h = http.server();
             if (h != null) {
                 h.close();
             }
@@ -449,7 +462,7 @@ public final class Agent {
     public TimingService timingService() {
         TimingService t = timingCreated();
         if (t == null) {
-            throw new dev.forgeperf.command.CommandException("method timing is not available in this JVM (see its [forge-perf] log line)");
+            throw new CommandException("method timing is not available in this JVM (see its [forge-perf] log line)");
         }
         return t;
     }
@@ -459,7 +472,7 @@ public final class Agent {
      *
      * @param full false at JVM exit: only the parts that are quick and safe during shutdown
      */
-    public dev.forgeperf.snapshot.SnapshotWriter snapshotWriter(boolean full) {
+    public SnapshotWriter snapshotWriter(boolean full) {
         return snapshotWriter(full, null, null, false, null);
     }
 
@@ -472,19 +485,19 @@ public final class Agent {
      * @param heap whether to add {@code heap.hprof}
      * @param progress told about long steps (heap dump size), may be null
      */
-    public dev.forgeperf.snapshot.SnapshotWriter snapshotWriter(boolean full, Path profile, dev.forgeperf.profile.CpuCalibration calibration, boolean heap,
+    public SnapshotWriter snapshotWriter(boolean full, Path profile, CpuCalibration calibration, boolean heap,
             java.util.function.LongConsumer progress) {
-        dev.forgeperf.snapshot.SnapshotWriter w = new dev.forgeperf.snapshot.SnapshotWriter(this);
-        w.add("metrics", dir -> dev.forgeperf.snapshot.SnapshotParts.metrics(dir));
-        w.add("threads", dir -> dev.forgeperf.snapshot.SnapshotParts.threads(dir));
+        SnapshotWriter w = new SnapshotWriter(pid, this::timing);
+        w.add("metrics", dir -> SnapshotParts.metrics(dir));
+        w.add("threads", dir -> SnapshotParts.threads(dir));
         if (!full) {
             return w;
         }
         ContinuousRecording r = jfr;
         w.add("histogram", dir -> {
-            dev.forgeperf.runtime.HeapGuard.require("the class histogram", dev.forgeperf.runtime.HeapGuard.HISTOGRAM_BYTES,
+            HeapGuard.require("the class histogram", HeapGuard.HISTOGRAM_BYTES,
                     "take it later with `forge-perf dump histogram`");
-            dev.forgeperf.snapshot.SnapshotParts.histogram(dir);
+            SnapshotParts.histogram(dir);
         });
         w.add("recording", dir -> {
             if (r == null) {
@@ -493,22 +506,22 @@ public final class Agent {
             if (!r.running()) {
                 throw new IllegalStateException("the continuous recording is " + r.describe());
             }
-            r.dump(dir.resolve("recording.jfr"), null);
+            r.dump(dir.resolve(SnapshotLayout.RECORDING), null);
         });
         w.add("profiles", dir -> {
-            Path source = profile != null ? profile : dir.resolve("recording.jfr");
+            Path source = profile != null ? profile : dir.resolve(SnapshotLayout.RECORDING);
             long bytes = java.nio.file.Files.exists(source) ? java.nio.file.Files.size(source) : 0;
-            dev.forgeperf.runtime.HeapGuard.require("the profiles", dev.forgeperf.runtime.HeapGuard.analysisNeed(bytes),
+            HeapGuard.require("the profiles", HeapGuard.analysisNeed(bytes),
                     "build them outside the JVM: `forge-perf convert " + source.getFileName() + "` in the snapshot folder");
-            dev.forgeperf.snapshot.SnapshotParts.profiles(dir, profile, calibration);
+            SnapshotParts.profiles(dir, profile, calibration);
         });
         if (heap) {
-            w.add("heap", dir -> dev.forgeperf.snapshot.SnapshotParts.heap(dir, progress));
+            w.add("heap", dir -> SnapshotParts.heap(dir, progress));
         }
         w.addFinal("reports", dir -> {
-            dev.forgeperf.runtime.HeapGuard.require("the reports", dev.forgeperf.runtime.HeapGuard.REPORTS_BYTES,
+            HeapGuard.require("the reports", HeapGuard.REPORTS_BYTES,
                     "write them outside the JVM with `forge-perf report` on the snapshot folder");
-            dev.forgeperf.report.Report.writeAll(dir);
+            Report.writeAll(dir);
         });
         return w;
     }
@@ -543,8 +556,19 @@ public final class Agent {
     }
 
     /** The HTTP server, or null when off. */
-    public dev.forgeperf.http.AgentHttpServer http() {
+    public AgentHttpServer http() {
         return http.server();
+    }
+
+    @Override
+    public java.util.Map<String, Object> httpInfo() {
+        AgentHttpServer h = http.server();
+        return h == null ? null : h.toMap();
+    }
+
+    @Override
+    public RuntimeService runtime() {
+        return RuntimeService.get();
     }
 
     /** What is enabled, feature by feature (for status and list). */
@@ -555,15 +579,15 @@ public final class Agent {
             f.put("timing", timingFailed ? "failed to start" : "no methods instrumented");
         } else {
             java.util.List<String> specs = t.specs();
-            f.put("timing", specs.isEmpty() ? "no methods instrumented" : dev.forgeperf.util.Words.count(t.activeMethods().size(), "method") + " by "
-                    + dev.forgeperf.util.Words.count(specs.size(), "spec") + ": " + String.join(", ", specs) + (t.sampled() ? " (sampled, 1 in " + Recorder.sampleInterval() + ")" : ""));
+            f.put("timing", specs.isEmpty() ? "no methods instrumented" : Words.count(t.activeMethods().size(), "method") + " by "
+                    + Words.count(specs.size(), "spec") + ": " + String.join(", ", specs) + (t.sampled() ? " (sampled, 1 in " + Recorder.sampleInterval() + ")" : ""));
         }
-        f.put("timing memory", dev.forgeperf.timing.TimingLimits.describe());
+        f.put("timing memory", TimingLimits.describe());
         ContinuousRecording r = jfr;
         f.put("jfr", r == null ? "off" : r.describe());
-        f.put("runtime", dev.forgeperf.runtime.RuntimeService.get().describe());
+        f.put("runtime", RuntimeService.get().describe());
         f.put("http", http.describe());
-        dev.forgeperf.snapshot.SnapshotTriggers t2 = triggers;
+        SnapshotTriggers t2 = triggers;
         if (t2 != null) {
             f.put("triggers", t2.describe());
         }
@@ -578,29 +602,5 @@ public final class Agent {
             f.put("reload", reloaded);
         }
         return f;
-    }
-
-    /** The main class (or jar) the JVM was started with, as jcmd shows it. */
-    public static String mainClass() {
-        String cmd = System.getProperty("sun.java.command", "");
-        int sp = cmd.indexOf(' ');
-        return sp < 0 ? cmd : cmd.substring(0, sp);
-    }
-
-    /** JVM uptime in milliseconds. */
-    public static long uptimeMillis() {
-        return ManagementFactory.getRuntimeMXBean().getUptime();
-    }
-
-    private static String readVersion() {
-        try (InputStream in = Agent.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "dev");
-        } catch (IOException e) {
-            return "dev";
-        }
     }
 }

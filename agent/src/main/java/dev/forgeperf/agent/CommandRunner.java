@@ -5,11 +5,12 @@ import java.io.Writer;
 import java.nio.file.Path;
 
 import dev.forgeperf.command.AgentCommand;
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.command.Commands;
 import dev.forgeperf.command.Session;
 import dev.forgeperf.control.ControlServer;
 import dev.forgeperf.control.Protocol;
+import dev.forgeperf.runtime.HeapGuard;
 import picocli.CommandLine;
 
 /**
@@ -28,7 +29,7 @@ final class CommandRunner implements ControlServer.Handler {
 
     @Override
     public int handle(Protocol.Request request, Writer outWriter, Writer errWriter, java.util.function.BooleanSupplier hungUp) {
-        if (dev.forgeperf.runtime.HeapGuard.freeNow() < (1 << 20)) {
+        if (HeapGuard.freeNow() < (1 << 20)) {
             // parsing the command could fail a class initializer for good: answer without doing anything
             try {
                 errWriter.write(HEAP_FULL);
@@ -72,7 +73,7 @@ final class CommandRunner implements ControlServer.Handler {
             int status = ((AgentCommand) command).run(agent, session);
             out.flush();
             return status;
-        } catch (CommandException | dev.forgeperf.runtime.HeapGuard.Refused e) {
+        } catch (CommandException | HeapGuard.Refused e) {
             err.println("forge-perf: " + e.getMessage());
             return Commands.failureStatus(name, e instanceof CommandException ? ((CommandException) e).exitCode() : 1);
         } catch (java.io.IOException e) {

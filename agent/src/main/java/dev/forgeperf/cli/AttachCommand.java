@@ -14,9 +14,9 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.AgentSockets;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.SocketDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -8,6 +8,7 @@ import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
+import dev.forgeperf.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +46,7 @@ final class ConvertCommand implements Callable<Integer> {
         return ProfileArgs.run(() -> {
             Format f = format != null ? Format.of(format) : Format.forPath(output);
             Profile[] converted = new Profile[1];
-            dev.forgeperf.util.AtomicFiles.writeVia(output, force, tmp -> converted[0] = ProfileOutput.convert(input, kind, options, tmp, f));
+            AtomicFiles.writeVia(output, force, tmp -> converted[0] = ProfileOutput.convert(input, kind, options, tmp, f));
             Profile p = converted[0];
             spec.commandLine().getOut().println("wrote " + output + " (" + f.id() + ")" + (p == null ? "" : ": " + ProfileOutput.summary(p)));
             return 0;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileDiff;
 import dev.forgeperf.profile.ProfileOutput;

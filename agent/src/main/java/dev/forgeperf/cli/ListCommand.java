@@ -17,10 +17,12 @@ import com.sun.tools.attach.VirtualMachineDescriptor;
 import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
 import dev.forgeperf.util.JsonReader;
+import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.PendingFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -120,9 +122,9 @@ final class ListCommand implements Callable<Integer> {
                     continue;
                 }
                 if (name.endsWith(".pending")) {
-                    dev.forgeperf.util.PendingFiles.cleanUpAfter(dir, pid);
+                    PendingFiles.cleanUpAfter(dir, pid);
                 } else {
-                    dev.forgeperf.util.AtomicFiles.deleteTree(p);
+                    AtomicFiles.deleteTree(p);
                 }
             }
         } catch (IOException | RuntimeException e) {

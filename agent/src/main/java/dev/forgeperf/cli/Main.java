@@ -3,11 +3,15 @@ package dev.forgeperf.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.Map;
 
 import dev.forgeperf.command.AgentCommand;
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.command.Commands;
+import dev.forgeperf.command.DetachCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
@@ -30,7 +34,7 @@ public final class Main {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         boolean verbose = Arrays.asList(args).contains("--verbose");
         List<String> line = List.of(args);
-        AgentCommand.setForwarder(command -> command instanceof dev.forgeperf.command.DetachCommand
+        AgentCommand.setForwarder(command -> command instanceof DetachCommand
                 ? Remote.detach(command.target, line, out, err) : Remote.forward(command.target, line, out, err));
         String name = Commands.commandName(args);
         boolean single = name != null && !name.equals("generate-completion")
@@ -56,8 +60,25 @@ public final class Main {
         return status;
     }
 
-    /** The commands that run in the CLI itself. */
-    static final List<String> LOCAL_COMMANDS = List.of("list", "attach", "convert", "top", "diff", "report", "generate-completion");
+    /** The commands that run in the CLI itself: name to a new instance, in help order (the agent's come from {@link Commands}). */
+    private static final Map<String, Supplier<Object>> LOCAL = new LinkedHashMap<>();
+
+    static {
+        LOCAL.put("list", ListCommand::new);
+        LOCAL.put("attach", AttachCommand::new);
+        LOCAL.put("convert", ConvertCommand::new);
+        LOCAL.put("top", TopCommand::new);
+        LOCAL.put("diff", DiffCommand::new);
+        LOCAL.put("report", ReportCommand::new);
+        LOCAL.put("generate-completion", () -> {
+            CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+            completion.getCommandSpec().usageMessage().hidden(false);
+            return completion;
+        });
+    }
+
+    /** The names of the commands that run in the CLI itself. */
+    static final List<String> LOCAL_COMMANDS = List.copyOf(LOCAL.keySet());
 
     /** The full command model: agent commands plus the CLI's local ones. */
     public static CommandLine create() {
@@ -66,30 +87,6 @@ public final class Main {
 
     /** The command model, or only the part {@code only} needs when it names a command (faster start); the completion script needs the whole model. */
     static CommandLine create(String only) {
-        CommandLine cl = Commands.create(only);
-        for (String name : LOCAL_COMMANDS) {
-            if (only == null || only.equals(name)) {
-                if (name.equals("generate-completion")) {
-                    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
-                    completion.getCommandSpec().usageMessage().hidden(false);
-                    cl.addSubcommand("generate-completion", completion);
-                } else {
-                    cl.addSubcommand(newLocalCommand(name));
-                }
-            }
-        }
-        return Commands.withHelpOptions(cl);
-    }
-
-    private static Object newLocalCommand(String name) {
-        switch (name) {
-            case "list": return new ListCommand();
-            case "attach": return new AttachCommand();
-            case "convert": return new ConvertCommand();
-            case "top": return new TopCommand();
-            case "diff": return new DiffCommand();
-            case "report": return new ReportCommand();
-            default: throw new IllegalArgumentException(name);
-        }
+        return Commands.withHelpOptions(Commands.create(only, LOCAL));
     }
 }

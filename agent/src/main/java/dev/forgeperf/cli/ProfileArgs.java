@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.ProfileException;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.command.StackFilter;
 import picocli.CommandLine.Option;
 
 /** Options shared by the offline profile commands ({@code convert}, {@code top}, {@code diff}) and their error mapping. */
@@ -18,7 +19,7 @@ final class ProfileArgs {
     String event;
 
     @picocli.CommandLine.Mixin
-    dev.forgeperf.command.StackFilter filter = new dev.forgeperf.command.StackFilter();
+    StackFilter filter = new StackFilter();
 
     @Option(names = "--from", paramLabel = "TIME", description = "Keep events from TIME: a duration after the recording's start (30s), an instant (2025-01-31T10:15:00Z) or a local time (10:15:30).")
     String from;

@@ -10,11 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.SocketDir;
 
 /** Sends a command line to the agent in the target JVM and relays its answer. */
 final class Remote {

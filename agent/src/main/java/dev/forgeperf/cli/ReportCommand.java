@@ -5,10 +5,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import dev.forgeperf.command.CommandException;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.report.Report;
 import dev.forgeperf.report.SnapshotException;
 import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.snapshot.SnapshotLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,7 +49,7 @@ final class ReportCommand implements Callable<Integer> {
                     throw new CommandException("--write rewrites the three report files in SNAPDIR; leave out --format and -o", 2);
                 }
                 Report.writeAll(dir);
-                for (String f : Report.FILES) {
+                for (String f : SnapshotLayout.REPORTS) {
                     out.println("wrote " + dir.resolve(f));
                 }
                 return 0;

@@ -10,8 +10,8 @@ import java.util.List;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 
-import dev.forgeperf.command.CommandException;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.control.CommandException;
+import dev.forgeperf.util.SocketDir;
 
 /** Turns what the user typed (a pid, or a main-class name as in jcmd) into a live pid. */
 final class Targets {

@@ -2,7 +2,7 @@ package dev.forgeperf.command;
 
 import java.util.concurrent.Callable;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 /**
  * A command that runs inside the target JVM. On the CLI side {@link #call()} forwards the
  * command line through the control socket; the agent parses the same line with the same model
- * and runs {@link #run(Agent, Session)}.
+ * and runs {@link #run(AgentContext, Session)}.
  */
 public abstract class AgentCommand implements Callable<Integer> {
     /** How the CLI sends a command to the JVM named by {@link #target}; set by the CLI. */
@@ -40,5 +40,5 @@ public abstract class AgentCommand implements Callable<Integer> {
     }
 
     /** Runs the command in the agent; returns the exit status. */
-    public abstract int run(Agent agent, Session session) throws Exception;
+    public abstract int run(AgentContext agent, Session session) throws Exception;
 }

@@ -1,6 +1,10 @@
 package dev.forgeperf.command;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,28 +45,31 @@ public final class Commands {
         }
     }
 
-    /** The agent commands, in the order help lists them. */
-    public static final java.util.List<String> AGENT_COMMANDS = java.util.List.of("status", "instrument", "uninstrument", "timings",
-            "dump", "metrics", "history", "health", "gc", "snapshot", "profile", "detach");
+    /**
+     * The registry of agent commands: name to a new instance, in the order help lists them. Both
+     * sides build their picocli model from it (the agent to run a request, the CLI to forward
+     * one), so adding an agent command is adding its entry here; the CLI adds its local commands
+     * through {@link #create(String, Map)}.
+     */
+    private static final Map<String, Supplier<Object>> AGENT = new LinkedHashMap<>();
 
-    /** A new instance of the agent command {@code name} (one of {@link #AGENT_COMMANDS}). */
-    static Object newAgentCommand(String name) {
-        switch (name) {
-            case "status": return new StatusCommand();
-            case "instrument": return new InstrumentCommand();
-            case "uninstrument": return new UninstrumentCommand();
-            case "timings": return new TimingsCommand();
-            case "dump": return new DumpCommand();
-            case "metrics": return new MetricsCommand();
-            case "history": return new HistoryCommand();
-            case "health": return new HealthCommand();
-            case "gc": return new GcCommand();
-            case "snapshot": return new SnapshotCommand();
-            case "profile": return new ProfileCommand();
-            case "detach": return new DetachCommand();
-            default: throw new IllegalArgumentException(name);
-        }
+    static {
+        AGENT.put("status", StatusCommand::new);
+        AGENT.put("instrument", InstrumentCommand::new);
+        AGENT.put("uninstrument", UninstrumentCommand::new);
+        AGENT.put("timings", TimingsCommand::new);
+        AGENT.put("dump", DumpCommand::new);
+        AGENT.put("metrics", MetricsCommand::new);
+        AGENT.put("history", HistoryCommand::new);
+        AGENT.put("health", HealthCommand::new);
+        AGENT.put("gc", GcCommand::new);
+        AGENT.put("snapshot", SnapshotCommand::new);
+        AGENT.put("profile", ProfileCommand::new);
+        AGENT.put("detach", DetachCommand::new);
     }
+
+    /** The agent commands, in the order help lists them. */
+    public static final List<String> AGENT_COMMANDS = List.copyOf(AGENT.keySet());
 
     /** Creates the top command with all agent commands. */
     public static CommandLine create() {
@@ -74,11 +81,21 @@ public final class Commands {
      * one: building picocli's model of every command is most of a CLI call's start-up.
      */
     public static CommandLine create(String only) {
+        return create(only, Map.of());
+    }
+
+    /**
+     * Creates the top command with the agent commands and then {@code local} ones (name to a new
+     * instance, in help order), or with just {@code only} when it names one.
+     */
+    public static CommandLine create(String only, Map<String, Supplier<Object>> local) {
         CommandLine cl = new CommandLine(new Top());
-        for (String name : AGENT_COMMANDS) {
-            if (only == null || only.equals(name)) {
-                cl.addSubcommand(newAgentCommand(name));
-            }
+        for (Map<String, Supplier<Object>> registry : List.of(AGENT, local)) {
+            registry.forEach((name, command) -> {
+                if (only == null || only.equals(name)) {
+                    cl.addSubcommand(name, command.get());
+                }
+            });
         }
         cl.setUsageHelpAutoWidth(false);
         cl.setUsageHelpWidth(100);

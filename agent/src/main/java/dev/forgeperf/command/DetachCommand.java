@@ -1,6 +1,6 @@
 package dev.forgeperf.command;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import picocli.CommandLine.Command;
 
 /**
@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         "forge-perf thread stop; the control socket is removed. `forge-perf attach PID` loads the agent again (new options apply)."})
 public final class DetachCommand extends AgentCommand {
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         java.util.List<String> done = agent.detach(session::hungUp);
         session.out.println("detaching the forge-perf agent from pid " + agent.pid() + ":");
         for (String line : done) {

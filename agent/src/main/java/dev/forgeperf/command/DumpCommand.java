@@ -9,11 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import dev.forgeperf.control.CommandException;
+import dev.forgeperf.jfr.ContinuousRecording;
+import dev.forgeperf.util.Durations;
 
 /** {@code dump …}: artifacts written by the agent straight to a file. */
 @Command(name = "dump", description = "Dump threads, the heap, the class histogram, the JFR recording or a class's bytecode.", subcommands = {
@@ -41,16 +44,16 @@ public final class DumpCommand implements Runnable {
         String last;
 
         @Override
-        public int run(Agent agent, Session session) throws IOException {
+        public int run(AgentContext agent, Session session) throws IOException {
             java.time.Duration window = null;
             if (last != null) {
                 try {
-                    window = java.time.Duration.ofNanos(dev.forgeperf.util.Durations.parseNanos(last));
+                    window = java.time.Duration.ofNanos(Durations.parseNanos(last));
                 } catch (IllegalArgumentException e) {
                     throw new CommandException("--last: " + e.getMessage(), 2);
                 }
             }
-            dev.forgeperf.jfr.ContinuousRecording r = agent.recording();
+            ContinuousRecording r = agent.recording();
             if (r == null) {
                 throw new CommandException("the continuous recording is off in this JVM (agent option jfr=off); use `forge-perf profile` for a focused recording");
             }
@@ -59,7 +62,7 @@ public final class DumpCommand implements Runnable {
             try {
                 bytes = r.dump(out, window, force);
             } catch (IOException e) {
-                throw new CommandException(dev.forgeperf.util.AtomicFiles.failure(out, e).getMessage());
+                throw new CommandException(AtomicFiles.failure(out, e).getMessage());
             }
             session.out.printf("wrote %s (%.1f MB)%n", out, bytes / 1048576.0);
             return 0;
@@ -80,7 +83,7 @@ public final class DumpCommand implements Runnable {
         boolean force;
 
         @Override
-        public int run(Agent agent, Session session) throws IOException {
+        public int run(AgentContext agent, Session session) throws IOException {
             Instrumentation inst = agent.instrumentation();
             List<Class<?>> found = new ArrayList<>();
             for (Class<?> c : inst.getAllLoadedClasses()) {

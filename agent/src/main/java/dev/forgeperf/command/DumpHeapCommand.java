@@ -3,13 +3,14 @@ package dev.forgeperf.command;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.Format;
 import dev.forgeperf.runtime.HeapDump;
 import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** {@code dump heap PID -o FILE.hprof [--live]}: an HPROF heap dump, complete or absent. */
 @Command(name = "heap", description = {"Write an HPROF heap dump (for Eclipse MAT, VisualVM, …).",
@@ -31,7 +32,7 @@ public final class DumpHeapCommand extends AgentCommand {
     boolean json;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         Path out = session.resolve(output);
         boolean progress = session.tty && !json;
         HeapDump.Result r;

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.ClassHistogram;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
+import dev.forgeperf.runtime.HeapGuard;
 
 /** {@code dump histogram PID}: instances and bytes per class, largest first. */
 @Command(name = "histogram", description = {"Show instances and bytes per class, largest first (the class histogram).",
@@ -32,7 +34,7 @@ public final class DumpHistogramCommand extends AgentCommand {
     boolean force;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         if (top < 0) {
             throw new CommandException("--top must not be negative", 2);
         }
@@ -40,7 +42,7 @@ public final class DumpHistogramCommand extends AgentCommand {
             DumpThreadsCommand.checkTarget(session.resolve(output), force);
         }
         List<ClassHistogram.Row> rows;
-        dev.forgeperf.runtime.HeapGuard.require("the class histogram", dev.forgeperf.runtime.HeapGuard.HISTOGRAM_BYTES,
+        HeapGuard.require("the class histogram", HeapGuard.HISTOGRAM_BYTES,
                 "retry when the heap is less full, or run `jcmd " + agent.pid() + " GC.class_histogram`, which builds it outside the Java heap");
         try {
             rows = ClassHistogram.take(all);

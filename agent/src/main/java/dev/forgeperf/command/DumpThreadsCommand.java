@@ -3,11 +3,12 @@ package dev.forgeperf.command;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.ThreadDump;
 import dev.forgeperf.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** {@code dump threads PID [-o FILE]}: every thread with its full stack, locks, and the deadlocks. */
 @Command(name = "threads", description = {"Dump all threads with full stacks, the locks they hold and wait on, and deadlocks.",
@@ -21,7 +22,7 @@ public final class DumpThreadsCommand extends AgentCommand {
     boolean force;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         Path out = output == null ? null : session.resolve(output);
         if (out != null) {
             checkTarget(out, force);

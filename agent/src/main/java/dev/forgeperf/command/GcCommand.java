@@ -1,6 +1,6 @@
 package dev.forgeperf.command;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.FullGc;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
@@ -15,7 +15,7 @@ public final class GcCommand extends AgentCommand {
     boolean json;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         FullGc.Result r = FullGc.run();
         if (json) {
             session.out.println(Json.write(r.toMap()));

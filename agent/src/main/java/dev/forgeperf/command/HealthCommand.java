@@ -1,6 +1,6 @@
 package dev.forgeperf.command;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.Health;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
@@ -32,7 +32,7 @@ public final class HealthCommand extends AgentCommand {
     boolean json;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         Health h = Health.evaluate();
         if (json) {
             session.out.println(Json.write(h.toMap()));

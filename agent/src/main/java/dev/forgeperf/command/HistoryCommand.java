@@ -1,12 +1,13 @@
 package dev.forgeperf.command;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.History;
 import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.runtime.SampleRing;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** {@code history PID}: the runtime sampler's ring. */
 @Command(name = "history", description = {"Show the runtime sampler's history of heap, GC, threads, CPU and classes.",
@@ -23,7 +24,7 @@ public final class HistoryCommand extends AgentCommand {
     boolean json;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         if (count != null && count <= 0) {
             throw new CommandException("--count must be positive", 2);
         }

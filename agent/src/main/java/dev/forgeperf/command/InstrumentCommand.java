@@ -3,13 +3,16 @@ package dev.forgeperf.command;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.timing.MethodSpec;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import dev.forgeperf.control.CommandException;
+import dev.forgeperf.bootstrap.Recorder;
+import dev.forgeperf.util.Words;
 
 /** {@code instrument PID SPEC}: start timing the methods a spec matches. */
 @Command(name = "instrument", description = {"Start timing methods in a running JVM (see `forge-perf timings`).",
@@ -36,7 +39,7 @@ public final class InstrumentCommand extends AgentCommand {
     boolean json;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         MethodSpec parsed;
         try {
             parsed = MethodSpec.parse(spec);
@@ -63,8 +66,8 @@ public final class InstrumentCommand extends AgentCommand {
             m.put("notTimed", r.refused);
             session.out.println(Json.write(m));
         } else {
-            session.out.printf("instrumented '%s': %s in %s%n", r.spec, dev.forgeperf.util.Words.count(r.methods.size(), "method"),
-                    dev.forgeperf.util.Words.count(r.classes.size(), "class"));
+            session.out.printf("instrumented '%s': %s in %s%n", r.spec, Words.count(r.methods.size(), "method"),
+                    Words.count(r.classes.size(), "class"));
             r.methods.forEach(m -> session.out.println("  " + m));
             r.failures.forEach((c, why) -> session.out.println("  failed: " + c + ": " + why));
             if (r.moreClasses > 0) {
@@ -72,7 +75,7 @@ public final class InstrumentCommand extends AgentCommand {
             }
             if (r.refused > 0) {
                 session.out.printf("  %d more methods not timed: timed.maxMethods (%d) reached; raise it or narrow the spec%n",
-                        r.refused, dev.forgeperf.bootstrap.Recorder.maxMethods());
+                        r.refused, Recorder.maxMethods());
             }
         }
         return r.failures.isEmpty() || !r.methods.isEmpty() ? 0 : 1;

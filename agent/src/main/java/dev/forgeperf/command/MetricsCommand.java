@@ -1,10 +1,12 @@
 package dev.forgeperf.command;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.RuntimeMetrics;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
+import dev.forgeperf.util.Durations;
 
 /** {@code metrics PID}: heap, pools, GC, threads, CPU, classes, now; {@code --watch} repeats. */
 @Command(name = "metrics", description = {"Show runtime metrics now: heap, memory pools, GC, threads, CPU, classes, uptime.",
@@ -26,7 +28,7 @@ public final class MetricsCommand extends AgentCommand {
     int count;
 
     @Override
-    public int run(Agent agent, Session session) throws InterruptedException {
+    public int run(AgentContext agent, Session session) throws InterruptedException {
         if (watchMillis == null) {
             print(session, RuntimeMetrics.collect());
             return 0;
@@ -42,7 +44,7 @@ public final class MetricsCommand extends AgentCommand {
             RuntimeMetrics m = RuntimeMetrics.collect();
             if (session.tty && !json) {
                 session.out.print("\033[H\033[2J");
-                session.out.printf("every %s, Ctrl-C to stop%n", dev.forgeperf.util.Durations.format(watchMillis * 1_000_000L));
+                session.out.printf("every %s, Ctrl-C to stop%n", Durations.format(watchMillis * 1_000_000L));
             } else if (shown > 0 && !json) {
                 session.out.println();
             }

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.jfr.FocusedRecording;
 import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
@@ -18,6 +18,10 @@ import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.util.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
+import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.Json;
 
 /** {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen. */
 @Command(name = "profile", description = {"Record a focused profile (cpu, wall, alloc, lock, park) for a while and write it out.",
@@ -64,7 +68,7 @@ public final class ProfileCommand implements Runnable {
         abstract Kind kind();
 
         @Override
-        public int run(Agent agent, Session session) throws Exception {
+        public int run(AgentContext agent, Session session) throws Exception {
             Kind kind = kind();
             long durationNanos = parse(duration, "--duration");
             long intervalNanos = parse(interval, "--interval");
@@ -78,7 +82,7 @@ public final class ProfileCommand implements Runnable {
             }
             if (out != null) {
                 try {
-                    dev.forgeperf.util.AtomicFiles.checkTarget(out, force);
+                    AtomicFiles.checkTarget(out, force);
                 } catch (java.io.IOException e) {
                     throw new CommandException(e.getMessage());
                 }
@@ -119,7 +123,7 @@ public final class ProfileCommand implements Runnable {
                     if (out == null) {
                         profile = JfrReader.read(jfr, kind, options);
                         if (json) {
-                            session.out.println(dev.forgeperf.util.Json.write(TopTable.leading(profile).toMap(top)));
+                            session.out.println(Json.write(TopTable.leading(profile).toMap(top)));
                         } else {
                             TopTable.leading(profile).print(session.out, title(kind, agent, took), top);
                         }
@@ -127,7 +131,7 @@ public final class ProfileCommand implements Runnable {
                     }
                     Profile[] written = new Profile[1];
                     ProfileOptions analysed = options;
-                    dev.forgeperf.util.AtomicFiles.writeVia(out, force,
+                    AtomicFiles.writeVia(out, force,
                             tmp -> written[0] = ProfileOutput.write(jfr, kind, analysed, tmp, fmt, title(kind, agent, took)));
                     profile = written[0];
                 } catch (ProfileException e) {
@@ -136,7 +140,7 @@ public final class ProfileCommand implements Runnable {
                     if (out == null) {
                         throw e;
                     }
-                    throw new CommandException(dev.forgeperf.util.AtomicFiles.failure(out, e).getMessage());
+                    throw new CommandException(AtomicFiles.failure(out, e).getMessage());
                 }
                 session.out.println("wrote " + out + (profile == null ? "" : " (" + ProfileOutput.summary(profile) + ")"));
                 return 0;
@@ -146,8 +150,8 @@ public final class ProfileCommand implements Runnable {
         }
 
         /** {@code cpu profile of pid 1234 (com.acme.Main), 30s}: what the profile is of, never the temporary recording's name. */
-        private static String title(Kind kind, Agent agent, String took) {
-            String main = Agent.mainClass();
+        private static String title(Kind kind, AgentContext agent, String took) {
+            String main = AgentInfo.mainClass();
             return kind.id() + " profile of pid " + agent.pid() + (main == null || main.isEmpty() ? "" : " (" + main + ")") + ", " + took;
         }
 

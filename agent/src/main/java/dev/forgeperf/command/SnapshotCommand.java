@@ -7,11 +7,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.profile.CpuCalibration;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.snapshot.SnapshotWriter;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
+import dev.forgeperf.jfr.FocusedRecording;
+import dev.forgeperf.profile.Kind;
+import dev.forgeperf.runtime.HeapGuard;
+import dev.forgeperf.util.Durations;
 
 /** {@code snapshot PID [-o DIR]}: one folder with everything the agent holds now. */
 @Command(name = "snapshot", description = {"Write one folder with everything the agent holds now (recording, profiles, threads, metrics, "
@@ -36,7 +42,7 @@ public final class SnapshotCommand extends AgentCommand {
     boolean json;
 
     @Override
-    public int run(Agent agent, Session session) throws IOException {
+    public int run(AgentContext agent, Session session) throws IOException {
         String name = output != null ? output
                 : "forge-perf-snapshot-" + agent.pid() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path target = session.resolve(name);
@@ -45,7 +51,7 @@ public final class SnapshotCommand extends AgentCommand {
         } catch (IOException e) {
             throw new CommandException(e.getMessage());
         }
-        dev.forgeperf.runtime.HeapGuard.require("the snapshot", dev.forgeperf.runtime.HeapGuard.analysisNeed(0) + dev.forgeperf.runtime.HeapGuard.HISTOGRAM_BYTES,
+        HeapGuard.require("the snapshot", HeapGuard.analysisNeed(0) + HeapGuard.HISTOGRAM_BYTES,
                 "retry when the heap is less full, or take parts outside the JVM: `forge-perf dump jfr PID -o FILE.jfr`, then `forge-perf convert FILE.jfr`");
         Path recorded = profile == null ? null : record(agent, session);
         try {
@@ -61,16 +67,16 @@ public final class SnapshotCommand extends AgentCommand {
     private dev.forgeperf.profile.CpuCalibration calibration;
 
     /** The {@code --profile} run: cpu, alloc and lock events together; Ctrl-C ends it early. */
-    private Path record(Agent agent, Session session) throws IOException {
+    private Path record(AgentContext agent, Session session) throws IOException {
         long nanos;
         try {
-            nanos = dev.forgeperf.util.Durations.parseNanos(profile);
+            nanos = Durations.parseNanos(profile);
         } catch (IllegalArgumentException e) {
             throw new CommandException("--profile: " + e.getMessage(), 2);
         }
         Path jfr = java.nio.file.Files.createTempFile("forge-perf-snapshot-", ".jfr");
-        try (dev.forgeperf.jfr.FocusedRecording r = new dev.forgeperf.jfr.FocusedRecording(
-                java.util.List.of(dev.forgeperf.profile.Kind.CPU, dev.forgeperf.profile.Kind.ALLOC, dev.forgeperf.profile.Kind.LOCK), 10)) {
+        try (FocusedRecording r = new FocusedRecording(
+                java.util.List.of(Kind.CPU, Kind.ALLOC, Kind.LOCK), 10)) {
             session.await(nanos, left -> {
                 if (session.tty && !json) {
                     session.out.printf("\r\033[Kprofiling for the snapshot: %ds left (Ctrl-C stops early)", left);
@@ -90,7 +96,7 @@ public final class SnapshotCommand extends AgentCommand {
         }
     }
 
-    private int write(Agent agent, Session session, Path target, Path recorded) throws IOException {
+    private int write(AgentContext agent, Session session, Path target, Path recorded) throws IOException {
         SnapshotWriter writer = agent.snapshotWriter(true, recorded, calibration, heap, bytes -> {
             if (session.tty && !json) {
                 session.out.printf("\r\033[K  heap dump… %.1f MB", bytes / 1048576.0);

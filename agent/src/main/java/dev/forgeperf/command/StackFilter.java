@@ -2,6 +2,7 @@ package dev.forgeperf.command;
 
 import dev.forgeperf.profile.ProfileOptions;
 import picocli.CommandLine.Option;
+import dev.forgeperf.control.CommandException;
 
 /** Options that shape a profile's stacks, shared by {@code profile}, {@code convert}, {@code top} and {@code diff}. */
 public final class StackFilter {

@@ -6,9 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
+import dev.forgeperf.util.AgentInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +20,7 @@ public final class StatusCommand extends AgentCommand {
     boolean json;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         Map<String, Object> s = describe(agent);
         if (json) {
             session.out.println(Json.write(s));
@@ -28,7 +29,7 @@ public final class StatusCommand extends AgentCommand {
         session.out.printf("forge-perf %s agent in pid %d (%s)%n", s.get("agentVersion"), agent.pid(), s.get("mainClass"));
         session.out.printf("  loaded:  %s%n", agent.loadedAtStartup() ? "at startup (-javaagent)" : "by attach");
         session.out.printf("  jvm:     %s %s (%s)%n", s.get("jvmName"), s.get("jvmVersion"), s.get("jvmVendor"));
-        session.out.printf("  uptime:  %s%n", Durations.formatUptime(Agent.uptimeMillis()));
+        session.out.printf("  uptime:  %s%n", Durations.formatUptime(AgentInfo.uptimeMillis()));
         @SuppressWarnings("unchecked")
         List<String> flags = (List<String>) s.get("jvmFlags");
         session.out.printf("  flags:   %s%n", flags.isEmpty() ? "(none of interest)" : String.join(" ", flags));
@@ -42,20 +43,20 @@ public final class StatusCommand extends AgentCommand {
     }
 
     /** The status as a map (the JSON form); also used by {@code list}. */
-    public static Map<String, Object> describe(Agent agent) {
+    public static Map<String, Object> describe(AgentContext agent) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("pid", agent.pid());
-        s.put("mainClass", Agent.mainClass());
-        s.put("agentVersion", Agent.VERSION);
+        s.put("mainClass", AgentInfo.mainClass());
+        s.put("agentVersion", AgentInfo.VERSION);
         s.put("loadedAt", agent.loadedAtStartup() ? "startup" : "attach");
-        s.put("uptimeMillis", Agent.uptimeMillis());
+        s.put("uptimeMillis", AgentInfo.uptimeMillis());
         s.put("jvmName", System.getProperty("java.vm.name"));
         s.put("jvmVersion", System.getProperty("java.runtime.version"));
         s.put("jvmVendor", System.getProperty("java.vm.vendor"));
         s.put("jvmFlags", flagsOfInterest());
         s.put("socket", agent.control() == null ? null : agent.control().socket().toString());
         s.put("control", agent.control() == null ? null : agent.control().toMap());
-        s.put("http", agent.http() == null ? null : agent.http().toMap());
+        s.put("http", agent.httpInfo());
         s.put("features", agent.features());
         return s;
     }

@@ -2,12 +2,14 @@ package dev.forgeperf.command;
 
 import java.util.List;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.bootstrap.MethodStats;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.timing.TimingTable;
 import dev.forgeperf.util.Json;
+import dev.forgeperf.timing.TimingLimits;
+import dev.forgeperf.util.Words;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,7 +35,7 @@ public final class TimingsCommand extends AgentCommand {
     boolean wide;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         TimingService timing = agent.timing();
         List<TimingSnapshot> every = TimingService.snapshots();
         List<TimingSnapshot> rows = TimingTable.sorted(all ? every : every.stream().filter(s -> s.count() > 0).toList(), sort);
@@ -44,9 +46,9 @@ public final class TimingsCommand extends AgentCommand {
             TimingTable.print(session.out, rows, active, wide);
             long idle = every.size() - rows.size();
             if (idle > 0) {
-                session.out.println(dev.forgeperf.util.Words.count(idle, "instrumented method") + " not called yet (--all shows them)");
+                session.out.println(Words.count(idle, "instrumented method") + " not called yet (--all shows them)");
             }
-            session.out.println("timing memory: " + dev.forgeperf.timing.TimingLimits.describe());
+            session.out.println("timing memory: " + TimingLimits.describe());
         }
         if (reset) {
             TimingService.reset();

@@ -2,11 +2,13 @@ package dev.forgeperf.command;
 
 import java.util.List;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.timing.TimingService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import dev.forgeperf.control.CommandException;
+import dev.forgeperf.util.Words;
 
 /** {@code uninstrument PID SPEC|--all}: stop timing; the original bytecode is restored. */
 @Command(name = "uninstrument", description = {"Stop timing the methods of a spec (or --all) and restore their original bytecode.",
@@ -19,7 +21,7 @@ public final class UninstrumentCommand extends AgentCommand {
     boolean all;
 
     @Override
-    public int run(Agent agent, Session session) {
+    public int run(AgentContext agent, Session session) {
         if ((spec == null) == !all) {
             throw new CommandException("give either a SPEC or --all", 2);
         }
@@ -34,7 +36,7 @@ public final class UninstrumentCommand extends AgentCommand {
         }
         for (TimingService.Result r : removed) {
             session.out.printf("uninstrumented '%s': %s in %s restored to their original bytecode%n",
-                    r.spec, dev.forgeperf.util.Words.count(r.methods.size(), "method"), dev.forgeperf.util.Words.count(r.classes.size(), "class"));
+                    r.spec, Words.count(r.methods.size(), "method"), Words.count(r.classes.size(), "class"));
         }
         return 0;
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.forgeperf.util.SocketDir;
 
 /**
  * Finds the control sockets of every user's JVMs, for root: the socket directory depends on the

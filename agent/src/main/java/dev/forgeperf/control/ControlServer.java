@@ -32,6 +32,9 @@ import java.util.function.BooleanSupplier;
 
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
+import dev.forgeperf.util.DaemonThreads;
+import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.Log;
 
 /**
  * The agent's control socket: a Unix domain socket {@code <pid>.sock} (0600) in the owner-only
@@ -253,7 +256,7 @@ public final class ControlServer implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
-                    dev.forgeperf.agent.Log.failureOnce("control selector", "control socket: a request could not be handled", e);
+                    Log.failureOnce("control selector", "control socket: a request could not be handled", e);
                     sleepQuietly();
                 }
             }

@@ -18,12 +18,14 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import dev.forgeperf.agent.Agent;
-import dev.forgeperf.agent.AgentOptions;
-import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.context.AgentContext;
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.config.HttpAddress;
+import dev.forgeperf.util.Failures;
 
 /**
  * The agent's opt-in HTTP server ({@code http=127.0.0.1:6060}) on the JDK's
@@ -82,7 +84,7 @@ public final class AgentHttpServer {
     private final Path addressFile;
 
     private AgentHttpServer(HttpServer server, ExchangeGuard guard, boolean loopback, HttpToken token, String tokenProblem,
-            Agent agent, Path dir, long[] buckets, ProfileAccess profiles) throws IOException {
+            AgentContext agent, Path dir, long[] buckets, ProfileAccess profiles) throws IOException {
         this.profiles = profiles;
         this.server = server;
         this.guard = guard;
@@ -145,7 +147,7 @@ public final class AgentHttpServer {
      *     {@code http.allowRemote=true}, a host that does not resolve)
      * @throws IOException when the address cannot be bound
      */
-    static AgentHttpServer start(Agent agent, AgentOptions options) throws Refused, IOException {
+    static AgentHttpServer start(AgentContext agent, AgentOptions options) throws Refused, IOException {
         HttpAddress address = HttpAddress.parse(options.get("http", null));
         InetAddress ip;
         try {
@@ -250,7 +252,7 @@ public final class AgentHttpServer {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        dev.forgeperf.util.Failures.rethrow(failure[0]);
+        Failures.rethrow(failure[0]);
         return result[0];
     }
 

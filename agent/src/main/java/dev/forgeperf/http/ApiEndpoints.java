@@ -1,5 +1,6 @@
 package dev.forgeperf.http;
 
+import dev.forgeperf.util.AgentInfo;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
@@ -19,7 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import dev.forgeperf.agent.Agent;
+import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.command.StatusCommand;
 import dev.forgeperf.runtime.FullGc;
@@ -41,11 +42,11 @@ import dev.forgeperf.timing.TimingTable;
  * JVM's words. Thread-safe; no state apart from the agent it reads and the one-heap-dump-at-a-time permit.
  */
 final class ApiEndpoints {
-    private final Agent agent;
+    private final AgentContext agent;
     private final long[] buckets;
 
     /** @param buckets the timing histograms' bounds on {@code /metrics}, from {@link MetricsExposition#parseBuckets(String)} */
-    ApiEndpoints(Agent agent, long[] buckets) {
+    ApiEndpoints(AgentContext agent, long[] buckets) {
         this.agent = agent;
         this.buckets = buckets.clone();
     }
@@ -266,7 +267,7 @@ final class ApiEndpoints {
         RuntimeMXBean rt = ManagementFactory.getRuntimeMXBean();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pid", agent.pid());
-        m.put("mainClass", Agent.mainClass());
+        m.put("mainClass", AgentInfo.mainClass());
         Map<String, Object> jvm = new LinkedHashMap<>();
         jvm.put("name", rt.getVmName());
         jvm.put("vendor", rt.getVmVendor());
@@ -283,7 +284,7 @@ final class ApiEndpoints {
         }
         m.put("inputArguments", args);
         Map<String, Object> a = new LinkedHashMap<>();
-        a.put("version", Agent.VERSION);
+        a.put("version", AgentInfo.VERSION);
         a.put("loadedAt", agent.loadedAtStartup() ? "startup" : "attach");
         a.put("jar", agent.jar());
         a.put("options", agent.options().displayMap());

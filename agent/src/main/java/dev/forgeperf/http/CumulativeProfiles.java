@@ -9,8 +9,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.DaemonThreads;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.DaemonThreads;
 import dev.forgeperf.jfr.ChunkFeed;
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.profile.JfrReader;

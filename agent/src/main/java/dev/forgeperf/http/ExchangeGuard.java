@@ -18,8 +18,8 @@ import java.util.function.BooleanSupplier;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.DaemonThreads;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.DaemonThreads;
 
 /**
  * What keeps slow and vanished HTTP clients from costing the others, around the JDK's server.

@@ -1,8 +1,8 @@
 package dev.forgeperf.http;
 
-import dev.forgeperf.agent.Agent;
-import dev.forgeperf.agent.AgentOptions;
-import dev.forgeperf.agent.Log;
+import dev.forgeperf.context.AgentContext;
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.util.Log;
 
 /**
  * Starts the HTTP server when the options ask for it, without ever loading a
@@ -23,7 +23,7 @@ public final class HttpStarter {
     }
 
     /** Starts the server if {@code http} is set; every failure is one log line. Never throws. */
-    public static Outcome start(Agent agent, AgentOptions options) {
+    public static Outcome start(AgentContext agent, AgentOptions options) {
         if (options.get("http", null) == null) {
             return new Outcome(null, null);
         }

@@ -10,7 +10,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.config.HttpTokenOption;
 import dev.forgeperf.util.AtomicFiles;
 
 /**
@@ -19,29 +20,15 @@ import dev.forgeperf.util.AtomicFiles;
  * {@code <pid>.http-token} in the owner-only socket directory, so only this JVM's user can read
  * it. Presented tokens are compared in constant time (SHA-256 digests of both, then
  * {@link MessageDigest#isEqual}), so neither content nor length leaks through timing.
- * Immutable and thread-safe.
+ * The option value itself is checked by {@link HttpTokenOption}. Immutable and thread-safe.
  */
 public final class HttpToken {
-    /** Shortest token the {@code http.token} option accepts. */
-    static final int MIN_LENGTH = 16;
-
     private final byte[] digest;
     private final Path file;
 
     private HttpToken(String token, Path file) {
         this.digest = sha256(token);
         this.file = file;
-    }
-
-    /**
-     * Checks an {@code http.token} option value.
-     *
-     * @throws IllegalArgumentException saying what is expected
-     */
-    public static void check(String token) {
-        if (token.length() < MIN_LENGTH || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException("expected at least " + MIN_LENGTH + " printable ASCII characters without spaces");
-        }
     }
 
     /** The token the user chose ({@code http.token}); no file is written. */

@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
-import dev.forgeperf.agent.Agent;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.http.PrometheusText.Type;
 import dev.forgeperf.runtime.GcMonitor;
 import dev.forgeperf.runtime.Health;
 import dev.forgeperf.runtime.RuntimeMetrics;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.AgentInfo;
 
 /**
  * {@code /metrics}: the JVM and the process under the names of the Prometheus Java client 1.x JVM
@@ -144,7 +144,7 @@ public final class MetricsExposition {
                 "runtime", System.getProperty("java.runtime.name", "unknown"));
 
         p.family("forgeperf_agent_info", Type.info, "The forge-perf agent's version");
-        p.sample(1, "version", Agent.VERSION);
+        p.sample(1, "version", AgentInfo.VERSION);
         p.family("forgeperf_health_status", Type.gauge, "Health verdict of forge-perf's checks: 1 for the current status, 0 for the others");
         for (Health.Status s : Health.Status.values()) {
             p.sample(s == health.status() ? 1 : 0, "status", s.name());

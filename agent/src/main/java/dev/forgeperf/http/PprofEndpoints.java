@@ -1,5 +1,6 @@
 package dev.forgeperf.http;
 
+import dev.forgeperf.util.AgentInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,6 +24,7 @@ import dev.forgeperf.profile.ProfileOutput;
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.runtime.ThreadDump;
 import dev.forgeperf.snapshot.SnapshotParts;
+import dev.forgeperf.runtime.HeapGuard;
 
 /**
  * The {@code /debug/pprof/} endpoints, answering as Go's {@code net/http/pprof} does (gzipped
@@ -175,9 +177,9 @@ final class PprofEndpoints {
         Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
         try {
-            dev.forgeperf.runtime.HeapGuard.require("a " + kind.id() + " profile", dev.forgeperf.runtime.HeapGuard.analysisNeed(0),
+            HeapGuard.require("a " + kind.id() + " profile", HeapGuard.analysisNeed(0),
                     "retry when the heap is less full");
-        } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+        } catch (HeapGuard.Refused e) {
             throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
         }
         if (!permits.tryAcquire()) {
@@ -204,9 +206,9 @@ final class PprofEndpoints {
                     source = "a focused recording of " + s + " s";
                 }
                 try {
-                    dev.forgeperf.runtime.HeapGuard.require("analyzing the " + kind.id() + " profile's recording",
-                            dev.forgeperf.runtime.HeapGuard.analysisNeed(Files.size(jfr)), "retry when the heap is less full");
-                } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+                    HeapGuard.require("analyzing the " + kind.id() + " profile's recording",
+                            HeapGuard.analysisNeed(Files.size(jfr)), "retry when the heap is less full");
+                } catch (HeapGuard.Refused e) {
                     throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
                 }
                 Profile profile = JfrReader.read(jfr, kind, options);
@@ -389,7 +391,7 @@ final class PprofEndpoints {
                 ProfileOptions options = record(kind, seconds, jfr, r, ProfileOptions.DEFAULT);
                 heapCheck("analyzing the " + kind.id() + " profile's recording", Files.size(jfr));
                 Profile profile = JfrReader.read(jfr, kind, options);
-                String main = dev.forgeperf.agent.Agent.mainClass();
+                String main = AgentInfo.mainClass();
                 String title = kind.id() + " profile of pid " + ProcessHandle.current().pid() + (main == null || main.isEmpty() ? "" : " (" + main + ")")
                         + ", " + seconds + "s";
                 profile.addComment(title + ", by forge-perf");

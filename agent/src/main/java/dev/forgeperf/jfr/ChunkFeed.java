@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import dev.forgeperf.agent.Log;
+import dev.forgeperf.util.Log;
 import dev.forgeperf.runtime.HeapGuard;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;

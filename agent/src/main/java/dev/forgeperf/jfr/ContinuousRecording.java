@@ -8,11 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 
-import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.DaemonThreads;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.DaemonThreads;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.runtime.DiagnosticCommands;
 import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.profile.JfrFile;
+import dev.forgeperf.profile.ProfileException;
+import dev.forgeperf.runtime.HeapGuard;
+import dev.forgeperf.util.Durations;
 import jdk.jfr.Configuration;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
@@ -69,7 +73,7 @@ public final class ContinuousRecording {
             boolean done = false;
             try {
                 // in a full heap even a class initializer fails, and then for good (the JDK's too): wait for room instead
-                done = dev.forgeperf.runtime.HeapGuard.hasRoom(dev.forgeperf.runtime.HeapGuard.START_BYTES) && tryStart();
+                done = HeapGuard.hasRoom(HeapGuard.START_BYTES) && tryStart();
             } catch (Throwable full) {
                 // as below: try again
             }
@@ -174,7 +178,7 @@ public final class ContinuousRecording {
         if (r.getState() != RecordingState.RUNNING) {
             return "stopped (" + r.getState().name().toLowerCase() + ")";
         }
-        return "recording (" + settings + " settings, maxage " + dev.forgeperf.util.Durations.formatUptime(maxAge.toMillis())
+        return "recording (" + settings + " settings, maxage " + Durations.formatUptime(maxAge.toMillis())
                 + ", maxsize " + (maxSizeBytes >> 20) + " MB)";
     }
 
@@ -248,8 +252,8 @@ public final class ContinuousRecording {
             if (Files.size(jfr) == 0) {
                 throw new IOException("JFR wrote an empty file" + diskFull(jfr));
             }
-            dev.forgeperf.profile.JfrFile.check(jfr);
-        } catch (dev.forgeperf.profile.ProfileException e) {
+            JfrFile.check(jfr);
+        } catch (ProfileException e) {
             throw new IOException("the recording was not written completely" + diskFull(jfr) + " (" + e.getMessage() + ")");
         }
     }

@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Failures;
+
 /**
  * The one path from a JFR file to a {@link Profile}: streams a recording chunk by chunk with
  * {@link JfrParser} and aggregates the events of a {@link Kind}.
@@ -286,7 +289,7 @@ public final class JfrReader {
             throw new java.io.InterruptedIOException("interrupted while reading " + file.path());
         }
         Throwable failure = earliest(parts, failures);
-        dev.forgeperf.util.Failures.rethrow(failure);
+        Failures.rethrow(failure);
         for (int w = 1; w < workers; w++) {
             absorb(parts[w]);
         }
@@ -1104,11 +1107,11 @@ public final class JfrReader {
 
     private String periodsText() {
         if (samplesByPeriod.isEmpty()) {
-            return dev.forgeperf.util.Durations.format(mainPeriod()) + " (no samples)";
+            return Durations.format(mainPeriod()) + " (no samples)";
         }
         StringBuilder b = new StringBuilder();
         samplesByPeriod.forEach((period, n) -> b.append(b.length() == 0 ? "" : ", ")
-                .append(dev.forgeperf.util.Durations.format(period)).append(" (").append(n[0]).append(" samples)"));
+                .append(Durations.format(period)).append(" (").append(n[0]).append(" samples)"));
         b.append(options.intervalNanos() > 0 ? " (given)" : periodAssumed ? " (some assumed: the recording does not say)" : " (from jdk.ActiveSetting)");
         return b.toString();
     }

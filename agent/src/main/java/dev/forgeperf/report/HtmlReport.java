@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.runtime.ClassHistogram;
+import dev.forgeperf.snapshot.SnapshotLayout;
 
 /**
  * The HTML report ({@code report.html}): one self-contained page, findings at the top, then key
@@ -279,8 +280,7 @@ final class HtmlReport {
         s.parts().forEach((part, outcome) -> b.append("<span><b>").append(Html.escape(part)).append("</b> ")
                 .append(outcome.equals("ok") ? "<span class=\"ok\">ok</span>" : "<span class=\"bad\">" + Html.escape(outcome) + "</span>")
                 .append(millis.containsKey(part) ? " <span class=\"muted\">" + Fmt.millis(millis.get(part)) + "</span>" : "").append("</span>"));
-        for (String f : List.of("threads.txt", "histogram.txt", "timings.txt", "metrics.json", "recording.jfr", "cpu.pb.gz", "alloc.pb.gz", "lock.pb.gz",
-                "heap.hprof")) {
+        for (String f : SnapshotLayout.DATA_FILES) {
             if (s.has(f)) {
                 b.append("<span><a href=\"").append(Html.escape(f)).append("\">").append(Html.escape(f)).append("</a></span>");
             }

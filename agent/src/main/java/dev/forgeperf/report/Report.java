@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.forgeperf.runtime.ClassHistogram;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
+import dev.forgeperf.snapshot.SnapshotLayout;
 
 /**
  * A snapshot's report: the folder read back, its findings and its top methods, written as text,
@@ -21,8 +22,6 @@ import dev.forgeperf.util.Json;
  * <p>Not thread-safe; build one per use.
  */
 public final class Report {
-    /** The report files a snapshot holds. */
-    public static final List<String> FILES = List.of("report.txt", "report.md", "report.html");
     /** Rows of the top-method tables. */
     static final int TOP_ROWS = 10;
     /** Rows of the class histogram. */
@@ -73,9 +72,9 @@ public final class Report {
      */
     public static void writeAll(Path dir) throws IOException {
         Report r = of(dir);
-        AtomicFiles.writeString(dir.resolve("report.txt"), r.render(Format.txt));
-        AtomicFiles.writeString(dir.resolve("report.md"), r.render(Format.md));
-        AtomicFiles.writeString(dir.resolve("report.html"), r.render(Format.html));
+        AtomicFiles.writeString(dir.resolve(SnapshotLayout.REPORT_TXT), r.render(Format.txt));
+        AtomicFiles.writeString(dir.resolve(SnapshotLayout.REPORT_MD), r.render(Format.md));
+        AtomicFiles.writeString(dir.resolve(SnapshotLayout.REPORT_HTML), r.render(Format.html));
     }
 
     /** The report in {@code format}. */

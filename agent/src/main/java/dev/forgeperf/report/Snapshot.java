@@ -15,8 +15,8 @@ import java.util.Map;
 import dev.forgeperf.profile.PprofReader;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.runtime.ClassHistogram;
-import dev.forgeperf.snapshot.SnapshotWriter;
 import dev.forgeperf.util.JsonReader;
+import dev.forgeperf.snapshot.SnapshotLayout;
 
 /**
  * A snapshot folder read back: the manifest (required: it is what makes a folder a snapshot),
@@ -28,9 +28,6 @@ import dev.forgeperf.util.JsonReader;
  * <p>Not thread-safe (profiles are read on first use); one instance per reader.
  */
 public final class Snapshot {
-    /** The pprof profiles a snapshot holds, in report order. */
-    public static final List<String> PROFILE_FILES = List.of("cpu.pb.gz", "alloc.pb.gz", "lock.pb.gz");
-
     private final Path dir;
     private final Map<String, Object> manifest;
     private final Map<String, Object> metrics;
@@ -65,10 +62,10 @@ public final class Snapshot {
     private Snapshot(Path dir, Map<String, Object> manifest) {
         this.dir = dir;
         this.manifest = manifest;
-        this.metrics = asMap(readJson("metrics.json"));
+        this.metrics = asMap(readJson(SnapshotLayout.METRICS));
         this.timings = readTimings();
         this.histogram = readHistogram();
-        this.threads = readText("threads.txt");
+        this.threads = readText(SnapshotLayout.THREADS);
     }
 
     /**
@@ -83,19 +80,19 @@ public final class Snapshot {
         if (!Files.isDirectory(dir)) {
             throw new SnapshotException(dir + " is not a forge-perf snapshot (not a folder)");
         }
-        Path m = dir.resolve(SnapshotWriter.MANIFEST);
+        Path m = dir.resolve(SnapshotLayout.MANIFEST);
         if (!Files.isRegularFile(m)) {
-            throw new SnapshotException(dir + " is not a forge-perf snapshot (no " + SnapshotWriter.MANIFEST + ")");
+            throw new SnapshotException(dir + " is not a forge-perf snapshot (no " + SnapshotLayout.MANIFEST + ")");
         }
         Object parsed;
         try {
             parsed = JsonReader.parse(Files.readString(m, StandardCharsets.UTF_8));
         } catch (IOException | IllegalArgumentException | java.io.UncheckedIOException e) {
-            throw new SnapshotException(dir + " is not a forge-perf snapshot (" + SnapshotWriter.MANIFEST + ": " + e.getMessage() + ")");
+            throw new SnapshotException(dir + " is not a forge-perf snapshot (" + SnapshotLayout.MANIFEST + ": " + e.getMessage() + ")");
         }
         Map<String, Object> manifest = asMap(parsed);
         if (manifest == null || !manifest.containsKey("forgePerfSnapshot")) {
-            throw new SnapshotException(dir + " is not a forge-perf snapshot (" + SnapshotWriter.MANIFEST + " is not a snapshot manifest)");
+            throw new SnapshotException(dir + " is not a forge-perf snapshot (" + SnapshotLayout.MANIFEST + " is not a snapshot manifest)");
         }
         return new Snapshot(dir, manifest);
     }
@@ -288,7 +285,7 @@ public final class Snapshot {
     }
 
     private List<Timing> readTimings() {
-        Object json = readJson("timings.json");
+        Object json = readJson(SnapshotLayout.TIMINGS_JSON);
         List<Timing> out = new ArrayList<>();
         if (!(json instanceof List)) {
             return out;
@@ -318,7 +315,7 @@ public final class Snapshot {
             }
             return rows;
         }
-        String text = readText("histogram.txt");
+        String text = readText(SnapshotLayout.HISTOGRAM);
         return text == null ? null : ClassHistogram.parse(text);
     }
 

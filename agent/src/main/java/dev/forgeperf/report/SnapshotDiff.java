@@ -14,6 +14,9 @@ import java.util.Set;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileDiff;
 import dev.forgeperf.runtime.ClassHistogram;
+import dev.forgeperf.runtime.Format;
+import dev.forgeperf.util.MethodNames;
+import dev.forgeperf.snapshot.SnapshotLayout;
 
 /**
  * Before/after comparison of two snapshots: timed methods (calls, mean, p50, p99), runtime numbers
@@ -99,8 +102,8 @@ public final class SnapshotDiff {
         compareTimings();
         compareMetrics();
         classes();
-        movers("CPU", "cpu.pb.gz", "share of CPU samples");
-        movers("Allocation", "alloc.pb.gz", "share of bytes allocated");
+        movers("CPU", SnapshotLayout.CPU, "share of CPU samples");
+        movers("Allocation", SnapshotLayout.ALLOC, "share of bytes allocated");
         findings();
     }
 
@@ -392,7 +395,7 @@ public final class SnapshotDiff {
             for (TimingDelta t : timings) {
                 names.add(t.method());
             }
-            List<String> shown = wide ? names : dev.forgeperf.util.MethodNames.shorten(names, NAME_WIDTH);
+            List<String> shown = wide ? names : MethodNames.shorten(names, NAME_WIDTH);
             int width = Math.max(6, shown.stream().mapToInt(String::length).max().orElse(6));
             String fmt = "  %-" + width + "s %10s %10s %9s %9s %8s %9s %9s %8s %9s %9s %8s%n";
             s.append(String.format(Locale.ROOT, fmt, "METHOD", "CALLS A", "CALLS B", "MEAN A", "MEAN B", "CHANGE", "P50 A", "P50 B", "CHANGE",
@@ -587,13 +590,13 @@ public final class SnapshotDiff {
     }
 
     private static Object json(double d) {
-        return dev.forgeperf.runtime.Format.json(d, 5);
+        return Format.json(d, 5);
     }
 
     private static Object pct(double before, double after) {
         if (Double.isNaN(before) || Double.isNaN(after) || before == 0) {
             return null;
         }
-        return dev.forgeperf.runtime.Format.json((after - before) / Math.abs(before) * 100, 1);
+        return Format.json((after - before) / Math.abs(before) * 100, 1);
     }
 }

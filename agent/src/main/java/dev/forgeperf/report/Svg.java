@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.forgeperf.util.Json;
+
 /**
  * Inline SVG charts for the HTML pages: time-series line charts (with gaps where a value is
  * unknown, an optional dashed reference line such as the max heap, and their data attached for
@@ -144,7 +146,7 @@ final class Svg {
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
             b.append(k == 0 ? "" : ",").append("{\"n\":");
-            dev.forgeperf.util.Json.quote(b, s.name());
+            Json.quote(b, s.name());
             b.append(",\"c\":\"").append(s.color()).append("\",\"v\":[");
             for (int i = 0; i < s.values().length; i++) {
                 b.append(i == 0 ? "" : ",").append(num(s.values()[i]));

@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.runtime.ClassHistogram;
 import dev.forgeperf.runtime.Sparkline;
+import dev.forgeperf.util.MethodNames;
 
 /** The plain-text report ({@code report.txt}, {@code forge-perf report DIR}): findings first, then the numbers. */
 final class TextReport {
@@ -89,7 +90,7 @@ final class TextReport {
             for (Snapshot.Timing t : s.timings()) {
                 names.add(t.method());
             }
-            List<String> shown = dev.forgeperf.util.MethodNames.shorten(names, 70);
+            List<String> shown = MethodNames.shorten(names, 70);
             int width = Math.max(6, shown.stream().mapToInt(String::length).max().orElse(6));
             String fmt = "  %-" + width + "s %10s %7s %9s %9s %9s %9s %9s %9s %9s%n";
             b.append(String.format(Locale.ROOT, fmt, "METHOD", "COUNT", "ERRORS", "MEAN", "P50", "P90", "P99", "P99.9", "MAX", "TOTAL"));

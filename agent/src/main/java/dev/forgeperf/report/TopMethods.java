@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.SampleType;
 import dev.forgeperf.profile.TopTable;
+import dev.forgeperf.snapshot.SnapshotLayout;
 
 /**
  * The hottest functions of one of a snapshot's profiles, in the sample type people read (CPU time,
@@ -50,17 +51,17 @@ public record TopMethods(String file, String title, SampleType type, long total,
     /** The snapshot's CPU, allocation and lock tables (those it has). */
     static List<TopMethods> of(Snapshot s) {
         List<TopMethods> out = new java.util.ArrayList<>();
-        Profile cpu = s.profile("cpu.pb.gz");
+        Profile cpu = s.profile(SnapshotLayout.CPU);
         if (cpu != null) {
-            out.add(of("cpu.pb.gz", "CPU", cpu, "samples", "cpu"));
+            out.add(of(SnapshotLayout.CPU, "CPU", cpu, "samples", "cpu"));
         }
-        Profile alloc = s.profile("alloc.pb.gz");
+        Profile alloc = s.profile(SnapshotLayout.ALLOC);
         if (alloc != null) {
-            out.add(of("alloc.pb.gz", "Allocation", alloc, "alloc_objects", "alloc_space"));
+            out.add(of(SnapshotLayout.ALLOC, "Allocation", alloc, "alloc_objects", "alloc_space"));
         }
-        Profile lock = s.profile("lock.pb.gz");
+        Profile lock = s.profile(SnapshotLayout.LOCK);
         if (lock != null) {
-            out.add(of("lock.pb.gz", "Lock contention", lock, "contentions", "delay"));
+            out.add(of(SnapshotLayout.LOCK, "Lock contention", lock, "contentions", "delay"));
         }
         return out;
     }

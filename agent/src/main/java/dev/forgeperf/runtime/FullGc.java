@@ -12,6 +12,8 @@ import java.util.Map;
 import com.sun.management.GcInfo;
 import com.sun.management.HotSpotDiagnosticMXBean;
 
+import dev.forgeperf.util.Durations;
+
 /**
  * Runs a full GC and reports what it freed. Uses the {@code GC.run} diagnostic command, which
  * collects even under {@code -XX:+DisableExplicitGC}; falls back to {@link System#gc()} where the
@@ -44,7 +46,7 @@ public final class FullGc {
         public String render() {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "full GC (%s) took %s: heap %s -> %s, freed %s%s%n", method,
-                    dev.forgeperf.util.Durations.format(durationNanos), Format.bytes(heapBefore), Format.bytes(heapAfter), Format.bytes(freed()),
+                    Durations.format(durationNanos), Format.bytes(heapBefore), Format.bytes(heapAfter), Format.bytes(freed()),
                     heapMax > 0 ? String.format(Locale.ROOT, " (%s of %s max in use after)", Format.percent((double) heapAfter / heapMax), Format.bytes(heapMax)) : ""));
             if (!collectors.isEmpty()) {
                 b.append("collectors: ").append(String.join(", ", collectors)).append('\n');

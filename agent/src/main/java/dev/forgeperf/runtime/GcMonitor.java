@@ -22,7 +22,7 @@ import javax.management.openmbean.CompositeData;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
 
-import dev.forgeperf.agent.Log;
+import dev.forgeperf.util.Log;
 
 /**
  * Every collection the JVM reports ({@code com.sun.management} GC notifications), kept in a fixed
@@ -62,6 +62,9 @@ public final class GcMonitor implements NotificationListener {
     private final double[] heapBefore = new double[CAPACITY];
     private final double[] heapAfter = new double[CAPACITY];
     private final String[] cause = new String[CAPACITY];
+    /** Distinct GC causes kept (interned, so the ring shares one string per cause); later new ones read "other". */
+    static final int MAX_CAUSES = 64;
+    /** At most {@link #MAX_CAUSES} entries. */
     private final Map<String, String> causes = new HashMap<>();
     private long events;
 
@@ -243,6 +246,31 @@ public final class GcMonitor implements NotificationListener {
                 && collected.getCommitted() == after.getCommitted() && after.getUsed() != before.getUsed();
     }
 
+    /**
+     * The cause to keep for {@code why}: the first {@link #MAX_CAUSES} distinct causes are kept (one
+     * shared string each), any later new one is {@code "other"}, so the map stays bounded. Caller
+     * holds the lock.
+     */
+    String cause(String why) {
+        if (why == null) {
+            return null;
+        }
+        String known = causes.get(why);
+        if (known != null) {
+            return known;
+        }
+        if (causes.size() >= MAX_CAUSES) {
+            return "other";
+        }
+        causes.put(why, why);
+        return why;
+    }
+
+    /** How many distinct causes are kept (at most {@link #MAX_CAUSES}). */
+    synchronized int causesKept() {
+        return causes.size();
+    }
+
     private void record(int c, GcInfo info, String why, boolean collectionEnd, boolean live) {
         double before = heapUsed(info.getMemoryUsageBeforeGc());
         double after = heapUsed(info.getMemoryUsageAfterGc());
@@ -253,7 +281,7 @@ public final class GcMonitor implements NotificationListener {
             lastId[c] = info.getId();
             lastDuration[c] = info.getDuration();
             lastEnd[c] = info.getEndTime();
-            String reason = why == null ? null : causes.computeIfAbsent(why, k -> causes.size() < 64 ? k : "other");
+            String reason = cause(why);
             lastCause[c] = reason;
             int slot = (int) (events % CAPACITY);
             endUptime[slot] = info.getEndTime();

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.forgeperf.config.RuntimeSettings;
 
 /**
  * healthy / degraded / unhealthy, from the thresholds in {@link RuntimeSettings}: the live heap

@@ -14,7 +14,7 @@ import java.util.function.LongConsumer;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 
-import dev.forgeperf.control.DaemonThreads;
+import dev.forgeperf.util.DaemonThreads;
 import dev.forgeperf.util.AtomicFiles;
 
 /**

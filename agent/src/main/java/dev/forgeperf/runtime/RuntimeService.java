@@ -6,9 +6,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import dev.forgeperf.agent.AgentOptions;
-import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.DaemonThreads;
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.DaemonThreads;
+import dev.forgeperf.config.RuntimeSettings;
 
 /**
  * The runtime diagnostics of one JVM: the GC notification monitor and the sampler (a daemon

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.forgeperf.agent.Log;
+import dev.forgeperf.util.Log;
 
 /**
  * Reads the platform MXBeans into one {@link SampleRing} slot per call. The beans are looked up

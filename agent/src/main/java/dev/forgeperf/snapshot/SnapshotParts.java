@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.ProfileOptions;
@@ -17,6 +18,7 @@ import dev.forgeperf.runtime.Health;
 import dev.forgeperf.runtime.HeapDump;
 import dev.forgeperf.runtime.History;
 import dev.forgeperf.runtime.RuntimeMetrics;
+import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.runtime.ThreadDump;
 import dev.forgeperf.util.Json;
 
@@ -24,30 +26,33 @@ import dev.forgeperf.util.Json;
 public final class SnapshotParts {
     /** Profiles built from the continuous recording cover this much of its end. */
     public static final java.time.Duration PROFILE_WINDOW = java.time.Duration.ofMinutes(5);
-    /** The profile kinds a snapshot holds, by file name. */
-    public static final Map<String, Kind> PROFILES = Map.of("cpu.pb.gz", Kind.CPU, "alloc.pb.gz", Kind.ALLOC, "lock.pb.gz", Kind.LOCK);
 
     private SnapshotParts() {
     }
 
-    /** {@code metrics.json}: current metrics, the sampler's history and the health verdict. */
+    /**
+     * {@code metrics.json}: current metrics, the sampler's history and the health verdict; the
+     * verdict judges the very metrics written beside it (read once).
+     */
     public static void metrics(Path dir) throws Exception {
+        RuntimeService service = RuntimeService.get();
+        RuntimeMetrics now = RuntimeMetrics.collect();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("current", RuntimeMetrics.current());
+        m.put("current", now.toMap());
         m.put("history", History.current());
-        m.put("health", Health.evaluate().toMap());
-        Files.writeString(dir.resolve("metrics.json"), Json.write(m) + "\n");
+        m.put("health", Health.evaluate(now, service.settings()).toMap());
+        Files.writeString(dir.resolve(SnapshotLayout.METRICS), Json.write(m) + "\n");
     }
 
     /** {@code threads.txt}: every thread with its stack and locks; deadlocks spelled out. */
     public static void threads(Path dir) throws Exception {
-        Files.writeString(dir.resolve("threads.txt"), ThreadDump.take().render());
+        Files.writeString(dir.resolve(SnapshotLayout.THREADS), ThreadDump.take().render());
     }
 
     /** {@code histogram.txt} and {@code histogram.json}: live objects per class (after a full GC). */
     public static void histogram(Path dir) throws Exception {
         List<ClassHistogram.Row> rows = ClassHistogram.take();
-        Files.writeString(dir.resolve("histogram.txt"), ClassHistogram.render(rows, 200));
+        Files.writeString(dir.resolve(SnapshotLayout.HISTOGRAM), ClassHistogram.render(rows, 200));
         List<Object> json = new ArrayList<>();
         for (ClassHistogram.Row r : rows) {
             json.add(r.toMap());
@@ -61,15 +66,15 @@ public final class SnapshotParts {
      * {@code calibration} (what the threads used during the {@code --profile} run) cpu.pb.gz is
      * scaled to the threads' CPU time as {@code profile cpu} is; else it says it is an estimate.
      */
-    public static void profiles(Path dir, Path recording, dev.forgeperf.profile.CpuCalibration calibration) throws Exception {
-        Path source = recording != null ? recording : dir.resolve("recording.jfr");
+    public static void profiles(Path dir, Path recording, CpuCalibration calibration) throws Exception {
+        Path source = recording != null ? recording : dir.resolve(SnapshotLayout.RECORDING);
         if (!Files.exists(source)) {
             throw new IllegalStateException("no recording to build profiles from (jfr=off; use --profile 10s)");
         }
         ProfileOptions options = recording != null ? ProfileOptions.DEFAULT
                 : ProfileOptions.DEFAULT.withWindow(Instant.now().minus(PROFILE_WINDOW).toString(), null);
         List<String> failed = new ArrayList<>();
-        for (Map.Entry<String, Kind> p : PROFILES.entrySet()) {
+        for (Map.Entry<String, Kind> p : SnapshotLayout.PROFILES.entrySet()) {
             try {
                 ProfileOptions o = p.getValue() == Kind.CPU && recording != null ? options.withCalibration(calibration) : options;
                 ProfileOutput.write(source, p.getValue(), o, dir.resolve(p.getKey()), Format.PPROF);
@@ -86,6 +91,6 @@ public final class SnapshotParts {
 
     /** {@code heap.hprof}: live objects, refused up front when the disk is too small. */
     public static void heap(Path dir, java.util.function.LongConsumer progress) throws Exception {
-        HeapDump.write(dir.resolve("heap.hprof"), true, progress == null ? n -> { } : progress);
+        HeapDump.write(dir.resolve(SnapshotLayout.HEAP), true, progress == null ? n -> { } : progress);
     }
 }

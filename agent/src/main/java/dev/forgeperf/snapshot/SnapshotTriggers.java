@@ -16,13 +16,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
-import dev.forgeperf.agent.AgentOptions;
-import dev.forgeperf.agent.Log;
-import dev.forgeperf.control.SocketDir;
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.runtime.SampleListener;
 import dev.forgeperf.runtime.Series;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.runtime.RuntimeMetrics;
 
 /**
  * Snapshots taken automatically ({@code trigger=heap>90%:snapshot}, repeatable): the conditions are
@@ -155,7 +156,7 @@ public final class SnapshotTriggers implements SampleListener {
                 return p < 0 ? Double.NaN : p;
             }
             case gcCpu:
-                return RuntimeService.get().gcCpuOverLast(dev.forgeperf.runtime.RuntimeMetrics.RECENT_MILLIS) * 100;
+                return RuntimeService.get().gcCpuOverLast(RuntimeMetrics.RECENT_MILLIS) * 100;
             default:
                 if (now - lastDeadlockCheckNanos >= DEADLOCK_CHECK_NANOS || lastDeadlockCheckNanos == 0) {
                     lastDeadlockCheckNanos = now;

@@ -10,13 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
-import dev.forgeperf.agent.Agent;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.timing.TimingTable;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
+import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.util.PendingFiles;
 
 /**
  * Writes a snapshot: one folder with everything the agent holds at that moment. It is built in a
@@ -26,22 +28,23 @@ import dev.forgeperf.util.Json;
  * long each part took ({@code partMillis}) and the whole snapshot ({@code totalMillis}).
  */
 public final class SnapshotWriter {
-    /** The file every snapshot has; {@code diff} recognises snapshots by it. */
-    public static final String MANIFEST = "manifest.json";
-
     /** One part of a snapshot. */
     public interface Part {
         /** Writes the part's files into {@code dir}; throws to report why it could not. */
         void write(Path dir) throws Exception;
     }
 
-    private final Agent agent;
+    private final long pid;
     private final Map<String, Part> parts = new LinkedHashMap<>();
     private final Map<String, Part> finalParts = new LinkedHashMap<>();
 
-    public SnapshotWriter(Agent agent) {
-        this.agent = agent;
-        add("timings", dir -> writeTimings(dir, agent));
+    /**
+     * @param pid the JVM's process id, for the manifest
+     * @param timing method timing when the snapshot is written (null when off)
+     */
+    public SnapshotWriter(long pid, Supplier<TimingService> timing) {
+        this.pid = pid;
+        add("timings", dir -> writeTimings(dir, timing.get()));
     }
 
     /** Adds a part, run in the order added. */
@@ -52,7 +55,7 @@ public final class SnapshotWriter {
 
     /**
      * Adds a part that reads the others (the reports): it runs after every other part, once
-     * {@link #MANIFEST} is written, so it sees a complete snapshot folder; the manifest is then
+     * {@link #SnapshotLayout.MANIFEST} is written, so it sees a complete snapshot folder; the manifest is then
      * rewritten with its outcome.
      */
     public SnapshotWriter addFinal(String name, Part part) {
@@ -113,7 +116,7 @@ public final class SnapshotWriter {
             throw AtomicFiles.failure(target, e);
         } finally {
             AtomicFiles.deleteTree(tmp);
-            dev.forgeperf.util.PendingFiles.remove(tmp);
+            PendingFiles.remove(tmp);
         }
     }
 
@@ -135,8 +138,8 @@ public final class SnapshotWriter {
         if (!force) {
             throw new IOException(target + " already exists and is not empty; choose a new folder or add --force to replace a snapshot");
         }
-        if (!Files.isRegularFile(target.resolve(MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(target + " is not empty and not a forge-perf snapshot (no " + MANIFEST + "); refusing to replace it even with --force");
+        if (!Files.isRegularFile(target.resolve(SnapshotLayout.MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(target + " is not empty and not a forge-perf snapshot (no " + SnapshotLayout.MANIFEST + "); refusing to replace it even with --force");
         }
     }
 
@@ -170,7 +173,7 @@ public final class SnapshotWriter {
     }
 
     private void writeManifest(Path tmp, Path target, Map<String, Object> manifest) throws IOException {
-        AtomicFiles.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
+        AtomicFiles.writeString(tmp.resolve(SnapshotLayout.MANIFEST), Json.write(manifest) + "\n");
     }
 
     /** Every file 0600, every folder 0700; links (none are made) are removed. */
@@ -241,24 +244,23 @@ public final class SnapshotWriter {
     private Map<String, Object> manifest(Map<String, String> outcome) {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("forgePerfSnapshot", 1);
-        manifest.put("pid", agent.pid());
-        manifest.put("mainClass", Agent.mainClass());
-        manifest.put("agentVersion", Agent.VERSION);
+        manifest.put("pid", pid);
+        manifest.put("mainClass", AgentInfo.mainClass());
+        manifest.put("agentVersion", AgentInfo.VERSION);
         manifest.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         manifest.put("takenAt", Instant.now().toString());
-        manifest.put("uptimeMillis", Agent.uptimeMillis());
+        manifest.put("uptimeMillis", AgentInfo.uptimeMillis());
         manifest.put("parts", outcome);
         return manifest;
     }
 
-    static void writeTimings(Path dir, Agent agent) throws IOException {
+    static void writeTimings(Path dir, TimingService t) throws IOException {
         List<TimingSnapshot> rows = TimingTable.sorted(TimingService.snapshots(), TimingTable.Sort.total);
-        TimingService t = agent.timing();
         Set<String> active = t == null ? Set.of() : t.activeMethods();
-        Files.writeString(dir.resolve("timings.json"), Json.write(TimingTable.rows(rows, active)) + "\n");
+        Files.writeString(dir.resolve(SnapshotLayout.TIMINGS_JSON), Json.write(TimingTable.rows(rows, active)) + "\n");
         StringWriter text = new StringWriter();
         TimingTable.print(new PrintWriter(text), rows, active);
-        Files.writeString(dir.resolve("timings.txt"), text.toString());
+        Files.writeString(dir.resolve(SnapshotLayout.TIMINGS_TXT), text.toString());
     }
 
     /** Removes a folder and everything in it, never following a link; best effort. */

@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import dev.forgeperf.control.SocketDir;
 
 /**
  * Temporary files and folders being written now (a heap dump, a recording, a snapshot under its

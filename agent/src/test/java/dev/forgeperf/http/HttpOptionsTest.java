@@ -14,7 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.forgeperf.agent.AgentOptions;
+import dev.forgeperf.config.HttpTokenOption;
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.config.HttpAddress;
 
 /** The http options: address forms, their checks in AgentOptions, the token. */
 class HttpOptionsTest {
@@ -89,7 +91,7 @@ class HttpOptionsTest {
         HttpToken given = HttpToken.of("0123456789abcdefXYZ");
         assertNull(given.file());
         assertTrue(given.matches("0123456789abcdefXYZ"));
-        assertThrows(IllegalArgumentException.class, () -> HttpToken.check("0123456789abcde"));
-        assertThrows(IllegalArgumentException.class, () -> HttpToken.check("0123456789 abcdefXYZ"));
+        assertThrows(IllegalArgumentException.class, () -> HttpTokenOption.check("0123456789abcde"));
+        assertThrows(IllegalArgumentException.class, () -> HttpTokenOption.check("0123456789 abcdefXYZ"));
     }
 }

@@ -21,7 +21,7 @@ import dev.forgeperf.bootstrap.MethodStats;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.runtime.Health;
 import dev.forgeperf.runtime.RuntimeMetrics;
-import dev.forgeperf.runtime.RuntimeSettings;
+import dev.forgeperf.config.RuntimeSettings;
 
 class MetricsExpositionTest {
     private static final Pattern SAMPLE = Pattern.compile(

@@ -19,7 +19,7 @@ import dev.forgeperf.bootstrap.MethodStats;
 import dev.forgeperf.http.PrometheusText.Type;
 import dev.forgeperf.runtime.Health;
 import dev.forgeperf.runtime.RuntimeMetrics;
-import dev.forgeperf.runtime.RuntimeSettings;
+import dev.forgeperf.config.RuntimeSettings;
 
 class PrometheusTextTest {
     /** A sample line of the 0.0.4 format: name, optional labels, value. */

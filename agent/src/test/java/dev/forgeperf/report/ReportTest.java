@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.forgeperf.report.Finding.Severity;
 import dev.forgeperf.util.JsonReader;
+import dev.forgeperf.snapshot.SnapshotLayout;
 
 class ReportTest {
     @TempDir
@@ -205,7 +206,7 @@ class ReportTest {
     void writeAllWritesTheThreeReportsAtomically() throws IOException {
         Path dir = snapshot().write(tmp.resolve("s"));
         Report.writeAll(dir);
-        for (String f : Report.FILES) {
+        for (String f : SnapshotLayout.REPORTS) {
             assertTrue(Files.size(dir.resolve(f)) > 500, f);
         }
         try (var files = Files.list(dir)) {

@@ -1,5 +1,7 @@
 package dev.forgeperf.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,5 +83,22 @@ class GcMonitorTest {
         } finally {
             m.close();
         }
+    }
+
+    /** Distinct GC causes are bounded: past the cap a new cause is "other" and the map no longer grows. */
+    @Test
+    void gcCausesAreBounded() {
+        GcMonitor m = new GcMonitor();
+        synchronized (m) {
+            assertEquals("Allocation Failure", m.cause("Allocation Failure"));
+            for (int i = 0; i < 10 * GcMonitor.MAX_CAUSES; i++) {
+                String got = m.cause("cause " + i);
+                assertEquals(i < GcMonitor.MAX_CAUSES - 1 ? "cause " + i : "other", got, "cause " + i);
+            }
+            assertEquals("Allocation Failure", m.cause("Allocation Failure"), "a known cause stays itself past the cap");
+            assertNull(m.cause(null));
+        }
+        assertEquals(GcMonitor.MAX_CAUSES, m.causesKept());
+        m.close();
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.forgeperf.agent.AgentOptions;
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.config.RuntimeSettings;
 
 /** Thresholds from agent options drive the verdict; malformed ones fall back to defaults with a warning. */
 class HealthTest {

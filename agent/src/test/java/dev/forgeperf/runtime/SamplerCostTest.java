@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
+import dev.forgeperf.config.RuntimeSettings;
 
 /**
  * Measures what one sample costs (time and bytes allocated by the sampling thread) in this JVM

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.forgeperf.agent.AgentOptions;
+import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.runtime.Series;
 
 class SnapshotTriggersTest {

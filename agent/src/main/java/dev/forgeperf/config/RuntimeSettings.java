@@ -1,11 +1,10 @@
-package dev.forgeperf.runtime;
+package dev.forgeperf.config;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.forgeperf.agent.AgentOptions;
 import dev.forgeperf.util.Durations;
 
 /**

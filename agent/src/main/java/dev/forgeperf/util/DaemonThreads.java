@@ -1,4 +1,4 @@
-package dev.forgeperf.control;
+package dev.forgeperf.util;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package dev.forgeperf.agent;
+package dev.forgeperf.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

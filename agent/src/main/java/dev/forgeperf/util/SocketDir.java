@@ -1,4 +1,4 @@
-package dev.forgeperf.control;
+package dev.forgeperf.util;
 
 import java.io.IOException;
 import java.nio.file.Files;

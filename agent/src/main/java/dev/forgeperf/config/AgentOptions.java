@@ -1,4 +1,4 @@
-package dev.forgeperf.agent;
+package dev.forgeperf.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+
+import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.Durations;
 
 /**
  * Agent options: {@code key=value} pairs separated by commas ({@code -javaagent:forge-perf.jar=k=v,k2=v2}),
@@ -36,7 +39,7 @@ public final class AgentOptions {
         k.put("jfr.maxsize", "most disk the continuous recording uses (default 200MB)");
         k.put("snapshotOnExit", "directory to write a snapshot (timings) into when the JVM exits: DIR/<pid>-<time>/");
         k.put("verbose", "true: log details and stack traces of contained failures");
-        k.putAll(dev.forgeperf.runtime.RuntimeSettings.OPTIONS);
+        k.putAll(RuntimeSettings.OPTIONS);
         k.put("trigger", "take a snapshot when a condition holds, e.g. heap>90%:snapshot (live heap: after the last old-generation GC), threads>500, gcPause>1s, gcCpu>20%, deadlock (repeatable)");
         k.put("trigger.dir", "folder for trigger snapshots (default: snapshots beside the control socket)");
         k.put("trigger.minInterval", "at most one trigger snapshot this often (default 5m)");
@@ -65,15 +68,15 @@ public final class AgentOptions {
     /** How typed keys are checked: each check throws IllegalArgumentException saying what is expected. */
     private static final Map<String, java.util.function.Consumer<String>> CHECKS = new java.util.HashMap<>(Map.of(
             "timed.sample", AgentOptions::checkPositiveInt,
-            "timed.jfrThreshold", dev.forgeperf.util.Durations::parseNanos,
+            "timed.jfrThreshold", Durations::parseNanos,
             "jfr", v -> checkOneOf(v, "default", "profile", "off"),
-            "jfr.maxage", dev.forgeperf.util.Durations::parseNanos,
-            "jfr.maxsize", dev.forgeperf.util.Durations::parseBytes,
-            "trigger.minInterval", dev.forgeperf.util.Durations::parseNanos,
+            "jfr.maxage", Durations::parseNanos,
+            "jfr.maxsize", Durations::parseBytes,
+            "trigger.minInterval", Durations::parseNanos,
             "trigger.keep", AgentOptions::checkPositiveInt,
-            "http", dev.forgeperf.http.HttpAddress::parse,
+            "http", HttpAddress::parse,
             "http.allowRemote", AgentOptions::checkBoolean,
-            "http.token", dev.forgeperf.http.HttpToken::check));
+            "http.token", HttpTokenOption::check));
 
     static {
         CHECKS.put("http.profiles", v -> checkOneOf(v, "off", "read", "all"));
@@ -165,7 +168,7 @@ public final class AgentOptions {
         try (Reader r = new java.io.StringReader(readConfigText(Path.of(file)))) {
             p.load(r);
         } catch (IOException | RuntimeException e) {
-            warnings.add("cannot read config file " + file + ": " + dev.forgeperf.util.AtomicFiles.reason(e)
+            warnings.add("cannot read config file " + file + ": " + AtomicFiles.reason(e)
                     + "; give a regular properties file");
             return;
         }
@@ -275,13 +278,13 @@ public final class AgentOptions {
     /** A duration option ({@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, bare number = ms) in nanoseconds, or {@code fallbackNanos}. */
     public long durationNanos(String key, long fallbackNanos) {
         String v = get(key, null);
-        return v == null ? fallbackNanos : dev.forgeperf.util.Durations.parseNanos(v);
+        return v == null ? fallbackNanos : Durations.parseNanos(v);
     }
 
     /** A size option ({@code 200MB}) in bytes, or {@code fallback}. */
     public long bytes(String key, long fallback) {
         String v = get(key, null);
-        return v == null ? fallback : dev.forgeperf.util.Durations.parseBytes(v);
+        return v == null ? fallback : Durations.parseBytes(v);
     }
 
     /**

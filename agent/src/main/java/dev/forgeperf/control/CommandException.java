@@ -1,4 +1,4 @@
-package dev.forgeperf.command;
+package dev.forgeperf.control;
 
 /** A failure to report to the user as one line, with an exit status (1: runtime/data, 2: usage). */
 public final class CommandException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.forgeperf.control;
+package dev.forgeperf.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

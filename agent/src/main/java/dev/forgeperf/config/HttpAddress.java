@@ -1,4 +1,4 @@
-package dev.forgeperf.http;
+package dev.forgeperf.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package dev.forgeperf.agent;
+package dev.forgeperf.util;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
