@@ -43,7 +43,7 @@ public final class Commands {
 
     /** The agent commands, in the order help lists them. */
     public static final java.util.List<String> AGENT_COMMANDS = java.util.List.of("status", "instrument", "uninstrument", "timings",
-            "dump", "metrics", "history", "health", "gc", "snapshot", "profile", "detach");
+            "dump", "threads", "metrics", "history", "health", "gc", "snapshot", "profile", "detach");
 
     /** A new instance of the agent command {@code name} (one of {@link #AGENT_COMMANDS}). */
     static Object newAgentCommand(String name) {
@@ -53,6 +53,7 @@ public final class Commands {
             case "uninstrument": return new UninstrumentCommand();
             case "timings": return new TimingsCommand();
             case "dump": return new DumpCommand();
+            case "threads": return new ThreadsCommand();
             case "metrics": return new MetricsCommand();
             case "history": return new HistoryCommand();
             case "health": return new HealthCommand();
