@@ -91,6 +91,39 @@ class ThreadsTest {
         }
     }
 
+    /**
+     * Threads that start and end during the interval (a new one every 500 ms, each spinning for
+     * 250 ms of CPU) are in the answer, marked, with the CPU time they used while measured.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void threadsStartedOrEndedDuringTheIntervalAreCounted(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar(), "-cp", Fixtures.testClasses().toString()),
+                    "dev.forgeperf.e2e.fixture.ThreadMix", "600000", "churn");
+            String pid = app.awaitOut("mix ready pid=(\\d+)", Duration.ofSeconds(60));
+            env.awaitSocket(Long.parseLong(pid));
+            Cli.Result r = env.cli.run("threads", pid, "-i", "3s", "--top", "100", "--json");
+            assertEquals(0, r.exit(), r::toString);
+            List<Map<String, Object>> threads = threads(TimingTest.castMap(JsonReader.parse(r.out())));
+            List<Map<String, Object>> started = threads.stream()
+                    .filter(t -> t.get("name").toString().startsWith("short-") && Boolean.TRUE.equals(t.get("startedDuringInterval"))).toList();
+            List<Map<String, Object>> ended = threads.stream()
+                    .filter(t -> t.get("name").toString().startsWith("short-") && Boolean.TRUE.equals(t.get("endedDuringInterval"))).toList();
+            assertFalse(started.isEmpty(), r::toString);
+            assertFalse(ended.isEmpty(), r::toString);
+            for (Map<String, Object> t : started) {
+                long cpu = ((Number) t.get("cpuNanos")).longValue();
+                assertTrue(cpu > 0 && cpu <= 260_000_000L, "a short thread spins 250 ms of CPU at most: " + t);
+            }
+            for (Map<String, Object> t : threads) {
+                if (t.get("name").toString().startsWith("short-") && !Boolean.TRUE.equals(t.get("startedDuringInterval"))) {
+                    assertTrue(Boolean.TRUE.equals(t.get("endedDuringInterval")) || ((Number) t.get("cpuNanos")).longValue() > 0, r::toString);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("jdks")
     void badOptionsAreOneLineUsageErrors(Path jdk) {
