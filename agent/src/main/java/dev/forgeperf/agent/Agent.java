@@ -255,6 +255,7 @@ public final class Agent implements AgentContext {
             Path repository = control == null ? null : control.socket().getParent().resolve("jfr-" + pid);
             jfr = new ContinuousRecording(settings, java.time.Duration.ofNanos(options.durationNanos("jfr.maxage", 30L * 60 * 1_000_000_000L)),
                     options.bytes("jfr.maxsize", 200L << 20), repository);
+            jfr.writeAtExit(options.get("snapshotOnExit", null) != null);
             jfr.startInBackground();
         } catch (RuntimeException | LinkageError e) {
             Log.failure("continuous JFR recording disabled", e);
@@ -298,6 +299,10 @@ public final class Agent implements AgentContext {
         }
         if (extra.get("verbose", null) != null) {
             Log.setVerbose(extra.flag("verbose"));
+        }
+        ContinuousRecording recording = jfr;
+        if (extra.get("snapshotOnExit", null) != null && recording != null) {
+            recording.writeAtExit(true);
         }
         if (extra.get("timed.jfrThreshold", null) != null) {
             Recorder.setSlowCallListener(new SlowCallsToJfr(), extra.durationNanos("timed.jfrThreshold", 10_000_000L));
@@ -423,7 +428,7 @@ public final class Agent implements AgentContext {
         if (exitDir != null) {
             try {
                 java.nio.file.Path written = ExitSnapshot.write(java.nio.file.Path.of(exitDir), this);
-                Log.info("timings written to " + written);
+                Log.info("exit snapshot written to " + written);
             } catch (java.io.IOException | RuntimeException e) {
                 Log.failure("snapshotOnExit failed", e);
             }

@@ -59,6 +59,7 @@ public final class Commands {
         AGENT.put("uninstrument", UninstrumentCommand::new);
         AGENT.put("timings", TimingsCommand::new);
         AGENT.put("dump", DumpCommand::new);
+        AGENT.put("threads", ThreadsCommand::new);
         AGENT.put("metrics", MetricsCommand::new);
         AGENT.put("history", HistoryCommand::new);
         AGENT.put("health", HealthCommand::new);

@@ -17,7 +17,8 @@ import dev.forgeperf.util.Words;
 /** {@code instrument PID SPEC}: start timing the methods a spec matches. */
 @Command(name = "instrument", description = {"Start timing methods in a running JVM (see `forge-perf timings`).",
         "SPEC: class-glob#method-glob[(param,types)], e.g. 'com.acme.*Service#handle*', 'com.acme.Repo#find(String,int)',",
-        "or an annotation, '@com.acme.Timed' (any annotation named Timed counts for a spec naming Timed).",
+        "a type and every subtype, 'com.acme.Handler+#handle' (every implementation of an interface or abstract method,",
+        "classes loaded later included), or an annotation, '@com.acme.Timed' (any annotation named Timed counts for a spec naming Timed).",
         "In globs * stays within a package segment, ** crosses packages; a class glob without a dot matches in any package."})
 public final class InstrumentCommand extends AgentCommand {
     @Parameters(index = "1", paramLabel = "SPEC", description = "Which methods to time.")

@@ -193,6 +193,7 @@ public final class ControlServer implements AutoCloseable {
             case "gc":
             case "instrument":
             case "uninstrument":
+            case "threads":
                 return true;
             case "dump":
                 return !(words.size() > 1 && words.get(1).equals("threads"));

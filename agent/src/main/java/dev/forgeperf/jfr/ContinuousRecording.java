@@ -39,6 +39,7 @@ public final class ContinuousRecording {
     private volatile Recording recording;
     private volatile String state = "starting";
     private volatile boolean closed;
+    private volatile boolean writeAtExit;
 
     public ContinuousRecording(String settings, Duration maxAge, long maxSizeBytes, Path repository) {
         this.settings = settings;
@@ -142,6 +143,7 @@ public final class ContinuousRecording {
             r.setToDisk(true);
             r.setMaxAge(maxAge);
             r.setMaxSize(maxSizeBytes);
+            applyWriteAtExit(r);
             synchronized (this) {
                 if (closed) { // detached while JFR started
                     r.close();
@@ -167,6 +169,41 @@ public final class ContinuousRecording {
             Log.failure("continuous JFR recording disabled", t);
             return true;
         }
+    }
+
+    /** The file JFR writes the whole recording to at JVM exit when {@link #writeAtExit} was asked for. */
+    public static final String EXIT_FILE = "exit.jfr";
+
+    /**
+     * Asks JFR to write the whole recording (all it keeps, within max age and max size) to
+     * {@link #exitFile()} at JVM exit: JFR's own shutdown hook does it (dump-on-exit), before it
+     * removes the recording's chunks, so {@code snapshotOnExit} can build the run's profiles from
+     * it. Needs the agent's own repository (a private folder); without one, nothing is asked.
+     */
+    public void writeAtExit(boolean on) {
+        writeAtExit = on;
+        Recording r = recording;
+        if (r != null) {
+            applyWriteAtExit(r);
+        }
+    }
+
+    private void applyWriteAtExit(Recording r) {
+        Path file = exitFile();
+        if (!writeAtExit || file == null) {
+            return;
+        }
+        try {
+            r.setDestination(file);
+            r.setDumpOnExit(true);
+        } catch (IOException | RuntimeException e) {
+            Log.info("the continuous recording will not be written at exit: " + e.getMessage());
+        }
+    }
+
+    /** Where {@link #writeAtExit} has JFR write the recording at exit, or null when there is no private repository for it. */
+    public Path exitFile() {
+        return repository == null || !ownRepository ? null : repository.resolve(EXIT_FILE);
     }
 
     /** A one-line description for {@code status}. */

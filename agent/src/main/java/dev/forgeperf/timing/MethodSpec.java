@@ -20,6 +20,10 @@ import net.bytebuddy.matcher.ElementMatchers;
  * a class glob without a dot matches the simple name in any package;</li>
  * <li>with parameter types: {@code com.acme.Repo#find(java.lang.String,int)} (simple names such as
  * {@code String} also match);</li>
+ * <li>a type and every subtype: {@code com.acme.Handler+#handle} (the AspectJ convention) matches the
+ * methods named so declared in the classes that extend or implement a type whose name the class
+ * glob matches (directly or further down), and in that type itself: every implementation of an
+ * interface or abstract method, in classes loaded now or later;</li>
  * <li>an annotation: {@code @com.acme.Timed}: methods carrying it, or all methods of a class
  * carrying it. Any annotation whose simple name is {@code Timed} counts for a spec naming
  * {@code Timed} (so {@code @Timed} and {@code @dev.forgeperf.Timed} find every {@code @Timed}).</li>
@@ -32,8 +36,14 @@ public final class MethodSpec {
     private final Pattern classPattern;
     private final Pattern methodPattern;
     private final List<String> parameters; // null: any parameters
+    private final boolean subtypes;
 
     private MethodSpec(String text, String annotation, Pattern classPattern, Pattern methodPattern, List<String> parameters) {
+        this(text, annotation, classPattern, methodPattern, parameters, false);
+    }
+
+    private MethodSpec(String text, String annotation, Pattern classPattern, Pattern methodPattern, List<String> parameters, boolean subtypes) {
+        this.subtypes = subtypes;
         this.text = text;
         this.annotation = annotation;
         this.classPattern = classPattern;
@@ -66,6 +76,10 @@ public final class MethodSpec {
         }
         String cls = s.substring(0, hash);
         String rest = s.substring(hash + 1);
+        boolean subtypes = cls.endsWith("+");
+        if (subtypes) {
+            cls = cls.substring(0, cls.length() - 1);
+        }
         checkChars(s, 0, cls, ".$*?", true);
         if (cls.isEmpty()) {
             throw new IllegalArgumentException("malformed method spec '" + s + "': no class before '#'");
@@ -101,7 +115,7 @@ public final class MethodSpec {
         if (!cls.contains(".")) {
             classRegex = "(?:.*[.$])?" + classRegex; // simple name in any package
         }
-        return new MethodSpec(s, null, Pattern.compile(classRegex), Pattern.compile(glob(method, false)), params);
+        return new MethodSpec(s, null, Pattern.compile(classRegex), Pattern.compile(glob(method, false)), params, subtypes);
     }
 
     private static void checkChars(String spec, int offset, String part, String extra, boolean globs) {
@@ -145,18 +159,89 @@ public final class MethodSpec {
     /** Package prefixes of JDK classes, timed only on explicit request. */
     public static final List<String> JDK_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
 
-    /** Whether this spec names JDK classes ({@code java.*}, {@code jdk.*}, …) explicitly. */
+    /**
+     * Whether this spec names JDK classes ({@code java.*}, {@code jdk.*}, …) explicitly. A
+     * {@code Type+} spec does not: naming {@code java.lang.Runnable+} times the application's
+     * implementations, the JDK's only with {@code --allow-jdk}.
+     */
     public boolean targetsJdk() {
-        return annotation == null && JDK_PACKAGES.stream().anyMatch(text::startsWith);
+        return annotation == null && !subtypes && JDK_PACKAGES.stream().anyMatch(text::startsWith);
     }
 
-    /** Types that may hold matching methods (a cheap first filter). */
+    /** Whether this is a {@code Type+} spec: the named types and every subtype. */
+    public boolean subtypes() {
+        return subtypes;
+    }
+
+    /**
+     * Types that may hold matching methods (a cheap first filter); for a {@code Type+} spec, the
+     * classes that declare a method to time and have a named type among their supertypes.
+     */
     public ElementMatcher<TypeDescription> typeMatcher() {
         if (annotation != null) {
             ElementMatcher<AnnotationDescription> a = annotationMatcher();
             return t -> hasAnnotation(t, a) || t.getDeclaredMethods().stream().anyMatch(m -> hasAnnotation(m, a));
         }
+        if (subtypes) {
+            ElementMatcher<MethodDescription> methods = methodMatcher();
+            return t -> !t.isInterface() && t.getDeclaredMethods().stream().anyMatch(methods::matches) && isSubtypeOfNamed(t);
+        }
         return t -> classPattern.matcher(t.getName()).matches();
+    }
+
+    /**
+     * Whether {@code t} or a supertype of it (superclasses and interfaces, transitively) has a
+     * name the class glob matches. A type whose supertypes cannot be resolved does not match.
+     */
+    private boolean isSubtypeOfNamed(TypeDescription t) {
+        try {
+            return isSubtypeOfNamed(t, new java.util.HashSet<>());
+        } catch (RuntimeException | LinkageError unresolvable) {
+            return false;
+        }
+    }
+
+    private boolean isSubtypeOfNamed(TypeDefinition t, java.util.Set<String> seen) {
+        if (t == null || !seen.add(t.getTypeName())) {
+            return false;
+        }
+        TypeDescription erasure = t.asErasure();
+        if (classPattern.matcher(erasure.getName()).matches()) {
+            return true;
+        }
+        if (erasure.getName().equals("java.lang.Object")) {
+            return false;
+        }
+        for (TypeDescription.Generic i : erasure.getInterfaces()) {
+            if (isSubtypeOfNamed(i, seen)) {
+                return true;
+            }
+        }
+        TypeDescription.Generic sup = erasure.getSuperClass();
+        return sup != null && isSubtypeOfNamed(sup, seen);
+    }
+
+    /**
+     * The abstract and interface methods (no code to time) of type {@code t} that this glob spec
+     * names, by display name: what to point at when a spec without {@code +} matches nothing.
+     */
+    public List<String> abstractMethodsNamed(TypeDescription t) {
+        List<String> out = new ArrayList<>();
+        if (annotation != null || subtypes || !classPattern.matcher(t.getName()).matches()) {
+            return out;
+        }
+        for (MethodDescription m : t.getDeclaredMethods()) {
+            if (m.isMethod() && m.isAbstract() && methodPattern.matcher(m.getName()).matches() && parametersMatch(m)) {
+                out.add(displayName(t, m));
+            }
+        }
+        return out;
+    }
+
+    /** This spec with {@code +} after the class glob: what to suggest for a spec that names an interface. */
+    public String withSubtypes() {
+        int hash = text.indexOf('#');
+        return hash < 0 || subtypes ? text : text.substring(0, hash) + "+" + text.substring(hash);
     }
 
     /** Methods to time within a matched type. */

@@ -274,11 +274,39 @@ public final class TimingService {
             throw new IllegalArgumentException("'" + spec + "' matches " + candidates.size() + " loaded classes, more than the limit of "
                     + request.limit + "; narrow the spec, raise --limit, or add --force");
         }
+        if (matchedMethods == 0 && !request.pending && !spec.subtypes()) {
+            List<String> abstracts = abstractMethodsNamed(spec, request.allowJdk);
+            if (!abstracts.isEmpty()) {
+                throw new IllegalArgumentException("'" + spec + "' matched no code: " + abstracts.get(0)
+                        + (abstracts.size() > 1 ? " and " + (abstracts.size() - 1) + " more are" : " is") + " abstract or in an interface; write '"
+                        + spec.withSubtypes() + "' to time every implementation");
+            }
+        }
         if (matchedMethods == 0 && !request.pending) {
             throw new IllegalArgumentException("'" + spec + "' matches no method of the " + inst.getAllLoadedClasses().length
                     + " loaded classes; check the spec, or add --pending to time classes loaded later");
         }
         return installTransformer(spec, request.allowJdk);
+    }
+
+    /** The abstract and interface methods of the loaded classes that a spec without {@code +} names (at most 10). */
+    private List<String> abstractMethodsNamed(MethodSpec spec, boolean allowJdk) {
+        List<String> out = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (out.size() >= 10) {
+                break;
+            }
+            if (c.isArray() || c.isPrimitive() || !java.lang.reflect.Modifier.isAbstract(c.getModifiers())
+                    || excluded(c.getName(), c.getClassLoader(), c.isSynthetic(), allowJdk || spec.targetsJdk())) {
+                continue;
+            }
+            try {
+                out.addAll(spec.abstractMethodsNamed(TypeDescription.ForLoadedType.of(c)));
+            } catch (Throwable unreadable) {
+                // a class whose members cannot be resolved names nothing
+            }
+        }
+        return out;
     }
 
     /** Installs a spec given at startup: no checks, applies to classes as they load. */

@@ -50,6 +50,55 @@ class MethodSpecTest {
         assertTrue(simple.typeMatcher().matches(TypeDescription.ForLoadedType.of(Repo.class)), "no dot: any package");
     }
 
+    interface Shape {
+        double area();
+    }
+
+    abstract static class Polygon implements Shape {
+        @Override
+        public abstract double area();
+    }
+
+    static final class Square extends Polygon {
+        @Override
+        public double area() {
+            return 1;
+        }
+    }
+
+    static final class Circle implements Shape {
+        @Override
+        public double area() {
+            return Math.PI;
+        }
+    }
+
+    @Test
+    void plusMatchesTheTypeAndEverySubtype() throws Exception {
+        MethodSpec s = MethodSpec.parse("dev.forgeperf.timing.MethodSpecTest$Shape+#area");
+        assertTrue(s.subtypes());
+        for (Class<?> c : List.of(Square.class, Circle.class)) {
+            assertTrue(s.typeMatcher().matches(TypeDescription.ForLoadedType.of(c)), c.getName());
+        }
+        for (Class<?> c : List.of(Shape.class, Polygon.class)) {
+            assertFalse(s.typeMatcher().matches(TypeDescription.ForLoadedType.of(c)), c.getName() + ": nothing to time");
+        }
+        assertFalse(s.typeMatcher().matches(TypeDescription.ForLoadedType.of(Repo.class)));
+        assertFalse(s.typeMatcher().matches(TypeDescription.ForLoadedType.of(Object.class)));
+        assertTrue(s.methodMatcher().matches(method(Square.class, "area")));
+        assertFalse(s.methodMatcher().matches(method(Polygon.class, "area")), "abstract: no code to time");
+        assertFalse(MethodSpec.parse("java.lang.Runnable+#run").targetsJdk(), "implementations, not the JDK's type");
+
+        MethodSpec plain = MethodSpec.parse("dev.forgeperf.timing.MethodSpecTest$Shape#area");
+        assertFalse(plain.subtypes());
+        assertFalse(plain.typeMatcher().matches(TypeDescription.ForLoadedType.of(Square.class)));
+        assertEquals(List.of("dev.forgeperf.timing.MethodSpecTest$Shape#area()"), plain.abstractMethodsNamed(TypeDescription.ForLoadedType.of(Shape.class)));
+        assertEquals(List.of(), plain.abstractMethodsNamed(TypeDescription.ForLoadedType.of(Square.class)));
+        assertEquals("dev.forgeperf.timing.MethodSpecTest$Shape+#area", plain.withSubtypes());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MethodSpec.parse("a.B+x#y"));
+        assertTrue(e.getMessage().contains("unexpected character '+'"), e.getMessage());
+    }
+
     @Test
     void parameterTypesFullOrSimple() throws Exception {
         for (String spec : List.of("**Repo#find(java.lang.String,int)", "**Repo#find(String, int)")) {
