@@ -2,7 +2,8 @@
 # Benchmarks against the real agent jar (see README "Benchmarks"). The bench/ module is built
 # only here (mvn -Pbench), never by the default `mvn verify`.
 #
-#   scripts/bench.sh timing [JMH options]      exact/sampled timing cost, JMH with -prof gc
+#   scripts/bench.sh timing [JMH options]      exact/sampled timing cost, JMH with -prof gc; exact mode again
+#                                              with -XX:ActiveProcessorCount=64; bytes per timed method
 #   scripts/bench.sh timing-instrument [--classes N] [--cycles N]
 #                                              instrument 1,000 classes via the CLI; metaspace
 #   scripts/bench.sh recording                 jfr=default vs jfr=off on a CPU-bound sample-app
@@ -34,8 +35,10 @@ usage() {
   cat >&2 <<'USAGE'
 usage: scripts/bench.sh COMMAND [ARGS]
   timing [JMH options]                   cost of a timed call (exact, 2 threads, sampled) vs two
-                                         System.nanoTime() reads, with -prof gc; e.g. `-f 1 -i 2`
-                                         for a quick look, `-jvm /usr/lib/jvm/X/bin/java` for another JDK
+                                         System.nanoTime() reads, with -prof gc; exact mode again in
+                                         JVMs told they have 64 CPUs; bytes the timed method holds
+                                         (2 and 64 CPUs, 1 and 2 threads); e.g. `-f 1 -i 2` for a
+                                         quick look, `-jvm /usr/lib/jvm/X/bin/java` for another JDK
   timing-instrument [--classes N] [--cycles N]
                                          wall time of `forge-perf instrument PID 'gen.**#*' --force`
                                          on 1,000 loaded classes, metaspace after 20 cycles

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,6 +107,50 @@ class LifecycleTest {
             assertTrue(last.out().contains("instrumentation removed: 1 methods of 1 specs"), last::toString);
             await("no forge-perf-* thread left after the second detach", Duration.ofSeconds(60), () -> agentThreads(jdk, p).isEmpty());
             assertTrue(app.process().isAlive(), "the application runs on");
+        }
+    }
+
+    /**
+     * Live instances of the task of the shutdown hook that removes half-written files at exit,
+     * counted by the JVM itself ({@code jcmd GC.class_histogram} collects garbage first).
+     */
+    static int cleanupHooks(Path jdk, long pid) {
+        try (Proc jcmd = Jdks.tool(jdk, "jcmd", String.valueOf(pid), "GC.class_histogram")) {
+            String out = jcmd.stdout();
+            assertTrue(out.contains("java.lang.String"), out); // a real histogram
+            Matcher m = Pattern.compile("\\s(\\d+)\\s+\\d+\\s+dev\\.forgeperf\\.util\\.PendingFiles\\$Cleanup\\b").matcher(out);
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        }
+    }
+
+    /**
+     * The shutdown hook registered with the first half-written file (a snapshot's hidden folder)
+     * kept its class, and with it the detached agent's class loader, for the JVM's life: detach
+     * removes it, and the agent attached again registers its own.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void detachRemovesTheCleanupHookAndAttachRegistersItAgain(Path jdk) {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-cp", Fixtures.testClasses().toString()), LIFECYCLE, "600000");
+            String pid = app.awaitOut("lifecycle ready pid=(\\d+)", Duration.ofSeconds(60));
+            long p = Long.parseLong(pid);
+            for (int round = 1; round <= 2; round++) {
+                Cli.Result attach = env.cli.run("attach", pid);
+                assertEquals(0, attach.exit(), attach::toString);
+                await("the continuous recording runs", Duration.ofSeconds(60), () -> env.cli.run("status", pid).out().contains("jfr:     recording ("));
+                assertEquals(0, cleanupHooks(jdk, p), "round " + round + ": no hook before a file was pending");
+                Cli.Result snapshot = env.cli.run("snapshot", pid, "-o", "snap" + round);
+                assertEquals(0, snapshot.exit(), snapshot::toString);
+                assertEquals(1, cleanupHooks(jdk, p), "round " + round + ": the snapshot registered the hook");
+
+                Cli.Result detach = env.cli.run("detach", pid);
+                assertEquals(0, detach.exit(), detach::toString);
+                await("no forge-perf-* thread left in JVM " + pid, Duration.ofSeconds(60), () -> agentThreads(jdk, p).isEmpty());
+                assertEquals(0, cleanupHooks(jdk, p), "round " + round + ": detach removed the hook");
+            }
+            assertTrue(app.process().isAlive(), "the application runs on");
+            assertTrue(app.stderrLines(l -> l.contains("Exception") || l.contains("Error")).isEmpty(), app::stderr);
         }
     }
 

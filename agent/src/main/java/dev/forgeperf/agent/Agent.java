@@ -391,6 +391,7 @@ public final class Agent implements AgentContext {
                 // the JVM exits: the hook runs anyway
             }
         }
+        dev.forgeperf.util.PendingFiles.unhook();
         ControlServer c = control;
         done.add("control socket " + (c == null ? "(none)" : c.socket()) + " removed once this answer is sent; `forge-perf attach " + pid
                 + "` loads the agent again");

@@ -17,6 +17,9 @@ import java.util.Set;
  * hidden name), so that they do not outlive their JVM: removed by a shutdown hook at exit, and,
  * when the JVM was killed, by {@code forge-perf list}, which reads the list this JVM keeps in
  * {@code <pid>.pending} beside its control socket (kept only while the JVM has a socket there).
+ * The hook is registered with the first file and removed by {@link #unhook()} when the agent
+ * detaches (it would otherwise keep this class, and so the agent's class loader, for the JVM's
+ * life); a later file registers it again.
  *
  * <p>Thread-safe. Called a few times per dump, never on a hot path.
  */
@@ -25,7 +28,8 @@ public final class PendingFiles {
     static final int MAX_LIST_BYTES = 64 * 1024;
 
     private static final Set<Path> PENDING = new LinkedHashSet<>();
-    private static boolean hooked;
+    /** The registered shutdown hook, or null. */
+    private static Thread hook;
 
     private PendingFiles() {
     }
@@ -33,15 +37,41 @@ public final class PendingFiles {
     /** Notes {@code tmp} (absolute) as being written by this JVM. */
     public static synchronized void add(Path tmp) {
         PENDING.add(tmp.toAbsolutePath());
-        if (!hooked) {
-            hooked = true;
+        if (hook == null) {
+            Thread t = new Thread(new Cleanup(), "forge-perf-pending-cleanup");
             try {
-                Runtime.getRuntime().addShutdownHook(new Thread(PendingFiles::removeAll, "forge-perf-pending-cleanup"));
+                Runtime.getRuntime().addShutdownHook(t);
+                hook = t;
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is exiting already; the caller's finally removes the file
             }
         }
         save();
+    }
+
+    /**
+     * Removes the shutdown hook (the agent detaches). Files still listed stay listed: their writers
+     * remove them when they end, and the next {@link #add} registers the hook again.
+     */
+    public static synchronized void unhook() {
+        Thread t = hook;
+        if (t == null) {
+            return;
+        }
+        hook = null;
+        try {
+            Runtime.getRuntime().removeShutdownHook(t);
+        } catch (IllegalStateException exiting) {
+            // the JVM exits: the hook runs anyway
+        }
+    }
+
+    /** The shutdown hook's task (a named class: {@code jcmd GC.class_histogram} shows whether a hook is held). */
+    private static final class Cleanup implements Runnable {
+        @Override
+        public void run() {
+            removeAll();
+        }
     }
 
     /** Notes that {@code tmp} is gone (moved into place or deleted). */

@@ -67,6 +67,33 @@ final class AgentCheck {
         throw new IllegalStateException("NOT INSTRUMENTED: " + timed);
     }
 
+    /**
+     * Appends the timed method's memory after a trial to the file named by the system property
+     * {@code forgeperf.bench.memory} (set by {@link TimingMain}), one tab-separated line: benchmark,
+     * CPUs this JVM sees, benchmark threads, stripes held, bytes held ({@link MethodStats#bytes()}),
+     * the most stripes a method may grow to. Nothing without the property.
+     */
+    static void recordMemory(String benchmark, int threads, String timed) {
+        String file = System.getProperty("forgeperf.bench.memory");
+        if (file == null) {
+            return;
+        }
+        for (MethodStats s : Recorder.all()) {
+            if (s.name().equals(timed)) {
+                String line = benchmark + '\t' + Runtime.getRuntime().availableProcessors() + '\t' + threads + '\t' + s.stripesHeld()
+                        + '\t' + s.bytes() + '\t' + MethodStats.MAX_STRIPES + '\n';
+                try {
+                    java.nio.file.Files.writeString(java.nio.file.Path.of(file), line, java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write " + file, e);
+                }
+                return;
+            }
+        }
+        throw new IllegalStateException("NOT INSTRUMENTED: " + timed);
+    }
+
     /** Prints the benchmark threads and how many stripes the timed method grew to (at most MAX_STRIPES). */
     static void reportStripes(java.util.Collection<Long> threadIds) {
         StringBuilder b = new StringBuilder("[forge-perf check] worker threads ").append(threadIds)

@@ -59,6 +59,8 @@ public class TimingBench {
     public void checkRecorded(BenchmarkParams params) {
         if (params.getBenchmark().endsWith(".timed") || params.getBenchmark().endsWith(".timed_2threads")) {
             AgentCheck.requireRecorded(TIMED, false);
+            String bench = params.getBenchmark();
+            AgentCheck.recordMemory(bench.substring(bench.lastIndexOf('.') + 1), params.getThreads(), TIMED);
         }
         if (params.getThreads() > 1) {
             AgentCheck.reportStripes(WORKERS);

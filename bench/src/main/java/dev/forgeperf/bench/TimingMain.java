@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +26,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code scripts/bench.sh timing}: runs {@link TimingBench} (exact mode) and
  * {@link SampledTimingBench} (sampled mode) with {@code -prof gc}, each in forks started with the
  * real agent and its own startup spec, then prints the summary: ns/op ± error, B/op, and the
- * added cost of timing as a multiple of the floor (two {@code System.nanoTime()} reads).
+ * added cost of timing as a multiple of the floor (two {@code System.nanoTime()} reads). Then
+ * runs the exact-mode floor/untimed/timed benchmarks again with {@code -XX:ActiveProcessorCount=64}
+ * (the JVM, and so {@code MethodStats.MAX_STRIPES}, sized for 64 CPUs), and prints the bytes the
+ * timed method held at the end of each exact-mode trial, 1 and 2 threads, at both CPU counts.
  *
  * <p>Usage: {@code TimingMain --agent /abs/forge-perf.jar [--out DIR] [JMH options…]}, e.g.
  * {@code -f 1 -wi 1 -i 2} for a quick look, {@code -jvm /path/to/java} for another JDK.
@@ -72,13 +74,20 @@ public final class TimingMain {
         Files.createDirectories(out);
 
         String startLoad = loadavg();
+        Path memory = out.resolve("timing-memory.tsv");
+        Files.deleteIfExists(memory);
+        String exact = "-javaagent:" + agent + "=timed=" + TimedTargets.SPEC;
+        String memoryProperty = "-Dforgeperf.bench.memory=" + memory.toAbsolutePath();
         List<RunResult> results = new ArrayList<>();
-        results.addAll(run(cli, TimingBench.class, "-javaagent:" + agent + "=timed=" + TimedTargets.SPEC, out.resolve("timing.json")));
-        results.addAll(run(cli, SampledTimingBench.class,
-                "-javaagent:" + agent + "=timed=" + SampledTargets.SPEC + ",timed.sample=" + SampledTargets.SAMPLE,
+        results.addAll(run(cli, TimingBench.class, "", List.of(memoryProperty, exact), out.resolve("timing.json")));
+        results.addAll(run(cli, SampledTimingBench.class, "", List.of(
+                "-javaagent:" + agent + "=timed=" + SampledTargets.SPEC + ",timed.sample=" + SampledTargets.SAMPLE),
                 out.resolve("timing-sampled.json")));
+        // the same exact-mode calls in JVMs that believe they have 64 CPUs (stripes may grow to 16)
+        List<RunResult> wide = run(cli, TimingBench.class, "(floor|untimed|timed)(_2threads)?$",
+                List.of("-XX:ActiveProcessorCount=" + WIDE_CPUS, memoryProperty, exact), out.resolve("timing-64cpus.json"));
 
-        String summary = summary(results, agent, startLoad);
+        String summary = summary(results, agent, startLoad) + "\n" + wideSummary(wide) + "\n" + memorySummary(memory);
         System.out.println();
         System.out.print(summary);
         Path file = out.resolve("timing-summary.md");
@@ -86,18 +95,74 @@ public final class TimingMain {
         System.out.println("\n(summary also in " + file + "; raw JMH results in " + out.resolve("timing*.json") + ")");
     }
 
-    private static Collection<RunResult> run(Options cli, Class<?> bench, String agentArg, Path json) throws RunnerException {
+    /** CPUs the second exact-mode run makes its JVMs believe they have ({@code -XX:ActiveProcessorCount}). */
+    static final int WIDE_CPUS = 64;
+
+    private static List<RunResult> run(Options cli, Class<?> bench, String methods, List<String> jvmArgs, Path json) throws RunnerException {
         Options o = new OptionsBuilder()
                 .parent(cli)
-                .include("^" + bench.getName().replace(".", "\\.") + "\\.")
+                .include("^" + bench.getName().replace(".", "\\.") + "\\." + methods)
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true)
-                .jvmArgsAppend(agentArg)
+                .jvmArgsAppend(jvmArgs.toArray(new String[0]))
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.toString())
                 .build();
-        System.out.println("# forks of " + bench.getSimpleName() + " run with " + agentArg);
-        return new Runner(o).run();
+        System.out.println("# forks of " + bench.getSimpleName() + (methods.isEmpty() ? "" : " " + methods) + " run with " + String.join(" ", jvmArgs));
+        return new ArrayList<>(new Runner(o).run());
+    }
+
+    /** The exact-mode ratios again, from the forks that saw {@value #WIDE_CPUS} CPUs. */
+    static String wideSummary(List<RunResult> results) {
+        Map<String, Row> rows = rows(results);
+        StringBuilder b = new StringBuilder();
+        b.append("With -XX:ActiveProcessorCount=").append(WIDE_CPUS).append(" (the JVM sizes itself for ").append(WIDE_CPUS)
+                .append(" CPUs; the same ").append(Runtime.getRuntime().availableProcessors()).append(" run the code):\n\n");
+        b.append("| benchmark | threads | ns/op | ± | median ns/op | B/op (median) |\n|---|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows.values()) {
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %s |%n", r.name, r.threads, r.ns, r.nsErr, r.median,
+                    bytes(r.bytesMedian)));
+        }
+        b.append("\n| added cost (" + WIDE_CPUS + " CPUs) | ns/call | ± | × floor | ± | × floor (medians) | goal | |\n|---|---:|---:|---:|---:|---:|---|---|\n");
+        ratio(b, "timed − untimed (1 thread)", rows.get("timed"), rows.get("untimed"), rows.get("floor"), 1.15);
+        ratio(b, "timed − untimed (2 threads, same method) vs 2-thread floor", rows.get("timed_2threads"),
+                rows.get("untimed_2threads"), rows.get("floor_2threads"), 1.15);
+        return b.toString();
+    }
+
+    /**
+     * Bytes the timed method held at the end of each exact-mode trial, as {@code MethodStats.bytes()}
+     * reported it inside the fork (see {@link AgentCheck#recordMemory}): one line per fork.
+     */
+    static String memorySummary(Path tsv) throws IOException {
+        StringBuilder b = new StringBuilder("Memory of the timed method at the end of each trial (MethodStats.bytes(): stripes and the bucket"
+                + " groups its calls touched; one line per fork):\n\n| benchmark | CPUs seen | threads | stripes (max) | bytes | KiB |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
+        if (!Files.isRegularFile(tsv)) {
+            return b.append("(no trial wrote ").append(tsv).append(")\n").toString();
+        }
+        for (String line : Files.readAllLines(tsv)) {
+            String[] f = line.split("\t");
+            if (f.length < 6) {
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s (%s) | %s | %.1f |%n", f[0], f[1], f[2], f[3], f[5], f[4],
+                    Long.parseLong(f[4]) / 1024.0));
+        }
+        return b.toString();
+    }
+
+    static Map<String, Row> rows(List<RunResult> results) {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String full = r.getParams().getBenchmark();
+            String name = full.substring(full.lastIndexOf('.') + 1);
+            Result<?> p = r.getPrimaryResult();
+            Result<?> gc = r.getSecondaryResults().get(GC_NORM);
+            rows.put(name, new Row(name, r.getParams().getThreads(), p.getScore(), p.getScoreError(), median(r, null),
+                    gc == null ? Double.NaN : gc.getScore(), median(r, GC_NORM), (int) p.getSampleCount()));
+        }
+        return rows;
     }
 
     /** One measured benchmark: score and 99.9% CI half-width, in ns/op and B/op. */
@@ -133,15 +198,7 @@ public final class TimingMain {
     }
 
     static String summary(List<RunResult> results, String agent, String startLoad) {
-        Map<String, Row> rows = new LinkedHashMap<>();
-        for (RunResult r : results) {
-            String full = r.getParams().getBenchmark();
-            String name = full.substring(full.lastIndexOf('.') + 1);
-            Result<?> p = r.getPrimaryResult();
-            Result<?> gc = r.getSecondaryResults().get(GC_NORM);
-            rows.put(name, new Row(name, r.getParams().getThreads(), p.getScore(), p.getScoreError(), median(r, null),
-                    gc == null ? Double.NaN : gc.getScore(), median(r, GC_NORM), (int) p.getSampleCount()));
-        }
+        Map<String, Row> rows = rows(results);
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "JVM %s %s, %d CPUs; agent %s%n", System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), agent));
