@@ -89,7 +89,7 @@ class CliErrorsTest {
             List<String> cmd = new java.util.ArrayList<>(List.of(Jdks.java(Path.of(System.getProperty("java.home"))), "-jar",
                     Fixtures.agentJar().toString(), "profile", "cpu", String.valueOf(app.pid()), "-d", "60s", "-o", "gone.pb.gz"));
             try (Proc cli = Proc.start(cmd, env.env, env.work)) {
-                Env.sleep(2500);
+                awaitRecording(Path.of(System.getProperty("java.home")), app.pid(), "forge-perf-cpu", cli);
                 app.process().destroyForcibly();
                 assertEquals(1, cli.waitFor(Duration.ofSeconds(60)), cli::stderr);
                 assertEquals(1, cli.stderr().lines().count(), cli::stderr);
@@ -97,6 +97,26 @@ class CliErrorsTest {
                 assertFalse(Files.exists(env.work.resolve("gone.pb.gz")));
             }
         }
+    }
+
+    /**
+     * Waits until the JVM runs the recording named {@code name} (as the JDK's {@code jcmd JFR.check}
+     * lists it): the agent has the command and is in the middle of it. Fails when the CLI ends first.
+     */
+    static void awaitRecording(Path jdk, long pid, String name, Proc cli) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            assertTrue(cli.process().isAlive(), () -> "the CLI ended before the recording started: " + cli.stderr());
+            try (Proc jcmd = Jdks.tool(jdk, "jcmd", String.valueOf(pid), "JFR.check")) {
+                last = jcmd.stdout();
+                if (last.contains("name=" + name) || last.contains("name=\"" + name + "\"")) {
+                    return;
+                }
+            }
+            Env.sleep(100);
+        }
+        throw new AssertionError("no recording " + name + " in pid " + pid + " within 90 s:\n" + last);
     }
 
     @Test

@@ -45,13 +45,44 @@ public final class Env implements AutoCloseable {
 
     /** The fixture program {@code Hello} running {@code millis}, optionally with the agent. */
     public Proc hello(Path jdk, String agentOptions, long millis, String... extraJvmArgs) {
+        return helloAs("dev.forgeperf.e2e.fixture.Hello", jdk, agentOptions, millis, extraJvmArgs);
+    }
+
+    /**
+     * {@code Hello} run through a main class no other JVM on the machine has ({@code Hello_<random>},
+     * compiled into this test's directory), for tests that find the JVM by name: the name lookup
+     * sees every JVM of the user, also other tests' and other suites' {@code Hello}s.
+     */
+    public Proc uniqueHello(Path jdk, String agentOptions, long millis, String... extraJvmArgs) {
+        String simple = "Hello_" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 1);
+        Path src = work.resolve("unique-main").resolve(simple + ".java");
+        Path classes = work.resolve("unique-classes");
+        try {
+            Files.createDirectories(src.getParent());
+            Files.createDirectories(classes);
+            Files.writeString(src, "package dev.forgeperf.e2e.fixture;\npublic final class " + simple
+                    + " {\n    public static void main(String[] args) throws Exception {\n        Hello.main(args);\n    }\n}\n");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int rc = javac.run(null, null, err, "--release", "17", "-cp", Fixtures.testClasses().toString(), "-d", classes.toString(),
+                src.toString());
+        if (rc != 0) {
+            throw new IllegalStateException("cannot compile " + src + ": " + err);
+        }
+        return helloAs("dev.forgeperf.e2e.fixture." + simple, jdk, agentOptions, millis, extraJvmArgs);
+    }
+
+    private Proc helloAs(String main, Path jdk, String agentOptions, long millis, String... extraJvmArgs) {
         List<String> args = new ArrayList<>(List.of(extraJvmArgs));
         if (agentOptions != null) {
             args.add("-javaagent:" + Fixtures.agentJar() + (agentOptions.isEmpty() ? "" : "=" + agentOptions));
         }
         args.add("-cp");
-        args.add(Fixtures.testClasses().toString());
-        Proc p = java(jdk, args, "dev.forgeperf.e2e.fixture.Hello", String.valueOf(millis));
+        args.add(Fixtures.testClasses() + java.io.File.pathSeparator + work.resolve("unique-classes"));
+        Proc p = java(jdk, args, main, String.valueOf(millis));
         p.awaitOut("hello ready", Duration.ofSeconds(60));
         return p;
     }

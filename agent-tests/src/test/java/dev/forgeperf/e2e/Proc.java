@@ -76,6 +76,11 @@ public final class Proc implements AutoCloseable {
         return process.pid();
     }
 
+    /** The command line it was started with. */
+    public List<String> command() {
+        return command;
+    }
+
     public Process process() {
         return process;
     }

@@ -26,7 +26,9 @@ class SkeletonTest {
     @MethodSource("jdks")
     void startupAgentAnswersListAndStatusOverAnOwnerOnlySocket(Path jdk) throws Exception {
         try (Env env = new Env()) {
-            Proc app = env.hello(jdk, "", 60_000);
+            // a main class of its own: `status NAME` looks at every JVM of the user on the machine
+            Proc app = env.uniqueHello(jdk, "", 60_000);
+            String main = app.command().get(app.command().size() - 2);
             Path socket = env.awaitSocket(app.pid());
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(env.socketDir)));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
@@ -45,10 +47,10 @@ class SkeletonTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> s = (Map<String, Object>) JsonReader.parse(json.out());
             assertEquals(app.pid(), ((Number) s.get("pid")).longValue());
-            assertEquals("dev.forgeperf.e2e.fixture.Hello", s.get("mainClass"));
+            assertEquals(main, s.get("mainClass"));
             assertEquals(String.valueOf(Jdks.feature(jdk)), String.valueOf(s.get("jvmVersion")).split("[.+-]")[0]);
 
-            Cli.Result byName = env.cli.run("status", "Hello");
+            Cli.Result byName = env.cli.run("status", main.substring(main.lastIndexOf('.') + 1));
             assertEquals(0, byName.exit(), byName::toString);
             assertTrue(byName.out().contains("agent in pid " + app.pid()), byName::toString);
 

@@ -47,6 +47,30 @@ class TimingTest {
         return (Map<String, Object>) o;
     }
 
+    /**
+     * The voluntary context switches of the JVM's main thread (the thread named {@code java} that is
+     * not the launcher's primordial thread, which only waits for it), from /proc.
+     */
+    static long mainThreadSleeps(long pid) {
+        long n = 0;
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                if (task.getFileName().toString().equals(String.valueOf(pid))
+                        || !java.nio.file.Files.readString(task.resolve("comm")).strip().equals("java")) {
+                    continue;
+                }
+                for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
+                    if (line.startsWith("voluntary_ctxt_switches:")) {
+                        n += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot read the threads of " + pid, e);
+        }
+        return n;
+    }
+
     static long num(Map<String, Object> row, String key) {
         assertNotNull(row, "row present");
         return ((Number) row.get(key)).longValue();
@@ -152,7 +176,15 @@ class TimingTest {
             assertEquals(before, after, "original bytecode restored");
 
             long stopped = num(timings(env, Long.parseLong(pid)).get("dev.forgeperf.e2e.fixture.Workload#tick()"), "count");
-            Env.sleep(500);
+            // the loop has gone round (tick, then a 1 ms sleep: a voluntary context switch of the main
+            // thread, as the kernel counts them) at least 50 more times: not a fixed 0.5 s, in which a
+            // busy machine may not run the loop at all and the check below could not fail
+            long switches = mainThreadSleeps(Long.parseLong(pid));
+            long deadline2 = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (mainThreadSleeps(Long.parseLong(pid)) < switches + 50 && System.nanoTime() < deadline2) {
+                Env.sleep(50);
+            }
+            assertTrue(mainThreadSleeps(Long.parseLong(pid)) >= switches + 50, "the workload's loop runs on");
             Map<String, Object> row = timings(env, Long.parseLong(pid)).get("dev.forgeperf.e2e.fixture.Workload#tick()");
             assertEquals(stopped, num(row, "count"), "counts stop after uninstrument");
             assertEquals(Boolean.FALSE, row.get("active"));
@@ -308,8 +340,13 @@ class TimingTest {
             assertTrue(r.out().contains("failed: gen.Huge: MethodTooLargeException"), r::toString);
             assertTrue(r.out().contains("failed: gen.Huge"), r::toString);
             assertFalse(r.out().contains("gen.Huge#big"), r::toString);
-            Env.sleep(500);
+            // the generated loop calls work every 100 ms: poll until a call was timed (not a fixed 0.5 s)
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             Map<String, Map<String, Object>> t = timings(env, Long.parseLong(pid));
+            while ((t.get("gen.Small#work(long)") == null || num(t.get("gen.Small#work(long)"), "count") == 0) && System.nanoTime() < deadline) {
+                Env.sleep(100);
+                t = timings(env, Long.parseLong(pid));
+            }
             assertTrue(num(t.get("gen.Small#work(long)"), "count") > 0, t::toString);
             assertTrue(app.process().isAlive(), "the host runs on");
         }

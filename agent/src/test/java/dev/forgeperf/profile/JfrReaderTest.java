@@ -166,15 +166,23 @@ class JfrReaderTest {
             assertEquals(ExportersTest.collapsed(heap), ExportersTest.collapsed(mapped), kind.toString());
             assertEquals(heap.comments(), mapped.comments());
         }
-        // a damaged chunk is reported the same way whichever thread reads it
+        // a damaged chunk is reported the same way whichever thread reads it: the damage is the
+        // metadata event of the third copy's first chunk (where its header says it is), which no
+        // reader can do without, not bytes at a fixed offset whose meaning depends on what was recorded
         byte[] bad = Files.readAllBytes(three);
-        int at = 2 * one.length + one.length / 2;
+        int chunk = 2 * one.length;
+        assertEquals("FLR\0", new String(bad, chunk, 4, java.nio.charset.StandardCharsets.ISO_8859_1));
+        long metadataOffset = java.nio.ByteBuffer.wrap(bad, chunk + 24, 8).getLong(); // magic, version, size, constant pool offset
+        long chunkSize = java.nio.ByteBuffer.wrap(bad, chunk + 8, 8).getLong();
+        assertTrue(metadataOffset >= 68 && metadataOffset + 64 <= chunkSize, metadataOffset + " in a chunk of " + chunkSize);
+        int at = chunk + (int) metadataOffset;
         for (int i = 0; i < 64; i++) {
             bad[at + i] = (byte) 0xFF;
         }
         Path damaged = Files.write(tmp.resolve("damaged.jfr"), bad);
         String serialError = assertThrows(ProfileException.class, () -> new JfrReader(Kind.CPU, ProfileOptions.DEFAULT).workers(1).read(damaged)).getMessage();
         String parallelError = assertThrows(ProfileException.class, () -> new JfrReader(Kind.CPU, ProfileOptions.DEFAULT).workers(3).read(damaged)).getMessage();
+        assertTrue(serialError.startsWith(damaged + ": corrupted JFR recording: "), serialError);
         assertEquals(serialError, parallelError);
         assertEquals(serialError, assertThrows(ProfileException.class, () -> new JfrReader(Kind.CPU, ProfileOptions.DEFAULT).hostSafe().read(damaged)).getMessage());
     }
@@ -392,7 +400,14 @@ class JfrReaderTest {
             }
         }, "test-nested-cpu");
         long[] switches = new long[4]; // before and after the inner recording's start, before and after its stop
-        try (jdk.jfr.Recording outer = new jdk.jfr.Recording(); jdk.jfr.Recording inner = new jdk.jfr.Recording()) {
+        // Each phase lasts until the JVM has taken enough samples in it (read back from the disk
+        // repository as they are flushed, without a recording of our own that would change the
+        // period), not a fixed time: on a saturated machine 1.5 s held 10 samples.
+        java.util.List<Long> taken = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (jdk.jfr.consumer.EventStream samples = jdk.jfr.consumer.EventStream.openRepository();
+                jdk.jfr.Recording outer = new jdk.jfr.Recording(); jdk.jfr.Recording inner = new jdk.jfr.Recording()) {
+            samples.onEvent("jdk.ExecutionSample", e -> taken.add(e.getStartTime().getEpochSecond() * 1_000_000_000L + e.getStartTime().getNano()));
+            samples.startAsync();
             outer.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(20));
             outer.enable("jdk.ActiveSetting");
             outer.setToDisk(true);
@@ -400,16 +415,17 @@ class JfrReaderTest {
             inner.enable("jdk.ActiveSetting");
             inner.setToDisk(true);
             burner.start();
+            long begin = epochNanos();
             outer.start();
-            Thread.sleep(1500);
+            awaitSamples(taken, begin, Long.MAX_VALUE, "before the inner recording");
             switches[0] = epochNanos();
             inner.start();
             switches[1] = epochNanos();
-            Thread.sleep(1500);
+            awaitSamples(taken, switches[1], Long.MAX_VALUE, "while the inner recording ran");
             switches[2] = epochNanos();
             inner.stop();
             switches[3] = epochNanos();
-            Thread.sleep(1500);
+            awaitSamples(taken, switches[3], Long.MAX_VALUE, "after the inner recording");
             outer.stop();
             outer.dump(out);
         } finally {
@@ -443,6 +459,24 @@ class JfrReaderTest {
     }
 
     private static volatile long nestedSink;
+
+    /** Waits (up to 2 minutes) until 30 samples taken in {@code (from, to)} have been read back. */
+    private static void awaitSamples(java.util.List<Long> taken, long from, long to, String phase) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (true) {
+            long n;
+            synchronized (taken) {
+                n = taken.stream().filter(t -> t > from && t < to).count();
+            }
+            if (n >= 30) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + n + " samples " + phase + " within 2 minutes");
+            }
+            Thread.sleep(50);
+        }
+    }
 
     private static long epochNanos() {
         java.time.Instant now = java.time.Instant.now();
