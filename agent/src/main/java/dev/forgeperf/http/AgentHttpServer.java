@@ -1,11 +1,9 @@
 package dev.forgeperf.http;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.forgeperf.context.AgentContext;
@@ -49,6 +45,10 @@ import dev.forgeperf.util.Failures;
  *
  * <p>While up, {@code <pid>.http} beside the control socket holds the URL; {@link #close()}
  * removes it and the token file.
+ *
+ * <p>This class is the lifecycle (options to a bound server, its threads, status, close) and the
+ * table of endpoints; {@link HttpRouter} routes, answers and sends each request, {@link HttpPolicy}
+ * holds the security checks above.
  */
 public final class AgentHttpServer {
     private static final String CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
@@ -63,34 +63,26 @@ public final class AgentHttpServer {
         }
     }
 
-    /** One endpoint's answer to a request. */
-    @FunctionalInterface
-    private interface Endpoint {
-        Reply handle(Request r) throws Exception;
-    }
-
-    private record Route(Set<String> methods, boolean mutating, Endpoint endpoint) {
-    }
-
     private final HttpServer server;
     private final ExchangeGuard guard;
     private final boolean loopback;
     private final HttpToken token;
     private final String tokenProblem;
     private final PprofEndpoints pprof;
-    private final ProfileAccess profiles;
-    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final HttpPolicy.ProfileAccess profiles;
+    private final HttpRouter router;
     private final String url;
     private final Path addressFile;
 
     private AgentHttpServer(HttpServer server, ExchangeGuard guard, boolean loopback, HttpToken token, String tokenProblem,
-            AgentContext agent, Path dir, long[] buckets, ProfileAccess profiles) throws IOException {
+            AgentContext agent, Path dir, long[] buckets, HttpPolicy.ProfileAccess profiles) throws IOException {
         this.profiles = profiles;
         this.server = server;
         this.guard = guard;
         this.loopback = loopback;
         this.token = token;
         this.tokenProblem = tokenProblem;
+        this.router = new HttpRouter(new HttpPolicy(loopback, token, tokenProblem, profiles), guard);
         this.pprof = new PprofEndpoints(agent::recording);
         ApiEndpoints api = new ApiEndpoints(agent, buckets);
         get("/", r -> Dashboard.page().header("Content-Security-Policy", CSP));
@@ -102,12 +94,12 @@ public final class AgentHttpServer {
         get("/api/health", r -> api.healthJson());
         get("/api/status", r -> api.status());
         // GET reads the collectors' statistics; POST forces a collection (every POST needs the token)
-        routes.put("/api/gc", new Route(Set.of("GET", "HEAD", "POST"), false, r -> r.method.equals("POST") ? api.gc() : api.gcStats()));
+        router.route("/api/gc", Set.of("GET", "HEAD", "POST"), false, r -> r.method.equals("POST") ? api.gc() : api.gcStats());
         get("/api/memory", r -> api.memory());
         get("/api/threads", r -> api.threads());
         get("/api/runtime", r -> api.runtime());
         get("/api/profile", pprof::apiProfile);
-        routes.put("/api/heap-dump", new Route(Set.of("GET"), true, api::heapDump));
+        router.route("/api/heap-dump", Set.of("GET"), true, api::heapDump);
         get("/debug/pprof", r -> pprof.index());
         get("/debug/pprof/", r -> pprof.index());
         get("/debug/pprof/profile", r -> pprof.profile(r, Kind.CPU, "cpu.pb.gz", PprofEndpoints.CPU_SECONDS));
@@ -119,10 +111,11 @@ public final class AgentHttpServer {
         get("/debug/pprof/threadcreate", r -> pprof.cumulative(r, CumulativeProfiles.Source.THREADCREATE, "threadcreate"));
         get("/debug/pprof/trace", pprof::trace);
         get("/debug/pprof/cmdline", r -> pprof.cmdline());
-        server.createContext("/", this::handle);
+        server.createContext("/", router::handle);
         server.start();
         InetSocketAddress bound = server.getAddress();
         this.url = "http://" + urlHost(bound.getAddress()) + ":" + bound.getPort() + "/";
+        router.bound(url);
         Path file = null;
         if (dir != null) {
             file = dir.resolve(agent.pid() + ".http");
@@ -136,8 +129,8 @@ public final class AgentHttpServer {
         this.addressFile = file;
     }
 
-    private void get(String path, Endpoint endpoint) {
-        routes.put(path, new Route(Set.of("GET", "HEAD"), false, endpoint));
+    private void get(String path, HttpRouter.Endpoint endpoint) {
+        router.get(path, endpoint);
     }
 
     /**
@@ -194,7 +187,7 @@ public final class AgentHttpServer {
             }
         }
         long[] buckets = bounds;
-        ProfileAccess profiles = ProfileAccess.valueOf(options.get("http.profiles", ProfileAccess.read.name()));
+        HttpPolicy.ProfileAccess profiles = HttpPolicy.ProfileAccess.valueOf(options.get("http.profiles", HttpPolicy.ProfileAccess.read.name()));
         ExchangeGuard guard = new ExchangeGuard(agent.instrumentation());
         HttpServer[] server = new HttpServer[1];
         ThreadGroup group = new ThreadGroup("forge-perf-http");
@@ -325,157 +318,6 @@ public final class AgentHttpServer {
                 // best effort at exit
             }
         }
-    }
-
-    private void handle(HttpExchange ex) {
-        if (!ExchangeGuard.handling()) {
-            ex.close(); // its request took too long to arrive: the connection is closed already
-            return;
-        }
-        String method = ex.getRequestMethod();
-        URI uri = ex.getRequestURI();
-        String path = uri.getPath() == null ? "" : uri.getPath();
-        Reply reply = null;
-        try {
-            reply = answer(method, path, () -> dispatch(ex, method, path, uri.getRawQuery()));
-            ExchangeGuard.sending();
-            send(ex, reply, method.equals("HEAD"));
-        } catch (IOException clientGone) {
-            // the client went away: nobody to answer
-        } catch (Throwable t) {
-            Log.failureOnce("http send " + t.getClass().getName(), "HTTP " + method + " " + path + ": answer not sent", t);
-        } finally {
-            if (reply != null && reply.stream != null) {
-                try {
-                    reply.stream.close();
-                } catch (IOException ignored) {
-                    // its file is unlinked already: closing frees its space
-                }
-            }
-            ex.close();
-        }
-    }
-
-    /**
-     * What to answer: what {@code work} returns, an {@link HttpFailure} as its status and line, or
-     * anything else it throws as a 500 with one line, logged once per path and kind of failure.
-     */
-    static Reply answer(String method, String path, java.util.concurrent.Callable<Reply> work) {
-        try {
-            return work.call();
-        } catch (HttpFailure f) {
-            Reply reply = Reply.error(f.status, f.getMessage());
-            f.headers.forEach(reply::header);
-            if (path.startsWith("/debug/pprof")) {
-                reply.header("X-Go-Pprof", "1"); // as Go's net/http/pprof marks its errors
-            }
-            return reply;
-        } catch (Throwable t) {
-            Log.failureOnce("http " + path + " " + t.getClass().getName(), "HTTP " + method + " " + path + " failed", t);
-            return Reply.error(500, method + " " + path + " failed in the agent: " + oneLine(t));
-        }
-    }
-
-    private Reply dispatch(HttpExchange ex, String method, String path, String rawQuery) throws Exception {
-        checkHost(ex.getRequestHeaders().getFirst("Host"));
-        Route route = routes.get(path);
-        if (route == null && path.startsWith("/debug/pprof/")) {
-            throw new HttpFailure(404, "unknown profile: " + path.substring("/debug/pprof/".length()) + "; see " + url + "debug/pprof/");
-        }
-        if (route == null) {
-            throw new HttpFailure(404, "no such endpoint: " + path + "; see " + url + " and " + url + "debug/pprof/");
-        }
-        if (!route.methods().contains(method)) {
-            String allow = route.methods().contains("GET") ? "GET, HEAD" : String.join(", ", route.methods());
-            throw new HttpFailure(405, method + " is not allowed on " + path + "; use " + allow).header("Allow", allow);
-        }
-        checkProfiles(path);
-        if (route.mutating() || method.equals("POST")) {
-            authorize(ex.getRequestHeaders().getFirst("Authorization"));
-        }
-        return route.endpoint().handle(Request.of(method, path, rawQuery, ex.getRequestHeaders()).whileClientThere(guard.clientGone(ex)));
-    }
-
-    /** What {@code http.profiles} lets out: nothing, profiles and thread dumps, or heap dumps too. */
-    enum ProfileAccess { off, read, all }
-
-    /**
-     * {@code http.profiles}: {@code off} refuses every profile, thread-dump and heap-dump endpoint
-     * ({@code /debug/pprof/*}, {@code /api/profile}, {@code /api/threads}, {@code /api/heap-dump});
-     * {@code read} refuses heap dumps only; {@code all} refuses none.
-     */
-    private void checkProfiles(String path) throws HttpFailure {
-        boolean heap = path.equals("/api/heap-dump");
-        boolean profile = path.equals("/debug/pprof") || path.startsWith("/debug/pprof/") || path.equals("/api/profile") || path.equals("/api/threads");
-        if (heap && profiles != ProfileAccess.all) {
-            throw new HttpFailure(403, "heap dumps over HTTP are off (http.profiles=" + profiles + "); start the agent with http.profiles=all to allow them"
-                    + " (they also need the token), or use `forge-perf dump heap PID -o FILE.hprof`");
-        }
-        if (profile && profiles == ProfileAccess.off) {
-            throw new HttpFailure(403, path + " is off (http.profiles=off); start the agent with http.profiles=read to allow profiles and thread dumps");
-        }
-    }
-
-    /** On a loopback address, the Host header must name a loopback host: no DNS-rebinding page gets in. */
-    private void checkHost(String host) throws HttpFailure {
-        if (!loopback || host == null) {
-            return;
-        }
-        String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']'))) : host.split(":", 2)[0];
-        if (name.equalsIgnoreCase("localhost") || name.matches("127(\\.\\d{1,3}){3}") || name.equals("::1") || name.equals("0:0:0:0:0:0:0:1")) {
-            return;
-        }
-        throw new HttpFailure(403, "Host '" + host + "' is not a loopback name; this server answers requests for " + url + " only");
-    }
-
-    private void authorize(String authorization) throws HttpFailure {
-        if (token == null) {
-            throw new HttpFailure(403, "mutating endpoints are off: " + tokenProblem + "; start the agent with http.token=...");
-        }
-        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : null;
-        if (!token.matches(presented)) {
-            String where = token.file() != null ? "the token in " + token.file() : "the agent's http.token";
-            throw new HttpFailure(401, (presented == null ? "" : "wrong token; ") + "send 'Authorization: Bearer TOKEN' with " + where)
-                    .header("WWW-Authenticate", "Bearer realm=\"forge-perf\"");
-        }
-    }
-
-    private static void send(HttpExchange ex, Reply reply, boolean head) throws IOException {
-        Headers h = ex.getResponseHeaders();
-        h.set("Content-Type", reply.contentType);
-        h.set("Cache-Control", "no-store");
-        h.set("X-Content-Type-Options", "nosniff");
-        reply.headers.forEach(h::set);
-        if (reply.stream != null) {
-            ex.sendResponseHeaders(reply.status, head ? -1 : reply.streamBytes);
-            if (!head) {
-                try (OutputStream out = ex.getResponseBody()) {
-                    java.nio.channels.WritableByteChannel to = java.nio.channels.Channels.newChannel(out);
-                    for (long at = 0; at < reply.streamBytes; ) {
-                        long n = reply.stream.transferTo(at, reply.streamBytes - at, to);
-                        if (n <= 0) {
-                            throw new IOException("the file to send ended early");
-                        }
-                        at += n;
-                    }
-                }
-            }
-            return;
-        }
-        boolean body = !head && reply.body.length > 0;
-        ex.sendResponseHeaders(reply.status, body ? reply.body.length : -1);
-        if (body) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(reply.body);
-            }
-        }
-    }
-
-    private static String oneLine(Throwable t) {
-        String s = t.toString();
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static String urlHost(InetAddress a) {

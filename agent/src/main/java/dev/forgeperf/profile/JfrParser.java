@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -31,6 +30,12 @@ import java.util.Map;
  * classes and fields; constant pool events (type 1) form a chain backwards from the header's
  * offset, each {@code …, delta, flags, pool count, (type, count, (id, value)*)*}.
  *
+ * <p>This class is the chunk source (claiming, reading or mapping each chunk, its time base) and the
+ * face the {@link JfrReader} uses; the work is split along the format's seams: {@link JfrCursor}
+ * reads and skips values and steps through events, {@link JfrMetadata} reads the type descriptors
+ * ({@link Type}, {@link Field}, kept here as the reader's vocabulary), {@link JfrConstantPools} reads
+ * the pools and answers lookups by id.
+ *
  * <p>Any inconsistency throws {@link Corrupt} naming the byte offset. Not thread-safe.
  */
 final class JfrParser implements Closeable {
@@ -42,19 +47,6 @@ final class JfrParser implements Closeable {
             super(message, null, false, false);
         }
     }
-
-    // primitive kinds of a type
-    private static final int STRUCT = 0;
-    private static final int BOOLEAN = 1;
-    private static final int BYTE = 2;
-    private static final int VARINT = 3;
-    private static final int FLOAT = 4;
-    private static final int DOUBLE = 5;
-    private static final int STRING = 6;
-    private static final int SHORT = 7;
-    private static final int CHAR = 8;
-    private static final int INT = 9;
-    private static final int LONG = 10;
 
     /** A type descriptor from a chunk's metadata. */
     static final class Type {
@@ -88,7 +80,7 @@ final class JfrParser implements Closeable {
         final boolean constantPool;
         final boolean array;
         Type type;
-        /** How to skip one value: {@link #SKIP_VARINT}, … (set once the metadata is read). */
+        /** How to skip one value: {@link JfrMetadata#SKIP_VARINT}, … (set once the metadata is read). */
         int skip;
 
         Field(String name, long typeId, boolean constantPool, boolean array) {
@@ -99,12 +91,6 @@ final class JfrParser implements Closeable {
         }
     }
 
-    private static final int SKIP_VARINT = 0;
-    private static final int SKIP_1 = 1;
-    private static final int SKIP_4 = 2;
-    private static final int SKIP_8 = 3;
-    private static final int SKIP_STRING = 4;
-    private static final int SKIP_STRUCT = 5;
 
     private final Path path;
     private final FileChannel channel;
@@ -113,41 +99,15 @@ final class JfrParser implements Closeable {
     /** Chunks up to this size (and a quarter of the maximum heap) are read into the heap, larger ones are mapped. */
     private static final long HEAP_CHUNK_LIMIT = 64L << 20;
 
-    // the current chunk: in buf, and in heap when it is a heap copy
-    private ByteBuffer buf;
+    // the current chunk: its bytes (array is the reused heap copy), time base and decoders
     private byte[] array;
-    private byte[] heap;
-    private long chunkStart = -1;
-    private long chunkSize;
-    private int pos;
-    private boolean compressed;
     private long startNanos;
     private long startTicks;
     private double nanosPerTick;
-    private final Map<String, Type> typesByName = new HashMap<>();
-    private final Map<Long, Type> typesById = new HashMap<>();
-
-    // constant pools of the current chunk: id -> offset in the chunk (lazy) or index (eager)
-    private final LongIntMap stackOffsets = new LongIntMap(1 << 12);
-    private final LongIntMap threadOffsets = new LongIntMap(256);
-    private final LongIntMap methodIndex = new LongIntMap(1 << 12);
-    private long[] methodClass = new long[1 << 12];
-    private long[] methodName = new long[1 << 12];
-    private int methods;
-    private final LongIntMap classIndex = new LongIntMap(1 << 10);
-    private long[] className = new long[1 << 10];
-    private int classes;
-    private final Map<Long, String> symbols = new HashMap<>();
     private final Map<Long, String> strings = new HashMap<>();
-    private final Map<Long, String> frameTypes = new HashMap<>();
-
-    private Type stackTraceType;
-    private int stackFramesField = -1;
-    private Type stackFrameType;
-    private int frameMethodField = -1;
-    private int frameLineField = -1;
-    private int frameTypeField = -1;
-    private Type threadType;
+    private final JfrCursor cursor = new JfrCursor(strings);
+    private final JfrMetadata metadata = new JfrMetadata();
+    private final JfrConstantPools pools = new JfrConstantPools(cursor, strings, metadata);
 
     JfrParser(Path path, long length) throws IOException {
         this(path, length, null, null, 1);
@@ -200,7 +160,7 @@ final class JfrParser implements Closeable {
     boolean nextChunk() throws IOException {
         long next;
         if (offsets == null) {
-            next = chunkStart < 0 ? 0 : chunkStart + chunkSize;
+            next = cursor.chunkStart < 0 ? 0 : cursor.chunkStart + cursor.chunkSize;
             chunkIndex++;
         } else {
             int i = claim.getAndIncrement();
@@ -223,8 +183,8 @@ final class JfrParser implements Closeable {
         if (size < JfrFile.HEADER_SIZE) {
             throw new Corrupt("chunk at byte " + next + " declares " + size + " bytes");
         }
-        chunkStart = next;
-        chunkSize = size;
+        ByteBuffer buf;
+        byte[] heap;
         if (!mappedOnly && size <= Math.min(HEAP_CHUNK_LIMIT, Runtime.getRuntime().maxMemory() / (4L * readers))) {
             // a heap copy: array reads are cheap even before the JIT has compiled the parser
             if (array == null || array.length < size) {
@@ -243,13 +203,14 @@ final class JfrParser implements Closeable {
             buf = channel.map(FileChannel.MapMode.READ_ONLY, next, size);
             heap = null;
         }
+        boolean compressed = (header.getInt(64) & 1) != 0;
+        cursor.load(buf, heap, next, size, compressed);
         long cpOffset = header.getLong(16);
         long metaOffset = header.getLong(24);
         startNanos = header.getLong(32);
         startTicks = header.getLong(48);
         long ticksPerSecond = header.getLong(56);
         nanosPerTick = ticksPerSecond <= 0 ? 1.0 : 1e9 / ticksPerSecond;
-        compressed = (header.getInt(64) & 1) != 0;
         if (!compressed) {
             throw new Corrupt("chunk at byte " + next + " uses uncompressed integers, which only pre-release JDKs wrote");
         }
@@ -257,10 +218,9 @@ final class JfrParser implements Closeable {
             throw new Corrupt("chunk at byte " + next + " points to metadata at " + metaOffset + " and constants at " + cpOffset
                     + " outside its " + size + " bytes");
         }
-        readMetadata((int) metaOffset);
-        readConstantPools((int) cpOffset);
-        pos = JfrFile.HEADER_SIZE;
-        eventEnd = 0;
+        metadata.read(cursor, (int) metaOffset);
+        pools.read((int) cpOffset);
+        cursor.startEvents();
         return true;
     }
 
@@ -279,42 +239,22 @@ final class JfrParser implements Closeable {
 
     /** The type of an event or constant in this chunk, or null. */
     Type type(String name) {
-        return typesByName.get(name);
+        return metadata.type(name);
     }
 
-    // ---- events
-
-    private int eventEnd;
+    // ---- events (the cursor's)
 
     /**
      * Advances to the next event of this chunk; returns its type id, or -1 at the chunk's end. Its
      * fields can then be read with {@link #readFields}; the next call skips whatever was not read.
      */
     long nextEvent() {
-        if (eventEnd > 0) {
-            pos = eventEnd;
-        }
-        while (pos < chunkSize) {
-            int start = pos;
-            long size = varint();
-            if (size <= 0 || size > chunkSize - start) {
-                throw new Corrupt("event at byte " + (chunkStart + start) + " declares " + size + " bytes");
-            }
-            long type = varint();
-            eventEnd = start + (int) size;
-            if (type == 0 || type == 1) {
-                pos = eventEnd;
-                continue;
-            }
-            return type;
-        }
-        eventEnd = 0;
-        return -1;
+        return cursor.nextEvent();
     }
 
     /** Skips the event just returned by {@link #nextEvent()}. */
     void skipEvent() {
-        pos = eventEnd;
+        cursor.skipEvent();
     }
 
     /**
@@ -323,79 +263,14 @@ final class JfrParser implements Closeable {
      * ids) or, for strings, into {@code texts}.
      */
     void readFields(Type t, int[] roles, long[] longs, String[] texts) {
-        Field[] fields = t.fieldArray;
-        for (int i = 0; i < fields.length; i++) {
-            Field f = fields[i];
-            int role = i < roles.length ? roles[i] : -1;
-            if (role < 0 || f.array) {
-                skipValue(f);
-            } else if (f.constantPool) {
-                longs[role] = varint();
-            } else if (f.type.kind == STRING) {
-                texts[role] = string();
-            } else if (f.type.kind == STRUCT) {
-                skipValue(f);
-            } else {
-                longs[role] = primitive(f.type.kind);
-            }
-        }
-        if (pos > eventEnd) {
-            throw new Corrupt("event at byte " + (chunkStart + pos) + " is longer than it declares");
-        }
+        cursor.readFields(t, roles, longs, texts);
     }
 
-    // ---- constants
+    // ---- constants (the pools')
 
     /** Visits the frames of stack trace {@code id} leaf first; false when the id is unknown. */
     boolean frames(long id, FrameVisitor visitor) {
-        int offset = stackOffsets.get(id);
-        if (offset < 0) {
-            return false;
-        }
-        int saved = pos;
-        pos = offset;
-        try {
-            Field[] fields = stackTraceType.fieldArray;
-            for (int i = 0; i < fields.length; i++) {
-                Field f = fields[i];
-                if (i != stackFramesField) {
-                    skipValue(f);
-                    continue;
-                }
-                long n = varint();
-                if (n < 0 || n > chunkSize - pos) {
-                    throw new Corrupt("stack trace " + id + " declares " + n + " frames at byte " + (chunkStart + pos));
-                }
-                visitor.begin((int) n);
-                Field[] frameFields = stackFrameType.fieldArray;
-                for (long k = 0; k < n; k++) {
-                    long method = 0;
-                    long line = 0;
-                    long type = 0;
-                    for (int j = 0; j < frameFields.length; j++) {
-                        Field ff = frameFields[j];
-                        if (j == frameMethodField) {
-                            method = ff.constantPool ? varint() : skipAndZero(ff);
-                        } else if (j == frameLineField) {
-                            line = ff.constantPool ? varint() : primitive(ff.type.kind);
-                        } else if (j == frameTypeField) {
-                            type = ff.constantPool ? varint() : skipAndZero(ff);
-                        } else {
-                            skipValue(ff);
-                        }
-                    }
-                    visitor.frame(method, (int) line, type);
-                }
-            }
-            return true;
-        } finally {
-            pos = saved;
-        }
-    }
-
-    private long skipAndZero(Field f) {
-        skipValue(f);
-        return 0;
+        return pools.frames(id, visitor);
     }
 
     /** Receives the frames of a stack trace. */
@@ -407,580 +282,26 @@ final class JfrParser implements Closeable {
 
     /** {@code pkg.Class.method} of a method id, or null when unknown. */
     String methodName(long id) {
-        int i = methodIndex.get(id);
-        if (i < 0) {
-            return null;
-        }
-        return className(methodClass[i]) + "." + symbol(methodName[i]);
+        return pools.methodName(id);
     }
 
     /** The class name (dots, not slashes) of the class of a method id, or null. */
     String methodClassName(long id) {
-        int i = methodIndex.get(id);
-        return i < 0 ? null : className(methodClass[i]);
-    }
-
-    private String className(long classId) {
-        int c = classIndex.get(classId);
-        if (c < 0) {
-            return "[unknown class]";
-        }
-        String s = symbol(className[c]);
-        return s.replace('/', '.');
-    }
-
-    private String symbol(long id) {
-        String s = symbols.get(id);
-        return s == null ? "[unknown]" : s;
+        return pools.methodClassName(id);
     }
 
     /** The description of a frame type id ("Interpreted", "JIT compiled", "Inlined", "Native"), or null. */
     String frameType(long id) {
-        return frameTypes.get(id);
+        return pools.frameType(id);
     }
 
     /** The Java name (else OS name) of a thread id, or null. */
     String threadName(long id) {
-        int offset = threadOffsets.get(id);
-        if (offset < 0) {
-            return null;
-        }
-        int saved = pos;
-        pos = offset;
-        try {
-            String javaName = null;
-            String osName = null;
-            for (Field f : threadType.fieldArray) {
-                if (!f.array && !f.constantPool && f.type.kind == STRING && (f.name.equals("javaName") || f.name.equals("osName"))) {
-                    String s = string();
-                    if (f.name.equals("javaName")) {
-                        javaName = s;
-                    } else {
-                        osName = s;
-                    }
-                } else {
-                    skipValue(f);
-                }
-            }
-            return javaName != null ? javaName : osName;
-        } finally {
-            pos = saved;
-        }
+        return pools.threadName(id);
     }
 
     /** The Java thread id ({@code Thread.threadId()}) of a thread id, or -1 when unknown (a native thread). */
     long threadJavaId(long id) {
-        int offset = threadOffsets.get(id);
-        if (offset < 0) {
-            return -1;
-        }
-        int saved = pos;
-        pos = offset;
-        try {
-            for (Field f : threadType.fieldArray) {
-                if (!f.array && !f.constantPool && f.type.kind == LONG && f.name.equals("javaThreadId")) {
-                    long tid = primitive(LONG);
-                    return tid > 0 ? tid : -1;
-                }
-                skipValue(f);
-            }
-            return -1;
-        } finally {
-            pos = saved;
-        }
-    }
-
-    // ---- metadata
-
-    private void readMetadata(int offset) {
-        pos = offset;
-        varint(); // size
-        long type = varint();
-        if (type != 0) {
-            throw new Corrupt("no metadata event at byte " + (chunkStart + offset) + " (type " + type + ")");
-        }
-        varint(); // start
-        varint(); // duration
-        varint(); // metadata id
-        long n = varint();
-        if (n < 0 || n > chunkSize - pos) {
-            throw new Corrupt("metadata at byte " + (chunkStart + offset) + " declares " + n + " strings");
-        }
-        String[] table = new String[(int) n];
-        for (int i = 0; i < n; i++) {
-            table[i] = string();
-        }
-        typesByName.clear();
-        typesById.clear();
-        element(table, null, 0);
-        for (Type t : typesById.values()) {
-            t.kind = kindOf(t);
-            t.fieldArray = t.fields.toArray(new Field[0]);
-        }
-        for (Type t : typesById.values()) {
-            for (Field f : t.fieldArray) {
-                f.type = typesById.get(f.typeId);
-                if (f.type == null) {
-                    throw new Corrupt("field " + t.name + "." + f.name + " has unknown type " + f.typeId);
-                }
-                f.skip = f.constantPool ? SKIP_VARINT : switch (f.type.kind) {
-                    case BOOLEAN, BYTE -> SKIP_1;
-                    case SHORT, CHAR, INT, LONG -> SKIP_VARINT;
-                    case FLOAT -> SKIP_4;
-                    case DOUBLE -> SKIP_8;
-                    case STRING -> SKIP_STRING;
-                    default -> SKIP_STRUCT;
-                };
-            }
-        }
-        for (Type t : typesById.values()) {
-            boolean flat = t.kind == STRUCT;
-            for (Field f : t.fieldArray) {
-                flat &= !f.array && f.skip == SKIP_VARINT;
-            }
-            t.flatVarints = flat ? t.fieldArray.length : -1;
-        }
-        stackTraceType = typesByName.get("jdk.types.StackTrace");
-        stackFrameType = typesByName.get("jdk.types.StackFrame");
-        threadType = typesByName.get("java.lang.Thread");
-        stackFramesField = stackTraceType == null ? -1 : stackTraceType.field("frames");
-        if (stackFrameType != null) {
-            frameMethodField = stackFrameType.field("method");
-            frameLineField = stackFrameType.field("lineNumber");
-            frameTypeField = stackFrameType.field("type");
-        }
-    }
-
-    private static int kindOf(Type t) {
-        return switch (t.name) {
-            case "boolean" -> BOOLEAN;
-            case "byte" -> BYTE;
-            case "short" -> SHORT;
-            case "char" -> CHAR;
-            case "int" -> INT;
-            case "long" -> LONG;
-            case "float" -> FLOAT;
-            case "double" -> DOUBLE;
-            case "java.lang.String" -> STRING;
-            default -> STRUCT;
-        };
-    }
-
-    /** Reads one element of the metadata tree; collects classes and their fields. */
-    private void element(String[] table, Type owner, int depth) {
-        if (depth > 64) {
-            throw new Corrupt("metadata nested too deeply");
-        }
-        String name = table(table, varint());
-        long attributes = varint();
-        Map<String, String> attrs = new HashMap<>();
-        for (long i = 0; i < attributes; i++) {
-            attrs.put(table(table, varint()), table(table, varint()));
-        }
-        Type current = owner;
-        if (name.equals("class")) {
-            long id = parseLong(attrs.get("id"));
-            current = new Type(id, attrs.getOrDefault("name", "?"));
-            typesById.put(id, current);
-            typesByName.put(current.name, current);
-        } else if (name.equals("field") && owner != null) {
-            owner.fields.add(new Field(attrs.getOrDefault("name", "?"), parseLong(attrs.get("class")),
-                    "true".equals(attrs.get("constantPool")), attrs.containsKey("dimension") && !"0".equals(attrs.get("dimension"))));
-            current = null; // annotations of a field are not fields of the class
-        } else if (!name.equals("root") && !name.equals("metadata") && !name.equals("region")) {
-            current = null;
-        }
-        long children = varint();
-        for (long i = 0; i < children; i++) {
-            element(table, current, depth + 1);
-        }
-    }
-
-    private static String table(String[] table, long index) {
-        if (index < 0 || index >= table.length) {
-            throw new Corrupt("metadata string index " + index + " out of range");
-        }
-        return table[(int) index];
-    }
-
-    private static long parseLong(String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new Corrupt("metadata has a bad number '" + s + "'");
-        }
-    }
-
-    // ---- constant pools
-
-    private void readConstantPools(int offset) {
-        stackOffsets.clear();
-        threadOffsets.clear();
-        methodIndex.clear();
-        methods = 0;
-        classIndex.clear();
-        classes = 0;
-        symbols.clear();
-        strings.clear();
-        frameTypes.clear();
-        Type symbolType = typesByName.get("jdk.types.Symbol");
-        Type classType = typesByName.get("java.lang.Class");
-        Type methodType = typesByName.get("jdk.types.Method");
-        Type frameTypeType = typesByName.get("jdk.types.FrameType");
-        Type stringType = typesByName.get("java.lang.String");
-        long at = offset;
-        int guard = 0;
-        while (true) {
-            if (at < JfrFile.HEADER_SIZE || at >= chunkSize || guard++ > 1_000_000) {
-                throw new Corrupt("constant pool chain leaves the chunk at byte " + (chunkStart + at));
-            }
-            pos = (int) at;
-            long size = varint();
-            long type = varint();
-            if (type != 1 || size <= 0 || size > chunkSize - at) {
-                throw new Corrupt("no constant pool at byte " + (chunkStart + at));
-            }
-            varint(); // start
-            varint(); // duration
-            long delta = varint();
-            advance(1); // flush / checkpoint type
-            long pools = varint();
-            for (long p = 0; p < pools; p++) {
-                long typeId = varint();
-                Type t = typesById.get(typeId);
-                if (t == null) {
-                    throw new Corrupt("constant pool of unknown type " + typeId + " at byte " + (chunkStart + pos));
-                }
-                long count = varint();
-                if (count < 0 || count > chunkSize) {
-                    throw new Corrupt("constant pool of " + t.name + " declares " + count + " entries");
-                }
-                for (long k = 0; k < count; k++) {
-                    long id = varint();
-                    if (t == stackTraceType) {
-                        stackOffsets.set(id, pos);
-                        skipType(t);
-                    } else if (t == threadType) {
-                        threadOffsets.set(id, pos);
-                        skipType(t);
-                    } else if (t == symbolType) {
-                        symbols.put(id, firstString(t));
-                    } else if (t == stringType) {
-                        strings.put(id, string());
-                    } else if (t == frameTypeType) {
-                        frameTypes.put(id, firstString(t));
-                    } else if (t == classType) {
-                        addClass(id, t);
-                    } else if (t == methodType) {
-                        addMethod(id, t);
-                    } else {
-                        skipType(t);
-                    }
-                }
-            }
-            if (pos > at + size) {
-                throw new Corrupt("constant pool at byte " + (chunkStart + at) + " is longer than it declares");
-            }
-            if (delta == 0) {
-                break;
-            }
-            at += delta;
-        }
-    }
-
-    private String firstString(Type t) {
-        String result = null;
-        for (Field f : t.fieldArray) {
-            if (result == null && !f.array && !f.constantPool && f.type.kind == STRING) {
-                result = string();
-            } else {
-                skipValue(f);
-            }
-        }
-        return result == null ? "" : result;
-    }
-
-    private void addClass(long id, Type t) {
-        long name = 0;
-        for (Field f : t.fieldArray) {
-            if (f.name.equals("name") && f.constantPool && !f.array) {
-                name = varint();
-            } else {
-                skipValue(f);
-            }
-        }
-        if (classes == className.length) {
-            className = java.util.Arrays.copyOf(className, classes * 2);
-        }
-        className[classes] = name;
-        classIndex.set(id, classes++);
-    }
-
-    private void addMethod(long id, Type t) {
-        long type = 0;
-        long name = 0;
-        for (Field f : t.fieldArray) {
-            if (f.name.equals("type") && f.constantPool && !f.array) {
-                type = varint();
-            } else if (f.name.equals("name") && f.constantPool && !f.array) {
-                name = varint();
-            } else {
-                skipValue(f);
-            }
-        }
-        if (methods == methodClass.length) {
-            methodClass = java.util.Arrays.copyOf(methodClass, methods * 2);
-            methodName = java.util.Arrays.copyOf(methodName, methods * 2);
-        }
-        methodClass[methods] = type;
-        methodName[methods] = name;
-        methodIndex.set(id, methods++);
-    }
-
-    // ---- values
-
-    private void skipValue(Field f) {
-        if (f.array) {
-            long n = varint();
-            if (n < 0 || n > chunkSize) {
-                throw new Corrupt("array of " + n + " at byte " + (chunkStart + pos));
-            }
-            if (f.skip == SKIP_VARINT) {
-                skipVarints(n);
-                return;
-            }
-            if (f.skip == SKIP_STRUCT && f.type.flatVarints >= 0) {
-                skipVarints(n * f.type.flatVarints);
-                return;
-            }
-            for (long i = 0; i < n; i++) {
-                skipOne(f);
-            }
-        } else {
-            skipOne(f);
-        }
-    }
-
-    private void skipOne(Field f) {
-        switch (f.skip) {
-            case SKIP_VARINT -> varint();
-            case SKIP_1 -> advance(1);
-            case SKIP_4 -> advance(4);
-            case SKIP_8 -> advance(8);
-            case SKIP_STRING -> skipString();
-            default -> skipType(f.type);
-        }
-    }
-
-    private int depth;
-
-    private void skipType(Type t) {
-        switch (t.kind) {
-            case BOOLEAN, BYTE -> advance(1);
-            case SHORT, CHAR, INT, LONG -> varint();
-            case FLOAT -> advance(4);
-            case DOUBLE -> advance(8);
-            case STRING -> skipString();
-            default -> {
-                if (t.flatVarints >= 0) {
-                    skipVarints(t.flatVarints);
-                    return;
-                }
-                if (++depth > 32) {
-                    throw new Corrupt("values nested too deeply at byte " + (chunkStart + pos));
-                }
-                for (Field f : t.fieldArray) {
-                    if (f.array) {
-                        skipValue(f);
-                    } else {
-                        skipOne(f);
-                    }
-                }
-                depth--;
-            }
-        }
-    }
-
-    private long primitive(int kind) {
-        return switch (kind) {
-            case BOOLEAN, BYTE -> {
-                check(1);
-                yield buf.get(pos++);
-            }
-            case SHORT, CHAR -> compressed ? varint() : int16();
-            case INT -> compressed ? varint() : int32();
-            case LONG -> compressed ? varint() : int64();
-            case FLOAT -> {
-                check(4);
-                float v = buf.getFloat(pos);
-                pos += 4;
-                yield (long) v;
-            }
-            case DOUBLE -> {
-                check(8);
-                double v = buf.getDouble(pos);
-                pos += 8;
-                yield (long) v;
-            }
-            default -> throw new Corrupt("not a number at byte " + (chunkStart + pos));
-        };
-    }
-
-    private void advance(int n) {
-        check(n);
-        pos += n;
-    }
-
-    private void check(int n) {
-        if (pos + n > chunkSize || pos < 0) {
-            throw new Corrupt("value past the end of the chunk at byte " + (chunkStart + pos));
-        }
-    }
-
-    /** Skips {@code n} varints: counts the bytes that end one (high bit clear, or the 9th byte). */
-    private void skipVarints(long n) {
-        byte[] h = heap;
-        if (h != null) {
-            int p = pos;
-            int end = (int) chunkSize;
-            long left = n;
-            int run = 0;
-            while (left > 0) {
-                if (p >= end) {
-                    throw new Corrupt("value past the end of the chunk at byte " + (chunkStart + p));
-                }
-                if (h[p++] >= 0 || run == 8) {
-                    left--;
-                    run = 0;
-                } else {
-                    run++;
-                }
-            }
-            pos = p;
-            return;
-        }
-        for (long i = 0; i < n; i++) {
-            varint();
-        }
-    }
-
-    long varint() {
-        byte[] h = heap;
-        if (h != null) {
-            int p = pos;
-            if (p + 9 <= chunkSize) {
-                long v = 0;
-                for (int shift = 0; shift < 56; shift += 7) {
-                    byte b = h[p++];
-                    v |= (long) (b & 0x7F) << shift;
-                    if (b >= 0) {
-                        pos = p;
-                        return v;
-                    }
-                }
-                v |= (long) (h[p++] & 0xFF) << 56;
-                pos = p;
-                return v;
-            }
-        }
-        long v = 0;
-        int p = pos;
-        for (int shift = 0; shift < 56; shift += 7) {
-            if (p >= chunkSize) {
-                throw new Corrupt("value past the end of the chunk at byte " + (chunkStart + p));
-            }
-            byte b = buf.get(p++);
-            v |= (long) (b & 0x7F) << shift;
-            if (b >= 0) {
-                pos = p;
-                return v;
-            }
-        }
-        if (p >= chunkSize) {
-            throw new Corrupt("value past the end of the chunk at byte " + (chunkStart + p));
-        }
-        v |= (long) (buf.get(p++) & 0xFF) << 56;
-        pos = p;
-        return v;
-    }
-
-    private long int16() {
-        check(2);
-        short v = buf.getShort(pos);
-        pos += 2;
-        return v;
-    }
-
-    private long int32() {
-        check(4);
-        int v = buf.getInt(pos);
-        pos += 4;
-        return v;
-    }
-
-    private long int64() {
-        check(8);
-        long v = buf.getLong(pos);
-        pos += 8;
-        return v;
-    }
-
-    private String string() {
-        check(1);
-        byte encoding = buf.get(pos++);
-        switch (encoding) {
-            case 0:
-                return null;
-            case 1:
-                return "";
-            case 2: {
-                String s = strings.get(varint());
-                return s == null ? "" : s;
-            }
-            case 3:
-            case 5: {
-                int n = length();
-                byte[] bytes = new byte[n];
-                buf.get(pos, bytes);
-                pos += n;
-                return new String(bytes, encoding == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            }
-            case 4: {
-                int n = length();
-                char[] chars = new char[n];
-                for (int i = 0; i < n; i++) {
-                    chars[i] = (char) varint();
-                }
-                return new String(chars);
-            }
-            default:
-                throw new Corrupt("unknown string encoding " + encoding + " at byte " + (chunkStart + pos - 1));
-        }
-    }
-
-    private void skipString() {
-        check(1);
-        byte encoding = buf.get(pos++);
-        switch (encoding) {
-            case 0, 1 -> {
-            }
-            case 2 -> varint();
-            case 3, 5 -> advance(length());
-            case 4 -> {
-                int n = length();
-                for (int i = 0; i < n; i++) {
-                    varint();
-                }
-            }
-            default -> throw new Corrupt("unknown string encoding " + encoding + " at byte " + (chunkStart + pos - 1));
-        }
-    }
-
-    private int length() {
-        long n = varint();
-        if (n < 0 || n > chunkSize - pos) {
-            throw new Corrupt("string of " + n + " bytes past the end of the chunk at byte " + (chunkStart + pos));
-        }
-        return (int) n;
+        return pools.threadJavaId(id);
     }
 }

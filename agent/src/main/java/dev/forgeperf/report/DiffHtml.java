@@ -18,15 +18,15 @@ final class DiffHtml {
         StringBuilder b = new StringBuilder(32 * 1024);
         String title = "forge-perf diff: " + d.a().name() + " → " + d.b().name();
         b.append("<header><div class=\"in\"><div><h1>").append(Html.escape(title)).append("</h1><div class=\"sub\">A: ")
-                .append(Html.escape(SnapshotDiff.describe(d.a()))).append("<br>B: ").append(Html.escape(SnapshotDiff.describe(d.b()))).append("</div></div>");
+                .append(Html.escape(DiffText.describe(d.a()))).append("<br>B: ").append(Html.escape(DiffText.describe(d.b()))).append("</div></div>");
         int n = d.regressions().size();
         b.append(n == 0 ? Html.badge("pass", "no regression") : Html.badge("fail", n + (n == 1 ? " regression" : " regressions")));
         b.append("</div></header>\n<main>\n");
 
-        b.append("<section id=\"regressions\"><h2>Regressions above ").append(SnapshotDiff.trim(d.threshold())).append("%</h2>");
+        b.append("<section id=\"regressions\"><h2>Regressions above ").append(DiffText.trim(d.threshold())).append("%</h2>");
         if (n == 0) {
             b.append("<div class=\"finding\">").append(Html.badge("pass", "pass")).append("<div class=\"msg\">No timed method, heap, GC or thread number rose by more than ")
-                    .append(SnapshotDiff.trim(d.threshold())).append("%, and B has no new leak finding.</div></div>");
+                    .append(DiffText.trim(d.threshold())).append("%, and B has no new leak finding.</div></div>");
         }
         for (String r : d.regressions()) {
             b.append("<div class=\"finding critical\">").append(Html.badge("critical", "regression")).append("<div class=\"msg\">").append(Html.escape(r))
@@ -63,9 +63,9 @@ final class DiffHtml {
                 + "<th class=\"n\">B</th><th class=\"n\">delta</th><th class=\"n\">change</th></tr></thead><tbody>");
         for (SnapshotDiff.Metric m : d.metrics()) {
             b.append("<tr><td>").append(Html.escape(m.name())).append(m.regression() != null ? " <span class=\"flag\">regression</span>" : "")
-                    .append("</td><td class=\"n\">").append(Html.escape(SnapshotDiff.format(m.a(), m.unit()))).append("</td><td class=\"n\">")
-                    .append(Html.escape(SnapshotDiff.format(m.b(), m.unit()))).append("</td><td class=\"n\">")
-                    .append(Html.escape(SnapshotDiff.formatDelta(m.delta(), m.unit()))).append("</td>")
+                    .append("</td><td class=\"n\">").append(Html.escape(DiffText.format(m.a(), m.unit()))).append("</td><td class=\"n\">")
+                    .append(Html.escape(DiffText.format(m.b(), m.unit()))).append("</td><td class=\"n\">")
+                    .append(Html.escape(DiffText.formatDelta(m.delta(), m.unit()))).append("</td>")
                     .append(change(m.a(), m.b(), d.threshold(), m.regression() != null)).append("</tr>");
         }
         b.append("</tbody></table></div></section>\n");

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -14,8 +13,6 @@ import java.util.Set;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileDiff;
 import dev.forgeperf.runtime.ClassHistogram;
-import dev.forgeperf.runtime.Format;
-import dev.forgeperf.util.MethodNames;
 import dev.forgeperf.snapshot.SnapshotLayout;
 
 /**
@@ -39,6 +36,9 @@ import dev.forgeperf.snapshot.SnapshotLayout;
  * When both snapshots come from the same JVM (same pid, B later), B's timings include A's calls;
  * the mean of the calls made in between (exact: totals and counts subtract) is then what B's mean
  * is compared with.
+ *
+ * <p>This class holds the rules and their results; {@link DiffText}, {@link DiffJson} and
+ * {@link DiffHtml} render them (text, {@code --json}, {@code --html}) without judging anything.
  */
 public final class SnapshotDiff {
     public static final double DEFAULT_THRESHOLD_PERCENT = 10;
@@ -263,33 +263,10 @@ public final class SnapshotDiff {
         }
         String regression = null;
         if (!Double.isNaN(floor) && rose(va, vb, floor)) {
-            regression = name + " " + format(va, unit) + " → " + format(vb, unit) + " (" + Fmt.change(va, vb) + ")";
+            regression = name + " " + DiffText.format(va, unit) + " → " + DiffText.format(vb, unit) + " (" + Fmt.change(va, vb) + ")";
             regressions.add(regression);
         }
         metrics.add(new Metric(key, name, unit, va, vb, regression));
-    }
-
-    static String format(double v, String unit) {
-        switch (unit) {
-            case "bytes": return Fmt.bytes(v);
-            case "bytesPerSecond": return Fmt.bytes(v) + "/s";
-            case "millis": return Fmt.millis(v);
-            case "fraction": return Fmt.percent(v);
-            default: return Fmt.count(v);
-        }
-    }
-
-    static String formatDelta(double d, String unit) {
-        if (Double.isNaN(d)) {
-            return "-";
-        }
-        switch (unit) {
-            case "bytes": return Fmt.signedBytes(d);
-            case "bytesPerSecond": return Fmt.signedBytes(d) + "/s";
-            case "millis": return (d < 0 ? "-" : "+") + Fmt.millis(Math.abs(d));
-            case "fraction": return Fmt.points(d);
-            default: return Fmt.signedCount(d);
-        }
     }
 
     private void classes() {
@@ -358,7 +335,7 @@ public final class SnapshotDiff {
         }
     }
 
-    // --- output -------------------------------------------------------------------------------
+    // --- output (DiffText, DiffJson, DiffHtml render) ------------------------------------------
 
     /** Widest METHOD column of the text form before names are shortened (see {@link dev.forgeperf.util.MethodNames}). */
     public static final int NAME_WIDTH = 60;
@@ -370,104 +347,7 @@ public final class SnapshotDiff {
 
     /** The text form; full method names when {@code wide}. */
     public String render(boolean wide) {
-        StringBuilder s = new StringBuilder(8192);
-        s.append("forge-perf diff: ").append(a.dir()).append(" → ").append(b.dir()).append('\n');
-        s.append("A: ").append(describe(a)).append('\n');
-        s.append("B: ").append(describe(b)).append('\n');
-        if (sameJvm) {
-            s.append("Same JVM: B's counts and percentiles include A's calls; mean since A = the calls made between the two.\n");
-        }
-        s.append('\n');
-        if (regressions.isEmpty()) {
-            s.append(String.format(Locale.ROOT, "NO REGRESSION above %s%%%n", trim(threshold)));
-        } else {
-            s.append(String.format(Locale.ROOT, "REGRESSIONS above %s%% (%d)%n", trim(threshold), regressions.size()));
-            for (String r : regressions) {
-                s.append("  ").append(r).append('\n');
-            }
-        }
-
-        s.append("\nTIMED METHODS\n");
-        if (timings.isEmpty()) {
-            s.append("  none in either snapshot\n");
-        } else {
-            List<String> names = new ArrayList<>();
-            for (TimingDelta t : timings) {
-                names.add(t.method());
-            }
-            List<String> shown = wide ? names : MethodNames.shorten(names, NAME_WIDTH);
-            int width = Math.max(6, shown.stream().mapToInt(String::length).max().orElse(6));
-            String fmt = "  %-" + width + "s %10s %10s %9s %9s %8s %9s %9s %8s %9s %9s %8s%n";
-            s.append(String.format(Locale.ROOT, fmt, "METHOD", "CALLS A", "CALLS B", "MEAN A", "MEAN B", "CHANGE", "P50 A", "P50 B", "CHANGE",
-                    "P99 A", "P99 B", "CHANGE"));
-            for (int i = 0; i < timings.size(); i++) {
-                TimingDelta t = timings.get(i);
-                String name = shown.get(i);
-                double meanA = t.a() == null ? Double.NaN : t.a().meanNanos();
-                double p50A = t.a() == null ? Double.NaN : t.a().p50Nanos();
-                double p50B = t.b() == null ? Double.NaN : t.b().p50Nanos();
-                double p99A = t.a() == null ? Double.NaN : t.a().p99Nanos();
-                double p99B = t.b() == null ? Double.NaN : t.b().p99Nanos();
-                s.append(String.format(Locale.ROOT, fmt, name, t.a() == null ? "-" : Fmt.count(t.a().count()), t.b() == null ? "-" : Fmt.count(t.b().count()),
-                        Fmt.nanos(meanA), Fmt.nanos(t.meanB()), Fmt.change(meanA, t.meanB()), Fmt.nanos(p50A), Fmt.nanos(p50B), Fmt.change(p50A, p50B),
-                        Fmt.nanos(p99A), Fmt.nanos(p99B), Fmt.change(p99A, p99B)));
-            }
-            if (sameJvm) {
-                s.append("  (MEAN B: of the calls made since A)\n");
-            }
-        }
-
-        s.append("\nRUNTIME\n");
-        s.append(String.format(Locale.ROOT, "  %-46s %12s %12s %13s %8s%n", "METRIC", "A", "B", "DELTA", "CHANGE"));
-        for (Metric m : metrics) {
-            s.append(String.format(Locale.ROOT, "  %-46s %12s %12s %13s %8s%s%n", m.name(), format(m.a(), m.unit()), format(m.b(), m.unit()),
-                    formatDelta(m.delta(), m.unit()), Fmt.change(m.a(), m.b()), m.regression() == null ? "" : "  << regression"));
-        }
-
-        s.append("\nCLASS HISTOGRAM GROWTH");
-        if (histogramTotals() == null) {
-            s.append("\n  (a snapshot has no class histogram)\n");
-        } else {
-            s.append(String.format(Locale.ROOT, " (live objects %s → %s, %s)%n", Fmt.bytes(histogramTotalsA[1]), Fmt.bytes(histogramTotalsB[1]),
-                    Fmt.signedBytes(histogramTotalsB[1] - histogramTotalsA[1])));
-            if (classes.isEmpty()) {
-                s.append("  no class grew\n");
-            } else {
-                s.append(String.format(Locale.ROOT, "  %12s %12s %12s %12s  %s%n", "+INSTANCES", "INSTANCES B", "+BYTES", "BYTES B", "CLASS"));
-                for (ClassGrowth c : classes) {
-                    s.append(String.format(Locale.ROOT, "  %12s %12s %12s %12s  %s%n", Fmt.signedCount(c.instancesDelta()), Fmt.count(c.instancesB()),
-                            Fmt.signedBytes(c.bytesDelta()), Fmt.bytes(c.bytesB()), c.className()));
-                }
-            }
-        }
-
-        for (Movers m : movers) {
-            s.append(String.format(Locale.ROOT, "%n%s: FUNCTIONS THAT MOVED (%s, self; %s: %s)%n", m.title().toUpperCase(Locale.ROOT), m.measure(), m.file(),
-                    m.totals()));
-            moverRows(s, "hotter", m.hotter());
-            moverRows(s, "colder", m.colder());
-        }
-        return s.toString();
-    }
-
-    private static void moverRows(StringBuilder s, String title, List<ProfileDiff.Row> rows) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        s.append(String.format(Locale.ROOT, "  %-6s %8s %8s %10s  %s%n", title.toUpperCase(Locale.ROOT), "A", "B", "DELTA", "FUNCTION"));
-        for (ProfileDiff.Row r : rows) {
-            s.append(String.format(Locale.ROOT, "  %-6s %8s %8s %10s  %s%n", "", Fmt.percent(r.selfA()), Fmt.percent(r.selfB()), Fmt.points(r.selfDelta()),
-                    r.function()));
-        }
-    }
-
-    static String describe(Snapshot s) {
-        return s.dir() + " (pid " + s.pid() + (s.mainClass() == null || s.mainClass().isEmpty() ? "" : ", " + s.mainClass()) + ", taken "
-                + Fmt.dateTime(s.takenAt()) + (s.uptimeMillis() >= 0 ? ", JVM up " + Fmt.span(s.uptimeMillis()) : "") + ")";
-    }
-
-    static String trim(double d) {
-        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+        return DiffText.render(this, wide);
     }
 
     /** The HTML page ({@code diff --html FILE}): one self-contained file. */
@@ -477,126 +357,8 @@ public final class SnapshotDiff {
 
     /** The JSON form ({@code diff --json}). */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("a", side(a));
-        m.put("b", side(b));
-        m.put("sameJvm", sameJvm);
-        m.put("thresholdPercent", threshold);
-        m.put("regressions", regressions);
-        m.put("exitCode", exitCode());
-        List<Object> t = new ArrayList<>();
-        for (TimingDelta d : timings) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("method", d.method());
-            r.put("a", timing(d.a()));
-            r.put("b", timing(d.b()));
-            if (d.callsBetween() >= 0) {
-                r.put("callsBetween", d.callsBetween());
-                r.put("meanBetweenNanos", Double.isNaN(d.meanBetween()) ? null : Math.round(d.meanBetween()));
-            }
-            if (d.a() != null && d.b() != null) {
-                r.put("meanChangePercent", pct(d.a().meanNanos(), d.meanB()));
-                r.put("p50ChangePercent", pct(d.a().p50Nanos(), d.b().p50Nanos()));
-                r.put("p99ChangePercent", pct(d.a().p99Nanos(), d.b().p99Nanos()));
-            }
-            r.put("regression", d.regression());
-            t.add(r);
-        }
-        m.put("timings", t);
-        List<Object> ms = new ArrayList<>();
-        for (Metric x : metrics) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("metric", x.key());
-            r.put("name", x.name());
-            r.put("unit", x.unit());
-            r.put("a", json(x.a()));
-            r.put("b", json(x.b()));
-            r.put("delta", json(x.delta()));
-            r.put("changePercent", pct(x.a(), x.b()));
-            r.put("regression", x.regression());
-            ms.add(r);
-        }
-        m.put("metrics", ms);
-        Map<String, Object> h = new LinkedHashMap<>();
-        if (histogramTotals() != null) {
-            h.put("bytesA", histogramTotalsA[1]);
-            h.put("bytesB", histogramTotalsB[1]);
-            h.put("instancesA", histogramTotalsA[0]);
-            h.put("instancesB", histogramTotalsB[0]);
-        }
-        List<Object> cg = new ArrayList<>();
-        for (ClassGrowth c : classes) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("className", c.className());
-            r.put("instancesA", c.instancesA());
-            r.put("instancesB", c.instancesB());
-            r.put("instancesDelta", c.instancesDelta());
-            r.put("bytesA", c.bytesA());
-            r.put("bytesB", c.bytesB());
-            r.put("bytesDelta", c.bytesDelta());
-            cg.add(r);
-        }
-        h.put("growth", cg);
-        m.put("classHistogram", h);
-        Map<String, Object> mv = new LinkedHashMap<>();
-        for (Movers x : movers) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("totals", x.totals());
-            r.put("hotter", moverList(x.hotter()));
-            r.put("colder", moverList(x.colder()));
-            mv.put(x.file().replace(".pb.gz", ""), r);
-        }
-        m.put("movers", mv);
-        m.put("newFindings", newFindings);
-        return m;
+        return DiffJson.toMap(this);
     }
 
-    private static Map<String, Object> side(Snapshot s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", s.dir().toString());
-        m.put("pid", s.pid());
-        m.put("mainClass", s.mainClass());
-        m.put("takenAt", s.takenAt() == null ? null : s.takenAt().toString());
-        m.put("uptimeMillis", s.uptimeMillis());
-        return m;
-    }
 
-    private static Map<String, Object> timing(Snapshot.Timing t) {
-        if (t == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", t.count());
-        m.put("errors", t.errors());
-        m.put("meanNanos", t.meanNanos());
-        m.put("p50Nanos", t.p50Nanos());
-        m.put("p99Nanos", t.p99Nanos());
-        m.put("maxNanos", t.maxNanos());
-        return m;
-    }
-
-    private static List<Object> moverList(List<ProfileDiff.Row> rows) {
-        List<Object> out = new ArrayList<>();
-        for (ProfileDiff.Row r : rows) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("function", r.function());
-            m.put("selfShareA", TopMethods.round(r.selfA()));
-            m.put("selfShareB", TopMethods.round(r.selfB()));
-            m.put("totalShareA", TopMethods.round(r.totalA()));
-            m.put("totalShareB", TopMethods.round(r.totalB()));
-            out.add(m);
-        }
-        return out;
-    }
-
-    private static Object json(double d) {
-        return Format.json(d, 5);
-    }
-
-    private static Object pct(double before, double after) {
-        if (Double.isNaN(before) || Double.isNaN(after) || before == 0) {
-            return null;
-        }
-        return Format.json((after - before) / Math.abs(before) * 100, 1);
-    }
 }

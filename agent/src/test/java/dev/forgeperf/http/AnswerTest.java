@@ -20,13 +20,13 @@ class AnswerTest {
         Reply second;
         Reply error;
         try {
-            first = AgentHttpServer.answer("GET", "/answer-test", () -> {
+            first = HttpRouter.answer("GET", "/answer-test", () -> {
                 throw new IllegalStateException("boom\nsecond line");
             });
-            second = AgentHttpServer.answer("GET", "/answer-test", () -> {
+            second = HttpRouter.answer("GET", "/answer-test", () -> {
                 throw new IllegalStateException("again");
             });
-            error = AgentHttpServer.answer("GET", "/answer-test", () -> {
+            error = HttpRouter.answer("GET", "/answer-test", () -> {
                 throw new StackOverflowError();
             });
         } finally {
@@ -44,13 +44,13 @@ class AnswerTest {
 
     @Test
     void aFailureKeepsItsStatusLineAndHeaders() {
-        Reply r = AgentHttpServer.answer("GET", "/x", () -> {
+        Reply r = HttpRouter.answer("GET", "/x", () -> {
             throw new HttpFailure(429, "busy").header("Retry-After", "5");
         });
         assertEquals(429, r.status);
         assertEquals("forge-perf: busy\n", new String(r.body, StandardCharsets.UTF_8));
         assertEquals("5", r.headers.get("Retry-After"));
-        Reply ok = AgentHttpServer.answer("GET", "/x", () -> Reply.text(200, "fine\n"));
+        Reply ok = HttpRouter.answer("GET", "/x", () -> Reply.text(200, "fine\n"));
         assertEquals(200, ok.status);
     }
 }

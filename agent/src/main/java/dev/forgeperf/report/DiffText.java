@@ -1,0 +1,154 @@
+package dev.forgeperf.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.forgeperf.profile.ProfileDiff;
+import dev.forgeperf.report.SnapshotDiff.ClassGrowth;
+import dev.forgeperf.report.SnapshotDiff.Metric;
+import dev.forgeperf.report.SnapshotDiff.Movers;
+import dev.forgeperf.report.SnapshotDiff.TimingDelta;
+import dev.forgeperf.util.MethodNames;
+
+/**
+ * The text form of a {@link SnapshotDiff} ({@code diff}, the default): the verdict and its
+ * regressions, then tables of timed methods, runtime numbers, class histogram growth and the profile
+ * functions that moved; plus the value formatting by unit that the text, the regression sentences
+ * and {@link DiffHtml} share. Renders only: every judgement comes from the diff.
+ */
+final class DiffText {
+    private DiffText() {
+    }
+
+    /** The text form of {@code d}; full method names when {@code wide}. */
+    static String render(SnapshotDiff d, boolean wide) {
+        Snapshot a = d.a();
+        Snapshot b = d.b();
+        List<String> regressions = d.regressions();
+        List<TimingDelta> timings = d.timings();
+        List<ClassGrowth> classes = d.classGrowth();
+        long[][] totals = d.histogramTotals();
+        StringBuilder s = new StringBuilder(8192);
+        s.append("forge-perf diff: ").append(a.dir()).append(" → ").append(b.dir()).append('\n');
+        s.append("A: ").append(describe(a)).append('\n');
+        s.append("B: ").append(describe(b)).append('\n');
+        if (d.sameJvm()) {
+            s.append("Same JVM: B's counts and percentiles include A's calls; mean since A = the calls made between the two.\n");
+        }
+        s.append('\n');
+        if (regressions.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "NO REGRESSION above %s%%%n", trim(d.threshold())));
+        } else {
+            s.append(String.format(Locale.ROOT, "REGRESSIONS above %s%% (%d)%n", trim(d.threshold()), regressions.size()));
+            for (String r : regressions) {
+                s.append("  ").append(r).append('\n');
+            }
+        }
+
+        s.append("\nTIMED METHODS\n");
+        if (timings.isEmpty()) {
+            s.append("  none in either snapshot\n");
+        } else {
+            List<String> names = new ArrayList<>();
+            for (TimingDelta t : timings) {
+                names.add(t.method());
+            }
+            List<String> shown = wide ? names : MethodNames.shorten(names, SnapshotDiff.NAME_WIDTH);
+            int width = Math.max(6, shown.stream().mapToInt(String::length).max().orElse(6));
+            String fmt = "  %-" + width + "s %10s %10s %9s %9s %8s %9s %9s %8s %9s %9s %8s%n";
+            s.append(String.format(Locale.ROOT, fmt, "METHOD", "CALLS A", "CALLS B", "MEAN A", "MEAN B", "CHANGE", "P50 A", "P50 B", "CHANGE",
+                    "P99 A", "P99 B", "CHANGE"));
+            for (int i = 0; i < timings.size(); i++) {
+                TimingDelta t = timings.get(i);
+                String name = shown.get(i);
+                double meanA = t.a() == null ? Double.NaN : t.a().meanNanos();
+                double p50A = t.a() == null ? Double.NaN : t.a().p50Nanos();
+                double p50B = t.b() == null ? Double.NaN : t.b().p50Nanos();
+                double p99A = t.a() == null ? Double.NaN : t.a().p99Nanos();
+                double p99B = t.b() == null ? Double.NaN : t.b().p99Nanos();
+                s.append(String.format(Locale.ROOT, fmt, name, t.a() == null ? "-" : Fmt.count(t.a().count()), t.b() == null ? "-" : Fmt.count(t.b().count()),
+                        Fmt.nanos(meanA), Fmt.nanos(t.meanB()), Fmt.change(meanA, t.meanB()), Fmt.nanos(p50A), Fmt.nanos(p50B), Fmt.change(p50A, p50B),
+                        Fmt.nanos(p99A), Fmt.nanos(p99B), Fmt.change(p99A, p99B)));
+            }
+            if (d.sameJvm()) {
+                s.append("  (MEAN B: of the calls made since A)\n");
+            }
+        }
+
+        s.append("\nRUNTIME\n");
+        s.append(String.format(Locale.ROOT, "  %-46s %12s %12s %13s %8s%n", "METRIC", "A", "B", "DELTA", "CHANGE"));
+        for (Metric m : d.metrics()) {
+            s.append(String.format(Locale.ROOT, "  %-46s %12s %12s %13s %8s%s%n", m.name(), format(m.a(), m.unit()), format(m.b(), m.unit()),
+                    formatDelta(m.delta(), m.unit()), Fmt.change(m.a(), m.b()), m.regression() == null ? "" : "  << regression"));
+        }
+
+        s.append("\nCLASS HISTOGRAM GROWTH");
+        if (totals == null) {
+            s.append("\n  (a snapshot has no class histogram)\n");
+        } else {
+            s.append(String.format(Locale.ROOT, " (live objects %s → %s, %s)%n", Fmt.bytes(totals[0][1]), Fmt.bytes(totals[1][1]),
+                    Fmt.signedBytes(totals[1][1] - totals[0][1])));
+            if (classes.isEmpty()) {
+                s.append("  no class grew\n");
+            } else {
+                s.append(String.format(Locale.ROOT, "  %12s %12s %12s %12s  %s%n", "+INSTANCES", "INSTANCES B", "+BYTES", "BYTES B", "CLASS"));
+                for (ClassGrowth c : classes) {
+                    s.append(String.format(Locale.ROOT, "  %12s %12s %12s %12s  %s%n", Fmt.signedCount(c.instancesDelta()), Fmt.count(c.instancesB()),
+                            Fmt.signedBytes(c.bytesDelta()), Fmt.bytes(c.bytesB()), c.className()));
+                }
+            }
+        }
+
+        for (Movers m : d.movers()) {
+            s.append(String.format(Locale.ROOT, "%n%s: FUNCTIONS THAT MOVED (%s, self; %s: %s)%n", m.title().toUpperCase(Locale.ROOT), m.measure(), m.file(),
+                    m.totals()));
+            moverRows(s, "hotter", m.hotter());
+            moverRows(s, "colder", m.colder());
+        }
+        return s.toString();
+    }
+
+    private static void moverRows(StringBuilder s, String title, List<ProfileDiff.Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        s.append(String.format(Locale.ROOT, "  %-6s %8s %8s %10s  %s%n", title.toUpperCase(Locale.ROOT), "A", "B", "DELTA", "FUNCTION"));
+        for (ProfileDiff.Row r : rows) {
+            s.append(String.format(Locale.ROOT, "  %-6s %8s %8s %10s  %s%n", "", Fmt.percent(r.selfA()), Fmt.percent(r.selfB()), Fmt.points(r.selfDelta()),
+                    r.function()));
+        }
+    }
+
+    static String describe(Snapshot s) {
+        return s.dir() + " (pid " + s.pid() + (s.mainClass() == null || s.mainClass().isEmpty() ? "" : ", " + s.mainClass()) + ", taken "
+                + Fmt.dateTime(s.takenAt()) + (s.uptimeMillis() >= 0 ? ", JVM up " + Fmt.span(s.uptimeMillis()) : "") + ")";
+    }
+
+    static String trim(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    static String format(double v, String unit) {
+        switch (unit) {
+            case "bytes": return Fmt.bytes(v);
+            case "bytesPerSecond": return Fmt.bytes(v) + "/s";
+            case "millis": return Fmt.millis(v);
+            case "fraction": return Fmt.percent(v);
+            default: return Fmt.count(v);
+        }
+    }
+
+    static String formatDelta(double d, String unit) {
+        if (Double.isNaN(d)) {
+            return "-";
+        }
+        switch (unit) {
+            case "bytes": return Fmt.signedBytes(d);
+            case "bytesPerSecond": return Fmt.signedBytes(d) + "/s";
+            case "millis": return (d < 0 ? "-" : "+") + Fmt.millis(Math.abs(d));
+            case "fraction": return Fmt.points(d);
+            default: return Fmt.signedCount(d);
+        }
+    }
+}
