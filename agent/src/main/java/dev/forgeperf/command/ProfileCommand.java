@@ -5,9 +5,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import dev.forgeperf.context.AgentContext;
-import dev.forgeperf.jfr.FocusedRecording;
+import dev.forgeperf.jfr.FocusedProfile;
 import dev.forgeperf.profile.Format;
-import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.Profile;
@@ -90,26 +89,16 @@ public final class ProfileCommand implements Runnable {
                     throw new CommandException("cannot write " + out + ": permission denied");
                 }
             }
-            HeapGuard.require("a " + kind.id() + " profile", HeapGuard.analysisNeed(0), HeapGuard.ANALYZE_OUTSIDE);
-            Path jfr = Files.createTempFile("forge-perf-" + kind.id() + "-", ".jfr");
-            try {
-                long started = System.nanoTime();
-                boolean whole;
-                try (FocusedRecording recording = new FocusedRecording(kind, Math.max(1, intervalNanos / 1_000_000))) {
-                    whole = session.await(durationNanos, left -> {
-                        if (session.tty && !json) {
-                            session.out.printf(Locale.ROOT, "\r\033[Kprofiling %s in pid %d: %ds left (Ctrl-C stops early)", kind.id(), agent.pid(), left);
-                            session.out.flush();
-                        }
-                    });
-                    recording.stopAndDump(jfr);
-                    if (recording.calibration() != null) {
-                        options = options.withCalibration(recording.calibration());
+            FocusedProfile.requireHeap(kind, HeapGuard.ANALYZE_OUTSIDE);
+            long started = System.nanoTime();
+            try (FocusedProfile recorded = FocusedProfile.start(kind, Math.max(1, intervalNanos / 1_000_000), kind.id())) {
+                boolean whole = recorded.record(durationNanos, nanos -> session.await(nanos, left -> {
+                    if (session.tty && !json) {
+                        session.out.printf(Locale.ROOT, "\r\033[Kprofiling %s in pid %d: %ds left (Ctrl-C stops early)", kind.id(), agent.pid(), left);
+                        session.out.flush();
                     }
-                    if (recording.waiting() != null) {
-                        options = options.withWaiting(recording.waiting());
-                    }
-                }
+                }));
+                options = recorded.measured(options);
                 if (session.tty) {
                     session.out.print("\r\033[K");
                 }
@@ -118,10 +107,10 @@ public final class ProfileCommand implements Runnable {
                     session.out.println("stopped early after " + took + "; writing what was collected");
                 }
                 Profile profile;
-                HeapGuard.require("analyzing the " + kind.id() + " profile's recording", HeapGuard.analysisNeed(Files.size(jfr)), HeapGuard.ANALYZE_OUTSIDE);
+                recorded.requireAnalysisHeap(kind, HeapGuard.ANALYZE_OUTSIDE);
                 try {
                     if (out == null) {
-                        profile = JfrReader.read(jfr, kind, options);
+                        profile = recorded.read(kind, options);
                         if (json) {
                             session.out.println(Json.write(TopTable.leading(profile).toMap(top)));
                         } else {
@@ -132,7 +121,7 @@ public final class ProfileCommand implements Runnable {
                     Profile[] written = new Profile[1];
                     ProfileOptions analysed = options;
                     AtomicFiles.writeVia(out, force,
-                            tmp -> written[0] = ProfileOutput.write(jfr, kind, analysed, tmp, fmt, title(kind, agent, took)));
+                            tmp -> written[0] = ProfileOutput.write(recorded.file(), kind, analysed, tmp, fmt, title(kind, agent, took)));
                     profile = written[0];
                 } catch (ProfileException e) {
                     throw new CommandException(e.getMessage());
@@ -144,8 +133,6 @@ public final class ProfileCommand implements Runnable {
                 }
                 session.out.println("wrote " + out + (profile == null ? "" : " (" + ProfileOutput.summary(profile) + ")"));
                 return 0;
-            } finally {
-                Files.deleteIfExists(jfr);
             }
         }
 

@@ -14,7 +14,7 @@ import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import dev.forgeperf.control.CommandException;
-import dev.forgeperf.jfr.FocusedRecording;
+import dev.forgeperf.jfr.FocusedProfile;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.util.Durations;
@@ -53,50 +53,45 @@ public final class SnapshotCommand extends AgentCommand {
         }
         HeapGuard.require("the snapshot", HeapGuard.analysisNeed(0) + HeapGuard.HISTOGRAM_BYTES,
                 "retry when the heap is less full, or take parts outside the JVM: `forge-perf dump jfr PID -o FILE.jfr`, then `forge-perf convert FILE.jfr`");
-        Path recorded = profile == null ? null : record(agent, session);
+        FocusedProfile recorded = profile == null ? null : record(agent, session);
         try {
-            return write(agent, session, target, recorded);
+            return write(agent, session, target, recorded == null ? null : recorded.file(), recorded == null ? null : recorded.calibration());
         } finally {
             if (recorded != null) {
-                java.nio.file.Files.deleteIfExists(recorded);
+                recorded.close();
             }
         }
     }
 
-    /** The CPU time the threads used during the {@code --profile} run, what cpu.pb.gz is scaled to; null without one. */
-    private dev.forgeperf.profile.CpuCalibration calibration;
-
     /** The {@code --profile} run: cpu, alloc and lock events together; Ctrl-C ends it early. */
-    private Path record(AgentContext agent, Session session) throws IOException {
+    private FocusedProfile record(AgentContext agent, Session session) throws IOException {
         long nanos;
         try {
             nanos = Durations.parseNanos(profile);
         } catch (IllegalArgumentException e) {
             throw new CommandException("--profile: " + e.getMessage(), 2);
         }
-        Path jfr = java.nio.file.Files.createTempFile("forge-perf-snapshot-", ".jfr");
-        try (FocusedRecording r = new FocusedRecording(
-                java.util.List.of(Kind.CPU, Kind.ALLOC, Kind.LOCK), 10)) {
-            session.await(nanos, left -> {
+        FocusedProfile recorded = FocusedProfile.start(java.util.List.of(Kind.CPU, Kind.ALLOC, Kind.LOCK), 10, "snapshot");
+        try {
+            recorded.record(nanos, n -> session.await(n, left -> {
                 if (session.tty && !json) {
                     session.out.printf("\r\033[Kprofiling for the snapshot: %ds left (Ctrl-C stops early)", left);
                     session.out.flush();
                 }
-            });
-            r.stopAndDump(jfr);
-            calibration = r.calibration();
-            return jfr;
+            }));
+            return recorded;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            java.nio.file.Files.deleteIfExists(jfr);
+            recorded.close();
             throw new CommandException("interrupted");
         } catch (IOException | RuntimeException e) {
-            java.nio.file.Files.deleteIfExists(jfr);
+            recorded.close();
             throw e;
         }
     }
 
-    private int write(AgentContext agent, Session session, Path target, Path recorded) throws IOException {
+    /** @param calibration the CPU time the threads used during the {@code --profile} run, what cpu.pb.gz is scaled to; null without one */
+    private int write(AgentContext agent, Session session, Path target, Path recorded, CpuCalibration calibration) throws IOException {
         SnapshotWriter writer = agent.snapshotWriter(true, recorded, calibration, heap, bytes -> {
             if (session.tty && !json) {
                 session.out.printf("\r\033[K  heap dump… %.1f MB", bytes / 1048576.0);

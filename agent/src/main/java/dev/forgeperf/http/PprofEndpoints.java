@@ -13,7 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 import dev.forgeperf.jfr.ContinuousRecording;
-import dev.forgeperf.jfr.FocusedRecording;
+import dev.forgeperf.jfr.FocusedProfile;
 import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.profile.Kind;
@@ -176,42 +176,32 @@ final class PprofEndpoints {
     Reply profile(Request r, Kind kind, String name, Integer defaultSeconds) throws HttpFailure, IOException {
         Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
-        try {
-            HeapGuard.require("a " + kind.id() + " profile", HeapGuard.analysisNeed(0),
-                    "retry when the heap is less full");
-        } catch (HeapGuard.Refused e) {
-            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
-        }
+        heapCheck(kind);
         if (!permits.tryAcquire()) {
             throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
                     .header("Retry-After", "5");
         }
         try {
-            Path jfr = Files.createTempFile("forge-perf-http-" + kind.id() + "-", ".jfr");
-            try {
-                ContinuousRecording continuous = recording.get();
-                boolean checked = false;
-                ProfileOptions options;
-                String source;
-                if (seconds == null && defaultSeconds == null && continuous != null && continuous.running()) {
-                    continuous.dump(jfr, RECENT);
-                    options = ProfileOptions.DEFAULT.withWindow(Instant.now().minus(RECENT).toString(), null);
-                    source = "the continuous recording's last " + RECENT.toMinutes() + " minutes";
-                } else {
-                    int s = seconds != null ? seconds : defaultSeconds != null ? defaultSeconds : FOCUSED_SECONDS;
-                    dev.forgeperf.profile.CpuCalibration cal = record(kind, s, jfr, r);
-                    checked = true;
-                    // calibrated as `profile cpu` is: each thread's samples scaled to its measured CPU time
-                    options = ProfileOptions.DEFAULT.withInterval(INTERVAL_MILLIS * 1_000_000L).withCalibration(cal);
-                    source = "a focused recording of " + s + " s";
-                }
-                try {
-                    HeapGuard.require("analyzing the " + kind.id() + " profile's recording",
-                            HeapGuard.analysisNeed(Files.size(jfr)), "retry when the heap is less full");
-                } catch (HeapGuard.Refused e) {
-                    throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
-                }
-                Profile profile = JfrReader.read(jfr, kind, options);
+            ContinuousRecording continuous = recording.get();
+            boolean checked = false;
+            ProfileOptions options;
+            String source;
+            FocusedProfile recorded;
+            if (seconds == null && defaultSeconds == null && continuous != null && continuous.running()) {
+                recorded = FocusedProfile.recent(continuous, RECENT, "http-" + kind.id());
+                options = ProfileOptions.DEFAULT.withWindow(Instant.now().minus(RECENT).toString(), null);
+                source = "the continuous recording's last " + RECENT.toMinutes() + " minutes";
+            } else {
+                int s = seconds != null ? seconds : defaultSeconds != null ? defaultSeconds : FOCUSED_SECONDS;
+                recorded = record(kind, s, r);
+                checked = true;
+                // calibrated as `profile cpu` is: each thread's samples scaled to its measured CPU time
+                options = ProfileOptions.DEFAULT.withInterval(INTERVAL_MILLIS * 1_000_000L).withCalibration(recorded.calibration());
+                source = "a focused recording of " + s + " s";
+            }
+            try (recorded) {
+                analysisHeapCheck(recorded, kind);
+                Profile profile = recorded.read(kind, options);
                 String title = kind.id() + " profile of pid " + ProcessHandle.current().pid() + " from " + source;
                 profile.addComment(title + ", by forge-perf");
                 if (text) {
@@ -222,8 +212,6 @@ final class PprofEndpoints {
                     return closing(Reply.text(200, out.toString()), checked);
                 }
                 return closing(pprof(profile, name), checked);
-            } finally {
-                Files.deleteIfExists(jfr);
             }
         } finally {
             permits.release();
@@ -236,47 +224,31 @@ final class PprofEndpoints {
     }
 
     /**
-     * Records {@code seconds} into {@code jfr}, checking every {@value #CLIENT_CHECK_MILLIS} ms
-     * that the client is still there; when it has gone, the recording is discarded, the slot freed
-     * and nothing is answered. Returns the CPU time the threads used meanwhile for a cpu recording
-     * ({@link FocusedRecording#calibration()}), else null.
+     * A {@link FocusedProfile} of {@code seconds}, checking every {@value #CLIENT_CHECK_MILLIS} ms
+     * that the client is still there; when it has gone, the recording is discarded (499, the
+     * caller frees the slot and answers nothing); the agent shutting down is 503. The caller closes
+     * the profile returned.
      */
-    private static dev.forgeperf.profile.CpuCalibration record(Kind kind, int seconds, Path jfr, Request r) throws HttpFailure, IOException {
-        return record(kind, seconds, jfr, r, ProfileOptions.DEFAULT).calibration();
-    }
-
-    /**
-     * {@link #record(Kind, int, Path, Request)}, returning {@code options} with what the recording
-     * measured beside its events (the threads' CPU time for scaling, the waits going on at its end),
-     * as the {@code profile} command applies them.
-     */
-    private static ProfileOptions record(Kind kind, int seconds, Path jfr, Request r, ProfileOptions options) throws HttpFailure, IOException {
-        FocusedRecording recording;
+    private static FocusedProfile record(Kind kind, int seconds, Request r) throws HttpFailure, IOException {
+        FocusedProfile recorded;
         try {
-            recording = new FocusedRecording(kind, INTERVAL_MILLIS);
+            recorded = FocusedProfile.start(kind, INTERVAL_MILLIS, "http-" + kind.id());
         } catch (IllegalStateException | SecurityException e) {
             throw new HttpFailure(503, "cannot record a " + kind.id() + " profile in this JVM: " + e.getMessage());
         }
-        try (recording) {
-            long end = System.nanoTime() + seconds * 1_000_000_000L;
-            for (long left; (left = end - System.nanoTime()) > 0; ) {
-                Thread.sleep(Math.max(1, Math.min(CLIENT_CHECK_MILLIS, left / 1_000_000)));
-                if (r.clientGone()) {
-                    throw new HttpFailure(499, "the client closed the connection; the profile was discarded");
-                }
-            }
-            recording.stopAndDump(jfr);
-            ProfileOptions measured = options;
-            if (recording.calibration() != null) {
-                measured = measured.withCalibration(recording.calibration());
-            }
-            if (recording.waiting() != null) {
-                measured = measured.withWaiting(recording.waiting());
-            }
-            return measured;
-        } catch (InterruptedException e) {
+        try {
+            recorded.record(seconds * 1_000_000_000L, nanos -> {
+                waitFor(nanos / 1_000_000L, r);
+                return true;
+            });
+            return recorded;
+        } catch (InterruptedException e) { // waitFor answers an interrupt itself; kept for the contract
             Thread.currentThread().interrupt();
+            recorded.close();
             throw new HttpFailure(503, "the agent is shutting down");
+        } catch (HttpFailure | IOException | RuntimeException | Error e) {
+            recorded.close();
+            throw e;
         }
     }
 
@@ -380,41 +352,36 @@ final class PprofEndpoints {
             case "txt": case "text": format = Format.TEXT; break;
             default: throw HttpFailure.badRequest("?format=" + formatName + " is not valid: expected pprof, html, collapsed or txt");
         }
-        heapCheck("a " + kind.id() + " profile", 0);
+        heapCheck(kind);
         if (!permits.tryAcquire()) {
             throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
                     .header("Retry-After", "5");
         }
-        try {
-            Path jfr = Files.createTempFile("forge-perf-http-" + kind.id() + "-", ".jfr");
-            try {
-                ProfileOptions options = record(kind, seconds, jfr, r, ProfileOptions.DEFAULT);
-                heapCheck("analyzing the " + kind.id() + " profile's recording", Files.size(jfr));
-                Profile profile = JfrReader.read(jfr, kind, options);
-                String main = AgentInfo.mainClass();
-                String title = kind.id() + " profile of pid " + ProcessHandle.current().pid() + (main == null || main.isEmpty() ? "" : " (" + main + ")")
-                        + ", " + seconds + "s";
-                profile.addComment(title + ", by forge-perf");
-                ByteArrayOutputStream b = new ByteArrayOutputStream(64 * 1024);
-                ProfileOutput.write(profile, b, format, title);
-                Reply reply;
-                switch (format) {
-                    case PPROF:
-                        reply = new Reply(200, Reply.BINARY, b.toByteArray())
-                                .header("Content-Disposition", "attachment; filename=\"" + kind.id() + ".pb.gz\"");
-                        break;
-                    case HTML:
-                        reply = new Reply(200, Reply.HTML, b.toByteArray()).header("Content-Security-Policy", FLAME_GRAPH_CSP);
-                        break;
-                    default:
-                        reply = new Reply(200, Reply.TEXT, b.toByteArray());
-                }
-                return closing(reply, true);
-            } catch (dev.forgeperf.profile.ProfileException e) {
-                throw new HttpFailure(500, "the " + kind.id() + " recording could not be read: " + e.getMessage());
-            } finally {
-                Files.deleteIfExists(jfr);
+        try (FocusedProfile recorded = record(kind, seconds, r)) {
+            ProfileOptions options = recorded.measured(ProfileOptions.DEFAULT);
+            analysisHeapCheck(recorded, kind);
+            Profile profile = recorded.read(kind, options);
+            String main = AgentInfo.mainClass();
+            String title = kind.id() + " profile of pid " + ProcessHandle.current().pid() + (main == null || main.isEmpty() ? "" : " (" + main + ")")
+                    + ", " + seconds + "s";
+            profile.addComment(title + ", by forge-perf");
+            ByteArrayOutputStream b = new ByteArrayOutputStream(64 * 1024);
+            ProfileOutput.write(profile, b, format, title);
+            Reply reply;
+            switch (format) {
+                case PPROF:
+                    reply = new Reply(200, Reply.BINARY, b.toByteArray())
+                            .header("Content-Disposition", "attachment; filename=\"" + kind.id() + ".pb.gz\"");
+                    break;
+                case HTML:
+                    reply = new Reply(200, Reply.HTML, b.toByteArray()).header("Content-Security-Policy", FLAME_GRAPH_CSP);
+                    break;
+                default:
+                    reply = new Reply(200, Reply.TEXT, b.toByteArray());
             }
+            return closing(reply, true);
+        } catch (dev.forgeperf.profile.ProfileException e) {
+            throw new HttpFailure(500, "the " + kind.id() + " recording could not be read: " + e.getMessage());
         } finally {
             permits.release();
         }
@@ -424,10 +391,20 @@ final class PprofEndpoints {
     private static final String FLAME_GRAPH_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
             + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private static void heapCheck(String what, long jfrBytes) throws HttpFailure {
+    /** {@link FocusedProfile#requireHeap} answered as 503 when refused. */
+    private static void heapCheck(Kind kind) throws HttpFailure {
         try {
-            dev.forgeperf.runtime.HeapGuard.require(what, dev.forgeperf.runtime.HeapGuard.analysisNeed(jfrBytes), "retry when the heap is less full");
-        } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+            FocusedProfile.requireHeap(kind, "retry when the heap is less full");
+        } catch (HeapGuard.Refused e) {
+            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+        }
+    }
+
+    /** {@link FocusedProfile#requireAnalysisHeap} answered as 503 when refused. */
+    private static void analysisHeapCheck(FocusedProfile recorded, Kind kind) throws HttpFailure, IOException {
+        try {
+            recorded.requireAnalysisHeap(kind, "retry when the heap is less full");
+        } catch (HeapGuard.Refused e) {
             throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
         }
     }
