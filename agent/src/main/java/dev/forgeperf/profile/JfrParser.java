@@ -135,6 +135,13 @@ final class JfrParser implements Closeable {
         this.readers = readers;
     }
 
+    /** A parser of the one chunk at {@code offset} (e.g. the previous chunk, for constants an event in the next one refers to). */
+    static JfrParser single(Path path, long length, long offset, boolean mappedOnly) throws IOException {
+        JfrParser p = new JfrParser(path, length, new long[] {offset}, new java.util.concurrent.atomic.AtomicInteger(), 1);
+        p.mappedOnly = mappedOnly;
+        return p;
+    }
+
     private final long[] offsets;
     private final java.util.concurrent.atomic.AtomicInteger claim;
     private final int readers;

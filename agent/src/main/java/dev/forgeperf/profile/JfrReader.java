@@ -332,6 +332,7 @@ public final class JfrReader {
         Path jfr = file.path();
         boolean window = options.from() != null || options.to() != null;
         JfrParser parser = null;
+        this.file = file;
         try (JfrParser p = claim == null ? new JfrParser(jfr, file.length(), mappedOnly) : new JfrParser(jfr, file.length(), file.chunkOffsets(), claim, readers)) {
             parser = p;
             this.parser = p;
@@ -375,6 +376,51 @@ public final class JfrReader {
             throw e;
         } finally {
             this.parser = null;
+            closePrevious();
+        }
+    }
+
+    private void closePrevious() {
+        if (previous != null) {
+            try {
+                previous.close();
+            } catch (IOException ignored) {
+                // read-only channel: nothing to lose
+            }
+            previous = null;
+        }
+    }
+
+    /**
+     * Visits stack trace {@code stack} from the previous chunk (see {@link #previous}); false when
+     * there is none or it does not hold the id either.
+     */
+    private boolean framesFromPreviousChunk(long stack) throws IOException {
+        int index = parser.chunkIndex();
+        if (index <= 0 || file == null || file.chunkOffsets() == null || index > file.chunkOffsets().length) {
+            return false;
+        }
+        if (previous == null) {
+            previous = JfrParser.single(file.path(), file.length(), file.chunkOffsets()[index - 1], mappedOnly);
+            if (!previous.nextChunk()) {
+                closePrevious();
+                return false;
+            }
+            previousMethodFunctions.clear();
+            previousFrameKinds.clear();
+        }
+        JfrParser current = parser;
+        LongIntMap functions = methodFunctions;
+        LongIntMap kinds = frameKinds;
+        parser = previous;
+        methodFunctions = previousMethodFunctions;
+        frameKinds = previousFrameKinds;
+        try {
+            return previous.frames(stack, visitor);
+        } finally {
+            parser = current;
+            methodFunctions = functions;
+            frameKinds = kinds;
         }
     }
 
@@ -397,7 +443,7 @@ public final class JfrReader {
     private int[][] slotRoles = new int[8][];
     private int slots;
     private final LongIntMap stackNodes = new LongIntMap(1 << 12);
-    private final LongIntMap methodFunctions = new LongIntMap(1 << 12);
+    private LongIntMap methodFunctions = new LongIntMap(1 << 12);
     private final LongIntMap threadNodes = new LongIntMap(64);
     private final LongIntMap agentThreads = new LongIntMap(64);
     private long agentEvents;
@@ -410,10 +456,23 @@ public final class JfrReader {
     private static final int FOLDED = 1 << 30;
     private final LongIntMap foldedStacks = new LongIntMap(64);
     private static final FrameKind[] FRAME_KINDS = FrameKind.values();
-    private final LongIntMap frameKinds = new LongIntMap(16);
+    private LongIntMap frameKinds = new LongIntMap(16);
+
+    /**
+     * The previous chunk, opened when an event refers to a stack trace its own chunk does not hold:
+     * JFR may write a stack trace into the chunk that was current when it was first recorded, while
+     * an event using it lands in the next one (seen at chunk rotations on a busy machine; the JDK's
+     * own reader looks such constants up in the previous chunk too). Its ids are its own, so it has
+     * its own method and frame-kind caches; closed with the chunk that needed it.
+     */
+    private JfrParser previous;
+    private LongIntMap previousMethodFunctions = new LongIntMap(64);
+    private LongIntMap previousFrameKinds = new LongIntMap(16);
+    private JfrFile file;
 
     /** Looks up this chunk's type ids of the events of interest and resets the per-chunk caches (ids are chunk-local). */
     private void startChunk() {
+        closePrevious();
         slotOfType.clear();
         Arrays.fill(slotByType, -1);
         slots = 0;
@@ -845,7 +904,15 @@ public final class JfrReader {
         excluded = false;
         folded = false;
         frameCount = 0;
-        if (stack == 0 || !parser.frames(stack, visitor) || frameCount == 0) {
+        boolean found = stack != 0 && parser.frames(stack, visitor);
+        if (!found && stack != 0) {
+            try {
+                found = framesFromPreviousChunk(stack);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        if (!found || frameCount == 0) {
             return new int[] {unknownFrame};
         }
         return included && !excluded ? Arrays.copyOf(scratch, frameCount) : null;
