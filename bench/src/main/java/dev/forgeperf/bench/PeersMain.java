@@ -149,19 +149,7 @@ public final class PeersMain {
                 + out.resolve("startup.jfr")), benchJar, runs));
 
         int serviceSeconds = Integer.parseInt(opt.getOrDefault("service-seconds", "30"));
-        String pkg = "dev.forgeperf.bench.service";
-        List<ServiceBench.Setup> setups = List.of(
-                new ServiceBench.Setup("no agent", List.of(), null),
-                new ServiceBench.Setup("forge-perf, whole package timed", List.of("-javaagent:" + agent + "=timed=" + pkg + ".**#*"), null),
-                new ServiceBench.Setup("OpenTelemetry method spans on the package", List.of("-javaagent:" + opt.get("otel"),
-                        "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
-                        "-Dotel.instrumentation.methods.include=" + otelMethods(pkg)), null),
-                new ServiceBench.Setup("Arthas `monitor` on the package", List.of(), "monitor -c 60 -n 100000 " + pkg + ".* *"),
-                new ServiceBench.Setup("Arthas `trace` of /report", List.of(), "trace -n 100000 " + pkg + ".Shop report '#cost > 1000'"),
-                new ServiceBench.Setup("async-profiler `cpu`", List.of("-javaagent:" + opt.get("async-profiler") + "=start,event=cpu,file="
-                        + out.resolve("ap-service.jfr") + ",jfr"), null),
-                new ServiceBench.Setup("JFR `profile` settings", List.of("-XX:StartFlightRecording:settings=profile,filename="
-                        + out.resolve("service.jfr")), null));
+        List<ServiceBench.Setup> setups = serviceSetups(agent, opt.get("otel"), opt.get("async-profiler"), out);
         List<ServiceBench.Outcome> service = new ArrayList<>();
         for (ServiceBench.Setup s : setups) {
             System.out.println("# service with " + s.name());
@@ -185,6 +173,22 @@ public final class PeersMain {
     }
 
     /** Evidence that the peer really timed the method, or a warning. */
+    static List<ServiceBench.Setup> serviceSetups(String agent, String otel, String asyncProfiler, Path out) {
+        String pkg = "dev.forgeperf.bench.service";
+        return List.of(
+                new ServiceBench.Setup("no agent", List.of(), null),
+                new ServiceBench.Setup("forge-perf, whole package timed", List.of("-javaagent:" + agent + "=timed=" + pkg + ".**#*"), null),
+                new ServiceBench.Setup("OpenTelemetry method spans on the package", List.of("-javaagent:" + otel,
+                        "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
+                        "-Dotel.instrumentation.methods.include=" + otelMethods(pkg)), null),
+                new ServiceBench.Setup("Arthas `monitor` on the package", List.of(), "monitor -c 60 -n 100000 " + pkg + ".* *"),
+                new ServiceBench.Setup("Arthas `trace` of /report", List.of(), "trace -n 100000 " + pkg + ".Shop report '#cost > 1000'"),
+                new ServiceBench.Setup("async-profiler `cpu`", List.of("-javaagent:" + asyncProfiler + "=start,event=cpu,file="
+                        + out.resolve("ap-service.jfr") + ",jfr"), null),
+                new ServiceBench.Setup("JFR `profile` settings", List.of("-XX:StartFlightRecording:settings=profile,filename="
+                        + out.resolve("service.jfr")), null));
+    }
+
     private static String check(Peer p, Path out, String java25) throws IOException, InterruptedException {
         if (p.name().startsWith("JFR method timing")) {
             long invocations = 0;
@@ -336,7 +340,8 @@ public final class PeersMain {
             if (o.agent().startsWith("forge-perf")) {
                 double loss = 100 * (1 - o.rps() / bare.rps());
                 b.append("\n| goal | measured | |\n|---|---|---|\n");
-                goal(b, "throughput within 2% of no agent with a whole package timed", String.format(Locale.ROOT, "%.1f%% lower", loss), loss <= 2);
+                goal(b, "throughput within 2% of no agent with a whole package timed", String.format(Locale.ROOT, "%.1f%% %s", Math.abs(loss),
+                        loss >= 0 ? "lower" : "higher"), loss <= 2);
             }
         }
         b.append("\n## Start-up: a program that prints one line and exits\n\n");

@@ -43,11 +43,28 @@ final class ServiceBench {
     private ServiceBench() {
     }
 
+    /** Alone: {@code ServiceBench AGENT_JAR OTEL_JAR ARTHAS_HOME ASYNC_PROFILER_JAR OUT_DIR SECONDS}; prints the table's rows. */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path out = Path.of(args[4]).toAbsolutePath();
+        Files.createDirectories(out);
+        List<Outcome> rows = new ArrayList<>();
+        for (Setup s : PeersMain.serviceSetups(args[0], args[1], args[3], out)) {
+            rows.add(run(s, java, System.getProperty("java.class.path"), args[0], args[2], 10, Integer.parseInt(args[5])));
+        }
+        for (Outcome o : rows) {
+            System.out.print(format(o, rows.get(0)));
+        }
+    }
+
     static Outcome run(Setup s, String java, String cp, String agentJar, String arthasHome, int warmupSeconds, int seconds)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.add("-Xmx256m");
+        // without TCP_NODELAY the JDK's HttpServer answers in two segments and every request waits
+        // for the client's delayed ACK (~40 ms): the benchmark would measure that, not the work
+        cmd.add("-Dsun.net.httpserver.nodelay=true");
         cmd.addAll(s.jvmArgs());
         cmd.addAll(List.of("-cp", cp, Shop.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
