@@ -194,7 +194,19 @@ class JfrReaderTest {
             Profile p = JfrReader.read(jfr, kind, ProfileOptions.DEFAULT.withThreads(true));
             assertTrue(TopTable.of(p).rows().stream().noneMatch(r -> r.function().contains("agentNoiseForForgePerfTest")
                     || r.function().startsWith("[" + JfrReader.AGENT_THREAD_PREFIX)), kind::toString);
-            assertTrue(p.comments().stream().anyMatch(c -> c.endsWith("events on forge-perf's own threads left out")), p.comments()::toString);
+            // the comment counts what was left out: on a saturated machine the noise thread may have no
+            // event of this kind at all (the JDK's reader says), and then there is nothing to say
+            List<String> types = kind == Kind.CPU ? List.of("jdk.ExecutionSample") : List.of("jdk.ExecutionSample", "jdk.ThreadSleep");
+            long own = 0;
+            for (String type : types) {
+                own += Recorded.events(jfr, type).stream().filter(e -> {
+                    jdk.jfr.consumer.RecordedThread t = e.getThread(type.equals("jdk.ExecutionSample") ? "sampledThread" : "eventThread");
+                    return t != null && t.getJavaName() != null && t.getJavaName().startsWith(JfrReader.AGENT_THREAD_PREFIX);
+                }).count();
+            }
+            if (own > 0) {
+                assertTrue(p.comments().stream().anyMatch(c -> c.endsWith("events on forge-perf's own threads left out")), p.comments()::toString);
+            }
         }
     }
 
