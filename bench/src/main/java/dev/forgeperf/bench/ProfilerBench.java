@@ -148,7 +148,8 @@ final class ProfilerBench {
         throw new IllegalStateException("the workload did not start: " + cmd + "\n" + seen);
     }
 
-    private static String exec(List<String> cmd) throws IOException, InterruptedException {
+    /** Runs {@code cmd} to its end (300 s at most) and returns its output; throws with the output when it fails. */
+    static String exec(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {

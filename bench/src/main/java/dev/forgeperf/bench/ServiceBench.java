@@ -193,27 +193,17 @@ final class ServiceBench {
         return -1;
     }
 
-    private static String exec(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("did not end in 120 s: " + cmd);
-        }
-        return text;
-    }
-
     /** Heap used right after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}'s "used"), KB. */
     private static long heapUsedAfterGcKb(String java, long pid) throws IOException, InterruptedException {
         String jcmd = Path.of(java).resolveSibling("jcmd").toString();
-        exec(List.of(jcmd, Long.toString(pid), "GC.run"));
-        String info = exec(List.of(jcmd, Long.toString(pid), "GC.heap_info"));
+        ProfilerBench.exec(List.of(jcmd, Long.toString(pid), "GC.run"));
+        String info = ProfilerBench.exec(List.of(jcmd, Long.toString(pid), "GC.heap_info"));
         Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static int forgePerfRows(String java, String agentJar, long pid) throws IOException, InterruptedException {
-        String text = exec(List.of(java, "-jar", agentJar, "timings", Long.toString(pid), "--all", "--wide"));
+        String text = ProfilerBench.exec(List.of(java, "-jar", agentJar, "timings", Long.toString(pid), "--all", "--wide"));
         int rows = 0;
         for (String l : text.split("\n")) {
             if (l.contains("dev.forgeperf.bench.service.")) {
