@@ -253,15 +253,17 @@ class TimingBoundsTest {
     /**
      * The stack a timed frame adds: the depth a recursive method reaches on a 1 MB stack (best of
      * 10 threads), timed and untimed. Interpreted, a timed frame holds 4-5 more slots (the start
-     * time, the return value, the throwable): at most 48 bytes more per frame (measured 35.5). Compiled
-     * by C2, an untimed trivial recursion has one recursive call inlined (two levels per frame),
-     * a timed one does not (measured: 40% of the depth); it must keep at least a third.
+     * time, the return value, the throwable): at most 48 bytes more per frame (measured 35.5).
+     * Compiled, the same bound holds (measured +12.3 bytes on JDK 17, +1.4 on JDK 25). Compiled
+     * runs use {@code -Xbatch}: with background compilation how many frames were interpreted and
+     * whether C2 inlined a recursion level depended on when the compiler got to the method
+     * (JDK 17 untimed: 59,027 or 23,611), and a busy machine moved the timed depth under a third.
      */
     @ParameterizedTest
     @MethodSource("jdks")
     void aTimedRecursiveMethodReachesNearlyTheSameDepth(Path jdk) {
         try (Env env = new Env()) {
-            for (String mode : List.of("-Xint", "-Xmixed")) {
+            for (String mode : List.of("-Xint", "-Xbatch")) {
                 Proc plain = env.java(jdk, jvm(null, mode), GENERATED, "deep", "0", "0");
                 assertEquals(0, plain.waitFor(Duration.ofSeconds(240)), plain::stderr);
                 Proc timed = env.java(jdk, jvm("timed=" + GEN + "Deep#recurse", mode), GENERATED, "deep", "0", "0");
@@ -270,11 +272,7 @@ class TimingBoundsTest {
                 long with = Long.parseLong(timed.awaitOut("depth (\\d+)", Duration.ofSeconds(5)));
                 assertTrue(without > 1000, plain::stdout);
                 double extra = (1 << 20) / (double) with - (1 << 20) / (double) without;
-                if (mode.equals("-Xint")) {
-                    assertTrue(extra <= 48, mode + ": " + extra + " more bytes per frame; depth " + with + " timed vs " + without + " untimed");
-                } else {
-                    assertTrue(with * 3 >= without, mode + ": depth " + with + " timed vs " + without + " untimed");
-                }
+                assertTrue(extra <= 48, mode + ": " + extra + " more bytes per frame; depth " + with + " timed vs " + without + " untimed");
                 System.out.printf("%s %s: depth %d untimed, %d timed (%.1f vs %.1f bytes per frame)%n", jdk.getFileName(), mode, without, with,
                         (1 << 20) / (double) without, (1 << 20) / (double) with);
             }
