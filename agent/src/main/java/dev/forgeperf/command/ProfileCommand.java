@@ -105,7 +105,7 @@ public final class ProfileCommand implements Runnable {
             }
             if (out != null) {
                 try {
-                    AtomicFiles.checkTarget(out, force);
+                    ProfileOutput.checkTarget(out, force);
                 } catch (java.io.IOException e) {
                     throw new CommandException(e.getMessage());
                 }
@@ -142,11 +142,7 @@ public final class ProfileCommand implements Runnable {
                         }
                         return 0;
                     }
-                    Profile[] written = new Profile[1];
-                    ProfileOptions analysed = options;
-                    AtomicFiles.writeVia(out, force,
-                            tmp -> written[0] = ProfileOutput.write(recorded.file(), kind, analysed, tmp, fmt, title(kind, agent, took)));
-                    profile = written[0];
+                    profile = ProfileOutput.write(recorded.file(), kind, options, out, force, fmt, title(kind, agent, took));
                 } catch (ProfileException e) {
                     throw new CommandException(e.getMessage());
                 } catch (java.io.IOException e) {
