@@ -8,7 +8,6 @@ import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
-import dev.forgeperf.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,9 +44,7 @@ final class ConvertCommand implements Callable<Integer> {
         ProfileOptions options = args.options();
         return ProfileArgs.run(() -> {
             Format f = format != null ? Format.of(format) : Format.forPath(output);
-            Profile[] converted = new Profile[1];
-            AtomicFiles.writeVia(output, force, tmp -> converted[0] = ProfileOutput.convert(input, kind, options, tmp, f));
-            Profile p = converted[0];
+            Profile p = ProfileOutput.convert(input, kind, options, output, force, f);
             spec.commandLine().getOut().println("wrote " + output + " (" + f.id() + ")" + (p == null ? "" : ": " + ProfileOutput.summary(p)));
             return 0;
         });

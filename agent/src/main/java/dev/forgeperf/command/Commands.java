@@ -65,7 +65,7 @@ public final class Commands {
         AGENT.put("health", HealthCommand::new);
         AGENT.put("gc", GcCommand::new);
         AGENT.put("snapshot", SnapshotCommand::new);
-        AGENT.put("profile", ProfileCommand::new);
+        AGENT.put("profile", ProfileCommand::commandLine);
         AGENT.put("detach", DetachCommand::new);
     }
 

@@ -22,24 +22,51 @@ import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
 
-/** {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen. */
-@Command(name = "profile", description = {"Record a focused profile (cpu, wall, alloc, lock, park) for a while and write it out.",
+/**
+ * {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen.
+ * One subcommand per {@link Kind}, made from the kind itself ({@link #commandLine}): a new kind is
+ * a new {@code profile <id>} with no change here.
+ */
+@Command(name = "profile", description = {"Record a focused profile (KINDS) for a while and write it out.",
         "Formats: pprof (.pb.gz), a flame graph (.html), collapsed stacks (.collapsed), a top table (.txt or no -o) or the raw "
                 + "recording (.jfr).",
-        "Ctrl-C stops early and still writes what was collected. Several profiles may run at once."},
-        subcommands = {ProfileCommand.Cpu.class, ProfileCommand.Wall.class, ProfileCommand.Alloc.class, ProfileCommand.Lock.class,
-                ProfileCommand.Park.class})
+        "Ctrl-C stops early and still writes what was collected. Several profiles may run at once."})
 public final class ProfileCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing the profile kind: cpu, wall, alloc, lock or park");
+    /** {@code profile} with one subcommand per {@link Kind}, each described by {@link Kind#help()}, for the command registry. */
+    public static picocli.CommandLine commandLine() {
+        picocli.CommandLine cl = new picocli.CommandLine(new ProfileCommand());
+        String[] description = cl.getCommandSpec().usageMessage().description();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (Kind k : Kind.values()) {
+            ids.add(k.id());
+        }
+        description[0] = description[0].replace("KINDS", String.join(", ", ids));
+        cl.getCommandSpec().usageMessage().description(description);
+        for (Kind k : Kind.values()) {
+            picocli.CommandLine sub = new picocli.CommandLine(new KindCommand(k));
+            sub.getCommandSpec().usageMessage().description(k.help().toArray(new String[0]));
+            cl.addSubcommand(k.id(), sub);
+        }
+        return cl;
     }
 
-    /** What every kind shares. */
-    abstract static class KindCommand extends AgentCommand {
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing the profile kind: " + Kind.names());
+    }
+
+    /** {@code profile <kind>}: what every kind shares. */
+    @Command
+    static final class KindCommand extends AgentCommand {
+        private final Kind kind;
+
+        KindCommand(Kind kind) {
+            this.kind = kind;
+        }
+
         @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", description = "How long to record (default: ${DEFAULT-VALUE}).")
         String duration = "30s";
 
@@ -64,11 +91,8 @@ public final class ProfileCommand implements Runnable {
         @Option(names = "--json", description = "Without -o: print the top table as JSON.")
         boolean json;
 
-        abstract Kind kind();
-
         @Override
         public int run(AgentContext agent, Session session) throws Exception {
-            Kind kind = kind();
             long durationNanos = parse(duration, "--duration");
             long intervalNanos = parse(interval, "--interval");
             ProfileOptions options = filter.applyTo(ProfileOptions.DEFAULT);
@@ -81,7 +105,7 @@ public final class ProfileCommand implements Runnable {
             }
             if (out != null) {
                 try {
-                    AtomicFiles.checkTarget(out, force);
+                    ProfileOutput.checkTarget(out, force);
                 } catch (java.io.IOException e) {
                     throw new CommandException(e.getMessage());
                 }
@@ -118,11 +142,7 @@ public final class ProfileCommand implements Runnable {
                         }
                         return 0;
                     }
-                    Profile[] written = new Profile[1];
-                    ProfileOptions analysed = options;
-                    AtomicFiles.writeVia(out, force,
-                            tmp -> written[0] = ProfileOutput.write(recorded.file(), kind, analysed, tmp, fmt, title(kind, agent, took)));
-                    profile = written[0];
+                    profile = ProfileOutput.write(recorded.file(), kind, options, out, force, fmt, title(kind, agent, took));
                 } catch (ProfileException e) {
                     throw new CommandException(e.getMessage());
                 } catch (java.io.IOException e) {
@@ -152,49 +172,6 @@ public final class ProfileCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandException(option + ": " + e.getMessage(), 2);
             }
-        }
-    }
-
-    @Command(name = "cpu", description = {"On-CPU samples (jdk.CPUTimeSample on JDK 25+, else jdk.ExecutionSample): where CPU time goes.",
-            "Each thread's samples are scaled to the CPU time it used (ThreadMXBean); the header says by how much.",
-            "The table gives each function's CPU time (self, total) sorted by self; CPU time without samples is a row too."})
-    static final class Cpu extends KindCommand {
-        @Override
-        Kind kind() {
-            return Kind.CPU;
-        }
-    }
-
-    @Command(name = "wall", description = {"Wall-clock time of every thread: running, native, parked, blocked, waiting or sleeping.",
-            "Samples of running and native threads plus the waits' durations (waits still going on at the end from a thread dump)."})
-    static final class Wall extends KindCommand {
-        @Override
-        Kind kind() {
-            return Kind.WALL;
-        }
-    }
-
-    @Command(name = "alloc", description = "Allocation samples (jdk.ObjectAllocationSample): where memory is allocated.")
-    static final class Alloc extends KindCommand {
-        @Override
-        Kind kind() {
-            return Kind.ALLOC;
-        }
-    }
-
-    @Command(name = "lock", description = "Contended monitor entries (jdk.JavaMonitorEnter, no threshold): where threads wait for locks.")
-    static final class Lock extends KindCommand {
-        @Override
-        Kind kind() {
-            return Kind.LOCK;
-        }
-    }
-
-    @Command(name = "park", description = "Thread parking (jdk.ThreadPark, no threshold): where threads block in j.u.c. locks and queues.")
-    static final class Park extends KindCommand {
-        @Override
-        Kind kind() {
-            return Kind.PARK;
         }
     }
 }

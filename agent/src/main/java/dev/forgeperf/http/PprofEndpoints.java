@@ -334,13 +334,13 @@ final class PprofEndpoints {
     Reply apiProfile(Request r) throws HttpFailure, IOException {
         String kindName = r.param("kind");
         if (kindName == null || kindName.isBlank()) {
-            throw HttpFailure.badRequest("?kind= is missing: expected cpu, wall, alloc, lock or park");
+            throw HttpFailure.badRequest("?kind= is missing: expected " + Kind.names());
         }
         Kind kind;
         try {
             kind = Kind.of(kindName);
         } catch (IllegalArgumentException e) {
-            throw HttpFailure.badRequest("?kind=" + kindName + " is not valid: expected cpu, wall, alloc, lock or park");
+            throw HttpFailure.badRequest("?kind=" + kindName + " is not valid: expected " + Kind.names());
         }
         int seconds = r.intParam("seconds", FOCUSED_SECONDS, 1, MAX_SECONDS);
         String formatName = r.param("format") == null ? "pprof" : r.param("format");

@@ -44,8 +44,8 @@ public final class FocusedRecording implements AutoCloseable {
         recording = new Recording(settings);
         recording.setName(name.toString());
         recording.setToDisk(true);
-        cpuAtStart = kinds.contains(Kind.CPU) ? ThreadCpuClock.read() : null;
-        waitingAtStart = kinds.contains(Kind.WALL) ? ThreadWaits.waitingNow() : null;
+        cpuAtStart = kinds.stream().anyMatch(Kind::measuresCpuTime) ? ThreadCpuClock.read() : null;
+        waitingAtStart = kinds.stream().anyMatch(Kind::measuresWaiting) ? ThreadWaits.waitingNow() : null;
         recording.start();
     }
 

@@ -60,8 +60,7 @@ public final class JfrReader {
     private static final int ALLOCATION_SAMPLE = 4;
     private static final int NEW_TLAB = 5;
     private static final int OUTSIDE_TLAB = 6;
-    private static final int MONITOR_ENTER = 7;
-    private static final int THREAD_PARK = 8;
+    private static final int CONTENDED = 7;
     private static final int BLOCKED = 9;
     private static final int CPU_TIME_SAMPLE = 10;
     private static final int CPU_TIME_LOST = 11;
@@ -85,6 +84,13 @@ public final class JfrReader {
     public static final String AGENT_THREAD_PREFIX = "forge-perf-";
 
     private final Kind kind;
+    /** How {@link #kind} weighs its events ({@link #finish}), and whether its samples wait for their chunk's period. */
+    private final Kind.Weighting weighting;
+    private final boolean sampled;
+    /** The raw columns an execution sample adds to (they differ between cpu and wall), resolved once per reader. */
+    private final int execSamples;
+    private final int execPending;
+    private final int execNanos;
     private final ProfileOptions options;
     private Profile profile;
     /** Whether samples are scaled per thread to {@link ProfileOptions#calibration()} (cpu only). */
@@ -141,10 +147,16 @@ public final class JfrReader {
     private JfrReader(Kind kind, ProfileOptions options, boolean threadStarts) {
         this.threadStarts = threadStarts;
         this.kind = kind;
+        this.weighting = kind.weighting();
+        this.sampled = weighting.sampled();
+        boolean cpu = weighting == Kind.Weighting.CPU;
+        this.execSamples = cpu ? CPU_EXEC_SAMPLES : WALL_EXEC_SAMPLES;
+        this.execPending = cpu ? CPU_EXEC_PENDING : WALL_EXEC_PENDING;
+        this.execNanos = cpu ? CPU_EXEC_NANOS : WALL_EXEC_NANOS;
         this.options = options;
-        this.calibrating = kind == Kind.CPU && options.calibration() != null;
-        this.waits = kind == Kind.WALL ? options.waiting() : null;
-        this.profile = new Profile(rawTypes(kind), 0);
+        this.calibrating = kind.measuresCpuTime() && options.calibration() != null;
+        this.waits = kind.measuresWaiting() ? options.waiting() : null;
+        this.profile = new Profile(rawTypes(weighting), 0);
         this.unknownFrame = profile.frame(profile.function("[unknown]", ""), 0, FrameKind.OTHER);
         this.filteredFrame = calibrating ? profile.frame(profile.function("[filtered]", TID_PREFIX), 0, FrameKind.OTHER) : -1;
     }
@@ -489,27 +501,28 @@ public final class JfrReader {
         executionSampleTypeId = -1;
         nativeSampleTypeId = -1;
         addSlot("jdk.ActiveSetting", ACTIVE_SETTING);
-        switch (kind) {
-            case CPU -> {
-                addSlot("jdk.ExecutionSample", EXECUTION_SAMPLE);
-                addSlot("jdk.CPUTimeSample", CPU_TIME_SAMPLE);
-                addSlot("jdk.CPUTimeSamplesLost", CPU_TIME_LOST);
-            }
-            case WALL -> {
-                addSlot("jdk.ExecutionSample", EXECUTION_SAMPLE);
-                addSlot("jdk.NativeMethodSample", NATIVE_SAMPLE);
-                for (String blocked : Kind.BLOCKED_EVENTS) {
-                    addSlot(blocked, BLOCKED);
-                }
-            }
-            case ALLOC -> {
-                addSlot("jdk.ObjectAllocationSample", ALLOCATION_SAMPLE);
-                addSlot("jdk.ObjectAllocationInNewTLAB", NEW_TLAB);
-                addSlot("jdk.ObjectAllocationOutsideTLAB", OUTSIDE_TLAB);
-            }
-            case LOCK -> addSlot(threadStarts ? "jdk.ThreadStart" : "jdk.JavaMonitorEnter", MONITOR_ENTER);
-            case PARK -> addSlot("jdk.ThreadPark", THREAD_PARK);
+        if (threadStarts) {
+            addSlot("jdk.ThreadStart", CONTENDED);
+            return;
         }
+        for (Kind.Event e : kind.eventRoles()) {
+            addSlot(e.name(), code(e.role()));
+        }
+    }
+
+    /** The reader's code of an event role: resolved once per event type and chunk, switched on per event. */
+    private static int code(Kind.Role role) {
+        return switch (role) {
+            case EXECUTION_SAMPLE -> EXECUTION_SAMPLE;
+            case NATIVE_SAMPLE -> NATIVE_SAMPLE;
+            case CPU_TIME_SAMPLE -> CPU_TIME_SAMPLE;
+            case CPU_TIME_LOST -> CPU_TIME_LOST;
+            case ALLOCATION_SAMPLE -> ALLOCATION_SAMPLE;
+            case NEW_TLAB -> NEW_TLAB;
+            case OUTSIDE_TLAB -> OUTSIDE_TLAB;
+            case CONTENDED -> CONTENDED;
+            case BLOCKED -> BLOCKED;
+        };
     }
 
     private void addSlot(String event, int code) {
@@ -562,7 +575,7 @@ public final class JfrReader {
     static final long ASYNC_PROFILER_DEFAULT_INTERVAL = 10_000_000L;
 
     private void activeSetting(long eventTypeId, String name, String value) {
-        if (kind != Kind.CPU && kind != Kind.WALL) {
+        if (!sampled) {
             return;
         }
         long nanos = 0;
@@ -612,7 +625,7 @@ public final class JfrReader {
 
     /** Weights this chunk's execution and native samples by the period in force while the chunk was written. */
     private void endChunk() {
-        if (kind != Kind.CPU && kind != Kind.WALL) {
+        if (!sampled) {
             return;
         }
         if (pendingCount == 0) {
@@ -627,8 +640,6 @@ public final class JfrReader {
         long nat = chunkPeriod(chunkNativePeriod, lastNativePeriod);
         lastExecPeriod = exec;
         lastNativePeriod = nat;
-        int execPending = kind == Kind.CPU ? CPU_EXEC_PENDING : WALL_EXEC_PENDING;
-        int execNanos = kind == Kind.CPU ? CPU_EXEC_NANOS : WALL_EXEC_NANOS;
         long execCount = 0;
         long nativeCount = 0;
         for (int i = 0; i < pendingCount; i++) {
@@ -639,7 +650,7 @@ public final class JfrReader {
                 profile.add(node, execNanos, e * exec);
                 execCount += e;
             }
-            if (kind == Kind.WALL) {
+            if (weighting == Kind.Weighting.WALL) {
                 long n = profile.value(node, WALL_NATIVE_PENDING);
                 if (n != 0) {
                     profile.add(node, WALL_NATIVE_PENDING, -n);
@@ -668,13 +679,8 @@ public final class JfrReader {
         return last > 0 ? last : DEFAULT_PERIOD_NANOS;
     }
 
-    private static List<SampleType> rawTypes(Kind kind) {
-        int width = switch (kind) {
-            case CPU -> 5;
-            case LOCK, PARK -> 2;
-            case WALL -> 7;
-            case ALLOC -> 4;
-        };
+    private static List<SampleType> rawTypes(Kind.Weighting weighting) {
+        int width = weighting.rawWidth;
         SampleType[] raw = new SampleType[width];
         for (int i = 0; i < width; i++) {
             raw[i] = new SampleType("raw" + i, "count");
@@ -746,13 +752,8 @@ public final class JfrReader {
         matched++;
         switch (code) {
             case EXECUTION_SAMPLE -> {
-                if (kind == Kind.CPU) {
-                    profile.add(node, CPU_EXEC_SAMPLES, 1);
-                    markPending(node, CPU_EXEC_PENDING);
-                } else {
-                    profile.add(node, WALL_EXEC_SAMPLES, 1);
-                    markPending(node, WALL_EXEC_PENDING);
-                }
+                profile.add(node, execSamples, 1);
+                markPending(node, execPending);
             }
             case NATIVE_SAMPLE -> {
                 profile.add(node, WALL_NATIVE_SAMPLES, 1);
@@ -775,7 +776,7 @@ public final class JfrReader {
                 profile.add(node, 2, 1);
                 profile.add(node, 3, value);
             }
-            case MONITOR_ENTER, THREAD_PARK -> {
+            case CONTENDED -> {
                 profile.add(node, 0, 1);
                 profile.add(node, 1, parser.ticksToNanos(duration));
             }
@@ -1026,7 +1027,7 @@ public final class JfrReader {
         long period = mainPeriod();
         boolean fromSamples = sawAllocationSample;
         boolean cpuTime = cpuTimeSamples > 0;
-        switch (kind) {
+        switch (weighting) {
             case CPU -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
                 out[0] = cpuTime ? raw[CPU_TIME_SAMPLES] : raw[CPU_EXEC_SAMPLES];
                 out[1] = cpuTime ? raw[CPU_TIME_NANOS] : raw[CPU_EXEC_NANOS];
@@ -1036,26 +1037,26 @@ public final class JfrReader {
                 out[0] = raw[WALL_EXEC_SAMPLES] + raw[WALL_NATIVE_SAMPLES] + Math.round(raw[WALL_OFF_CPU_NANOS] / (double) period);
                 out[1] = raw[WALL_EXEC_NANOS] + raw[WALL_NATIVE_NANOS] + raw[WALL_OFF_CPU_NANOS];
             });
-            case ALLOC -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
+            case ALLOCATION -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
                 out[0] = fromSamples ? raw[0] : raw[2];
                 out[1] = fromSamples ? raw[1] : raw[3];
             });
-            case LOCK, PARK -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
+            case CONTENTION -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
                 out[0] = raw[0];
                 out[1] = raw[1];
             });
         }
-        switch (kind) {
+        switch (weighting) {
             case CPU, WALL -> {
-                if (kind == Kind.CPU && cpuTime) {
+                if (weighting == Kind.Weighting.CPU && cpuTime) {
                     profile.addComment("CPU time from jdk.CPUTimeSample (JEP 509, each sample weighs its sampling period): "
                             + cpuTimeSamples + " samples, " + failedCpuTimeSamples + " without a stack (failed), "
                             + lostCpuTimeSamples + " lost (jdk.CPUTimeSamplesLost)");
                 } else {
-                    profile.addComment("jdk.ExecutionSample" + (kind == Kind.WALL ? "/NativeMethodSample" : "")
+                    profile.addComment("jdk.ExecutionSample" + (weighting == Kind.Weighting.WALL ? "/NativeMethodSample" : "")
                             + " weighted by the period in force when taken: " + periodsText());
                 }
-                if (kind == Kind.CPU) {
+                if (weighting == Kind.Weighting.CPU) {
                     if (calibrating) {
                         calibrate(options.calibration());
                     } else {
@@ -1064,19 +1065,19 @@ public final class JfrReader {
                     }
                 }
                 profile.setPeriod(kind.periodType(), period);
-                if (kind == Kind.WALL) {
-                    profile.addComment("off-CPU time from " + String.join(", ", Kind.BLOCKED_EVENTS)
+                if (weighting == Kind.Weighting.WALL) {
+                    profile.addComment("off-CPU time from " + String.join(", ", kind.events(Kind.Role.BLOCKED))
                             + " (waits under each event's recording threshold are missing: none with `profile wall`, which"
                             + " records from 0 ms; under 10-20 ms in the JDK's default settings)");
                     addWaiters(period);
                 }
             }
-            case ALLOC -> {
+            case ALLOCATION -> {
                 profile.setPeriod(kind.periodType(), 0);
                 profile.addComment(fromSamples ? "from jdk.ObjectAllocationSample (weight in bytes)"
                         : "from jdk.ObjectAllocationInNewTLAB/OutsideTLAB");
             }
-            case LOCK, PARK -> profile.setPeriod(kind.periodType(), 1);
+            case CONTENTION -> profile.setPeriod(kind.periodType(), 1);
         }
         if (foldedSamples > 0) {
             profile.addComment("forge-perf's own frames (timing advice, recorder) folded into their callers in " + foldedSamples + " samples");

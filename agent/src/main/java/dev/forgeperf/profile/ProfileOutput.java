@@ -53,6 +53,45 @@ public final class ProfileOutput {
     }
 
     /**
+     * Checks, before any work (a recording, a conversion), that a file the user named may be written:
+     * its directory exists, it is not a directory, nor an existing file unless {@code force} (the
+     * rule of {@link AtomicFiles#checkTarget}, which the writing methods taking {@code force} apply again).
+     *
+     * @throws IOException with a one-line message naming {@code out} and what to do
+     */
+    public static void checkTarget(Path out, boolean force) throws IOException {
+        AtomicFiles.checkTarget(out, force);
+    }
+
+    /**
+     * {@link #write(Path, Kind, ProfileOptions, Path, Format, String)} to a file the user named, under
+     * the output rule ({@link AtomicFiles#writeVia}): refused when {@code out} exists unless
+     * {@code force}; written 0600 beside it and moved into place, so that on any error nothing appears.
+     *
+     * @return the profile written (null for {@link Format#JFR})
+     */
+    public static Profile write(Path jfr, Kind kind, ProfileOptions options, Path out, boolean force, Format format, String title)
+            throws IOException {
+        Format f = format != null ? format : Format.forPath(out);
+        Profile[] written = new Profile[1];
+        AtomicFiles.writeVia(out, force, tmp -> written[0] = write(jfr, kind, options, tmp, f, title));
+        return written[0];
+    }
+
+    /**
+     * {@link #convert(Path, Kind, ProfileOptions, Path, Format)} to a file the user named, under the
+     * output rule as {@link #write(Path, Kind, ProfileOptions, Path, boolean, Format, String)}.
+     *
+     * @return the profile written (null for a copied recording)
+     */
+    public static Profile convert(Path in, Kind kind, ProfileOptions options, Path out, boolean force, Format format) throws IOException {
+        Format f = format != null ? format : Format.forPath(out);
+        Profile[] converted = new Profile[1];
+        AtomicFiles.writeVia(out, force, tmp -> converted[0] = convert(in, kind, options, tmp, f));
+        return converted[0];
+    }
+
+    /**
      * {@code convert}: like {@link #write(Path, Kind, ProfileOptions, Path, Format)} for a JFR
      * recording; a pprof file (ours or Go's) is re-written in another format (not {@code .jfr}).
      *
