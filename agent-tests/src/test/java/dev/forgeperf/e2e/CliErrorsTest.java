@@ -68,7 +68,7 @@ class CliErrorsTest {
             env.env.remove("FORGE_PERF_DIR");
             env.env.put("FORGE_PERF_DIR", null);
             Path jdk = Path.of(System.getProperty("java.home"));
-            Proc app = env.hello(jdk, "", 60_000);
+            Proc app = env.hello(jdk, "", 600_000);
             int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             Path socket = Path.of(System.getProperty("java.io.tmpdir"), "forge-perf-" + uid, app.pid() + ".sock");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -85,7 +85,7 @@ class CliErrorsTest {
     @Test
     void aJvmThatDiesMidCommandIsOneLineAndNoFile() throws Exception {
         try (Env env = new Env()) {
-            Proc app = env.hello(Path.of(System.getProperty("java.home")), "jfr=off", 120_000);
+            Proc app = env.hello(Path.of(System.getProperty("java.home")), "jfr=off", 600_000);
             List<String> cmd = new java.util.ArrayList<>(List.of(Jdks.java(Path.of(System.getProperty("java.home"))), "-jar",
                     Fixtures.agentJar().toString(), "profile", "cpu", String.valueOf(app.pid()), "-d", "60s", "-o", "gone.pb.gz"));
             try (Proc cli = Proc.start(cmd, env.env, env.work)) {

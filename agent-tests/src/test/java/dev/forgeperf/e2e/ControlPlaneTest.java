@@ -76,11 +76,6 @@ class ControlPlaneTest {
         }
     }
 
-    static Proc cli(Env env, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Jdks.java(Path.of(System.getProperty("java.home"))), "-jar", Fixtures.agentJar().toString()));
-        cmd.addAll(List.of(args));
-        return Proc.start(cmd, env.env, env.work);
-    }
 
     /** Reads the agent's answer on a raw connection (closed after 60 s without one). */
     static String drain(SocketChannel ch) throws Exception {
@@ -118,8 +113,8 @@ class ControlPlaneTest {
                 ch.connect(UnixDomainSocketAddress.of(socket));
                 silent.add(ch);
             }
-            try (Proc cpu = cli(env, "profile", "cpu", p, "--duration", "10m", "-o", "cpu.pb.gz");
-                    Proc wall = cli(env, "profile", "wall", p, "--duration", "10m", "-o", "wall.pb.gz")) {
+            try (Proc cpu = env.cli.start("profile", "cpu", p, "--duration", "10m", "-o", "cpu.pb.gz");
+                    Proc wall = env.cli.start("profile", "wall", p, "--duration", "10m", "-o", "wall.pb.gz")) {
                 Answer heap = call(socket, "dump", "heap", p, "-o", env.work.resolve("heap.hprof").toString());
                 assertEquals(0, heap.exit(), heap::toString);
                 // both profiles are running inside the agent, seen in its threads

@@ -19,6 +19,7 @@ public final class Env implements AutoCloseable {
     public final Map<String, String> env = new HashMap<>();
     public final Cli cli;
     private final List<Proc> started = new ArrayList<>();
+    private final Map<Proc, Path> helloStops = new java.util.IdentityHashMap<>();
 
     public Env() {
         try {
@@ -75,14 +76,33 @@ public final class Env implements AutoCloseable {
         return helloAs("dev.forgeperf.e2e.fixture." + simple, jdk, agentOptions, millis, extraJvmArgs);
     }
 
+    /**
+     * Ends a {@link #hello} early (it checks every 20 ms): for a test that acts on the running JVM
+     * and then waits for its normal end, started with a long lifetime as a hang bound.
+     */
+    public void stop(Proc hello) {
+        Path stop = helloStops.get(hello);
+        if (stop == null) {
+            throw new IllegalArgumentException("not a hello of this Env: " + hello.command());
+        }
+        try {
+            Files.writeString(stop, "stop\n");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Proc helloAs(String main, Path jdk, String agentOptions, long millis, String... extraJvmArgs) {
         List<String> args = new ArrayList<>(List.of(extraJvmArgs));
+        Path stop = work.resolve("hello-" + (helloStops.size() + 1) + ".stop");
+        args.add("-Dhello.stop=" + stop);
         if (agentOptions != null) {
             args.add("-javaagent:" + Fixtures.agentJar() + (agentOptions.isEmpty() ? "" : "=" + agentOptions));
         }
         args.add("-cp");
         args.add(Fixtures.testClasses() + java.io.File.pathSeparator + work.resolve("unique-classes"));
         Proc p = java(jdk, args, main, String.valueOf(millis));
+        helloStops.put(p, stop);
         p.awaitOut("hello ready", Duration.ofSeconds(60));
         return p;
     }

@@ -41,26 +41,26 @@ class ExitCodesTest {
     void healthIsANagiosPlugin() {
         Path jdk = Path.of(System.getProperty("java.home"));
         try (Env env = new Env()) {
-            Proc healthy = env.hello(jdk, CALM, 120_000);
+            Proc healthy = env.hello(jdk, CALM, 600_000);
             env.awaitSocket(healthy.pid());
             Cli.Result r = env.cli.run("health", String.valueOf(healthy.pid()));
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().startsWith("healthy\n"), r::toString);
 
-            Proc degraded = env.hello(jdk, CALM + ",health.threads.degraded=1", 120_000);
+            Proc degraded = env.hello(jdk, CALM + ",health.threads.degraded=1", 600_000);
             env.awaitSocket(degraded.pid());
             r = env.cli.run("health", String.valueOf(degraded.pid()));
             assertEquals(1, r.exit(), r::toString);
             assertTrue(r.out().startsWith("degraded\n"), r::toString);
 
-            Proc unhealthy = env.hello(jdk, CALM + ",health.threads.degraded=1,health.threads.unhealthy=1", 120_000);
+            Proc unhealthy = env.hello(jdk, CALM + ",health.threads.degraded=1,health.threads.unhealthy=1", 600_000);
             env.awaitSocket(unhealthy.pid());
             r = env.cli.run("health", String.valueOf(unhealthy.pid()), "--json");
             assertEquals(2, r.exit(), r::toString);
             assertTrue(r.out().contains("\"status\": \"unhealthy\""), r::toString);
 
             // could not tell: 3 with one line, whatever the cause
-            Proc plain = env.hello(jdk, null, 120_000);
+            Proc plain = env.hello(jdk, null, 600_000);
             for (String[] args : new String[][] {{"health", "999999999"}, {"health", String.valueOf(plain.pid())}, {"health"},
                     {"health", String.valueOf(healthy.pid()), "--no-such-option"}, {"health", "NoSuchMainClassAnywhere"}}) {
                 r = env.cli.run(args);
@@ -87,7 +87,7 @@ class ExitCodesTest {
     void diffErrorsAreTroubleNeverARegression() throws Exception {
         Path jdk = Path.of(System.getProperty("java.home"));
         try (Env env = new Env()) {
-            Proc app = env.hello(jdk, "", 120_000);
+            Proc app = env.hello(jdk, "", 600_000);
             env.awaitSocket(app.pid());
             // the continuous recording may still be starting: poll until it can be dumped
             long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();

@@ -199,7 +199,7 @@ class FilesTest {
 
             Path good = env.work.resolve("good.properties");
             Files.writeString(good, "jfr=off\n");
-            Proc ok = env.hello(jdk, "config=" + good, 60_000);
+            Proc ok = env.hello(jdk, "config=" + good, 600_000);
             Cli.Result status = env.cli.run("status", String.valueOf(ok.pid()));
             assertTrue(status.out().contains("jfr:     off"), status::toString);
             assertTrue(ok.stderrLines(l -> l.startsWith("[forge-perf]")).isEmpty(), ok::stderr);
@@ -213,7 +213,9 @@ class FilesTest {
             Path shared = Files.createDirectory(env.work.resolve("shared"));
             Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
             env.env.put("FORGE_PERF_DIR", shared.toString());
-            Proc app = env.hello(jdk, "", 500);
+            Proc app = env.hello(jdk, "", 300_000);
+            app.awaitErr("\\[forge-perf\\] (control socket disabled)", Duration.ofSeconds(60));
+            env.stop(app);
             assertEquals(0, app.waitFor(Duration.ofSeconds(60)), app::stderr);
             assertTrue(app.stdout().contains("hello done"), app::stdout);
             assertEquals("rwxrwxrwx", mode(shared), "the mode of a directory forge-perf did not create is never changed");
@@ -231,7 +233,7 @@ class FilesTest {
     void recordingFoldersAndHalfWrittenDumpsDoNotOutliveTheirJvm(Path jdk) throws Exception {
         try (Env env = new Env()) {
             // a JVM that exits removes its recording folder
-            Proc quits = env.hello(jdk, "", 120_000);
+            Proc quits = env.hello(jdk, "", 600_000);
             Path repo = env.socketDir.resolve("jfr-" + quits.pid());
             JfrTest.awaitRecording(env, String.valueOf(quits.pid()));
             assertTrue(Files.isDirectory(repo, LinkOption.NOFOLLOW_LINKS), "the recording lives in " + repo);

@@ -290,8 +290,9 @@ class HttpServerTest {
     void remoteBindsNeedTheOptInAndAMissingModuleLeavesHttpOff(Path jdk) throws Exception {
         try (Env env = new Env()) {
             // a non-loopback address without the opt-in: one line, no server, the host runs to its end
-            Proc refused = env.hello(jdk, "http=0.0.0.0:0,jfr=off", 3000);
+            Proc refused = env.hello(jdk, "http=0.0.0.0:0,jfr=off", 300_000);
             String line = refused.awaitErr("\\[forge-perf\\] (HTTP off: .*)", Duration.ofSeconds(60));
+            env.stop(refused);
             assertTrue(line.contains("http=0.0.0.0:0 is not a loopback address") && line.contains("http.allowRemote=true"), line);
             assertEquals(0, refused.waitFor(Duration.ofSeconds(60)), refused::stderr);
             assertTrue(refused.stdout().contains("hello done"), refused::stdout);
@@ -299,8 +300,8 @@ class HttpServerTest {
             assertEquals(1, refused.stderrLines(l -> l.contains("HTTP")).size(), refused::stderr);
 
             // with the opt-in and a token of the user's: up on every interface, health by its thresholds
-            // lives 30 s (not 6): on a busy machine the requests below took longer than 6 s and met a JVM that had exited
-            Proc open = env.hello(jdk, "http=0.0.0.0:0,http.allowRemote=true,http.token=0123456789abcdefXYZ,health.threads.degraded=1,jfr=off", 30_000);
+            // lives until stopped (at most 5 min): on a busy machine the requests below took longer than 30 s
+            Proc open = env.hello(jdk, "http=0.0.0.0:0,http.allowRemote=true,http.token=0123456789abcdefXYZ,health.threads.degraded=1,jfr=off", 300_000);
             String url = awaitUrl(env, String.valueOf(open.pid()));
             assertTrue(open.awaitErr("\\[forge-perf\\] (HTTP on .*)", Duration.ofSeconds(60)).endsWith("(listening on all interfaces)"));
             Response health = get(url + "health");
@@ -314,14 +315,16 @@ class HttpServerTest {
             Cli.Result threads = env.cli.run("dump", "threads", String.valueOf(open.pid()));
             assertEquals(0, threads.exit(), threads::toString);
             assertTrue(threads.out().contains("\"forge-perf-http-dispatcher\"") && !threads.out().contains("\"HTTP-Dispatcher\""), threads::out);
+            env.stop(open);
             assertEquals(0, open.waitFor(Duration.ofSeconds(60)), open::stderr);
             assertTrue(open.stdout().contains("hello done") && !open.stdout().contains("NON-DAEMON"), "every HTTP thread is a daemon: " + open.stdout());
             assertFalse(Files.exists(env.socketDir.resolve(open.pid() + ".http")), "the address file is removed at exit");
 
             // a runtime without jdk.httpserver: one line, HTTP off, the host unharmed
-            Proc limited = env.hello(jdk, "http=0,jfr=off", 3000, "--limit-modules", "java.base,java.instrument,java.management,jdk.management,jdk.jfr,jdk.net");
+            Proc limited = env.hello(jdk, "http=0,jfr=off", 300_000, "--limit-modules", "java.base,java.instrument,java.management,jdk.management,jdk.jfr,jdk.net");
             String off = limited.awaitErr("\\[forge-perf\\] (HTTP off: .*)", Duration.ofSeconds(60));
             assertTrue(off.contains("no jdk.httpserver module"), off);
+            env.stop(limited);
             assertEquals(0, limited.waitFor(Duration.ofSeconds(60)), limited::stderr);
             assertTrue(limited.stdout().contains("hello done"), limited::stdout);
         }

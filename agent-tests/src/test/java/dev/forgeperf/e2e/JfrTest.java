@@ -79,7 +79,7 @@ class JfrTest {
     @MethodSource("jdks")
     void jfrOffIsRespectedAndSaidPlainly(Path jdk) {
         try (Env env = new Env()) {
-            Proc app = env.hello(jdk, "jfr=off", 60_000);
+            Proc app = env.hello(jdk, "jfr=off", 600_000);
             String pid = String.valueOf(app.pid());
             Cli.Result status = env.cli.run("status", pid);
             assertTrue(status.out().contains("jfr:     off"), status::toString);

@@ -243,7 +243,7 @@ class OperatorApiTest {
     void healthCodesAndHttpProfilesOffAndRead(Path jdk) throws Exception {
         try (Env env = new Env()) {
             // off: every profile, thread-dump and heap-dump endpoint says 403 naming the option; the rest answers
-            Proc off = env.hello(jdk, "http=0,http.profiles=off,jfr=off", 120_000);
+            Proc off = env.hello(jdk, "http=0,http.profiles=off,jfr=off", 600_000);
             String offUrl = awaitUrl(env, String.valueOf(off.pid()));
             String token = Files.readString(env.socketDir.resolve(off.pid() + ".http-token")).trim();
             for (String path : List.of("debug/pprof/", "debug/pprof/profile?seconds=1", "debug/pprof/goroutine", "debug/pprof/heap",
@@ -259,7 +259,7 @@ class OperatorApiTest {
             assertTrue(status.out().contains("http.profiles=off)"), status::toString);
 
             // a bad value: one line, the default (read): profiles and thread dumps, no heap dumps; degraded is 202
-            Proc read = env.hello(jdk, "http=0,http.profiles=maybe,health.threads.degraded=1,jfr=off", 120_000);
+            Proc read = env.hello(jdk, "http=0,http.profiles=maybe,health.threads.degraded=1,jfr=off", 600_000);
             String warning = read.awaitErr("\\[forge-perf\\] (.*http\\.profiles.*)", Duration.ofSeconds(60));
             assertEquals("ignoring http.profiles=maybe (expected off, read, all); using the default", warning);
             String readUrl = awaitUrl(env, String.valueOf(read.pid()));

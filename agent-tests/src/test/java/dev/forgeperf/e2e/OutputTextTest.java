@@ -85,7 +85,7 @@ class OutputTextTest {
     void metricsWatchJsonIsOneDocumentPerLineAndTitlesNameTheJvm() throws Exception {
         Path jdk = Path.of(System.getProperty("java.home"));
         try (Env env = new Env()) {
-            Proc app = env.hello(jdk, "metrics.interval=100ms", 120_000);
+            Proc app = env.hello(jdk, "metrics.interval=100ms", 600_000);
             env.awaitSocket(app.pid());
             String pid = String.valueOf(app.pid());
             Cli.Result r = env.cli.run("metrics", pid, "--watch", "100ms", "--count", "3", "--json");

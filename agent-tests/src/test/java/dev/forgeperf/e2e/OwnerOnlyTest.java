@@ -53,7 +53,7 @@ class OwnerOnlyTest {
         assumeTrue(SocketDirs.isRoot(), "needs root to run a client as nobody");
         try (Env env = new Env()) {
             Path jdk = Path.of(System.getProperty("java.home"));
-            Proc app = env.hello(jdk, "", 60_000);
+            Proc app = env.hello(jdk, "", 600_000);
             Path socket = env.awaitSocket(app.pid());
             Path shared = env.work.resolve("shared");
             Files.createDirectories(shared);
@@ -100,7 +100,7 @@ class OwnerOnlyTest {
             chownNobody(trap);
 
             // links: replaced by folders of ours
-            Proc linked = env.hello(jdk, null, 120_000);
+            Proc linked = env.hello(jdk, null, 600_000);
             Path jfrLink = Files.createSymbolicLink(env.socketDir.resolve("jfr-" + linked.pid()), trap);
             Path snapshotsLink = Files.createSymbolicLink(env.socketDir.resolve("snapshots"), trap);
             Cli.Result attach = env.cli.run("attach", String.valueOf(linked.pid()), "--options", "trigger=threads>0,trigger.minInterval=1h");
@@ -119,7 +119,7 @@ class OwnerOnlyTest {
             }
 
             // someone else's folder: refused, said in one line, the recording runs elsewhere
-            Proc foreign = env.hello(jdk, null, 120_000);
+            Proc foreign = env.hello(jdk, null, 600_000);
             Path foreignRepo = Files.createDirectory(env.socketDir.resolve("jfr-" + foreign.pid()));
             chownNobody(foreignRepo);
             Cli.Result attach2 = env.cli.run("attach", String.valueOf(foreign.pid()));

@@ -30,7 +30,7 @@ class ProfileAgentTest {
 
             // two profiles at once: JFR runs concurrent recordings, so both complete. Proven to overlap: the alloc
             // profile starts once the cpu one's recording is seen (jcmd JFR.check) and ends while it still runs.
-            Proc cpu = cli(env, "profile", "cpu", pid, "-d", "300s", "-o", "cpu.pb.gz");
+            Proc cpu = env.cli.start("profile", "cpu", pid, "-d", "300s", "-o", "cpu.pb.gz");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!recordings(jdk, pid).contains("forge-perf-cpu") && System.nanoTime() < deadline) {
                 Env.sleep(100);
@@ -96,7 +96,7 @@ class ProfileAgentTest {
                     "--cpu-only", "--threads", "3");
             String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
 
-            Proc interrupted = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "cut.pb.gz");
+            Proc interrupted = env.cli.start("profile", "cpu", pid, "-d", "120s", "-o", "cut.pb.gz");
             awaitRecordingThenSample(jdk, pid);
             Proc.start(List.of("kill", "-INT", String.valueOf(interrupted.pid())), null, null).waitFor(Duration.ofSeconds(10));
             interrupted.waitFor(Duration.ofSeconds(60));
@@ -104,7 +104,7 @@ class ProfileAgentTest {
             assertTrue(interrupted.stdout().contains("wrote " + env.work.resolve("cut.pb.gz")), interrupted::stdout);
             GoPprof.assertTop(env, "cut.pb.gz", "dev.forgeperf.sample", "Type: samples");
 
-            Proc killed = cli(env, "profile", "cpu", pid, "-d", "120s", "-o", "killed.pb.gz");
+            Proc killed = env.cli.start("profile", "cpu", pid, "-d", "120s", "-o", "killed.pb.gz");
             awaitRecordingThenSample(jdk, pid);
             Proc.start(List.of("kill", "-KILL", String.valueOf(killed.pid())), null, null).waitFor(Duration.ofSeconds(10));
             killed.waitFor(Duration.ofSeconds(60));
@@ -145,9 +145,4 @@ class ProfileAgentTest {
         return Jdks.tool(jdk, "jcmd", pid, "JFR.check").stdout();
     }
 
-    private static Proc cli(Env env, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Jdks.java(Path.of(System.getProperty("java.home"))), "-jar", Fixtures.agentJar().toString()));
-        cmd.addAll(List.of(args));
-        return Proc.start(cmd, env.env, env.work);
-    }
 }

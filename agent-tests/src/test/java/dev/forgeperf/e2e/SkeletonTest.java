@@ -27,7 +27,7 @@ class SkeletonTest {
     void startupAgentAnswersListAndStatusOverAnOwnerOnlySocket(Path jdk) throws Exception {
         try (Env env = new Env()) {
             // a main class of its own: `status NAME` looks at every JVM of the user on the machine
-            Proc app = env.uniqueHello(jdk, "", 60_000);
+            Proc app = env.uniqueHello(jdk, "", 600_000);
             String main = app.command().get(app.command().size() - 2);
             Path socket = env.awaitSocket(app.pid());
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(env.socketDir)));
@@ -78,8 +78,8 @@ class SkeletonTest {
     @MethodSource("jdks")
     void dynamicAttachTwiceLeavesTheHostRunningNormally(Path jdk) {
         try (Env env = new Env()) {
-            // lives 40 s (not 12): on a busy machine the two attaches took longer than 12 s and met a JVM that had exited
-            Proc app = env.hello(jdk, null, 40_000);
+            // lives until stopped (at most 5 min): on a busy machine two attaches took longer than 40 s
+            Proc app = env.hello(jdk, null, 300_000);
             String pid = String.valueOf(app.pid());
 
             Cli.Result before = env.cli.run("status", pid);
@@ -103,6 +103,7 @@ class SkeletonTest {
             Cli.Result status = env.cli.run("status", pid);
             assertEquals(0, status.exit(), status::toString);
 
+            env.stop(app);
             assertEquals(0, app.waitFor(Duration.ofSeconds(120)));
             assertTrue(app.stdout().contains("hello done"), app::stdout);
             assertFalse(app.stdout().contains("NON-DAEMON"), app::stdout);
@@ -125,7 +126,10 @@ class SkeletonTest {
         }
         try (Env env = new Env()) {
             env.env.put("FORGE_PERF_DIR", "/proc/forge-perf-cannot-be-here");
-            Proc app = env.hello(jdk, "", 500);
+            // the agent's start-up thread says it; on a busy machine a 500 ms host had ended before it did
+            Proc app = env.hello(jdk, "", 300_000);
+            app.awaitErr("\\[forge-perf\\] (control socket disabled)", Duration.ofSeconds(60));
+            env.stop(app);
             assertEquals(0, app.waitFor(Duration.ofSeconds(60)));
             assertTrue(app.stdout().contains("hello done"), app::stdout);
             assertEquals(1, app.stderrLines(l -> l.contains("[forge-perf] control socket disabled")).size(), app::stderr);
@@ -136,7 +140,7 @@ class SkeletonTest {
     @MethodSource("jdks")
     void attachRefusedByDisableAttachMechanismSaysWhatToDo(Path jdk) {
         try (Env env = new Env()) {
-            Proc app = env.hello(jdk, null, 30_000, "-XX:+DisableAttachMechanism");
+            Proc app = env.hello(jdk, null, 600_000, "-XX:+DisableAttachMechanism");
             Cli.Result r = env.cli.run("attach", String.valueOf(app.pid()));
             assertEquals(1, r.exit(), r::toString);
             assertTrue(r.err().contains("-XX:+DisableAttachMechanism") && r.err().contains("-javaagent"), r::toString);

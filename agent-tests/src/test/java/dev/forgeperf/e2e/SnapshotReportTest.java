@@ -221,7 +221,7 @@ class SnapshotReportTest {
     @MethodSource("jdks")
     void aTriggerTakesSnapshotsRateLimitedAndKeepsTheNewest(Path jdk) throws Exception {
         try (Env env = new Env()) {
-            Proc app = env.hello(jdk, "trigger=threads>1:snapshot,trigger=heap>>5,trigger.minInterval=1s,trigger.keep=2,metrics.interval=200ms", 120_000);
+            Proc app = env.hello(jdk, "trigger=threads>1:snapshot,trigger=heap>>5,trigger.minInterval=1s,trigger.keep=2,metrics.interval=200ms", 600_000);
             long pid = app.pid();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (app.stderrLines(l -> l.startsWith("[forge-perf] trigger threads>1:snapshot fired")).size() < 3 && System.nanoTime() < deadline) {

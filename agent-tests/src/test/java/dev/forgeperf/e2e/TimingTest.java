@@ -204,7 +204,7 @@ class TimingTest {
     @MethodSource("jdks")
     void badSpecsAreRefusedWithOneClearLine(Path jdk) {
         try (Env env = new Env()) {
-            Proc app = env.hello(jdk, "", 60_000);
+            Proc app = env.hello(jdk, "", 300_000);
             String pid = String.valueOf(app.pid());
             List<Cli.Result> errors = new ArrayList<>();
             Cli.Result r = env.cli.run("instrument", pid, "com.acme.Foo#ba%r");
