@@ -126,6 +126,8 @@ public final class MethodStats {
     private static final VarHandle BYTES;
     private static final VarHandle RESIZING;
     private static final VarHandle USED;
+    private static final VarHandle STRIPE_ARRAY;
+    private static final VarHandle SINGLE;
 
     static {
         try {
@@ -133,6 +135,8 @@ public final class MethodStats {
             BYTES = l.findVarHandle(MethodStats.class, "bytes", long.class);
             RESIZING = l.findVarHandle(MethodStats.class, "resizing", int.class);
             USED = l.findStaticVarHandle(MethodStats.class, "usedBytes", long.class);
+            STRIPE_ARRAY = l.findVarHandle(MethodStats.class, "stripes", Stripe[].class);
+            SINGLE = l.findVarHandle(MethodStats.class, "single", long[][].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -153,12 +157,13 @@ public final class MethodStats {
     private final String name;
     private final String qualifiedName;
     private final String loader;
-    /** Null until the first call; replaced wholesale by {@link #reset()} and on growth (under {@code this}). */
+    /** Null until the first call; replaced wholesale by {@link #reset()} and on growth (compare-and-set). */
     private volatile Stripe[] stripes;
     /**
      * The cells of the only stripe while there is exactly one, else null: the uncontended hot path
      * reads this one field and then its group and header, with no stripe array in between.
-     * Written only under {@code this}, together with {@link #stripes}.
+     * Set after {@link #stripes} by the call that installed the first stripe, cleared on growth and
+     * reset (see {@link #materialize()}).
      */
     private volatile long[][] single;
     /** Bytes this method holds (its stripes and groups). */
@@ -325,17 +330,27 @@ public final class MethodStats {
         return (ss.length == 1 ? ss[0] : ss[probe(salt) & (ss.length - 1)]).cells;
     }
 
-    /** The first call of the method (or the first after a reset) allocates its first stripe. */
-    private synchronized Stripe[] materialize() {
-        Stripe[] ss = stripes;
-        if (ss == null) {
-            final Stripe s = new Stripe();
-            ss = new Stripe[] {s};
+    /**
+     * The first call of the method (or the first after a reset) allocates its first stripe, with no
+     * lock: the thread whose compare-and-set installs it publishes its cells as {@link #single}, then
+     * takes them back if the stripes changed meanwhile ({@link #reset()} clears {@code stripes} before
+     * {@code single}, {@link #grow} installs before clearing, so {@code single} never outlives its
+     * stripe). A thread that lost the race counts into the winner's stripe (or, after a reset
+     * meanwhile, into its own discarded one: a call in progress at a reset may be lost).
+     */
+    private Stripe[] materialize() {
+        final Stripe s = new Stripe();
+        final Stripe[] fresh = {s};
+        if (STRIPE_ARRAY.compareAndSet(this, (Stripe[]) null, fresh)) {
             account(STRIPE_BYTES); // the first stripe is granted beyond the budget: calls are always counted
-            stripes = ss;
             single = s.cells;
+            if (stripes != fresh) {
+                SINGLE.compareAndSet(this, s.cells, (long[][]) null);
+            }
+            return fresh;
         }
-        return ss;
+        final Stripe[] ss = stripes;
+        return ss != null ? ss : fresh;
     }
 
     /** Allocates group {@code gi} of stripe {@code s} if the budget allows; null if it does not. */
@@ -356,8 +371,8 @@ public final class MethodStats {
     /**
      * Contention seen: every {@value #CONTENTION_STEP}th time the stripes double (up to
      * {@link #MAX_STRIPES}, within the budget), or at the maximum the threads are rehashed. Only one
-     * contending thread grows at a time (the others go on); it takes the monitor that
-     * {@link #materialize()} and {@link #reset()} hold for a few allocations at most.
+     * contending thread grows at a time (the others go on), and no thread ever waits for it: there is
+     * no lock anywhere on the write path, growth included.
      */
     private void contended() {
         final int n = ++contention;
@@ -382,23 +397,24 @@ public final class MethodStats {
         }
     }
 
-    private synchronized void grow(Stripe[] ss) {
-        if (stripes != ss) {
-            return; // grown or reset meanwhile
-        }
-        final int add = ss.length;
-        if (!reserve((long) add * STRIPE_BYTES)) {
+    /** Doubles the stripes (one thread at a time, see {@link #contended()}); gives up if they changed meanwhile. */
+    private void grow(Stripe[] ss) {
+        final long add = (long) ss.length * STRIPE_BYTES;
+        if (!reserve(add)) {
             budgetExceeded();
             return;
         }
-        long unused = (long) BYTES.getAndAdd(this, (long) add * STRIPE_BYTES);
         final Stripe[] grown = new Stripe[ss.length << 1];
         System.arraycopy(ss, 0, grown, 0, ss.length);
         for (int i = ss.length; i < grown.length; i++) {
             grown[i] = new Stripe();
         }
-        stripes = grown;
-        single = null; // writers still on the old stripe count into grown[0]
+        if (STRIPE_ARRAY.compareAndSet(this, ss, grown)) {
+            long unused = (long) BYTES.getAndAdd(this, add);
+            single = null; // writers still on the old stripe count into grown[0]
+        } else {
+            long unused = (long) USED.getAndAdd(-add); // reset meanwhile
+        }
     }
 
     private static void lowerMin(long[] d, int i, long v) {
@@ -647,11 +663,13 @@ public final class MethodStats {
      * without its time). In sampled mode a call counted before the reset but timed after it can
      * make the new period's timed count exceed its call count by one; the snapshot then reports
      * {@code count = max(calls, timedCount)}. A group allocated by such an in-flight call is
-     * counted in the new period's bytes (at most one group per recording thread).
+     * counted in the new period's bytes (at most one group per recording thread); so is a first
+     * stripe installed, or a growth done, by a call racing the reset (there is no lock between
+     * them): the count errs on the high side, so the budget is never exceeded.
      */
-    public synchronized void reset() {
+    public void reset() {
+        stripes = null; // before single: see materialize()
         single = null;
-        stripes = null;
         final long b = (long) BYTES.getAndSet(this, 0L);
         long unused = (long) USED.getAndAdd(-b);
     }

@@ -360,4 +360,58 @@ class MethodStatsTest {
         assertEquals(2304, MethodStats.BUCKETS);
         assertTrue(MethodStats.MAX_TRACKABLE_NANOS >= 1L << 40);
     }
+
+    /**
+     * No write waits for a lock: the first call (which installs the first stripe), growth under
+     * contention and every later call complete while another thread holds the method's monitor (the
+     * first call and growth used to take it).
+     */
+    @Test
+    void writesCompleteWhileTheMonitorIsHeld() throws Exception {
+        MethodStats stats = new MethodStats("m");
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            synchronized (stats) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        holder.setDaemon(true);
+        holder.start();
+        held.await();
+        try {
+            int threads = 4;
+            int calls = 200_000;
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread w = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < calls; i++) {
+                        stats.record(1_000 + (i & 1023), false);
+                    }
+                });
+                w.setDaemon(true);
+                w.start();
+                writers.add(w);
+            }
+            go.countDown();
+            for (Thread w : writers) {
+                w.join(120_000); // a hang bound: a writer blocked on the monitor never ends
+                assertFalse(w.isAlive(), "a write waited for the monitor");
+            }
+            assertEquals((long) threads * calls, stats.snapshot().count());
+        } finally {
+            release.countDown();
+        }
+    }
 }
