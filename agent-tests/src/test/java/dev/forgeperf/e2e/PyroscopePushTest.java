@@ -165,7 +165,8 @@ class PyroscopePushTest {
             await(() -> app.stdout().lines().filter(l -> l.startsWith("slow-short-parks ")).count() > reports + 2, Duration.ofSeconds(60),
                     "the application keeps running");
             assertTrue(app.process().isAlive(), "the application still runs");
-            for (String text : List.of(app.stdout(), app.stderr(), st.out(), st.err(), metrics.text(), HttpServerTest.get(http + "api/status").text())) {
+            for (String text : List.of(app.stdout(), app.stderr(), st.out(), st.err(), metrics.text(), HttpServerTest.get(http + "api/status").text(),
+                    HttpServerTest.get(http + "api/runtime").text())) {
                 assertFalse(text.contains(SECRET), "the URL's password leaked: " + text);
             }
         } finally {
