@@ -50,6 +50,18 @@ final class GoPprof {
         }
     }
 
+    /** Runs {@code go tool pprof -raw} on {@code source} (a file or a live URL): the profile's header and samples as text. */
+    static String raw(Env env, String source) {
+        String go = require();
+        List<String> cmd = List.of(go, "tool", "pprof", "-raw", source);
+        try (Proc p = Proc.start(cmd, Map.of("HOME", env.work.toString(), "GOCACHE", env.work.resolve("gocache").toString()), env.work)) {
+            int exit = p.waitFor(Duration.ofSeconds(120));
+            String out = p.stdout();
+            assertEquals(0, exit, () -> source + ":\n" + out + "\n" + p.stderr());
+            return out;
+        }
+    }
+
     /**
      * Runs {@code go tool pprof -top} on {@code file} (relative to the env's work folder) and
      * checks the sample type and that {@code function} is among the top five rows.

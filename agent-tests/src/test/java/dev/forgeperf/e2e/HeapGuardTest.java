@@ -22,6 +22,39 @@ class HeapGuardTest {
         return Jdks.all();
     }
 
+    /**
+     * A heavy {@code /metrics} (1 500 timed names: about 8 MB of heap at its peak, over the 4 MB a
+     * scrape may always take) in a nearly full heap is refused with 503, {@code Retry-After} and one
+     * line saying what to do; a light endpoint still answers and the application sees no
+     * {@link OutOfMemoryError}.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aHeavyMetricsScrapeInANearlyFullHeapIsRefusedInOneLine(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-Xmx48m", "-javaagent:" + Fixtures.agentJar() + "=http=127.0.0.1:0", "-cp", Fixtures.testClasses().toString()),
+                    "dev.forgeperf.e2e.fixture.FullHeap", "8", "600000", env.socketDir.toString(), "1500");
+            String pid = app.awaitOut("full heap ready pid=(\\d+)", Duration.ofSeconds(120));
+            String url = HttpServerTest.awaitUrl(env, pid).replaceAll("/$", "");
+
+            HttpServerTest.Response metrics = HttpServerTest.get(url + "/metrics");
+            assertEquals(503, metrics.status(), metrics::toString);
+            assertEquals("60", metrics.header("Retry-After"), metrics::toString);
+            assertTrue(metrics.header("Content-Type").startsWith("text/plain"), metrics::toString);
+            assertEquals(1, metrics.text().strip().lines().count(), metrics::toString);
+            assertTrue(metrics.text().matches("forge-perf: refused the /metrics text of 1500 timed methods: it needs about \\d+ MB of heap, but only \\d+ MB "
+                    + "of the JVM's \\d+ MB are free after GC and \\d+ MB stay reserved for the application; retry when the heap is less full, "
+                    + "or time fewer methods \\(timed\\.maxMethods\\)\\s*"), metrics::toString);
+
+            // a light endpoint answers, and the host goes on without an OutOfMemoryError
+            HttpServerTest.Response health = HttpServerTest.get(url + "/health");
+            assertTrue(health.status() == 200 || health.status() == 202 || health.status() == 503, health::toString);
+            assertFalse(health.text().isBlank(), health::toString);
+            assertTrue(app.process().isAlive(), "the application still runs");
+            assertFalse(app.stdout().contains("APP OOM"), app::stdout);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("jdks")
     void analysisInANearlyFullHeapIsRefusedAndTheApplicationSeesNoOutOfMemoryError(Path jdk) throws Exception {

@@ -247,7 +247,7 @@ class HttpServerTest {
             // real tools: promtool on /metrics, go tool pprof on live URLs and the saved profiles
             Promtool.assertClean(metricsFile);
             String cpu = GoPprof.top(env, url + "debug/pprof/profile?seconds=3");
-            assertTrue(cpu.contains("Type: samples") && cpu.contains("dev.forgeperf.sample."), cpu);
+            assertTrue(cpu.contains("Type: cpu") && cpu.contains("dev.forgeperf.sample."), cpu); // CPU time by default, as for a Go program
             String heap = GoPprof.top(env, url + "debug/pprof/heap");
             assertTrue(heap.contains("Type: alloc_space") && heap.contains("continuous recording") && heap.contains("dev.forgeperf.sample.ReportBuilder"),
                     heap);

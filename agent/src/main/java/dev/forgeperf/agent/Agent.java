@@ -60,6 +60,8 @@ public final class Agent implements AgentContext {
     private boolean recordingStarted;
     private boolean triggersStarted;
     private boolean httpStarted;
+    private boolean pushStarted;
+    private volatile dev.forgeperf.jfr.PyroscopePush push;
     /** What went wrong while starting (retried), or null; shown by status. */
     private volatile String startProblem;
     /** What the last reload (a second attach) applied and ignored, or null; shown by status. */
@@ -168,6 +170,9 @@ public final class Agent implements AgentContext {
         if (!httpStarted) {
             httpStarted = step(failed, "HTTP", () -> startHttp(options));
         }
+        if (!pushStarted) {
+            pushStarted = step(failed, "the Pyroscope push", this::startPush);
+        }
         return failed.isEmpty() ? null : String.join("; ", failed);
     }
 
@@ -213,6 +218,26 @@ public final class Agent implements AgentContext {
                 return;
             }
             http = HttpStarter.start(this, from);
+        }
+    }
+
+    /** Starts pushing the recording's chunks to Pyroscope if {@code pyroscope=} asks for it (threads only: nothing waits on the network). */
+    private void startPush() {
+        String url = options.get("pyroscope", null);
+        if (url == null) {
+            return;
+        }
+        try {
+            String main = AgentInfo.mainClass();
+            String app = main == null || main.isEmpty() ? "java" : main.substring(main.lastIndexOf('.') + 1);
+            push = dev.forgeperf.jfr.PyroscopePush.start(url, options.get("pyroscope.app", null), app, this::recording);
+            if (jfr == null) {
+                Log.info("pyroscope: the continuous recording is off (jfr=off), so there is nothing to push");
+            }
+        } catch (IllegalArgumentException e) {
+            Log.info(e.getMessage() + "; not pushing");
+        } catch (RuntimeException | LinkageError e) {
+            Log.failure("pyroscope push disabled", e);
         }
     }
 
@@ -375,6 +400,12 @@ public final class Agent implements AgentContext {
                 done.add("HTTP server at " + h.url() + " stopped");
             }
         }
+        dev.forgeperf.jfr.PyroscopePush p = push;
+        push = null;
+        if (p != null) {
+            p.close();
+            done.add("pyroscope push to " + p.server() + " stopped");
+        }
         ContinuousRecording r = jfr;
         jfr = null;
         if (r != null) {
@@ -440,6 +471,10 @@ public final class Agent implements AgentContext {
             if (h != null) {
                 h.close();
             }
+        }
+        dev.forgeperf.jfr.PyroscopePush p = push;
+        if (p != null) {
+            p.close();
         }
         ControlServer c = control;
         if (c != null) {
@@ -593,6 +628,10 @@ public final class Agent implements AgentContext {
         f.put("jfr", r == null ? "off" : r.describe());
         f.put("runtime", RuntimeService.get().describe());
         f.put("http", http.describe());
+        dev.forgeperf.jfr.PyroscopePush p = push;
+        if (p != null) {
+            f.put("pyroscope", p.describe());
+        }
         SnapshotTriggers t2 = triggers;
         if (t2 != null) {
             f.put("triggers", t2.describe());

@@ -48,6 +48,8 @@ public final class AgentOptions {
         k.put("http.allowRemote", "true: allow an http address other than loopback (everyone who can reach it can read the JVM's data)");
         k.put("metrics.buckets", "bounds of the method-timing histograms on /metrics, ascending, separated by ';' (default 100us;300us;1ms;3ms;10ms;30ms;100ms;300ms;1s;3s;10s)");
         k.put("http.token", "token that mutating HTTP endpoints (POST /api/gc) require (default: a random one in <pid>.http-token beside the control socket)");
+        k.put("pyroscope", "push the continuous recording's finished chunks every 10s to this Pyroscope server's /ingest (http://HOST:PORT; user:password@ becomes basic auth), off by default");
+        k.put("pyroscope.app", "application name and labels for pyroscope=: NAME or NAME{key=value,...} (default: the main class's simple name)");
         k.put("http.profiles", "off, read or all (default read): which HTTP endpoints may give out profiles and thread dumps (read) and heap dumps too (all, with the token); off answers 403 on them");
         KNOWN = Collections.unmodifiableMap(k);
     }
@@ -238,9 +240,9 @@ public final class AgentOptions {
         int start = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '(') {
+            if (c == '(' || c == '{') {
                 depth++;
-            } else if (c == ')' && depth > 0) {
+            } else if ((c == ')' || c == '}') && depth > 0) {
                 depth--;
             } else if (c == ',' && depth == 0) {
                 out.add(text.substring(start, i));
@@ -314,10 +316,16 @@ public final class AgentOptions {
         return Collections.unmodifiableMap(values);
     }
 
-    /** The options as given, secrets ({@code http.token}) masked: what {@code status} may show. */
+    /** {@code url} with any {@code user:password@} replaced by {@code (hidden)@}. */
+    public static String withoutCredentials(String url) {
+        return url.replaceAll("//[^/@,]*@", "//(hidden)@");
+    }
+
+    /** The options as given, secrets ({@code http.token}, credentials in {@code pyroscope}) masked: what {@code status} may show. */
     public Map<String, List<String>> displayMap() {
         Map<String, List<String>> m = new LinkedHashMap<>(values);
         m.computeIfPresent("http.token", (k, v) -> List.of("(hidden)"));
+        m.computeIfPresent("pyroscope", (k, v) -> v.stream().map(AgentOptions::withoutCredentials).toList());
         return Collections.unmodifiableMap(m);
     }
 }

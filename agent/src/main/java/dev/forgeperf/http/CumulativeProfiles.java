@@ -24,9 +24,16 @@ import dev.forgeperf.profile.StackTable;
  * profiles behind {@code /debug/pprof/}, as Go keeps them: every allocation sample
  * ({@code jdk.ObjectAllocationSample}), thread park ({@code jdk.ThreadPark}), contended monitor entry
  * ({@code jdk.JavaMonitorEnter}) and thread start ({@code jdk.ThreadStart}, the starting stack) the
- * continuous recording has recorded since this was made (with the agent's HTTP server), summed per
- * stack in one {@link StackTable} per kind (bounded: {@link StackTable#MAX_NODES} nodes,
- * about {@link StackTable#MAX_BYTES} bytes each).
+ * continuous recording has recorded since this was made (with the agent's HTTP server: at agent start,
+ * or when a later attach turns HTTP on), summed per stack in one {@link StackTable} per kind (bounded:
+ * {@link StackTable#MAX_NODES} nodes, about {@link StackTable#MAX_BYTES} bytes each).
+ *
+ * <p>Only the continuous recording's events count: JFR writes one stream for all recordings, so
+ * while a focused {@code profile lock|park} runs (no threshold) the chunks also hold its short
+ * waits; parks and monitor waits under the continuous recording's own threshold
+ * ({@code jdk.ThreadPark#threshold}, {@code jdk.JavaMonitorEnter#threshold}) are left out. Allocation
+ * samples need no filter: each weighs the bytes its thread allocated since the previous sample, so
+ * a focused profile's higher sampling rate refines the stacks without changing the totals.
  *
  * <p>Each finished chunk of the recording is read once ({@link ChunkFeed}; memory-mapped, off the
  * heap, as every read inside the host): by a daemon thread every {@value #POLL_SECONDS} s (chunks JFR
@@ -38,17 +45,20 @@ final class CumulativeProfiles {
 
     /** One cumulative profile: what it is read from. */
     enum Source {
-        ALLOC(Kind.ALLOC, "jdk.ObjectAllocationSample"),
-        BLOCK(Kind.PARK, "jdk.ThreadPark"),
-        MUTEX(Kind.LOCK, "jdk.JavaMonitorEnter"),
-        THREADCREATE(null, "jdk.ThreadStart");
+        ALLOC(Kind.ALLOC, "jdk.ObjectAllocationSample", false),
+        BLOCK(Kind.PARK, "jdk.ThreadPark", true),
+        MUTEX(Kind.LOCK, "jdk.JavaMonitorEnter", true),
+        THREADCREATE(null, "jdk.ThreadStart", false);
 
         final Kind kind;
         final String event;
+        /** Whether the continuous recording's {@code threshold} for {@link #event} applies. */
+        final boolean thresholded;
 
-        Source(Kind kind, String event) {
+        Source(Kind kind, String event, boolean thresholded) {
             this.kind = kind;
             this.event = event;
+            this.thresholded = thresholded;
         }
 
         StackTable newTable() {
@@ -66,8 +76,10 @@ final class CumulativeProfiles {
     private final ChunkFeed feed;
     private final ScheduledThreadPoolExecutor poller;
     private final ProfileOptions options;
+    private final Supplier<ContinuousRecording> recording;
 
     CumulativeProfiles(Supplier<ContinuousRecording> recording) {
+        this.recording = recording;
         Instant since = Instant.now();
         this.sinceEpochNanos = since.getEpochSecond() * 1_000_000_000L + since.getNano();
         this.options = ProfileOptions.DEFAULT.withWindow(since.toString(), null);
@@ -90,11 +102,17 @@ final class CumulativeProfiles {
     /** Reads one chunk into every table (called by the feed, one chunk at a time). */
     private void read(Path chunk, long chunkEnd) throws IOException {
         for (Source s : Source.values()) {
-            Profile part = s.read(chunk, options);
+            Profile part = s.read(chunk, s.thresholded ? options.withMinDuration(threshold(s)) : options);
             synchronized (tables) {
                 tables.get(s).add(part);
             }
         }
+    }
+
+    /** The continuous recording's threshold for the source's event (nanoseconds), 0 when it has none. */
+    private long threshold(Source s) {
+        ContinuousRecording r = recording.get();
+        return r == null ? 0 : JfrReader.parsePeriod(r.setting(s.event + "#threshold"));
     }
 
     /** Whether the continuous recording runs (without it nothing is added). */
@@ -105,6 +123,15 @@ final class CumulativeProfiles {
     /** Reads the chunks finished up to now; returns the time the data reaches (epoch nanoseconds). */
     long catchUp() throws IOException {
         return feed.catchUp(true);
+    }
+
+    /**
+     * Reads the chunks finished up to at most {@link ChunkFeed#FRESH_NANOS} before {@code askedNanos}
+     * (when the request arrived, {@link System#nanoTime}), sharing a recent rotation of the chunk in
+     * progress instead of making one per request ({@link ChunkFeed#catchUpRecent}).
+     */
+    long catchUpRecent(long askedNanos) throws IOException {
+        return feed.catchUpRecent(askedNanos);
     }
 
     /** The table's values now, for {@link #since}; call {@link #catchUp} first. */
@@ -134,7 +161,8 @@ final class CumulativeProfiles {
     /** For {@code /api/status} and the index: chunks and bytes read, table sizes. */
     String describe() {
         StringBuilder b = new StringBuilder();
-        b.append(feed.chunksRead()).append(" chunks (").append(feed.bytesRead() >> 10).append(" KB) read");
+        b.append(feed.chunksRead()).append(" chunks (").append(feed.bytesRead() >> 10).append(" KB) read, ").append(feed.rotations())
+                .append(" of them finished early for requests");
         synchronized (tables) {
             for (Source s : Source.values()) {
                 StackTable t = tables.get(s);

@@ -151,6 +151,15 @@ public final class MetricsExposition {
         }
         p.family("forgeperf_leak_findings", Type.gauge, "Likely leaks found in the sampler's history (heap, threads, classes, metaspace)");
         p.sample(m.findings.size());
+        dev.forgeperf.jfr.PyroscopePush push = dev.forgeperf.jfr.PyroscopePush.active();
+        if (push != null) {
+            p.family("forgeperf_pyroscope_chunks_total", Type.counter,
+                    "Chunks of the continuous recording pushed to Pyroscope (uploaded) or dropped: failed upload, queue full, removed by JFR before its turn");
+            p.sample(push.uploaded(), "result", "uploaded");
+            p.sample(push.failed(), "result", "failed");
+            p.sample(push.queueFull(), "result", "queue_full");
+            p.sample(push.gone(), "result", "removed");
+        }
         forgeperfRuntime(p, m);
         methods(p, timings, bounds);
         return p.toString();

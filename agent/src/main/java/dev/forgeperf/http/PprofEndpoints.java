@@ -80,11 +80,13 @@ final class PprofEndpoints {
 
     /**
      * {@code allocs}, {@code heap}, {@code block}, {@code mutex} as Go answers them: cumulative since
-     * the agent started ({@link CumulativeProfiles}); with {@code ?seconds=N} the difference of two
+     * the agent's HTTP server started ({@link CumulativeProfiles}; one request in a burst finishes the
+     * recording's chunk in progress, the others within 1 s share it); with {@code ?seconds=N} the difference of two
      * reads N seconds apart ({@code DurationNanos} set, file name {@code <name>-delta});
      * {@code ?debug=1} the top table as text.
      */
     Reply cumulative(Request r, CumulativeProfiles.Source source, String name) throws HttpFailure, IOException {
+        long asked = System.nanoTime();
         Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
         if (seconds != null && text) {
@@ -104,11 +106,11 @@ final class PprofEndpoints {
         Profile profile;
         String what;
         if (seconds == null) {
-            cumulative.catchUp();
+            cumulative.catchUpRecent(asked); // requests arriving together share one finished chunk
             long now = epochNanosNow();
             profile = cumulative.since(source, null);
             profile.setTime(now, 0);
-            what = "cumulative since the agent started at " + Instant.ofEpochSecond(0, cumulative.sinceEpochNanos());
+            what = "cumulative since the agent's HTTP server started at " + Instant.ofEpochSecond(0, cumulative.sinceEpochNanos());
         } else {
             if (!permits.tryAcquire()) {
                 throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
@@ -210,6 +212,10 @@ final class PprofEndpoints {
                     TopTable.leading(profile).print(w, title, TOP_ROWS);
                     w.flush();
                     return closing(Reply.text(200, out.toString()), checked);
+                }
+                int time = profile.typeIndex(kind == Kind.CPU ? "cpu" : "");
+                if (time >= 0) {
+                    profile.setPrimary(time); // Go's CPU profile: samples/count, cpu/nanoseconds, and pprof shows cpu by default
                 }
                 return closing(pprof(profile, name), checked);
             }
@@ -437,7 +443,7 @@ final class PprofEndpoints {
                 .append(" in pprof's format, e.g. <code>go tool pprof -http=: URL</code>. Add <code>?debug=1</code> for a text summary.</p>\n<table>\n");
         row(b, "profile?seconds=" + CPU_SECONDS, "CPU: where the threads run, sampled every " + INTERVAL_MILLIS + " ms for <code>seconds</code> (default "
                 + CPU_SECONDS + ", at most " + MAX_SECONDS + ")");
-        String cumulative = "; cumulative since the agent started (read from the continuous recording as its chunks complete: "
+        String cumulative = "; cumulative since the agent's HTTP server started (read from the continuous recording as its chunks complete: "
                 + "events under its thresholds are not in it), <code>?seconds=N</code>: the difference over N seconds";
         row(b, "allocs", "allocations: where memory is allocated (sampled objects and bytes, <code>jdk.ObjectAllocationSample</code>)" + cumulative);
         row(b, "heap", "the same allocation samples as allocs (alloc_objects, alloc_space)" + cumulative);

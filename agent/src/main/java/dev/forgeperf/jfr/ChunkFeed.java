@@ -28,7 +28,10 @@ import jdk.jfr.Recording;
  * header's file-state byte is not 0), the chunks read before, and the chunks that ended before
  * this feed began, and gives the consumer the others, oldest first. With {@code rotate} it first
  * makes JFR finish the chunk in progress (a snapshot, about 20 ms), so that what was recorded up to
- * now is read.
+ * now is read; {@link #catchUpRecent} does so only when no chunk was finished that way within
+ * {@link #FRESH_NANOS} before the call, so that a burst of requests (a scraper asking for several
+ * profiles at once) finishes one chunk, not one each: every rotation starts a new chunk file that
+ * repeats the metadata and fragments the recording.
  *
  * <p>The repository also holds the events of other recordings running at the same time (e.g. a
  * focused profile's), as JFR writes one stream for all of them.
@@ -53,6 +56,12 @@ public final class ChunkFeed {
     private long deferred;
     private long missed;
     private long lastEndEpochNanos;
+    private long lastRotationNanos;
+    private boolean rotated;
+    private long rotations;
+
+    /** How recent a rotation {@link #catchUpRecent} accepts instead of making another: 1 s. */
+    public static final long FRESH_NANOS = 1_000_000_000L;
 
     /**
      * @param recording        the agent's continuous recording now (null when off)
@@ -79,9 +88,40 @@ public final class ChunkFeed {
      */
     public synchronized long catchUp(boolean rotate) throws IOException {
         if (rotate && live()) {
-            Recording snapshot = FlightRecorder.getFlightRecorder().takeSnapshot(); // finishes the chunk in progress
-            snapshot.close();
+            rotate();
         }
+        return readFinished();
+    }
+
+    /**
+     * Reads the chunks finished since the last call, first finishing the chunk in progress unless
+     * that was done at or after {@code askedNanos - }{@link #FRESH_NANOS} ({@link System#nanoTime}
+     * when the caller's request arrived): what was recorded up to at most 1 s before the request
+     * is read, and requests that arrive together share one rotation.
+     *
+     * @return the end of the newest chunk read so far (epoch nanoseconds)
+     */
+    public synchronized long catchUpRecent(long askedNanos) throws IOException {
+        if (live() && (!rotated || lastRotationNanos - (askedNanos - FRESH_NANOS) < 0)) {
+            rotate();
+        }
+        return readFinished();
+    }
+
+    private void rotate() {
+        lastRotationNanos = System.nanoTime();
+        rotated = true;
+        rotations++;
+        Recording snapshot = FlightRecorder.getFlightRecorder().takeSnapshot(); // finishes the chunk in progress
+        snapshot.close();
+    }
+
+    /** Chunks this feed made JFR finish (each a new chunk file in the repository). */
+    public synchronized long rotations() {
+        return rotations;
+    }
+
+    private long readFinished() throws IOException {
         String repo = System.getProperty("jdk.jfr.repository");
         if (repo == null) {
             return lastEndEpochNanos;

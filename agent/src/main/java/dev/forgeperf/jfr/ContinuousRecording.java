@@ -229,6 +229,15 @@ public final class ContinuousRecording {
         return m;
     }
 
+    /**
+     * The recording's value of a JFR setting ({@code "jdk.ThreadPark#threshold"} gives e.g.
+     * {@code "20 ms"}), or null when it is not running or has no such setting.
+     */
+    public String setting(String name) {
+        Recording r = recording;
+        return r == null ? null : r.getSettings().get(name);
+    }
+
     /** Whether the recording runs (so {@link #dump} can work). */
     public boolean running() {
         Recording r = recording;

@@ -691,7 +691,7 @@ public final class JfrReader {
     private static final Pattern PERIOD = Pattern.compile("\\s*(\\d+)\\s*(ns|us|ms|s|m|h|d)\\s*");
 
     /** Parses a JFR period setting such as {@code 20 ms}; 0 when it is not one. */
-    static long parsePeriod(String value) {
+    public static long parsePeriod(String value) {
         if (value == null) {
             return 0;
         }
@@ -726,6 +726,9 @@ public final class JfrReader {
         if (agentThread(thread)) {
             agentEvents++;
             return;
+        }
+        if (code == CONTENDED && options.minDurationNanos() > 0 && parser.ticksToNanos(duration) < options.minDurationNanos()) {
+            return; // under the threshold of the recording asked for: another recording's event
         }
         long offCpu = 0;
         if (code == BLOCKED) {

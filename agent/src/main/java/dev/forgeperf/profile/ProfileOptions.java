@@ -16,38 +16,44 @@ import java.util.regex.Pattern;
  *                      (each thread's samples are scaled to it); null: none measured (the samples are an estimate)
  * @param waiting       for a wall profile: the threads waiting when the recording ended (their wait has no JFR
  *                      event yet); null: unknown
+ * @param minDurationNanos for lock and park profiles: leave out waits shorter than this (a recording's threshold,
+ *                      so that events another recording with a lower threshold put in the same stream are not counted); 0: all
  */
 public record ProfileOptions(boolean threads, Pattern include, Pattern exclude, String from, String to, long intervalNanos,
-        CpuCalibration calibration, WaitingThreads waiting) {
+        CpuCalibration calibration, WaitingThreads waiting, long minDurationNanos) {
     /** All samples, no thread roots, the whole recording. */
-    public static final ProfileOptions DEFAULT = new ProfileOptions(false, null, null, null, null, 0, null, null);
+    public static final ProfileOptions DEFAULT = new ProfileOptions(false, null, null, null, null, 0, null, null, 0);
 
     public ProfileOptions withThreads(boolean value) {
-        return new ProfileOptions(value, include, exclude, from, to, intervalNanos, calibration, waiting);
+        return new ProfileOptions(value, include, exclude, from, to, intervalNanos, calibration, waiting, minDurationNanos);
     }
 
     public ProfileOptions withInclude(String regex) {
-        return new ProfileOptions(threads, compile(regex, "--include"), exclude, from, to, intervalNanos, calibration, waiting);
+        return new ProfileOptions(threads, compile(regex, "--include"), exclude, from, to, intervalNanos, calibration, waiting, minDurationNanos);
     }
 
     public ProfileOptions withExclude(String regex) {
-        return new ProfileOptions(threads, include, compile(regex, "--exclude"), from, to, intervalNanos, calibration, waiting);
+        return new ProfileOptions(threads, include, compile(regex, "--exclude"), from, to, intervalNanos, calibration, waiting, minDurationNanos);
     }
 
     public ProfileOptions withWindow(String fromTime, String toTime) {
-        return new ProfileOptions(threads, include, exclude, fromTime, toTime, intervalNanos, calibration, waiting);
+        return new ProfileOptions(threads, include, exclude, fromTime, toTime, intervalNanos, calibration, waiting, minDurationNanos);
     }
 
     public ProfileOptions withInterval(long nanos) {
-        return new ProfileOptions(threads, include, exclude, from, to, nanos, calibration, waiting);
+        return new ProfileOptions(threads, include, exclude, from, to, nanos, calibration, waiting, minDurationNanos);
     }
 
     public ProfileOptions withCalibration(CpuCalibration value) {
-        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, value, waiting);
+        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, value, waiting, minDurationNanos);
     }
 
     public ProfileOptions withWaiting(WaitingThreads value) {
-        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, calibration, value);
+        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, calibration, value, minDurationNanos);
+    }
+
+    public ProfileOptions withMinDuration(long nanos) {
+        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, calibration, waiting, nanos);
     }
 
     private static Pattern compile(String regex, String option) {

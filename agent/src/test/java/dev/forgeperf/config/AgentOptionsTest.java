@@ -20,6 +20,16 @@ class AgentOptionsTest {
     }
 
     @Test
+    void pyroscopeLabelsKeepTheirCommasAndCredentialsAreNotShown() {
+        AgentOptions o = AgentOptions.parse("pyroscope=http://me:pw@10.0.0.5:4040,pyroscope.app=orders{env=prod,region=eu},verbose=true");
+        assertEquals("orders{env=prod,region=eu}", o.get("pyroscope.app", null));
+        assertEquals("http://me:pw@10.0.0.5:4040", o.get("pyroscope", null));
+        assertEquals(List.of("http://(hidden)@10.0.0.5:4040"), o.displayMap().get("pyroscope"));
+        assertTrue(o.flag("verbose"));
+        assertTrue(o.warnings().isEmpty(), o.warnings()::toString);
+    }
+
+    @Test
     void unknownAndMalformedOptionsBecomeWarningsNotFailures() {
         AgentOptions o = AgentOptions.parse("bogus=1,noequals,=x,timed.sample=abc,timed.jfrThreshold=5 parsecs");
         assertEquals(5, o.warnings().size(), o.warnings()::toString);
