@@ -30,6 +30,8 @@ import dev.forgeperf.profile.Profile;
  * spans more than 20 s: a profile of the recording's window instead of a cumulative table fails.
  */
 class PprofCumulativeTest {
+    private static final String SECRET = "0123456789abcdefCmdlineSecret";
+
     private static final String SITE = "dev.forgeperf.e2e.fixture.AllocWorkload.allocate";
     private static final long STEP_BYTES = 40L << 20;
 
@@ -52,7 +54,7 @@ class PprofCumulativeTest {
     @MethodSource("jdks")
     void cumulativeProfilesAreMonotonicAndTheirDeltasMatchTheJvmsCount(Path jdk) throws Exception {
         try (Env env = new Env()) {
-            Proc app = env.java(jdk, List.of("-Xmx256m", "-javaagent:" + Fixtures.agentJar() + "=http=0,jfr.maxage=10s", "-cp", Fixtures.testClasses().toString()),
+            Proc app = env.java(jdk, List.of("-Xmx256m", "-javaagent:" + Fixtures.agentJar() + "=http=0,jfr.maxage=10s,http.token=" + SECRET, "-cp", Fixtures.testClasses().toString()),
                     "dev.forgeperf.e2e.fixture.AllocWorkload");
             String pid = app.awaitOut("alloc-workload ready pid=(\\d+)", Duration.ofSeconds(60));
             String url = HttpServerTest.awaitUrl(env, pid);
@@ -158,7 +160,9 @@ class PprofCumulativeTest {
             }
             Response cmdline = HttpServerTest.get(pprof + "cmdline");
             assertEquals(200, cmdline.status(), cmdline::toString);
-            assertTrue(cmdline.text().contains("\0-javaagent:" + Fixtures.agentJar() + "=http=0,jfr.maxage=10s\0")
+            // with the token hidden: anyone who may read profiles may read this
+            assertTrue(cmdline.text().contains("\0-javaagent:" + Fixtures.agentJar() + "=http=0,jfr.maxage=10s,http.token=(hidden)\0")
+                    && !cmdline.text().contains(SECRET)
                     && cmdline.text().endsWith("\0dev.forgeperf.e2e.fixture.AllocWorkload"), cmdline::toString);
             String index = HttpServerTest.get(pprof).text();
             for (String link : List.of("profile?seconds=30", "allocs", "heap", "block", "mutex", "goroutine", "trace?seconds=1", "cmdline")) {

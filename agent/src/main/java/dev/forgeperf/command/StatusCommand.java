@@ -69,7 +69,7 @@ public final class StatusCommand extends AgentCommand {
                     || arg.equals("-XX:+DisableExplicitGC") || arg.equals("-XX:+EnableDynamicAgentLoading")
                     || arg.equals("-XX:+DisableAttachMechanism") || arg.startsWith("-XX:StartFlightRecording")
                     || arg.startsWith("-javaagent") || arg.startsWith("-agentpath") || arg.startsWith("-agentlib")) {
-                out.add(dev.forgeperf.config.AgentOptions.withoutCredentials(arg.replaceAll("http\\.token=[^,]*", "http.token=(hidden)")));
+                out.add(dev.forgeperf.config.AgentOptions.withoutSecrets(arg));
             }
         }
         return out;

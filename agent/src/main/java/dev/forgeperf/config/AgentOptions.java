@@ -321,6 +321,15 @@ public final class AgentOptions {
         return url.replaceAll("//[^/@,]*@", "//(hidden)@");
     }
 
+    /**
+     * One command-line argument (e.g. the {@code -javaagent:} flag) with the agent's secrets hidden:
+     * the {@code http.token} value and credentials in URLs. What {@code status},
+     * {@code /api/runtime} and {@code /debug/pprof/cmdline} show of the JVM's arguments.
+     */
+    public static String withoutSecrets(String argument) {
+        return withoutCredentials(argument.replaceAll("http\\.token=[^,\\s]*", "http.token=(hidden)"));
+    }
+
     /** The options as given, secrets ({@code http.token}, credentials in {@code pyroscope}) masked: what {@code status} may show. */
     public Map<String, List<String>> displayMap() {
         Map<String, List<String>> m = new LinkedHashMap<>(values);

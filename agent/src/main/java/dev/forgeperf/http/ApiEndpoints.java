@@ -280,7 +280,7 @@ final class ApiEndpoints {
         m.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         List<Object> args = new ArrayList<>();
         for (String a : rt.getInputArguments()) {
-            args.add(dev.forgeperf.config.AgentOptions.withoutCredentials(a.replaceAll("http\\.token=[^,]*", "http.token=(hidden)")));
+            args.add(dev.forgeperf.config.AgentOptions.withoutSecrets(a));
         }
         m.put("inputArguments", args);
         Map<String, Object> a = new LinkedHashMap<>();

@@ -312,22 +312,28 @@ final class PprofEndpoints {
         }
     }
 
-    /** {@code cmdline}: the JVM's command line, arguments separated by NUL, as Go's is. */
+    /**
+     * {@code cmdline}: the JVM's command line, arguments separated by NUL, as Go's is, with the
+     * agent's secrets hidden ({@link dev.forgeperf.config.AgentOptions#withoutSecrets}): the
+     * {@code http.token} given in {@code -javaagent:} would otherwise be readable by anyone who may
+     * read profiles.
+     */
     Reply cmdline() throws IOException {
-        byte[] raw;
+        java.util.List<String> args = new java.util.ArrayList<>();
         try {
-            raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
-            if (raw.length > 0 && raw[raw.length - 1] == 0) {
-                raw = java.util.Arrays.copyOf(raw, raw.length - 1);
+            byte[] raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+            String all = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+            if (all.endsWith("\0")) {
+                all = all.substring(0, all.length() - 1);
             }
+            args.addAll(java.util.List.of(all.split("\0", -1)));
         } catch (IOException e) { // not Linux: what the JVM knows
             ProcessHandle.Info info = ProcessHandle.current().info();
-            java.util.List<String> args = new java.util.ArrayList<>();
             info.command().ifPresent(args::add);
             info.arguments().ifPresent(a -> args.addAll(java.util.List.of(a)));
-            raw = String.join("\0", args).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
-        return new Reply(200, Reply.TEXT, raw);
+        args.replaceAll(dev.forgeperf.config.AgentOptions::withoutSecrets);
+        return new Reply(200, Reply.TEXT, String.join("\0", args).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
