@@ -2,6 +2,7 @@ package dev.forgeperf.agent;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.forgeperf.profile.CpuCalibration;
@@ -21,6 +22,7 @@ import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.http.AgentHttpServer;
 import dev.forgeperf.http.HttpStarter;
 import dev.forgeperf.profile.JfrReader;
+import dev.forgeperf.profile.JfrFile;
 import dev.forgeperf.report.Report;
 import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.runtime.RuntimeService;
@@ -30,6 +32,7 @@ import dev.forgeperf.snapshot.SnapshotWriter;
 import dev.forgeperf.timing.TimingLimits;
 import dev.forgeperf.util.Words;
 import dev.forgeperf.snapshot.SnapshotLayout;
+import dev.forgeperf.snapshot.CpuAnchors;
 
 /**
  * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})
@@ -50,6 +53,8 @@ public final class Agent implements AgentContext {
     private boolean timingFailed;
     private volatile ContinuousRecording jfr;
     private volatile SnapshotTriggers triggers;
+    /** Thread CPU readings that calibrate a snapshot's CPU profile from the continuous recording. */
+    private final CpuAnchors cpuAnchors = new CpuAnchors();
     private volatile HttpStarter.Outcome http = new HttpStarter.Outcome(null, null);
     private final Object httpLock = new Object();
     private boolean shutDown;
@@ -58,7 +63,7 @@ public final class Agent implements AgentContext {
     private boolean runtimeStarted;
     private boolean controlStarted;
     private boolean recordingStarted;
-    private boolean triggersStarted;
+    private volatile boolean triggersStarted;
     private boolean httpStarted;
     /** What went wrong while starting (retried), or null; shown by status. */
     private volatile String startProblem;
@@ -150,6 +155,7 @@ public final class Agent implements AgentContext {
                     RuntimeService.shutdown();
                     throw new OutOfMemoryError(problem);
                 }
+                RuntimeService.get().setListener(this::sampled);
             });
         }
         if (!controlStarted) {
@@ -163,12 +169,23 @@ public final class Agent implements AgentContext {
                 if (triggers != null && !triggers.start()) {
                     triggers = null;
                 }
+                RuntimeService.get().setListener(this::sampled); // the triggers are told from there
             });
         }
         if (!httpStarted) {
             httpStarted = step(failed, "HTTP", () -> startHttp(options));
         }
         return failed.isEmpty() ? null : String.join("; ", failed);
+    }
+
+    /** The runtime sampler's listener: takes the CPU readings snapshots are calibrated with, then tells the triggers. */
+    private void sampled(long uptimeMillis, double[] sample) {
+        ContinuousRecording r = jfr;
+        cpuAnchors.tick(r == null ? Long.MAX_VALUE : r.startEpochNanos());
+        SnapshotTriggers t = triggers;
+        if (t != null && triggersStarted) {
+            t.sampled(uptimeMillis, sample);
+        }
     }
 
     /** Runs one start-up step; an Error (not a contained failure) leaves it to be retried. */
@@ -500,6 +517,8 @@ public final class Agent implements AgentContext {
             return w;
         }
         ContinuousRecording r = jfr;
+        // from the continuous recording: the CPU profile covers the window of the thread CPU readings, ending right before the dump
+        java.util.concurrent.atomic.AtomicReference<CpuCalibration> measured = new java.util.concurrent.atomic.AtomicReference<>(calibration);
         w.add("histogram", dir -> {
             HeapGuard.require("the class histogram", HeapGuard.HISTOGRAM_BYTES,
                     "take it later with `forge-perf dump histogram`");
@@ -512,6 +531,13 @@ public final class Agent implements AgentContext {
             if (!r.running()) {
                 throw new IllegalStateException("the continuous recording is " + r.describe());
             }
+            if (profile == null) {
+                try {
+                    measured.set(cpuAnchors.sinceOldest(SnapshotParts.PROFILE_WINDOW, r.startEpochNanos()));
+                } catch (RuntimeException | LinkageError e) {
+                    Log.failureOnce("snapshot-cpu-calibration", "snapshot CPU profiles stay estimates (thread CPU time unreadable)", e);
+                }
+            }
             r.dump(dir.resolve(SnapshotLayout.RECORDING), null);
         });
         w.add("profiles", dir -> {
@@ -519,7 +545,11 @@ public final class Agent implements AgentContext {
             long bytes = java.nio.file.Files.exists(source) ? java.nio.file.Files.size(source) : 0;
             HeapGuard.require("the profiles", HeapGuard.analysisNeed(bytes),
                     "build them outside the JVM: `forge-perf convert " + source.getFileName() + "` in the snapshot folder");
-            SnapshotParts.profiles(dir, profile, calibration);
+            CpuCalibration cal = measured.get();
+            if (profile == null && cal != null && Files.exists(source) && JfrFile.check(source).startEpochNanos() > cal.startEpochNanos()) {
+                cal = null; // the recording lost the window's start (a short jfr.maxage): CPU stays an estimate, as the profile says
+            }
+            SnapshotParts.profiles(dir, profile, cal);
         });
         if (heap) {
             w.add("heap", dir -> SnapshotParts.heap(dir, progress));
