@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code /debug/pprof/profile?seconds=5} and the {@code cpu.pb.gz} of {@code snapshot --profile 5s}.
  * On a 2-core machine with 1 and 4 busy threads, the CPU total that {@code go tool pprof} reads
  * from each is within ±10% of the CPU time the OS accounted to the process over the profile's
- * window (read by the test from /proc), and the profile says it is calibrated, not an estimate.
+ * window (read by the test from /proc), and the profile says it is calibrated, not an estimate. So
+ * does the {@code cpu.pb.gz} of a plain {@code snapshot}, built from the continuous recording.
  */
 class CpuCalibrationPathsTest {
     private static final Pattern TOTAL = Pattern.compile("Total samples = ([0-9.]+)(ns|us|µs|ms|s|mins|hrs)\\b");
@@ -66,13 +67,45 @@ class CpuCalibrationPathsTest {
         }
     }
 
-    /** The CPU total {@code go tool pprof} reads from {@code file} against the OS's over the profile's window. */
+    /**
+     * A snapshot without {@code --profile} builds cpu.pb.gz from the continuous recording: its window
+     * starts at the agent's last thread CPU reading inside the last 5 minutes (one a minute, and one
+     * once the recording runs) and ends at the snapshot, and it adds up to the OS's CPU time over it.
+     */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void snapshotFromTheContinuousRecordingMatchesTheOs(Path jdk, int threads) throws Exception {
+        GoPprof.require();
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar(), "-cp", Fixtures.testClasses().toString()),
+                    "dev.forgeperf.e2e.fixture.BusyThreads", String.valueOf(threads), "600000");
+            String pid = app.awaitOut("busy ready pid=(\\d+)", Duration.ofSeconds(60));
+            try (OsCpu os = OsCpu.watch(Long.parseLong(pid))) {
+                env.awaitSocket(Long.parseLong(pid));
+                LifecycleTest.await("the continuous recording of JVM " + pid, Duration.ofSeconds(120),
+                        () -> env.cli.run("status", pid).out().contains("jfr:     recording ("));
+                Thread.sleep(8_000); // the busy threads run: the window to profile
+                Cli.Result snap = env.cli.run("snapshot", pid, "-o", "snap");
+                assertEquals(0, snap.exit(), snap::toString);
+                check(env, os, env.work.resolve("snap/cpu.pb.gz"), "snapshot cpu.pb.gz from the continuous recording (JDK " + Jdks.feature(jdk)
+                        + ", " + threads + " threads)", 3_000_000_000L);
+                String report = Files.readString(env.work.resolve("snap/report.txt"));
+                assertTrue(report.contains("TOP CPU (cpu.pb.gz"), report);
+            }
+        }
+    }
+
     private static void check(Env env, OsCpu os, Path file, String what) throws Exception {
+        check(env, os, file, what, 4_000_000_000L);
+    }
+
+    /** The CPU total {@code go tool pprof} reads from {@code file} against the OS's over the profile's window. */
+    private static void check(Env env, OsCpu os, Path file, String what, long minWindowNanos) throws Exception {
         Profile p = PprofReader.read(file);
         String context = String.join("\n", p.comments());
         long start = p.startEpochNanos();
         long end = start + p.durationNanos();
-        assertTrue(end - start >= 4_000_000_000L, context);
+        assertTrue(end - start >= minWindowNanos, context);
         assertTrue(context.contains("calibrated: each thread's samples scaled"), context);
         assertFalse(context.contains("estimate: not calibrated"), context);
         String top = goTop(env, file);

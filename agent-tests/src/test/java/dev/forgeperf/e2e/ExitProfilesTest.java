@@ -59,6 +59,10 @@ class ExitProfilesTest {
             List<TopTable.Row> rows = TopTable.of(cpu, cpu.typeIndex("cpu")).rows();
             assertEquals("dev.forgeperf.e2e.fixture.ShortJob.crunchNumbersForExit", rows.get(0).function(), rows::toString);
             assertTrue(rows.get(0).self() >= cpu.total(cpu.typeIndex("cpu")) / 2, rows::toString);
+            // threads that ended before the exit (main) have no CPU clock left: the profile says it is an estimate and why
+            assertTrue(cpu.comments().stream().anyMatch(c -> c.startsWith("estimate: not calibrated")), cpu.comments()::toString);
+            assertTrue(cpu.comments().stream().anyMatch(c -> c.startsWith("exit snapshot: the CPU time cannot be calibrated for the whole run")),
+                    cpu.comments()::toString);
 
             Profile alloc = PprofReader.read(snap.resolve("alloc.pb.gz"));
             int bytes = alloc.typeIndex("alloc_space");

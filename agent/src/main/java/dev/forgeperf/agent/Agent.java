@@ -2,6 +2,7 @@ package dev.forgeperf.agent;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.forgeperf.profile.CpuCalibration;
@@ -10,6 +11,7 @@ import dev.forgeperf.bootstrap.Recorder;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.ControlServer;
 import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.StartFailure;
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.timing.MethodSpec;
 import dev.forgeperf.timing.SlowCallsToJfr;
@@ -21,6 +23,7 @@ import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.http.AgentHttpServer;
 import dev.forgeperf.http.HttpStarter;
 import dev.forgeperf.profile.JfrReader;
+import dev.forgeperf.profile.JfrFile;
 import dev.forgeperf.report.Report;
 import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.runtime.RuntimeService;
@@ -30,6 +33,7 @@ import dev.forgeperf.snapshot.SnapshotWriter;
 import dev.forgeperf.timing.TimingLimits;
 import dev.forgeperf.util.Words;
 import dev.forgeperf.snapshot.SnapshotLayout;
+import dev.forgeperf.snapshot.CpuAnchors;
 
 /**
  * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})
@@ -50,6 +54,8 @@ public final class Agent implements AgentContext {
     private boolean timingFailed;
     private volatile ContinuousRecording jfr;
     private volatile SnapshotTriggers triggers;
+    /** Thread CPU readings that calibrate a snapshot's CPU profile from the continuous recording. */
+    private final CpuAnchors cpuAnchors = new CpuAnchors();
     private volatile HttpStarter.Outcome http = new HttpStarter.Outcome(null, null);
     private final Object httpLock = new Object();
     private boolean shutDown;
@@ -58,7 +64,7 @@ public final class Agent implements AgentContext {
     private boolean runtimeStarted;
     private boolean controlStarted;
     private boolean recordingStarted;
-    private boolean triggersStarted;
+    private volatile boolean triggersStarted;
     private boolean httpStarted;
     private boolean pushStarted;
     private volatile dev.forgeperf.jfr.PyroscopePush push;
@@ -74,26 +80,105 @@ public final class Agent implements AgentContext {
         this.loadedAtStartup = premain;
     }
 
-    /** Entry from {@code AgentStarter}; never throws for a problem it can contain. */
+    /**
+     * Entry from {@code AgentStarter}; never throws. A start refused (a full heap at attach, a
+     * metaspace limit that leaves the agent's classes no room) or failing before the init thread
+     * runs is undone, said in one line on standard error and noted for the CLI
+     * ({@link StartFailure}); the application runs on without the agent. Not retried: what fails
+     * here (options, our own classes, the JVM's limits) fails the same way again; a full heap at
+     * start is waited for by the init thread instead.
+     */
     public static void start(String optionText, Instrumentation inst, boolean premain, String jar) {
-        AgentOptions options = AgentOptions.parse(optionText);
-        Log.setVerbose(options.flag("verbose"));
-        options.warnings().forEach(Log::info);
-        JfrReader.readInsideHost();
-        Agent agent = new Agent(inst, jar, options, premain);
-        current = agent;
-        agent.startTiming();
-        agent.triggers = SnapshotTriggers.fromOptions(options, agent.pid,
-                target -> agent.snapshotWriter(true).write(target, null));
-        // The socket, the sampler and JFR take tens of milliseconds to start: do it off the application's path.
-        Thread init = new Thread(agent::startInBackground, "forge-perf-init");
-        init.setDaemon(true);
-        init.start();
-        AgentState.setReloader(agent::reload);
-        Thread hook = new Thread(agent::shutdown, "forge-perf-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        agent.shutdownHook = hook;
+        long pid = ProcessHandle.current().pid();
+        Agent agent = null;
+        try {
+            String refusal = HeapGuard.startRefusal(premain);
+            if (refusal != null) {
+                notStarted(pid, refusal, null);
+                return;
+            }
+            AgentOptions options = AgentOptions.parse(optionText);
+            Log.setVerbose(options.flag("verbose"));
+            options.warnings().forEach(Log::info);
+            JfrReader.readInsideHost();
+            agent = new Agent(inst, jar, options, premain);
+            current = agent;
+            agent.startTiming();
+            Agent a = agent;
+            agent.triggers = SnapshotTriggers.fromOptions(options, agent.pid,
+                    target -> a.snapshotWriter(true).write(target, null));
+            Thread hook = new Thread(agent::shutdown, "forge-perf-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            agent.shutdownHook = hook;
+            AgentState.setReloader(agent::reload);
+            // The socket, the sampler and JFR take tens of milliseconds to start: do it off the application's path.
+            Thread init = new Thread(agent::startInBackground, "forge-perf-init");
+            init.setDaemon(true);
+            init.start();
+        } catch (Throwable t) {
+            notStarted(pid, null, t);
+            if (agent != null) {
+                agent.undoStart();
+            }
+            return;
+        }
         Log.debug("agent " + AgentInfo.VERSION + " loaded " + (premain ? "at startup" : "by attach"));
+    }
+
+    /** Says once why the agent is not running, notes it for the CLI, and lets a later attach try again. */
+    private static void notStarted(long pid, String refusal, Throwable failure) {
+        current = null;
+        AgentState.release();
+        String why;
+        try {
+            why = refusal != null ? refusal : failure instanceof OutOfMemoryError && String.valueOf(failure.getMessage()).contains("Metaspace")
+                    ? "the JVM ran out of metaspace loading the agent's classes (" + failure + "); raise -XX:MaxMetaspaceSize by "
+                            + (HeapGuard.START_METASPACE_BYTES >> 20) + " MB to use forge-perf"
+                    : "start failed (" + failure + "); run with verbose=true for the stack trace and report it";
+        } catch (Throwable full) {
+            why = OUT_OF_MEMORY_AT_START;
+        }
+        try {
+            Log.info("agent not started, the application runs without it: " + why);
+            if (failure != null && Log.isVerbose()) {
+                failure.printStackTrace();
+            }
+        } catch (Throwable ignored) {
+            // nothing left to say it with
+        }
+        // on a thread of its own: premain never waits for a file system (the socket directory may be on a hung mount)
+        String note = why;
+        try {
+            Thread t = new Thread(() -> StartFailure.record(pid, note), "forge-perf-start-failed");
+            t.setDaemon(true);
+            t.start();
+        } catch (Throwable noThread) {
+            // the line above is all the user gets
+        }
+    }
+
+    /** Undoes what a failed {@link #start} did: timing off and uninstalled, no hook, no triggers. */
+    private void undoStart() {
+        detached = true;
+        triggers = null;
+        try {
+            Recorder.setSlowCallListener(null, 0);
+            Recorder.setActive(false);
+            TimingService t = timing;
+            if (t != null) {
+                t.uninstall(null);
+            }
+        } catch (Throwable ignored) {
+            // best effort: the advice does nothing while the recorder is inactive
+        }
+        try {
+            Thread hook = shutdownHook;
+            if (hook != null) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        } catch (Throwable ignored) {
+            // the JVM exits: the hook runs and finds nothing started
+        }
     }
 
     /** Start-up steps retried after an {@link Error} (a full heap at start), at most this many times, the waits doubling up to a minute. */
@@ -152,6 +237,7 @@ public final class Agent implements AgentContext {
                     RuntimeService.shutdown();
                     throw new OutOfMemoryError(problem);
                 }
+                RuntimeService.get().setListener(this::sampled);
             });
         }
         if (!controlStarted) {
@@ -165,6 +251,7 @@ public final class Agent implements AgentContext {
                 if (triggers != null && !triggers.start()) {
                     triggers = null;
                 }
+                RuntimeService.get().setListener(this::sampled); // the triggers are told from there
             });
         }
         if (!httpStarted) {
@@ -174,6 +261,16 @@ public final class Agent implements AgentContext {
             pushStarted = step(failed, "the Pyroscope push", this::startPush);
         }
         return failed.isEmpty() ? null : String.join("; ", failed);
+    }
+
+    /** The runtime sampler's listener: takes the CPU readings snapshots are calibrated with, then tells the triggers. */
+    private void sampled(long uptimeMillis, double[] sample) {
+        ContinuousRecording r = jfr;
+        cpuAnchors.tick(r == null ? Long.MAX_VALUE : r.startEpochNanos());
+        SnapshotTriggers t = triggers;
+        if (t != null && triggersStarted) {
+            t.sampled(uptimeMillis, sample);
+        }
     }
 
     /** Runs one start-up step; an Error (not a contained failure) leaves it to be retried. */
@@ -197,6 +294,7 @@ public final class Agent implements AgentContext {
     }
 
     private void openControlSocket() {
+        StartFailure.clear(pid); // an earlier start of this JVM's agent failed: this one runs
         try {
             control = ControlServer.start(pid, new CommandRunner(this));
         } catch (IOException | RuntimeException e) {
@@ -535,6 +633,8 @@ public final class Agent implements AgentContext {
             return w;
         }
         ContinuousRecording r = jfr;
+        // from the continuous recording: the CPU profile covers the window of the thread CPU readings, ending right before the dump
+        java.util.concurrent.atomic.AtomicReference<CpuCalibration> measured = new java.util.concurrent.atomic.AtomicReference<>(calibration);
         w.add("histogram", dir -> {
             HeapGuard.require("the class histogram", HeapGuard.HISTOGRAM_BYTES,
                     "take it later with `forge-perf dump histogram`");
@@ -547,6 +647,13 @@ public final class Agent implements AgentContext {
             if (!r.running()) {
                 throw new IllegalStateException("the continuous recording is " + r.describe());
             }
+            if (profile == null) {
+                try {
+                    measured.set(cpuAnchors.sinceOldest(SnapshotParts.PROFILE_WINDOW, r.startEpochNanos()));
+                } catch (RuntimeException | LinkageError e) {
+                    Log.failureOnce("snapshot-cpu-calibration", "snapshot CPU profiles stay estimates (thread CPU time unreadable)", e);
+                }
+            }
             r.dump(dir.resolve(SnapshotLayout.RECORDING), null);
         });
         w.add("profiles", dir -> {
@@ -554,7 +661,11 @@ public final class Agent implements AgentContext {
             long bytes = java.nio.file.Files.exists(source) ? java.nio.file.Files.size(source) : 0;
             HeapGuard.require("the profiles", HeapGuard.analysisNeed(bytes),
                     "build them outside the JVM: `forge-perf convert " + source.getFileName() + "` in the snapshot folder");
-            SnapshotParts.profiles(dir, profile, calibration);
+            CpuCalibration cal = measured.get();
+            if (profile == null && cal != null && Files.exists(source) && JfrFile.check(source).startEpochNanos() > cal.startEpochNanos()) {
+                cal = null; // the recording lost the window's start (a short jfr.maxage): CPU stays an estimate, as the profile says
+            }
+            SnapshotParts.profiles(dir, profile, cal);
         });
         if (heap) {
             w.add("heap", dir -> SnapshotParts.heap(dir, progress));

@@ -37,6 +37,10 @@ final class ExitSnapshot {
     /** The name of JDK's JFR shutdown hook thread (jdk.jfr.internal.ShutdownHook). */
     private static final String JFR_HOOK = "JFR Shutdown Hook";
 
+    /** Why the exit snapshot's CPU profile stays an estimate (said in its comments). */
+    static final String NOT_CALIBRATED_AT_EXIT = "exit snapshot: the CPU time cannot be calibrated for the whole run: threads that ended"
+            + " before the JVM's exit (main among them) have no CPU clock left to read; `snapshot PID` and `profile cpu` on a live JVM are calibrated";
+
     private ExitSnapshot() {
     }
 
@@ -123,8 +127,11 @@ final class ExitSnapshot {
             for (Map.Entry<String, Kind> p : SnapshotLayout.PROFILES.entrySet()) {
                 String base = p.getKey().substring(0, p.getKey().indexOf('.'));
                 try {
-                    Profile profile = ProfileOutput.write(source, p.getValue(), ProfileOptions.DEFAULT, work.resolve(p.getKey()), Format.PPROF,
-                            base + " profile of the whole run");
+                    Profile profile = dev.forgeperf.profile.JfrReader.read(source, p.getValue(), ProfileOptions.DEFAULT);
+                    if (p.getValue() == Kind.CPU) {
+                        profile.addComment(NOT_CALIBRATED_AT_EXIT);
+                    }
+                    ProfileOutput.write(profile, work.resolve(p.getKey()), Format.PPROF, base + " profile of the whole run");
                     ProfileOutput.write(profile, work.resolve(base + ".html"), Format.HTML, base + " profile of the whole run (pid "
                             + ProcessHandle.current().pid() + ")");
                 } catch (IOException e) {

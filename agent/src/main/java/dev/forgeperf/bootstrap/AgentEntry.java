@@ -71,7 +71,10 @@ public final class AgentEntry {
                     .invoke(null, options, inst, premain, jar);
         } catch (Throwable t) {
             Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null ? t.getCause() : t;
-            System.err.println("[forge-perf] agent failed to start, the application continues without it: " + cause);
+            String todo = cause instanceof OutOfMemoryError && String.valueOf(cause.getMessage()).contains("Metaspace")
+                    ? "raise -XX:MaxMetaspaceSize by 12 MB to use forge-perf"
+                    : "check that forge-perf.jar is complete (`java -jar forge-perf.jar --version`), else report it";
+            System.err.println("[forge-perf] agent not started, the application runs without it: " + cause + "; " + todo);
         }
     }
 }

@@ -18,14 +18,18 @@ public final class AgentStarter {
             System.err.println("[forge-perf] " + answer);
             return;
         }
-        ClassLoader loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
         try {
+            ClassLoader loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
             Class.forName("dev.forgeperf.agent.Agent", true, loader)
                     .getMethod("start", String.class, Instrumentation.class, boolean.class, String.class)
                     .invoke(null, options, inst, premain, jar);
         } catch (java.lang.reflect.InvocationTargetException e) {
             AgentState.release();
             throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        } catch (Exception | Error e) {
+            // the agent's own classes failed to load (a truncated jar, no metaspace left): a later attach may try again
+            AgentState.release();
+            throw e;
         }
     }
 }

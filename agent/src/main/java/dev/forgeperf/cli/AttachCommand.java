@@ -17,6 +17,7 @@ import com.sun.tools.attach.VirtualMachine;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.StartFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "attach", description = {"Load the agent into a running JVM (dynamic attach), then show its status.",
         "On JDK 21+ the target JVM prints a warning about a dynamically loaded agent unless it was started with",
         "-XX:+EnableDynamicAgentLoading; the agent works either way.",
-        "As root, a JVM of another user can be attached (as jcmd can) when that user can read this jar."})
+        "As root, a JVM of another user can be attached (as jcmd can) when that user can read this jar.",
+        "A JVM without room for the agent (a full heap, a small -XX:MaxMetaspaceSize) is left as it is: one line says why, exit 1."})
 final class AttachCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PID", description = "Target JVM: process id, or a unique main-class name.")
     String target;
@@ -64,12 +66,14 @@ final class AttachCommand implements Callable<Integer> {
         java.util.function.BooleanSupplier socketUp = foreign ? () -> AgentSockets.find(pid) != null : () -> Files.exists(socket);
         boolean wasLoaded = socketUp.getAsBoolean();
         String jar = ownJar();
+        long attachedAtMillis = System.currentTimeMillis();
         VirtualMachine vm;
         try {
             vm = VirtualMachine.attach(String.valueOf(pid));
         } catch (AttachNotSupportedException | IOException e) {
-            throw new CommandException(attachFailure(pid, e));
+            throw new CommandException(outOfHeap(e) ? outOfHeapMessage(pid, "the agent was not loaded") : attachFailure(pid, e));
         }
+        boolean loading = false;
         try {
             Properties props = vm.getSystemProperties();
             String args = String.valueOf(vm.getAgentProperties().getProperty("sun.jvm.args", ""));
@@ -78,8 +82,21 @@ final class AttachCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("note: JVM " + pid + " runs JDK " + feature + ", which prints a warning about a dynamically loaded agent;"
                         + " start it with -XX:+EnableDynamicAgentLoading to silence it (the agent works either way)");
             }
+            loading = true;
             vm.loadAgent(jar, options);
+        } catch (IOException e) {
+            // the JVM answers an attach operation that threw with the exception's text (AttachOperationFailedException);
+            // one out of heap may also break off its answer (Premature EOF)
+            if (outOfHeap(e)) {
+                throw new CommandException(outOfHeapMessage(pid, "the agent was not loaded"));
+            }
+            throw new CommandException("JVM " + pid + " broke off its answer to the attach (" + e.getMessage() + "), as a JVM out of heap does; "
+                    + (loading ? "run `forge-perf status " + pid + "` to see whether the agent started" : "the agent was not loaded")
+                    + "; the JVM runs on: attach again when its heap has room, or start it with -javaagent:" + ownJarOrName() + " and a larger -Xmx");
         } catch (AgentLoadException | AgentInitializationException e) {
+            if (outOfHeap(e)) {
+                throw new CommandException(outOfHeapMessage(pid, "the agent did not start"));
+            }
             throw new CommandException("JVM " + pid + " refused to load the agent: " + e.getMessage()
                     + (foreign ? " (it runs as " + AgentSockets.userName(targetUid) + ", who must be able to read " + jar + ")" : ""));
         } finally {
@@ -87,6 +104,10 @@ final class AttachCommand implements Callable<Integer> {
         }
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         while (!socketUp.getAsBoolean()) {
+            String notStarted = foreign ? null : StartFailure.read(pid, attachedAtMillis - 10);
+            if (notStarted != null) {
+                throw new CommandException("the forge-perf agent did not start in JVM " + pid + " (it runs on unchanged): " + notStarted);
+            }
             if (System.nanoTime() > deadline) {
                 throw new CommandException("the agent loaded into JVM " + pid + " but its control socket "
                         + (foreign ? "(in the directory of user " + AgentSockets.userName(targetUid) + ")" : socket)
@@ -99,6 +120,21 @@ final class AttachCommand implements Callable<Integer> {
                 : "forge-perf agent loaded into JVM " + pid);
         out.flush();
         return Remote.forward(String.valueOf(pid), List.of("status", String.valueOf(pid)), out, spec.commandLine().getErr());
+    }
+
+    /** Whether the target JVM answered an attach operation with an {@link OutOfMemoryError}. */
+    private static boolean outOfHeap(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError || String.valueOf(t.getMessage()).contains("OutOfMemoryError")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String outOfHeapMessage(long pid, String outcome) {
+        return "JVM " + pid + " is out of heap (it answered the attach with java.lang.OutOfMemoryError); " + outcome
+                + " and the JVM runs on: attach again when its heap has room, or start it with -javaagent:" + ownJarOrName() + " and a larger -Xmx";
     }
 
     private static String attachFailure(long pid, Exception e) {

@@ -18,6 +18,7 @@ import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
 import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.StartFailure;
 import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
 import dev.forgeperf.util.JsonReader;
@@ -53,6 +54,31 @@ final class ListCommand implements Callable<Integer> {
                     if (row != null) {
                         rows.put(((Number) row.get("pid")).longValue(), row);
                     }
+                }
+            }
+        }
+        if (Files.isDirectory(dir)) {
+            // JVMs whose agent did not start: no socket to ask, a note says why
+            try (DirectoryStream<Path> notes = Files.newDirectoryStream(dir, "*" + StartFailure.SUFFIX)) {
+                for (Path note : notes) {
+                    String name = note.getFileName().toString();
+                    String digits = name.substring(0, name.length() - StartFailure.SUFFIX.length());
+                    if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    long pid = Long.parseLong(digits);
+                    String why = StartFailure.readForRunning(pid);
+                    if (why == null || rows.containsKey(pid) || ProcessHandle.of(pid).isEmpty()) {
+                        continue;
+                    }
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("pid", pid);
+                    row.put("user", AgentSockets.userName(AgentSockets.uidOf(pid)));
+                    row.put("mainClass", mainClassOf(pid));
+                    row.put("agentVersion", null);
+                    row.put("uptimeMillis", null);
+                    row.put("start", "not running: " + why);
+                    rows.put(pid, row);
                 }
             }
         }
@@ -113,7 +139,8 @@ final class ListCommand implements Callable<Integer> {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
-                String digits = name.startsWith("jfr-") ? name.substring(4) : name.endsWith(".pending") ? name.substring(0, name.length() - 8) : "";
+                String digits = name.startsWith("jfr-") ? name.substring(4) : name.endsWith(".pending") ? name.substring(0, name.length() - 8)
+                        : name.endsWith(StartFailure.SUFFIX) ? name.substring(0, name.length() - StartFailure.SUFFIX.length()) : "";
                 if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 18) {
                     continue;
                 }
@@ -123,6 +150,8 @@ final class ListCommand implements Callable<Integer> {
                 }
                 if (name.endsWith(".pending")) {
                     PendingFiles.cleanUpAfter(dir, pid);
+                } else if (name.endsWith(StartFailure.SUFFIX)) {
+                    Files.deleteIfExists(p);
                 } else {
                     AtomicFiles.deleteTree(p);
                 }
@@ -130,6 +159,16 @@ final class ListCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             // cleaning is a courtesy; listing goes on
         }
+    }
+
+    /** The main class the JDK's attach list shows for {@code pid}, or "?". */
+    private static String mainClassOf(long pid) {
+        for (VirtualMachineDescriptor d : VirtualMachine.list()) {
+            if (d.id().equals(String.valueOf(pid))) {
+                return d.displayName().split(" ", 2)[0];
+            }
+        }
+        return "?";
     }
 
     /** Asks one agent for its status; removes the socket when its JVM is gone. Null when unreachable. */

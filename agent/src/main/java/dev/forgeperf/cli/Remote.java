@@ -106,6 +106,10 @@ final class Remote {
             if (Boolean.FALSE.equals(Targets.isJvm(pid))) {
                 throw new CommandException("process " + pid + Targets.describe(pid) + " is not a JVM; run `forge-perf list --all` to see the JVMs");
             }
+            String notStarted = dev.forgeperf.util.StartFailure.readForRunning(pid);
+            if (notStarted != null) {
+                throw new CommandException("the forge-perf agent is not running in JVM " + pid + " (its start failed): " + notStarted);
+            }
             throw new CommandException("JVM " + pid + " does not have the forge-perf agent loaded (no " + socket
                     + "); run `forge-perf attach " + pid + "` first");
         }

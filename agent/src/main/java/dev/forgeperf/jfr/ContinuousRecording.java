@@ -238,6 +238,13 @@ public final class ContinuousRecording {
         return r == null ? null : r.getSettings().get(name);
     }
 
+    /** When the recording started, in nanoseconds since the epoch, or {@code Long.MAX_VALUE} while it has not. */
+    public long startEpochNanos() {
+        Recording r = recording;
+        java.time.Instant start = r == null ? null : r.getStartTime();
+        return start == null ? Long.MAX_VALUE : start.getEpochSecond() * 1_000_000_000L + start.getNano();
+    }
+
     /** Whether the recording runs (so {@link #dump} can work). */
     public boolean running() {
         Recording r = recording;

@@ -27,6 +27,11 @@ public final class ThreadCpuClock {
         this.cpuNanos = cpuNanos;
     }
 
+    /** When the clocks were read, in nanoseconds since the epoch. */
+    public long epochNanos() {
+        return epochNanos;
+    }
+
     /** Reads the clocks now; null when this JVM does not measure thread CPU time. */
     public static ThreadCpuClock read() {
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();

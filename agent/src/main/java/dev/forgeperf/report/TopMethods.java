@@ -53,7 +53,9 @@ public record TopMethods(String file, String title, SampleType type, long total,
         List<TopMethods> out = new java.util.ArrayList<>();
         Profile cpu = s.profile(SnapshotLayout.CPU);
         if (cpu != null) {
-            out.add(of(SnapshotLayout.CPU, "CPU", cpu, "samples", "cpu"));
+            // a profile that could not be calibrated to the threads' CPU time says so in its comments: the heading says so too
+            boolean estimate = cpu.comments().stream().anyMatch(c -> c.startsWith("estimate:") || c.startsWith("exit snapshot:"));
+            out.add(of(SnapshotLayout.CPU, estimate ? "CPU (estimate, not calibrated)" : "CPU", cpu, "samples", "cpu"));
         }
         Profile alloc = s.profile(SnapshotLayout.ALLOC);
         if (alloc != null) {

@@ -116,6 +116,81 @@ public final class HeapGuard {
         return new Heap(max, Math.min(max, inUse), max / 10);
     }
 
+    /**
+     * Metaspace the agent's classes need free before it starts (measured: ~5 MB with the sampler,
+     * socket and JFR; Byte Buddy's timing and a JFR analysis add the rest).
+     */
+    public static final long START_METASPACE_BYTES = 12L << 20;
+
+    /**
+     * Why the agent must not start in this JVM now, or null: a heap too full for the start-up
+     * steps ({@code attach} only: at JVM start the heap is empty), or a metaspace limit
+     * ({@code -XX:MaxMetaspaceSize}) that leaves the agent's classes less than
+     * {@link #START_METASPACE_BYTES} (they would take the room the application's classes need).
+     * Reads the metaspace pool only when such a limit was given (loading the management classes
+     * costs start-up time otherwise spent off the application's path).
+     */
+    public static String startRefusal(boolean atJvmStart) {
+        if (!atJvmStart && !hasRoom(START_BYTES) && !roomBesideYoungGarbage(START_BYTES)) {
+            long max = Runtime.getRuntime().maxMemory();
+            return "the JVM's heap is full (" + mb(Math.max(0, freeNow())) + " free of " + mb(max)
+                    + "; the agent needs " + mb(START_BYTES) + " beyond a tenth of it to start); attach again when its heap has room,"
+                    + " or start the JVM with -javaagent and a larger -Xmx";
+        }
+        if (!metaspaceLimited()) {
+            return null;
+        }
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.NON_HEAP && pool.getName().equals("Metaspace")) {
+                long max = pool.getUsage().getMax();
+                long used = pool.getUsage().getUsed();
+                if (max > 0 && max - used < START_METASPACE_BYTES) {
+                    return "the JVM's metaspace limit (-XX:MaxMetaspaceSize=" + mb(max).replace(" ", "") + ", " + mb(used)
+                            + " in use) leaves less than the " + mb(START_METASPACE_BYTES) + " the agent's classes need;"
+                            + " raise -XX:MaxMetaspaceSize by " + mb(START_METASPACE_BYTES) + " to use forge-perf";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code bytes} fit beside what survived young collections (the old generation's use;
+     * for single-pool collectors the whole heap's): a heap that looks full of young garbage is not
+     * refused. Reads the pools only (not the runtime service, which the agent has not started yet).
+     */
+    private static boolean roomBesideYoungGarbage(long bytes) {
+        try {
+            long max = Runtime.getRuntime().maxMemory();
+            long current = 0;
+            long tenured = 0;
+            boolean young = false;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() != MemoryType.HEAP || !pool.isValid()) {
+                    continue;
+                }
+                long used = pool.getUsage().getUsed();
+                current += used;
+                String name = pool.getName();
+                if (name.contains("Eden") || name.contains("Survivor") || name.contains("Young") || name.contains("Nursery")) {
+                    young = true;
+                } else {
+                    tenured += used;
+                }
+            }
+            return max - (young ? tenured : current) - max / 10 >= bytes;
+        } catch (Throwable full) {
+            return false;
+        }
+    }
+
+    private static boolean metaspaceLimited() {
+        java.util.List<String> args = ProcessHandle.current().info().arguments().map(java.util.List::of).orElse(java.util.List.of());
+        String flag = "MaxMetaspaceSize";
+        return args.stream().anyMatch(a -> a.contains(flag)) || String.valueOf(System.getenv("JAVA_TOOL_OPTIONS")).contains(flag)
+                || String.valueOf(System.getenv("JDK_JAVA_OPTIONS")).contains(flag) || args.stream().anyMatch(a -> a.startsWith("@"));
+    }
+
     private static String mb(long bytes) {
         return (bytes + (1 << 19) >> 20) + " MB";
     }

@@ -63,8 +63,10 @@ public final class SnapshotParts {
     /**
      * {@code cpu.pb.gz}, {@code alloc.pb.gz}, {@code lock.pb.gz}: from {@code recording} (a
      * {@code --profile} run) or else the last minutes of the snapshot's {@code recording.jfr}. With
-     * {@code calibration} (what the threads used during the {@code --profile} run) cpu.pb.gz is
-     * scaled to the threads' CPU time as {@code profile cpu} is; else it says it is an estimate.
+     * {@code calibration} (what the threads used during the {@code --profile} run, or, from the
+     * continuous recording, over the window of {@link CpuAnchors}: the profiles then cover that
+     * window) cpu.pb.gz is scaled to the threads' CPU time as {@code profile cpu} is; else it says it
+     * is an estimate.
      */
     public static void profiles(Path dir, Path recording, CpuCalibration calibration) throws Exception {
         Path source = recording != null ? recording : dir.resolve(SnapshotLayout.RECORDING);
@@ -72,11 +74,12 @@ public final class SnapshotParts {
             throw new IllegalStateException("no recording to build profiles from (jfr=off; use --profile 10s)");
         }
         ProfileOptions options = recording != null ? ProfileOptions.DEFAULT
+                : calibration != null ? ProfileOptions.DEFAULT.withWindow(instant(calibration.startEpochNanos()), instant(calibration.endEpochNanos()))
                 : ProfileOptions.DEFAULT.withWindow(Instant.now().minus(PROFILE_WINDOW).toString(), null);
         List<String> failed = new ArrayList<>();
         for (Map.Entry<String, Kind> p : SnapshotLayout.PROFILES.entrySet()) {
             try {
-                ProfileOptions o = p.getValue() == Kind.CPU && recording != null ? options.withCalibration(calibration) : options;
+                ProfileOptions o = p.getValue() == Kind.CPU && calibration != null ? options.withCalibration(calibration) : options;
                 ProfileOutput.write(source, p.getValue(), o, dir.resolve(p.getKey()), Format.PPROF);
             } catch (java.io.IOException e) {
                 throw e;
@@ -87,6 +90,10 @@ public final class SnapshotParts {
         if (!failed.isEmpty()) {
             throw new IllegalStateException(String.join("; ", failed));
         }
+    }
+
+    private static String instant(long epochNanos) {
+        return Instant.ofEpochSecond(0, epochNanos).toString();
     }
 
     /** {@code heap.hprof}: live objects, refused up front when the disk is too small. */

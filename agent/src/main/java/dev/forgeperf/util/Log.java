@@ -19,6 +19,11 @@ public final class Log {
         verbose = on;
     }
 
+    /** Whether details and stack traces are logged. */
+    public static boolean isVerbose() {
+        return verbose;
+    }
+
     public static void info(String message) {
         System.err.println("[forge-perf] " + message);
     }
