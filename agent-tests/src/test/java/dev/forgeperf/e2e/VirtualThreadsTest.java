@@ -77,6 +77,12 @@ class VirtualThreadsTest {
                 assertEquals(0, calls);
             }
 
+            // the JDK's dump went to a private temporary folder that is gone with the answer
+            try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                List<Path> left = tmp.filter(p -> p.getFileName().toString().startsWith(".forge-perf-threads." + pid + ".")).toList();
+                assertTrue(left.isEmpty(), left::toString);
+            }
+
             // the same to a file: the summary line counts them
             Cli.Result toFile = env.cli.run("dump", "threads", pid, "-o", env.work.resolve("threads.txt").toString());
             assertEquals(0, toFile.exit(), toFile::toString);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -25,6 +26,7 @@ import java.util.TreeMap;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.forgeperf.util.Log;
+import dev.forgeperf.util.PendingFiles;
 import dev.forgeperf.util.SocketDir;
 
 /**
@@ -32,8 +34,9 @@ import dev.forgeperf.util.SocketDir;
  * few names and the carriers of the mounted ones. {@code ThreadMXBean} does not see virtual
  * threads; the JDK's {@code HotSpotDiagnosticMXBean.dumpThreads(file, JSON)} (the same dump as
  * {@code jcmd PID Thread.dump_to_file -format=json}) does. It is reached by reflection (the API is
- * JDK 21+, forge-perf is built for 17), written to a fresh owner-only (0700) directory under
- * {@code java.io.tmpdir}, read back as a stream and deleted at once.
+ * JDK 21+, forge-perf is built for 17), written to a fresh hidden owner-only (0700) folder under
+ * {@code java.io.tmpdir} (listed in {@code <pid>.pending} while it exists), read back as a stream
+ * and deleted at once.
  *
  * <p>Bounded: the file is never held in memory; threads are folded into their group while it is
  * read (a thread's own entry is the most held at a time); at most {@value #MAX_GROUPS} distinct
@@ -149,8 +152,12 @@ public final class VirtualThreads {
             throw new UnsupportedOperationException(notAvailable());
         }
         HeapGuard.require("the virtual-thread dump", NEED_BYTES, "retry when the heap is less full, or run `jcmd PID Thread.dump_to_file -format=json FILE`");
-        Path dir = Files.createTempDirectory(Paths.get(System.getProperty("java.io.tmpdir")), "forge-perf-threads-",
-                PosixFilePermissions.asFileAttribute(SocketDir.OWNER_ONLY_DIR));
+        // a fresh hidden folder (created with its mode; an entry planted under the name fails the call), listed as pending so a
+        // JVM killed meanwhile leaves nothing behind that `forge-perf list` does not remove
+        Path dir = Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath().resolve(".forge-perf-threads." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(new SecureRandom().nextLong()) + ".tmp");
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(SocketDir.OWNER_ONLY_DIR));
+        PendingFiles.add(dir);
         Path file = dir.resolve("threads.json");
         try {
             long now = System.currentTimeMillis();
@@ -170,6 +177,7 @@ public final class VirtualThreads {
         } finally {
             Files.deleteIfExists(file);
             Files.deleteIfExists(dir);
+            PendingFiles.remove(dir);
         }
     }
 
