@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.forgeperf.bootstrap.MethodStats;
+import dev.forgeperf.profile.PprofReader;
+import dev.forgeperf.profile.Profile;
 import dev.forgeperf.util.JsonReader;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -142,18 +144,30 @@ class VirtualThreadsTest {
                 System.out.printf("%s: %d calls from %d virtual threads, %d bytes (bound %d)%n", jdk.getFileName(), calls, CALLERS, bytes, bound);
 
                 // profiles: the burner's samples sit under its own name, marked virtual, with its own stack; its carrier's CPU is not added again
-                Cli.Result cpu = env.cli.run("profile", "cpu", pid, "-d", "4s", "--threads", "-o", "cpu.collapsed");
+                Cli.Result cpu = env.cli.run("profile", "cpu", pid, "-d", "4s", "--threads", "-o", "cpu.pb.gz");
                 assertEquals(0, cpu.exit(), cpu::toString);
-                List<String> lines = Files.readAllLines(env.work.resolve("cpu.collapsed"));
+                Profile p = PprofReader.read(env.work.resolve("cpu.pb.gz"));
+                int cpuType = p.typeIndex("cpu");
                 long burning = 0;
-                for (String line : lines) {
-                    if (line.contains("VirtualParked.burnOnVirtualThread")) {
-                        assertTrue(line.startsWith("[vt-burner (virtual)];"), line);
-                        burning++;
+                StringBuilder seen = new StringBuilder();
+                for (int n = 0; n < p.nodeCount(); n++) {
+                    int[] stack = p.stack(n);
+                    if (!p.hasSamples(n) || stack.length == 0) {
+                        continue;
                     }
-                    assertFalse(line.startsWith("[ForkJoinPool-") && line.contains("[CPU time without samples]"), "a carrier's CPU counted again: " + line);
+                    String root = p.frameName(stack[0]);
+                    String leaf = p.frameName(stack[stack.length - 1]);
+                    seen.append(root).append(" .. ").append(leaf).append(' ').append(p.value(n, cpuType)).append('\n');
+                    for (int f : stack) {
+                        if (p.frameName(f).equals("dev.forgeperf.e2e.fixture.VirtualParked.burnOnVirtualThread")) {
+                            assertEquals("[vt-burner (virtual)]", root, seen::toString);
+                            burning += p.value(n, 0);
+                        }
+                    }
+                    assertFalse(root.matches("\\[ForkJoinPool-\\d+-worker-\\d+\\]") && leaf.equals("[CPU time without samples]") && p.value(n, cpuType) > 0,
+                            () -> "a carrier's CPU counted again:\n" + seen);
                 }
-                assertTrue(burning > 0, () -> String.join("\n", lines));
+                assertTrue(burning > 0, seen::toString);
             }
         }
     }
