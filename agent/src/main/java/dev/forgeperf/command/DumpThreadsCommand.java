@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.ThreadDump;
+import dev.forgeperf.runtime.VirtualThreads;
 import dev.forgeperf.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,10 @@ import dev.forgeperf.control.CommandException;
 /** {@code dump threads PID [-o FILE]}: every thread with its full stack, locks, and the deadlocks. */
 @Command(name = "threads", description = {"Dump all threads with full stacks, the locks they hold and wait on, and deadlocks.",
         "Per thread: state, every frame, monitors and ownable synchronizers (ReentrantLock, …) held,",
-        "the lock it waits on and that lock's owner. Each deadlock is spelled out at the end."})
+        "the lock it waits on and that lock's owner. Each deadlock is spelled out at the end.",
+        "On JDK 21+ the virtual threads follow, grouped by identical stack with counts, states and",
+        "the carrier of each mounted one (from the JDK's HotSpotDiagnosticMXBean.dumpThreads; at most",
+        VirtualThreads.MAX_GROUPS + " distinct stacks listed, the rest counted)."})
 public final class DumpThreadsCommand extends AgentCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the dump to FILE instead of standard output.")
     String output;
@@ -28,7 +32,8 @@ public final class DumpThreadsCommand extends AgentCommand {
             checkTarget(out, force);
         }
         ThreadDump dump = ThreadDump.take();
-        String text = dump.render();
+        VirtualThreads.Attempt virtual = VirtualThreads.attempt();
+        String text = dump.render(virtual.dump(), virtual.whyNot());
         if (output == null) {
             session.out.print(text);
             return 0;
@@ -39,7 +44,8 @@ public final class DumpThreadsCommand extends AgentCommand {
             throw new CommandException(AtomicFiles.failure(out, e).getMessage());
         }
         int deadlocked = dump.deadlockedThreadNames().size();
-        session.out.printf("wrote %s (%d threads%s)%n", out, dump.threads().size(),
+        session.out.printf("wrote %s (%d threads%s%s)%n", out, dump.threads().size(),
+                virtual.dump() == null ? "" : ", " + virtual.dump().total() + " virtual in " + virtual.dump().groups().size() + " stacks",
                 deadlocked == 0 ? ", no deadlock" : ", DEADLOCK: " + deadlocked + " threads " + String.join(", ", dump.deadlockedThreadNames()));
         return 0;
     }

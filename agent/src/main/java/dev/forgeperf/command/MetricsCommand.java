@@ -2,6 +2,7 @@ package dev.forgeperf.command;
 
 import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.runtime.RuntimeMetrics;
+import dev.forgeperf.runtime.VirtualThreads;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,9 @@ import dev.forgeperf.util.Durations;
         "Heap, non-heap and each pool: used, committed, max, %% of max, used after the last GC.",
         "GC: per collector count, time, last pause and cause; pause p50/p90/p99/max over the sampler",
         "window; share of time in GC pauses; allocation rate. Threads: live, daemon, peak, by state,",
-        "deadlocked. CPU: process, whole machine, cores. Likely leaks found in the history.",
+        "deadlocked; virtual threads (JDK 21+; counted from a thread dump taken at each update, so it",
+        "costs what `dump threads` does; \"not available\" on JDK 17). CPU: process, whole machine,",
+        "cores. Likely leaks found in the history.",
         "--watch repeats; on a terminal it redraws in place. --watch --json writes one JSON document per line (JSON Lines), "
                 + "for jq and scripts."})
 public final class MetricsCommand extends AgentCommand {
@@ -30,7 +33,7 @@ public final class MetricsCommand extends AgentCommand {
     @Override
     public int run(AgentContext agent, Session session) throws InterruptedException {
         if (watchMillis == null) {
-            print(session, RuntimeMetrics.collect());
+            print(session, RuntimeMetrics.collect().withVirtualThreads(VirtualThreads.attempt()));
             return 0;
         }
         if (watchMillis < 100) {
@@ -41,7 +44,7 @@ public final class MetricsCommand extends AgentCommand {
         }
         int shown = 0;
         while (true) {
-            RuntimeMetrics m = RuntimeMetrics.collect();
+            RuntimeMetrics m = RuntimeMetrics.collect().withVirtualThreads(VirtualThreads.attempt());
             if (session.tty && !json) {
                 session.out.print("\033[H\033[2J");
                 session.out.printf("every %s, Ctrl-C to stop%n", Durations.format(watchMillis * 1_000_000L));

@@ -23,6 +23,7 @@ import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.runtime.ThreadDump;
+import dev.forgeperf.runtime.VirtualThreads;
 import dev.forgeperf.snapshot.SnapshotParts;
 import dev.forgeperf.runtime.HeapGuard;
 
@@ -39,8 +40,10 @@ import dev.forgeperf.runtime.HeapGuard;
  *       {@code mutex} (contended monitor entries), {@code threadcreate} (thread starts): cumulative
  *       since the agent started ({@link CumulativeProfiles}); {@code ?seconds=N} the difference
  *       over N seconds ({@code DurationNanos} set, file name {@code <name>-delta}).</li>
- *   <li>{@code goroutine}: every thread's stack now, one sample per thread; {@code ?debug=1}
- *       groups the stacks as text, {@code ?debug=2} is the full thread dump.</li>
+ *   <li>{@code goroutine}: every thread's stack now, one sample per platform thread and, on JDK
+ *       21+, one sample per distinct virtual-thread stack valued by its thread count
+ *       ({@link VirtualThreads}); {@code ?debug=1} groups the stacks as text, {@code ?debug=2} is
+ *       the full thread dump.</li>
  *   <li>{@code trace?seconds=N}: a JFR recording of N seconds; {@code cmdline}: the command line.</li>
  * </ul>
  * {@code ?debug=1} on the profiles answers the top table as text. At most {@link #MAX_RUNNING}
@@ -425,10 +428,11 @@ final class PprofEndpoints {
     Reply threads(Request r) throws HttpFailure, IOException {
         int debug = r.intParam("debug", 0, 0, 2);
         ThreadDump dump = ThreadDump.take();
+        VirtualThreads.Attempt virtual = VirtualThreads.attempt();
         switch (debug) {
-            case 1: return Reply.text(200, ThreadProfile.grouped(dump));
-            case 2: return Reply.text(200, dump.render());
-            default: return pprof(ThreadProfile.of(dump), "threads.pb.gz");
+            case 1: return Reply.text(200, ThreadProfile.grouped(dump, virtual));
+            case 2: return Reply.text(200, dump.render(virtual.dump(), virtual.whyNot()));
+            default: return pprof(ThreadProfile.of(dump, virtual), "threads.pb.gz");
         }
     }
 
@@ -455,7 +459,7 @@ final class PprofEndpoints {
         row(b, "heap", "the same allocation samples as allocs (alloc_objects, alloc_space)" + cumulative);
         row(b, "block", "thread parking: where threads wait in java.util.concurrent locks and queues (<code>jdk.ThreadPark</code>)" + cumulative);
         row(b, "mutex", "contended monitors: where threads wait to enter synchronized code (<code>jdk.JavaMonitorEnter</code>)" + cumulative);
-        row(b, "goroutine", "threads: every thread's stack now, one sample per thread (<code>?debug=1</code>: grouped by stack, with counts; "
+        row(b, "goroutine", "threads: every thread's stack now, one sample per thread; on JDK 21+ virtual threads too, under [virtual threads], counted per stack (<code>?debug=1</code>: grouped by stack, with counts; "
                 + "<code>?debug=2</code>: full thread dump with locks)");
         row(b, "threadcreate", "thread starts: where threads were started (<code>jdk.ThreadStart</code>, the starting thread's stack)"
                 + cumulative);

@@ -13,6 +13,7 @@ import dev.forgeperf.profile.FrameKind;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.SampleType;
 import dev.forgeperf.runtime.ThreadDump;
+import dev.forgeperf.runtime.VirtualThreads;
 
 /**
  * {@code /debug/pprof/goroutine}: the threads of a {@link ThreadDump} as a pprof profile (sample
@@ -26,8 +27,20 @@ final class ThreadProfile {
     private ThreadProfile() {
     }
 
-    /** One sample per thread; a thread's root frame is {@code [name]} ({@code [name #id]} when two threads share a name). */
+    /** Root frame of the virtual threads' samples (and so their {@code thread} label). */
+    static final String VIRTUAL_ROOT = "[virtual threads]";
+
+    /** The platform threads only (as before JDK 21). */
     static Profile of(ThreadDump dump) {
+        return of(dump, new VirtualThreads.Attempt(null, null));
+    }
+
+    /**
+     * One sample per platform thread; a thread's root frame is {@code [name]} ({@code [name #id]}
+     * when two threads share a name). Virtual threads: one sample per distinct stack, its value
+     * the number of virtual threads on it, under the root {@value #VIRTUAL_ROOT}.
+     */
+    static Profile of(ThreadDump dump, VirtualThreads.Attempt virtual) {
         Profile p = new Profile(List.of(THREADS), 0);
         p.setPeriod(THREADS, 1);
         long now = System.currentTimeMillis() * 1_000_000L;
@@ -48,7 +61,35 @@ final class ThreadProfile {
             }
             p.add(node, 0, 1);
         }
+        if (virtual.whyNot() != null) {
+            p.addComment("virtual threads not listed: " + virtual.whyNot());
+        }
+        if (virtual.dump() != null) {
+            VirtualThreads v = virtual.dump();
+            p.addComment(v.total() + " virtual threads in " + v.groups().size() + " distinct stacks"
+                    + (v.ungroupedThreads() > 0 ? " (" + v.ungroupedThreads() + " on further stacks, not included)" : ""));
+            int root = p.child(Profile.ROOT, p.frame(p.function(VIRTUAL_ROOT, ""), 0, FrameKind.THREAD));
+            for (VirtualThreads.Group g : v.groups()) {
+                int node = root;
+                List<String> stack = g.stack();
+                for (int i = stack.size() - 1; i >= 0; i--) {
+                    VirtualThreads.Frame f = VirtualThreads.parseFrame(stack.get(i));
+                    int fn = p.function(f.method(), sourceFile(f.method(), f.file()));
+                    node = p.child(node, p.frame(fn, f.line(), f.nativeMethod() ? FrameKind.NATIVE : FrameKind.JAVA));
+                }
+                p.add(node, 0, g.count());
+            }
+        }
         return p;
+    }
+
+    /** {@code debug=1}: threads grouped by identical stack, largest groups first; then the virtual threads' groups. */
+    static String grouped(ThreadDump dump, VirtualThreads.Attempt virtual) {
+        String platform = grouped(dump);
+        if (virtual.dump() != null) {
+            return platform + "\n" + virtual.dump().render();
+        }
+        return virtual.whyNot() == null ? platform : platform + "\nVirtual threads are not listed: " + virtual.whyNot() + "\n";
     }
 
     /** {@code debug=1}: threads grouped by identical stack, largest groups first. */
@@ -81,11 +122,16 @@ final class ThreadProfile {
 
     /** {@code pkg/Outer.java} from the frame's class and file name; empty when the file is unknown. */
     private static String sourceFile(StackTraceElement e) {
-        String file = e.getFileName();
-        if (file == null) {
+        return e.getFileName() == null ? "" : sourceFile(e.getClassName() + "." + e.getMethodName(), e.getFileName());
+    }
+
+    /** {@code pkg/File.java} from {@code pkg.Class.method} and the file name; empty when the file is unknown. */
+    private static String sourceFile(String method, String file) {
+        if (file == null || file.isEmpty()) {
             return "";
         }
-        String cls = e.getClassName();
+        int m = method.lastIndexOf('.');
+        String cls = m < 0 ? method : method.substring(0, m);
         int dot = cls.lastIndexOf('.');
         return dot < 0 ? file : cls.substring(0, dot).replace('.', '/') + "/" + file;
     }

@@ -1,5 +1,6 @@
 package dev.forgeperf.profile;
 
+import static dev.forgeperf.profile.JfrMetadata.BOOLEAN;
 import static dev.forgeperf.profile.JfrMetadata.LONG;
 import static dev.forgeperf.profile.JfrMetadata.STRING;
 
@@ -275,7 +276,11 @@ final class JfrConstantPools {
         return frameTypes.get(id);
     }
 
-    /** The Java name (else OS name) of a thread id, or null. */
+    /**
+     * The Java name (else OS name) of a thread id, or null. A virtual thread (JDK 21+: the
+     * thread's {@code virtual} field) is named {@code NAME (virtual)}, or {@code virtual} when it has
+     * no name (most have none: they share one per-thread root instead of one each).
+     */
     String threadName(long id) {
         int offset = threadOffsets.get(id);
         if (offset < 0) {
@@ -286,6 +291,7 @@ final class JfrConstantPools {
         try {
             String javaName = null;
             String osName = null;
+            boolean virtual = false;
             for (Field f : threadType.fieldArray) {
                 if (!f.array && !f.constantPool && f.type.kind == STRING && (f.name.equals("javaName") || f.name.equals("osName"))) {
                     String s = c.string();
@@ -294,15 +300,23 @@ final class JfrConstantPools {
                     } else {
                         osName = s;
                     }
+                } else if (!f.array && !f.constantPool && f.type.kind == BOOLEAN && f.name.equals("virtual")) {
+                    virtual = c.primitive(BOOLEAN) != 0;
                 } else {
                     c.skipValue(f);
                 }
+            }
+            if (virtual) {
+                return javaName == null || javaName.isEmpty() ? VIRTUAL : javaName + " (virtual)";
             }
             return javaName != null ? javaName : osName;
         } finally {
             c.pos = saved;
         }
     }
+
+    /** The name of unnamed virtual threads in profiles (their per-thread root is {@code [virtual]}). */
+    static final String VIRTUAL = "virtual";
 
     /** The Java thread id ({@code Thread.threadId()}) of a thread id, or -1 when unknown (a native thread). */
     long threadJavaId(long id) {

@@ -201,6 +201,8 @@ public final class RuntimeMetrics {
         return states;
     }
 
+    private VirtualThreads.Attempt virtualThreads;
+
     /** Reads the metrics of this JVM now. */
     public static RuntimeMetrics collect() {
         return new RuntimeMetrics(RuntimeService.get());
@@ -240,6 +242,21 @@ public final class RuntimeMetrics {
     /** Heap used after the last GC as a fraction of max heap, NaN when unknown. */
     public double heapAfterGcFraction() {
         return Format.ratio(heapAfterGc, heap.getMax());
+    }
+
+    /**
+     * Adds the virtual-thread count ({@code metrics} only: it costs a thread dump, so the sampler
+     * and the other readers of these metrics never take it). Before JDK 21 the count is shown as
+     * not available, never as 0.
+     */
+    public RuntimeMetrics withVirtualThreads(VirtualThreads.Attempt attempt) {
+        this.virtualThreads = attempt;
+        return this;
+    }
+
+    /** The virtual-thread count added by {@link #withVirtualThreads}, or null. */
+    VirtualThreads.Attempt virtualThreads() {
+        return virtualThreads;
     }
 
     /** The runtime service these metrics were read from (its sampler state is rendered as of now). */

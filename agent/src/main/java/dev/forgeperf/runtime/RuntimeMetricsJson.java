@@ -89,6 +89,16 @@ final class RuntimeMetricsJson {
         t.put("states", st);
         t.put("deadlocked", r.deadlocked.size());
         t.put("deadlockedThreads", r.deadlocked);
+        VirtualThreads.Attempt vt = r.virtualThreads();
+        if (vt != null) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("count", vt.dump() == null ? null : vt.dump().total());
+            v.put("mounted", vt.dump() == null ? null : vt.dump().mounted());
+            v.put("source", vt.dump() == null ? null : "thread dump taken now");
+            v.put("dumpMillis", vt.dump() == null ? null : vt.dump().tookNanos() / 1_000_000);
+            v.put("unavailable", vt.dump() != null ? null : vt.whyNot() == null ? VirtualThreads.notAvailable() : vt.whyNot());
+            t.put("virtual", v);
+        }
         m.put("threads", t);
 
         Map<String, Object> c = new LinkedHashMap<>();

@@ -66,6 +66,15 @@ final class RuntimeMetricsText {
             }
         });
         line(b, "           %s", st);
+        VirtualThreads.Attempt vt = r.virtualThreads();
+        if (vt != null) {
+            if (vt.dump() != null) {
+                line(b, "virtual    %d  mounted %d  (not in the counts above; counted from a thread dump taken now, %d ms)", vt.dump().total(),
+                        vt.dump().mounted(), vt.dump().tookNanos() / 1_000_000);
+            } else {
+                line(b, "virtual    %s", vt.whyNot() == null ? VirtualThreads.notAvailable() : "not counted: " + vt.whyNot());
+            }
+        }
         line(b, "cpu        process %s  system %s  of %d cores%s", Format.percent(r.processCpu), Format.percent(r.systemCpu), r.cores,
                 r.loadAverage < 0 ? "" : String.format(Locale.ROOT, "  load %.2f", r.loadAverage));
         line(b, "classes    loaded %d  total %d  unloaded %d", r.classesLoaded, r.classesTotal, r.classesUnloaded);

@@ -136,6 +136,14 @@ public final class ThreadDump {
 
     /** The dump as text, jstack-like: header, every thread with its full stack and locks, then the deadlocks. */
     public String render() {
+        return render(null, null);
+    }
+
+    /**
+     * The dump as text with the virtual threads (JDK 21+) grouped by stack after the platform
+     * threads; {@code virtual} null with {@code whyNot} (one line) when they could not be listed.
+     */
+    public String render(VirtualThreads virtual, String whyNot) {
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append(String.format(Locale.ROOT, "Full thread dump %s %s (%s), pid %d, %s%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("java.vm.info", ""),
@@ -151,7 +159,11 @@ public final class ThreadDump {
         StringBuilder st = new StringBuilder();
         states.forEach((k, v) -> st.append(", ").append(k).append(' ').append(v));
         b.append(threads.size()).append(" threads (").append(daemons).append(" daemon").append(st).append(")\n");
-        if (Runtime.version().feature() >= 21) {
+        if (virtual != null) {
+            b.append(virtual.total()).append(" virtual threads, grouped by stack after the platform threads\n");
+        } else if (whyNot != null) {
+            b.append("Virtual threads are not listed: ").append(whyNot).append('\n');
+        } else if (Runtime.version().feature() >= 21) {
             b.append("Virtual threads are not listed (jcmd PID Thread.dump_to_file shows them).\n");
         }
         if (!deadlocks.isEmpty()) {
@@ -161,6 +173,9 @@ public final class ThreadDump {
         for (ThreadInfo t : threads) {
             b.append('\n');
             thread(b, t);
+        }
+        if (virtual != null) {
+            b.append('\n').append(virtual.render());
         }
         b.append('\n');
         if (deadlocks.isEmpty()) {

@@ -1,0 +1,639 @@
+package dev.forgeperf.runtime;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.PendingFiles;
+import dev.forgeperf.util.SocketDir;
+
+/**
+ * The virtual threads of this JVM (JDK 21+), grouped by identical stack with counts, states, a
+ * few names and the carriers of the mounted ones. {@code ThreadMXBean} does not see virtual
+ * threads; the JDK's {@code HotSpotDiagnosticMXBean.dumpThreads(file, JSON)} (the same dump as
+ * {@code jcmd PID Thread.dump_to_file -format=json}) does. It is reached by reflection (the API is
+ * JDK 21+, forge-perf is built for 17), written to a fresh hidden owner-only (0700) folder under
+ * {@code java.io.tmpdir} (listed in {@code <pid>.pending} while it exists), read back as a stream
+ * and deleted at once.
+ *
+ * <p>Bounded: the file is never held in memory; threads are folded into their group while it is
+ * read (a thread's own entry is the most held at a time); at most {@value #MAX_GROUPS} distinct
+ * stacks of at most {@value #MAX_FRAMES} frames are kept (threads past that are counted, not
+ * grouped), frames are shared between groups. The worst case is about {@value #NEED_MIB} MiB of
+ * heap, checked free ({@link HeapGuard}) before the dump is taken. Time: the JDK walks every
+ * thread's stack (measured on Temurin 25 with 10,000 parked virtual threads: see README).
+ *
+ * <p>Which threads are virtual: JDK 25's format marks them ({@code "virtual": true}, with
+ * {@code "carrier"} when mounted); on JDK 21 to 24, whose format does not, a thread is virtual when
+ * {@code ThreadMXBean} does not know its id (read right after the dump). Immutable once taken.
+ */
+public final class VirtualThreads {
+    /** Distinct stacks kept; threads on further stacks are counted in {@link #ungroupedThreads()}. */
+    public static final int MAX_GROUPS = 500;
+    /** Frames kept of a stack (the leaf end); deeper stacks are grouped by their top frames and marked. */
+    public static final int MAX_FRAMES = 256;
+    /** Names listed per group, and carriers per group. */
+    public static final int MAX_EXAMPLES = 5;
+    static final int NEED_MIB = 24;
+    /** Heap the grouping needs at most: {@value #MAX_GROUPS} stacks x {@value #MAX_FRAMES} frames of ~150 bytes, and the reader. */
+    public static final long NEED_BYTES = (long) NEED_MIB << 20;
+
+    private final long timeMillis;
+    private final long tookNanos;
+    private final int total;
+    private final int mounted;
+    private final int ungrouped;
+    private final Map<String, Integer> states;
+    private final List<Group> groups;
+
+    /** One distinct stack and the virtual threads on it. */
+    public static final class Group {
+        final List<String> stack;
+        final boolean truncated;
+        int count;
+        int mounted;
+        final Map<String, Integer> states = new TreeMap<>();
+        final List<String> examples = new ArrayList<>(MAX_EXAMPLES);
+        final Set<String> carrierIds = new HashSet<>();
+        final List<String> carriers = new ArrayList<>(MAX_EXAMPLES);
+
+        Group(List<String> stack, boolean truncated) {
+            this.stack = stack;
+            this.truncated = truncated;
+        }
+
+        /** The frames, leaf first, as the JDK prints them ({@code module/pkg.Class.method(File.java:42)}). */
+        public List<String> stack() {
+            return stack;
+        }
+
+        /** Whether the stack had more than {@value #MAX_FRAMES} frames (only the leaf end is kept). */
+        public boolean truncated() {
+            return truncated;
+        }
+
+        /** Virtual threads on this stack. */
+        public int count() {
+            return count;
+        }
+
+        /** Of them, mounted on a carrier when dumped. */
+        public int mounted() {
+            return mounted;
+        }
+
+        /** Thread states and their counts (JDK 25+; empty on older formats). */
+        public Map<String, Integer> states() {
+            return states;
+        }
+
+        /** Up to {@value #MAX_EXAMPLES} threads, as {@code "name" #tid}. */
+        public List<String> examples() {
+            return examples;
+        }
+
+        /** Up to {@value #MAX_EXAMPLES} carrier threads of the mounted ones, as {@code "name" #tid}. */
+        public List<String> carriers() {
+            return carriers;
+        }
+    }
+
+    private VirtualThreads(long timeMillis, long tookNanos, int total, int mounted, int ungrouped, Map<String, Integer> states, List<Group> groups) {
+        this.timeMillis = timeMillis;
+        this.tookNanos = tookNanos;
+        this.total = total;
+        this.mounted = mounted;
+        this.ungrouped = ungrouped;
+        this.states = states;
+        this.groups = groups;
+    }
+
+    /** Whether this JVM has virtual threads (JDK 21+). */
+    public static boolean available() {
+        return Runtime.version().feature() >= 21;
+    }
+
+    /** What is shown instead of a count on a JVM without virtual threads. */
+    public static String notAvailable() {
+        return "not available (virtual threads need JDK 21+; this JVM is " + Runtime.version().feature() + ")";
+    }
+
+    /**
+     * Dumps the threads through the JDK and groups the virtual ones.
+     *
+     * @throws HeapGuard.Refused when the heap lacks {@link #NEED_BYTES}
+     * @throws IOException when the dump cannot be written or read (the message says which)
+     * @throws UnsupportedOperationException before JDK 21
+     */
+    public static VirtualThreads take() throws IOException {
+        if (!available()) {
+            throw new UnsupportedOperationException(notAvailable());
+        }
+        HeapGuard.require("the virtual-thread dump", NEED_BYTES, "retry when the heap is less full, or run `jcmd PID Thread.dump_to_file -format=json FILE`");
+        // a fresh hidden folder (created with its mode; an entry planted under the name fails the call), listed as pending so a
+        // JVM killed meanwhile leaves nothing behind that `forge-perf list` does not remove
+        Path dir = Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath().resolve(".forge-perf-threads." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(new SecureRandom().nextLong()) + ".tmp");
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(SocketDir.OWNER_ONLY_DIR));
+        PendingFiles.add(dir);
+        Path file = dir.resolve("threads.json");
+        try {
+            long now = System.currentTimeMillis();
+            long t0 = System.nanoTime();
+            dumpJson(file);
+            long[] ids = ManagementFactory.getThreadMXBean().getAllThreadIds();
+            long took = System.nanoTime() - t0;
+            Set<String> platform = new HashSet<>();
+            for (long id : ids) {
+                platform.add(Long.toString(id));
+            }
+            Folder folder = new Folder(platform);
+            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                new Walker(r, folder).document();
+            }
+            return folder.result(now, took);
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+            PendingFiles.remove(dir);
+        }
+    }
+
+    /** A dump, or why there is none: both null before JDK 21 (nothing to list). */
+    public record Attempt(VirtualThreads dump, String whyNot) {
+    }
+
+    /** {@link #take()} with every failure contained: refused or failed dumps become one line (failures also logged once). */
+    public static Attempt attempt() {
+        if (!available()) {
+            return new Attempt(null, null);
+        }
+        try {
+            return new Attempt(take(), null);
+        } catch (HeapGuard.Refused e) {
+            return new Attempt(null, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            Log.failureOnce("virtual-thread-dump", "the virtual-thread dump", e);
+            return new Attempt(null, "the JDK's thread dump failed (" + e.getMessage() + "); see the agent's log");
+        }
+    }
+
+    private static void dumpJson(Path file) throws IOException {
+        try {
+            Class<?> format = Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
+            Method dump = HotSpotDiagnosticMXBean.class.getMethod("dumpThreads", String.class, format);
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Object json = Enum.valueOf((Class) format, "JSON");
+            dump.invoke(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class), file.toString(), json);
+        } catch (InvocationTargetException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException) {
+                throw (IOException) c;
+            }
+            throw new IOException("the JDK's thread dump failed: " + c, c);
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("this JDK has no HotSpotDiagnosticMXBean.dumpThreads: " + e, e);
+        }
+    }
+
+    /** When the dump was taken (epoch ms). */
+    public long timeMillis() {
+        return timeMillis;
+    }
+
+    /** How long the JDK's dump took. */
+    public long tookNanos() {
+        return tookNanos;
+    }
+
+    /** Virtual threads in the dump. */
+    public int total() {
+        return total;
+    }
+
+    /** Of them, mounted on a carrier (JDK 25+ format; 0 before). */
+    public int mounted() {
+        return mounted;
+    }
+
+    /** Threads on stacks past the first {@value #MAX_GROUPS} distinct ones (counted, not grouped). */
+    public int ungroupedThreads() {
+        return ungrouped;
+    }
+
+    /** States of all virtual threads with counts (JDK 25+ format). */
+    public Map<String, Integer> states() {
+        return states;
+    }
+
+    /** The groups, largest first. */
+    public List<Group> groups() {
+        return groups;
+    }
+
+    /** The section {@code dump threads} appends after the platform threads. */
+    public String render() {
+        StringBuilder b = new StringBuilder(8 * 1024);
+        b.append(String.format(Locale.ROOT, "Virtual threads: %d in %d distinct stack%s, %d mounted%s (HotSpotDiagnosticMXBean.dumpThreads at %s, %d ms)%n",
+                total, groups.size(), groups.size() == 1 ? "" : "s", mounted, statesText(states), java.time.Instant.ofEpochMilli(timeMillis),
+                tookNanos / 1_000_000));
+        if (ungrouped > 0) {
+            b.append(String.format(Locale.ROOT, "(%d virtual threads on stacks past the first %d distinct ones are counted above, not listed)%n", ungrouped, MAX_GROUPS));
+        }
+        for (Group g : groups) {
+            b.append('\n').append(g.count).append(g.count == 1 ? " virtual thread" : " virtual threads").append(statesText(g.states));
+            b.append(": ").append(String.join(", ", g.examples)).append(g.count > g.examples.size() ? ", …" : "").append('\n');
+            if (g.mounted > 0) {
+                b.append("   mounted: ").append(g.mounted).append(" on ").append(String.join(", ", g.carriers))
+                        .append(g.carrierIds.size() > g.carriers.size() ? ", …" : "").append('\n');
+            }
+            if (g.stack.isEmpty()) {
+                b.append("\t(no Java frames)\n");
+            }
+            for (String f : g.stack) {
+                b.append("\tat ").append(f).append('\n');
+            }
+            if (g.truncated) {
+                b.append("\t… (deeper frames not kept: more than ").append(MAX_FRAMES).append(")\n");
+            }
+        }
+        return b.toString();
+    }
+
+    private static String statesText(Map<String, Integer> states) {
+        if (states.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (");
+        states.forEach((k, v) -> b.append(b.length() == 2 ? "" : ", ").append(k).append(' ').append(v));
+        return b.append(')').toString();
+    }
+
+    /** Splits a JDK frame ({@code [loader/][module[@version]/]pkg.Class.method(File.java:42)}) into class.method, file and line. */
+    public static Frame parseFrame(String s) {
+        int paren = s.indexOf('(');
+        String qualified = paren < 0 ? s : s.substring(0, paren);
+        String where = paren < 0 ? "" : s.substring(paren + 1, s.endsWith(")") ? s.length() - 1 : s.length());
+        // prefixes end with '/'; a hidden class's own '/' is followed by "0x"
+        int slash;
+        while ((slash = qualified.indexOf('/')) >= 0 && !qualified.startsWith("0x", slash + 1)) {
+            qualified = qualified.substring(slash + 1);
+        }
+        boolean nativeMethod = where.equals("Native Method");
+        String file = "";
+        int line = 0;
+        if (!nativeMethod && !where.equals("Unknown Source") && !where.isEmpty()) {
+            int colon = where.lastIndexOf(':');
+            file = colon < 0 ? where : where.substring(0, colon);
+            if (colon >= 0) {
+                try {
+                    line = Math.max(0, Integer.parseInt(where.substring(colon + 1)));
+                } catch (NumberFormatException e) {
+                    line = 0;
+                }
+            }
+        }
+        return new Frame(qualified, file, line, nativeMethod);
+    }
+
+    /** One parsed frame: {@code pkg.Class.method}, the source file name ("" when unknown), the line (0 when unknown). */
+    public record Frame(String method, String file, int line, boolean nativeMethod) {
+    }
+
+    /** Folds thread entries into groups as the reader meets them. */
+    static final class Folder {
+        private final Set<String> platformIds;
+        private final Map<List<String>, Group> groups = new LinkedHashMap<>();
+        private final Map<String, String> frames = new HashMap<>();
+        private final Map<String, String> platformNames = new HashMap<>();
+        private final Map<String, Integer> states = new TreeMap<>();
+        private final List<Object[]> pendingCarriers = new ArrayList<>();
+        private int total;
+        private int mounted;
+        private int ungrouped;
+
+        Folder(Set<String> platformIds) {
+            this.platformIds = platformIds;
+        }
+
+        void thread(Map<String, Object> t) {
+            String tid = String.valueOf(t.get("tid"));
+            String name = t.get("name") instanceof String ? (String) t.get("name") : "";
+            // JDK 25+ entries carry "state" and mark virtual threads; older ones mark neither
+            boolean newFormat = t.containsKey("state");
+            boolean virtual = newFormat ? Boolean.TRUE.equals(t.get("virtual")) : !platformIds.contains(tid);
+            if (!virtual) {
+                platformNames.put(tid, name);
+                return;
+            }
+            total++;
+            List<?> raw = t.get("stack") instanceof List ? (List<?>) t.get("stack") : List.of();
+            int n = Math.min(raw.size(), MAX_FRAMES);
+            String[] stack = new String[n];
+            for (int i = 0; i < n; i++) {
+                String f = String.valueOf(raw.get(i));
+                String shared = frames.putIfAbsent(f, f);
+                stack[i] = shared == null ? f : shared;
+            }
+            String state = t.get("state") instanceof String ? (String) t.get("state") : null;
+            if (state != null) {
+                states.merge(state, 1, Integer::sum);
+            }
+            Object carrier = t.get("carrier");
+            if (carrier != null) {
+                mounted++;
+            }
+            List<String> key = Arrays.asList(stack);
+            Group g = groups.get(key);
+            if (g == null) {
+                if (groups.size() >= MAX_GROUPS) {
+                    ungrouped++;
+                    return;
+                }
+                g = new Group(Collections.unmodifiableList(key), raw.size() > MAX_FRAMES);
+                groups.put(key, g);
+            }
+            g.count++;
+            if (state != null) {
+                g.states.merge(state, 1, Integer::sum);
+            }
+            if (g.examples.size() < MAX_EXAMPLES) {
+                g.examples.add('"' + name + "\" #" + tid);
+            }
+            if (carrier != null) {
+                g.mounted++;
+                String cid = String.valueOf(carrier);
+                if (g.carrierIds.size() < MAX_EXAMPLES && g.carrierIds.add(cid)) {
+                    pendingCarriers.add(new Object[] {g, cid});
+                }
+            }
+        }
+
+        VirtualThreads result(long timeMillis, long tookNanos) {
+            for (Object[] p : pendingCarriers) {
+                String cid = (String) p[1];
+                String name = platformNames.get(cid);
+                ((Group) p[0]).carriers.add((name == null ? "carrier" : '"' + name + '"') + " #" + cid);
+            }
+            List<Group> sorted = new ArrayList<>(groups.values());
+            sorted.sort((a, b) -> Integer.compare(b.count, a.count));
+            return new VirtualThreads(timeMillis, tookNanos, total, mounted, ungrouped, states, sorted);
+        }
+    }
+
+    /**
+     * A streaming reader of the JDK's JSON thread dump: walks the document, hands each entry of
+     * {@code threadDump.threadContainers[].threads[]} (a small object) to the {@link Folder} and
+     * skips everything else without keeping it.
+     */
+    static final class Walker {
+        private static final String THREADS = ".threadDump.threadContainers[].threads";
+        private static final int MAX_DEPTH = 64;
+        private final Reader in;
+        private final Folder folder;
+        private int peeked = -2;
+        private long offset;
+
+        Walker(Reader in, Folder folder) {
+            this.in = in;
+            this.folder = folder;
+        }
+
+        void document() throws IOException {
+            walk("", 0);
+            space();
+            if (peek() != -1) {
+                throw error("text after the document");
+            }
+        }
+
+        private void walk(String path, int depth) throws IOException {
+            if (depth > MAX_DEPTH) {
+                throw error("nesting deeper than " + MAX_DEPTH);
+            }
+            space();
+            int c = peek();
+            if (c == '{') {
+                next();
+                space();
+                if (peek() == '}') {
+                    next();
+                    return;
+                }
+                do {
+                    space();
+                    String key = string();
+                    space();
+                    expect(':');
+                    walk(path + "." + key, depth + 1);
+                    space();
+                    c = next();
+                } while (c == ',');
+                if (c != '}') {
+                    throw error("expected , or }");
+                }
+            } else if (c == '[') {
+                next();
+                space();
+                if (peek() == ']') {
+                    next();
+                    return;
+                }
+                boolean threads = path.equals(THREADS);
+                do {
+                    if (threads) {
+                        space();
+                        Object v = value(depth + 1);
+                        if (v instanceof Map) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> t = (Map<String, Object>) v;
+                            folder.thread(t);
+                        }
+                    } else {
+                        walk(path + "[]", depth + 1);
+                    }
+                    space();
+                    c = next();
+                } while (c == ',');
+                if (c != ']') {
+                    throw error("expected , or ]");
+                }
+            } else {
+                value(depth + 1);
+            }
+        }
+
+        private Object value(int depth) throws IOException {
+            if (depth > MAX_DEPTH) {
+                throw error("nesting deeper than " + MAX_DEPTH);
+            }
+            space();
+            int c = peek();
+            switch (c) {
+                case '{': {
+                    next();
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    space();
+                    if (peek() == '}') {
+                        next();
+                        return m;
+                    }
+                    do {
+                        space();
+                        String key = string();
+                        space();
+                        expect(':');
+                        m.put(key, value(depth + 1));
+                        space();
+                        c = next();
+                    } while (c == ',');
+                    if (c != '}') {
+                        throw error("expected , or }");
+                    }
+                    return m;
+                }
+                case '[': {
+                    next();
+                    List<Object> l = new ArrayList<>();
+                    space();
+                    if (peek() == ']') {
+                        next();
+                        return l;
+                    }
+                    do {
+                        Object v = value(depth + 1);
+                        if (l.size() < MAX_FRAMES + 1) {
+                            l.add(v); // one past the cap: enough to know the stack was cut
+                        }
+                        space();
+                        c = next();
+                    } while (c == ',');
+                    if (c != ']') {
+                        throw error("expected , or ]");
+                    }
+                    return l;
+                }
+                case '"':
+                    return string();
+                case -1:
+                    throw error("unexpected end");
+                default: {
+                    StringBuilder b = new StringBuilder();
+                    while ((c = peek()) != -1 && c != ',' && c != '}' && c != ']' && !Character.isWhitespace(c)) {
+                        b.append((char) next());
+                    }
+                    String s = b.toString();
+                    switch (s) {
+                        case "true": return Boolean.TRUE;
+                        case "false": return Boolean.FALSE;
+                        case "null": return null;
+                        default:
+                            if (s.isEmpty()) {
+                                throw error("unexpected character");
+                            }
+                            return s;
+                    }
+                }
+            }
+        }
+
+        private String string() throws IOException {
+            expect('"');
+            StringBuilder b = new StringBuilder(32);
+            while (true) {
+                int c = next();
+                if (c == -1) {
+                    throw error("unterminated string");
+                }
+                if (c == '"') {
+                    return b.toString();
+                }
+                if (c != '\\') {
+                    b.append((char) c);
+                    continue;
+                }
+                int e = next();
+                switch (e) {
+                    case 'n': b.append('\n'); break;
+                    case 't': b.append('\t'); break;
+                    case 'r': b.append('\r'); break;
+                    case 'b': b.append('\b'); break;
+                    case 'f': b.append('\f'); break;
+                    case 'u': {
+                        char[] h = new char[4];
+                        for (int i = 0; i < 4; i++) {
+                            int d = next();
+                            if (d == -1) {
+                                throw error("unterminated escape");
+                            }
+                            h[i] = (char) d;
+                        }
+                        try {
+                            b.append((char) Integer.parseInt(new String(h), 16));
+                        } catch (NumberFormatException x) {
+                            throw error("bad \\u escape");
+                        }
+                        break;
+                    }
+                    case -1: throw error("unterminated escape");
+                    default: b.append((char) e); // \" \\ \/
+                }
+            }
+        }
+
+        private void expect(char c) throws IOException {
+            int got = next();
+            if (got != c) {
+                throw error("expected " + c);
+            }
+        }
+
+        private void space() throws IOException {
+            while (peek() != -1 && Character.isWhitespace(peek())) {
+                next();
+            }
+        }
+
+        private int peek() throws IOException {
+            if (peeked == -2) {
+                peeked = in.read();
+            }
+            return peeked;
+        }
+
+        private int next() throws IOException {
+            int c = peek();
+            peeked = -2;
+            if (c != -1) {
+                offset++;
+            }
+            return c;
+        }
+
+        private IOException error(String what) {
+            return new IOException("unreadable JDK thread dump at character " + offset + ": " + what);
+        }
+    }
+}
