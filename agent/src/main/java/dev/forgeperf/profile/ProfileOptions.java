@@ -16,38 +16,45 @@ import java.util.regex.Pattern;
  *                      (each thread's samples are scaled to it); null: none measured (the samples are an estimate)
  * @param waiting       for a wall profile: the threads waiting when the recording ended (their wait has no JFR
  *                      event yet); null: unknown
+ * @param calls         keep only what threads did inside these calls (a latency profile's slow calls): samples
+ *                      taken inside one, the part of each wait that overlaps them; null: everything
  */
 public record ProfileOptions(boolean threads, Pattern include, Pattern exclude, String from, String to, long intervalNanos,
-        CpuCalibration calibration, WaitingThreads waiting) {
+        CpuCalibration calibration, WaitingThreads waiting, CallWindows calls) {
     /** All samples, no thread roots, the whole recording. */
-    public static final ProfileOptions DEFAULT = new ProfileOptions(false, null, null, null, null, 0, null, null);
+    public static final ProfileOptions DEFAULT = new ProfileOptions(false, null, null, null, null, 0, null, null, null);
 
     public ProfileOptions withThreads(boolean value) {
-        return new ProfileOptions(value, include, exclude, from, to, intervalNanos, calibration, waiting);
+        return new ProfileOptions(value, include, exclude, from, to, intervalNanos, calibration, waiting, calls);
     }
 
     public ProfileOptions withInclude(String regex) {
-        return new ProfileOptions(threads, compile(regex, "--include"), exclude, from, to, intervalNanos, calibration, waiting);
+        return new ProfileOptions(threads, compile(regex, "--include"), exclude, from, to, intervalNanos, calibration, waiting, calls);
     }
 
     public ProfileOptions withExclude(String regex) {
-        return new ProfileOptions(threads, include, compile(regex, "--exclude"), from, to, intervalNanos, calibration, waiting);
+        return new ProfileOptions(threads, include, compile(regex, "--exclude"), from, to, intervalNanos, calibration, waiting, calls);
     }
 
     public ProfileOptions withWindow(String fromTime, String toTime) {
-        return new ProfileOptions(threads, include, exclude, fromTime, toTime, intervalNanos, calibration, waiting);
+        return new ProfileOptions(threads, include, exclude, fromTime, toTime, intervalNanos, calibration, waiting, calls);
     }
 
     public ProfileOptions withInterval(long nanos) {
-        return new ProfileOptions(threads, include, exclude, from, to, nanos, calibration, waiting);
+        return new ProfileOptions(threads, include, exclude, from, to, nanos, calibration, waiting, calls);
     }
 
     public ProfileOptions withCalibration(CpuCalibration value) {
-        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, value, waiting);
+        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, value, waiting, calls);
     }
 
     public ProfileOptions withWaiting(WaitingThreads value) {
-        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, calibration, value);
+        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, calibration, value, calls);
+    }
+
+    /** Only what threads did inside {@code value}'s calls (see {@link CallWindows}). */
+    public ProfileOptions withCalls(CallWindows value) {
+        return new ProfileOptions(threads, include, exclude, from, to, intervalNanos, calibration, waiting, value);
     }
 
     private static Pattern compile(String regex, String option) {
