@@ -50,12 +50,14 @@ import picocli.CommandLine.Parameters;
  * once a second, and each call is judged by the value in force when it ended.
  */
 @Command(name = "latency", description = {
-        "What the slow calls of timed methods did: a wall profile (CPU samples, native samples and parks, monitor waits,",
-        "Object.wait and sleeps of the calling thread) of only the time inside calls of SPEC that took at least --above.",
-        "--above is a duration (50ms) or a percentile of the method's live histogram (p99, p99.9), re-read every second.",
-        "Built from JFR: the slow calls are forge.MethodTiming events (thread, end, elapsed) joined with the samples of",
-        "their thread inside each call. A SPEC not timed yet is timed for the recording and removed afterwards.",
-        "--compare: the whole method's profile (samples with a frame of SPEC) beside the slow calls' (shares of each total)."})
+        "Profile only the time inside the slow calls of timed methods: what the calls of SPEC at or above --above did.",
+        "A wall profile of the calling thread inside each slow call: CPU and native samples every --interval, and its parks,",
+        "monitor waits, Object.wait and sleeps from 0 ms (jdk.ExecutionSample, jdk.NativeMethodSample, jdk.ThreadPark,",
+        "jdk.JavaMonitorEnter, jdk.JavaMonitorWait, jdk.ThreadSleep), joined with the slow calls' forge.MethodTiming events.",
+        "--above is a duration (50ms) or a percentile of the method's live histogram (p99, p99.9), re-read every second;",
+        "until the percentile is known every call is an event. Each event costs the calling thread about 2 us.",
+        "A SPEC not timed yet is timed for the recording and removed afterwards.",
+        "--compare: all calls of SPEC (samples with a frame of SPEC) beside the slow calls, as shares of each total."})
 public final class LatencyProfileCommand extends AgentCommand {
     @Parameters(index = "1", paramLabel = "SPEC", description = "The timed method(s), as for `instrument` (e.g. 'com.acme.Api#handle').")
     String methodSpec;

@@ -78,11 +78,13 @@ public final class SlowCallsToJfr implements SlowCallListener {
             this.thresholds = new long[methods.length];
         }
 
-        /** Sets the thresholds, one per method in the order given to {@link #watch}. */
+        /** Sets the thresholds, one per method in the order given to {@link #watch}; nothing once closed (or after {@link #uninstall}). */
         public void set(long[] nanos) {
             synchronized (SlowCallsToJfr.class) {
-                thresholds = nanos.clone();
-                apply();
+                if (java.util.Arrays.asList(watches).contains(this)) {
+                    thresholds = nanos.clone();
+                    apply();
+                }
             }
         }
 
