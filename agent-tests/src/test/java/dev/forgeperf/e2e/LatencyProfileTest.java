@@ -111,6 +111,7 @@ class LatencyProfileTest {
             assertEquals(2, unknown.exit(), unknown::toString);
             assertEquals(1, unknown.err().lines().count(), unknown::toString);
             assertTrue(unknown.err().contains("matches no method"), unknown::toString);
+            assertFalse(unknown.err().contains("--pending"), () -> "advice of an option `profile latency` has not\n" + unknown);
             for (String bad : List.of("fast", "0ms", "p100", "-5ms")) {
                 Cli.Result r = env.cli.run("profile", "latency", pid, SPEC, "--above", bad, "-d", "1s");
                 assertEquals(2, r.exit(), r::toString);

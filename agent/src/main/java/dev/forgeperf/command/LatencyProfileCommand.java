@@ -152,7 +152,10 @@ public final class LatencyProfileCommand extends AgentCommand {
             try {
                 timing.install(spec, new TimingService.Request());
             } catch (IllegalArgumentException e) {
-                throw new CommandException(e.getMessage(), 2);
+                // instrument's advice names options this command has not: say what applies here
+                String why = e.getMessage().replace(", or add --pending to time classes loaded later", "")
+                        .replace("; narrow the spec, raise --limit, or add --force", "; narrow the spec or time it first with `forge-perf instrument --force`");
+                throw new CommandException(why, 2);
             }
             installed = true;
             methods = timing.timedStats(spec);
