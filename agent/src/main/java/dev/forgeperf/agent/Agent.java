@@ -343,7 +343,7 @@ public final class Agent implements AgentContext {
         try {
             TimingLimits.apply(options);
             Recorder.setActive(true);
-            Recorder.setSlowCallListener(new SlowCallsToJfr(), options.durationNanos("timed.jfrThreshold", 10_000_000L));
+            SlowCallsToJfr.install(options.durationNanos("timed.jfrThreshold", 10_000_000L));
             if (!options.all("timed").isEmpty()) {
                 installSpecs(options);
             }
@@ -428,7 +428,7 @@ public final class Agent implements AgentContext {
             recording.writeAtExit(true);
         }
         if (extra.get("timed.jfrThreshold", null) != null) {
-            Recorder.setSlowCallListener(new SlowCallsToJfr(), extra.durationNanos("timed.jfrThreshold", 10_000_000L));
+            SlowCallsToJfr.install(extra.durationNanos("timed.jfrThreshold", 10_000_000L));
         }
         installSpecs(extra);
         java.util.List<String> appliedKeys = new java.util.ArrayList<>(LIVE_OPTIONS);
@@ -488,7 +488,7 @@ public final class Agent implements AgentContext {
         } else {
             done.add("no methods were instrumented");
         }
-        Recorder.setSlowCallListener(null, 0);
+        SlowCallsToJfr.uninstall();
         Recorder.setActive(false);
         synchronized (httpLock) {
             shutDown = true;

@@ -43,6 +43,7 @@ public final class ProfileCommand implements Runnable {
         for (Kind k : Kind.values()) {
             ids.add(k.id());
         }
+        ids.add("latency");
         description[0] = description[0].replace("KINDS", String.join(", ", ids));
         cl.getCommandSpec().usageMessage().description(description);
         for (Kind k : Kind.values()) {
@@ -50,6 +51,7 @@ public final class ProfileCommand implements Runnable {
             sub.getCommandSpec().usageMessage().description(k.help().toArray(new String[0]));
             cl.addSubcommand(k.id(), sub);
         }
+        cl.addSubcommand("latency", new picocli.CommandLine(new LatencyProfileCommand()));
         return cl;
     }
 

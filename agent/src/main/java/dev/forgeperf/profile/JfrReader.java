@@ -97,14 +97,18 @@ public final class JfrReader {
     private final boolean calibrating;
     /** For a wall profile: the threads waiting at the end of the window, else null. */
     private final WaitingThreads waits;
+    /** Only samples and waits inside these calls (a latency profile), else null. */
+    private final CallWindows calls;
+    /** Events left out because they fell outside {@link #calls}. */
+    private long outsideCalls;
     /** For a wall profile with {@link #waits}: per Java thread id, the end of its last event (epoch nanoseconds). */
     private final Map<Long, long[]> lastActivity = new HashMap<>();
     private final LongIntMap threadIds = new LongIntMap(64);
 
-    /** Notes that a thread (constant-pool id) ran or ended a wait at {@code epochNanos}. */
-    private void noteActivity(long thread, long epochNanos) {
+    /** The Java thread id of a thread (constant-pool id), cached per chunk; 0 when it has none (a native thread). */
+    private int javaThreadId(long thread) {
         if (thread == 0) {
-            return;
+            return 0;
         }
         int tid = threadIds.get(thread);
         if (tid < 0) {
@@ -112,6 +116,12 @@ public final class JfrReader {
             tid = id > 0 && id < Integer.MAX_VALUE ? (int) id : 0;
             threadIds.put(thread, tid);
         }
+        return tid;
+    }
+
+    /** Notes that a thread (constant-pool id) ran or ended a wait at {@code epochNanos}. */
+    private void noteActivity(long thread, long epochNanos) {
+        int tid = javaThreadId(thread);
         if (tid > 0) {
             long[] last = lastActivity.computeIfAbsent((long) tid, k -> new long[] {Long.MIN_VALUE});
             last[0] = Math.max(last[0], epochNanos);
@@ -155,7 +165,8 @@ public final class JfrReader {
         this.execNanos = cpu ? CPU_EXEC_NANOS : WALL_EXEC_NANOS;
         this.options = options;
         this.calibrating = kind.measuresCpuTime() && options.calibration() != null;
-        this.waits = kind.measuresWaiting() ? options.waiting() : null;
+        this.waits = kind.measuresWaiting() && options.calls() == null ? options.waiting() : null;
+        this.calls = options.calls();
         this.profile = new Profile(rawTypes(weighting), 0);
         this.unknownFrame = profile.frame(profile.function("[unknown]", ""), 0, FrameKind.OTHER);
         this.filteredFrame = calibrating ? profile.frame(profile.function("[filtered]", TID_PREFIX), 0, FrameKind.OTHER) : -1;
@@ -186,6 +197,11 @@ public final class JfrReader {
     /** Events that made it into the profile. */
     public long matched() {
         return matched;
+    }
+
+    /** With {@link ProfileOptions#calls()}: samples and waits of the kind left out because no call was running on their thread then. */
+    public long outsideCalls() {
+        return outsideCalls;
     }
 
     /**
@@ -335,6 +351,7 @@ public final class JfrReader {
         events += other.events;
         matched += other.matched;
         agentEvents += other.agentEvents;
+        outsideCalls += other.outsideCalls;
     }
 
     private int failedChunk = Integer.MAX_VALUE;
@@ -736,10 +753,17 @@ public final class JfrReader {
             // (an idle pool thread's 60 s park) or runs past --to counts that much, one outside not at all
             long begin = parser.ticksToEpochNanos(start);
             long end = begin + parser.ticksToNanos(duration);
-            offCpu = Math.min(end, windowEnd) - Math.max(begin, windowStart);
+            offCpu = calls != null ? calls.overlap(javaThreadId(thread), Math.max(begin, windowStart), Math.min(end, windowEnd))
+                    : Math.min(end, windowEnd) - Math.max(begin, windowStart);
             if (offCpu <= 0) {
+                if (calls != null) {
+                    outsideCalls++;
+                }
                 return;
             }
+        } else if (calls != null && !calls.contains(javaThreadId(thread), parser.ticksToEpochNanos(start))) {
+            outsideCalls++;
+            return;
         }
         if (waits != null) {
             long last = code == BLOCKED ? parser.ticksToEpochNanos(start) + parser.ticksToNanos(duration) : parser.ticksToEpochNanos(start);

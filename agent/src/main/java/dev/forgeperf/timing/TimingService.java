@@ -432,6 +432,49 @@ public final class TimingService {
         }
     }
 
+    /**
+     * The statistics of the methods of the loaded classes that {@code spec} names and that are timed
+     * now (by any installed spec), in id order; rows of removed specs and unloaded classes left out.
+     */
+    public List<MethodStats> timedStats(MethodSpec spec) {
+        ElementMatcher<TypeDescription> types = spec.typeMatcher();
+        ElementMatcher<MethodDescription> methods = spec.methodMatcher();
+        Set<String> names = new java.util.HashSet<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.isArray() || c.isPrimitive() || excluded(c.getName(), c.getClassLoader(), c.isSynthetic(), true)) {
+                continue;
+            }
+            try {
+                TypeDescription t = TypeDescription.ForLoadedType.of(c);
+                if (types.matches(t)) {
+                    for (MethodDescription m : t.getDeclaredMethods()) {
+                        if (methods.matches(m)) {
+                            names.add(MethodSpec.displayName(t.getTypeName(), m, true));
+                        }
+                    }
+                }
+            } catch (Throwable unreadable) {
+                // a class whose members cannot be resolved names nothing
+            }
+        }
+        // rows of removed specs stay for `timings` but no call records into them: only claimed ids count
+        Set<Integer> timedIds = new java.util.TreeSet<>();
+        for (Map.Entry<String, Install> e : claims.entrySet()) {
+            Integer id = e.getValue().keys.get(e.getKey());
+            if (id != null) {
+                timedIds.add(id);
+            }
+        }
+        List<MethodStats> out = new ArrayList<>();
+        for (Integer id : timedIds) {
+            MethodStats s = Recorder.stats(id);
+            if (s != null && names.contains(s.qualifiedName())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     /** Display names of the methods timed by an installed spec right now. */
     public Set<String> activeMethods() {
         foldCollected();
