@@ -367,6 +367,7 @@ public final class Agent implements AgentContext {
         }
         Recorder.setSlowCallListener(null, 0);
         Recorder.setActive(false);
+        done.add(dev.forgeperf.snapshot.ProfilingSessions.get().closeAll());
         synchronized (httpLock) {
             shutDown = true;
             AgentHttpServer h = http.server();
@@ -434,6 +435,7 @@ public final class Agent implements AgentContext {
                 Log.failure("snapshotOnExit failed", e);
             }
         }
+        dev.forgeperf.snapshot.ProfilingSessions.get().closeAll();
         synchronized (httpLock) {
             shutDown = true;
             AgentHttpServer h = http.server();
