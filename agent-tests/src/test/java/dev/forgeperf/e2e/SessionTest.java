@@ -42,7 +42,8 @@ class SessionTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-        Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar() + "=timed=" + WORK + "#" + HOT + ",metrics.interval=200ms",
+        Proc app = env.java(jdk, List.of("-javaagent:" + Fixtures.agentJar() + "=timed=" + WORK + "#" + HOT + ",timed=" + WORK + "#" + OUTSIDE
+                + ",metrics.interval=200ms",
                 "-cp", Fixtures.testClasses().toString()), WORK, control.toString(), "600000");
         app.awaitOut("sessionwork ready pid=(\\d+)", Duration.ofSeconds(60));
         env.awaitSocket(app.pid());
@@ -65,16 +66,22 @@ class SessionTest {
         return (List<Map<String, Object>>) (List<?>) JsonReader.parse(r.out());
     }
 
-    /** The timing row of the hot method in a snapshot folder's timings.json. */
+    /** The calls of {@code method} in a snapshot folder's timings.json. */
     @SuppressWarnings("unchecked")
-    private static long hotCount(Path timingsJson) throws Exception {
+    private static long count(Path timingsJson, String method) throws Exception {
         for (Object row : (List<Object>) JsonReader.parse(Files.readString(timingsJson))) {
             Map<String, Object> m = (Map<String, Object>) row;
-            if (((String) m.get("method")).contains(HOT)) {
+            if (((String) m.get("method")).contains("#" + method + "(")) {
                 return ((Number) m.get("count")).longValue();
             }
         }
-        throw new AssertionError("no " + HOT + " row in " + timingsJson);
+        throw new AssertionError("no " + method + " row in " + timingsJson);
+    }
+
+    /** The flat share (0..1) of {@code function} in {@code go tool pprof -top} output; 0 when absent. */
+    private static double flatShare(String top, String function) {
+        return top.lines().dropWhile(l -> !l.trim().startsWith("flat")).skip(1).filter(l -> l.trim().endsWith("." + function)).findFirst()
+                .map(l -> flatPercent(l) / 100).orElse(0.0);
     }
 
     private static void assertOneLine(Cli.Result r, int exit, String text) {
@@ -106,7 +113,7 @@ class SessionTest {
             Cli.Result table = env.cli.run("session", "list", pid);
             assertTrue(table.out().contains("load-test") && table.out().contains("cpu,alloc") && table.out().contains("running"), table::toString);
 
-            app.awaitOut("hot calls=1500", Duration.ofSeconds(300));
+            app.awaitOut("hot calls=2500", Duration.ofSeconds(300));
             touch(env, "cool");
             long hotTo = Long.parseLong(app.awaitOut("cool at calls=(\\d+)", Duration.ofSeconds(60)));
 
@@ -132,11 +139,18 @@ class SessionTest {
             String top = GoPprof.top(env, "lt/cpu.pb.gz");
             List<String> rows = top.lines().dropWhile(l -> !l.trim().startsWith("flat")).skip(1).toList();
             assertTrue(rows.get(0).contains(HOT), () -> "top function:\n" + top);
-            assertTrue(rows.stream().limit(5).noneMatch(l -> l.contains(OUTSIDE) && flatPercent(l) > 20), () -> OUTSIDE + " ran mostly before the session:\n" + top);
 
             // timings: the counts at both ends and their difference are the fixture's own counts
-            assertEquals(hotFrom, hotCount(dir.resolve("start/timings.json")));
-            assertEquals(hotTo, hotCount(dir.resolve("end/timings.json")));
+            assertEquals(hotFrom, count(dir.resolve("start/timings.json"), HOT));
+            assertEquals(hotTo, count(dir.resolve("end/timings.json"), HOT));
+
+            // the other method ran for seconds before the session and on until the fixture switched (while `start` wrote its
+            // files): its share of the samples is its share of the calls made during the session (the two cost alike), not more
+            long outsideIn = count(dir.resolve("end/timings.json"), OUTSIDE) - count(dir.resolve("start/timings.json"), OUTSIDE);
+            assertTrue(count(dir.resolve("start/timings.json"), OUTSIDE) >= 3000);
+            double callShare = (double) outsideIn / (outsideIn + hotTo - hotFrom);
+            assertTrue(flatShare(top, OUTSIDE) <= callShare + 0.15, () -> OUTSIDE + ": " + outsideIn + " calls in the session, a share of " + callShare
+                    + ", but more samples:\n" + top);
             Map<String, Object> diff = json(dir.resolve("diff.json"));
             assertEquals(Boolean.TRUE, diff.get("sameJvm"), diff::toString);
             Map<String, Object> row = ((List<Map<String, Object>>) diff.get("timings")).stream()
@@ -258,6 +272,23 @@ class SessionTest {
             }
             LifecycleTest.await("no forge-perf thread after detach (the sessions' timer too)", Duration.ofSeconds(60),
                     () -> LifecycleTest.agentThreads(jdk, app.pid()).isEmpty());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theFolderOfAKilledJvmsSessionsIsRemovedByList(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = work(env, jdk);
+            String pid = String.valueOf(app.pid());
+            assertEquals(0, env.cli.run("session", "start", pid, "doomed").exit());
+            Path folder = env.socketDir.resolve("sessions-" + pid);
+            assertTrue(Files.isDirectory(folder.resolve("doomed/start")));
+            app.process().destroyForcibly();
+            assertTrue(app.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            Cli.Result list = env.cli.run("list");
+            assertEquals(0, list.exit(), list::toString);
+            assertFalse(Files.exists(folder), "list removes a dead JVM's sessions folder");
         }
     }
 }

@@ -39,9 +39,10 @@ import picocli.CommandLine.Parameters;
  * test, say). The session lives in the agent ({@link ProfilingSessions}); {@code stop} writes it
  * out as a snapshot-like folder.
  */
-@Command(name = "session", description = {"Profile between two commands: `session start` begins a named recording and returns at once,",
-        "`session stop` ends it and writes a folder with its profiles, recording, metrics and timings (start, end, difference).",
-        "At most " + ProfilingSessions.MAX_SESSIONS + " sessions at once; each ends by itself at --max or --max-size and is kept until stopped."},
+@Command(name = "session", description = {"Profile between two commands: a named recording that lives in the agent until collected.",
+        "`session start` begins it and returns at once; `session stop` ends it and writes a folder with its profiles, recording,",
+        "metrics and timings (start, end, difference). At most " + ProfilingSessions.MAX_SESSIONS
+                + " sessions at once; each ends by itself at --max or --max-size and is kept until stopped."},
         subcommands = {SessionCommand.Start.class, SessionCommand.Stop.class, SessionCommand.ListSessions.class})
 public final class SessionCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -132,10 +133,10 @@ public final class SessionCommand implements Runnable {
     }
 
     /** {@code session stop PID NAME -o DIR [--force]}: ends the session and writes its folder. */
-    @Command(name = "stop", description = {"End a session (if it did not end by itself) and write its folder: per kind a pprof profile, a flame graph and",
-            "a top table (KIND.pb.gz, KIND.html, KIND.txt); recording.jfr; metrics.json (the sampler's samples of the span); start/ and",
-            "end/ (timings and metrics at each end, snapshots `forge-perf diff` reads) and diff.txt/diff.json (their difference:",
-            "the calls made during the session); reports. Files 0600, folders 0700; the folder is complete or absent."})
+    @Command(name = "stop", description = {"End a session (if it did not end by itself) and write its folder, complete or absent.",
+            "Per kind a pprof profile, a flame graph and a top table (KIND.pb.gz, KIND.html, KIND.txt); recording.jfr; metrics.json",
+            "(the sampler's samples of the span); start/ and end/ (timings and metrics at each end, snapshots `forge-perf diff` reads);",
+            "diff.txt and diff.json (their difference: the calls made during the session); reports. Files 0600, folders 0700."})
     public static final class Stop extends AgentCommand {
         @Parameters(index = "1", paramLabel = "NAME", description = "The session's name.")
         String name;
