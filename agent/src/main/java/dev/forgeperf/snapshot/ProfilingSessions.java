@@ -47,7 +47,7 @@ import jdk.jfr.RecordingState;
  * every second; the chunk JFR is writing comes on top), so no session grows without end. An ended
  * session keeps only files ({@code recording.jfr}, the timings and metrics at its start and end) in
  * a private folder ({@code sessions-<pid>} beside the control socket, 0700, files 0600) and a few
- * hundred bytes of heap (plus the threads' CPU clocks at start, one long per thread), until it is
+ * little heap (its settings, the threads' CPU clocks at start, for wall the stacks of threads waiting at its end), until it is
  * collected, the agent detaches or the JVM exits, which delete the folder. The timer that ends
  * sessions is one daemon thread ({@code forge-perf-sessions}), present only while a session runs.
  *
