@@ -40,9 +40,9 @@ import picocli.CommandLine.Parameters;
  * out as a snapshot-like folder.
  */
 @Command(name = "session", description = {"Profile between two commands: a named recording that lives in the agent until collected.",
-        "`session start` begins it and returns at once; `session stop` ends it and writes a folder with its profiles, recording,",
-        "metrics and timings (start, end, difference). At most " + ProfilingSessions.MAX_SESSIONS
-                + " sessions at once; each ends by itself at --max or --max-size and is kept until stopped."},
+        "`session start` begins it and returns at once; `session stop` ends it and writes a folder",
+        "with its profiles, recording, metrics and timings (start, end, difference). At most " + ProfilingSessions.MAX_SESSIONS + " at once;",
+        "each ends by itself at --max or --max-size and is kept until stopped."},
         subcommands = {SessionCommand.Start.class, SessionCommand.Stop.class, SessionCommand.ListSessions.class})
 public final class SessionCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -71,8 +71,8 @@ public final class SessionCommand implements Runnable {
         @Option(names = "--max", paramLabel = "DURATION", description = "The session ends by itself after this long (default: ${DEFAULT-VALUE}, at most 24h).")
         String max = "30m";
 
-        @Option(names = "--max-size", paramLabel = "SIZE", description = {"It also ends by itself once its recording holds this much on disk (default: ${DEFAULT-VALUE},",
-                "at most 1GB; checked every second, the chunk JFR is writing comes on top)."})
+        @Option(names = "--max-size", paramLabel = "SIZE", description = "It also ends by itself once its recording holds this much on disk (default: "
+                + "${DEFAULT-VALUE}, at most 1GB; checked every second, plus the chunk JFR is writing).")
         String maxSize = "100MB";
 
         @Option(names = "--interval", paramLabel = "DURATION", description = "Sampling period for cpu and wall (default: ${DEFAULT-VALUE}).")
@@ -134,9 +134,10 @@ public final class SessionCommand implements Runnable {
 
     /** {@code session stop PID NAME -o DIR [--force]}: ends the session and writes its folder. */
     @Command(name = "stop", description = {"End a session (if it did not end by itself) and write its folder, complete or absent.",
-            "Per kind a pprof profile, a flame graph and a top table (KIND.pb.gz, KIND.html, KIND.txt); recording.jfr; metrics.json",
-            "(the sampler's samples of the span); start/ and end/ (timings and metrics at each end, snapshots `forge-perf diff` reads);",
-            "diff.txt and diff.json (their difference: the calls made during the session); reports. Files 0600, folders 0700."})
+            "Per kind a pprof profile, a flame graph and a top table (KIND.pb.gz, KIND.html, KIND.txt);",
+            "recording.jfr; metrics.json (the sampler's samples of the span); start/ and end/ (timings and",
+            "metrics at each end: snapshots `forge-perf diff` reads); diff.txt and diff.json (their",
+            "difference: the calls made during the session); reports. Files 0600, folders 0700."})
     public static final class Stop extends AgentCommand {
         @Parameters(index = "1", paramLabel = "NAME", description = "The session's name.")
         String name;
