@@ -81,6 +81,12 @@ class HeapGuardTest {
             assertEquals(1, histogram.exit(), histogram::toString);
             assertTrue(histogram.err().startsWith("forge-perf: refused the class histogram"), histogram::toString);
 
+            Cli.Result session = env.cli.run("session", "start", pid, "load");
+            assertEquals(1, session.exit(), session::toString);
+            assertTrue(session.err().startsWith("forge-perf: refused starting a session: it needs about 8 MB of heap"), session::toString);
+            assertEquals(1, session.err().lines().count(), session::toString);
+            assertTrue(env.cli.run("session", "list", pid).out().startsWith("no sessions in pid " + pid), "nothing started");
+
             HttpServerTest.Response pprof = HttpServerTest.get(url + "/debug/pprof/profile?seconds=1");
             assertEquals(503, pprof.status(), pprof::toString);
             assertTrue(pprof.text().contains("refused a cpu profile: it needs about 8 MB of heap"), pprof::toString);

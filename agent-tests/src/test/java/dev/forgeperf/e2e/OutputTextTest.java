@@ -28,7 +28,7 @@ class OutputTextTest {
             for (String[] s : summaries) {
                 commands.add(List.of(s[0]));
             }
-            for (String group : List.of("dump", "profile")) {
+            for (String group : List.of("dump", "profile", "session")) {
                 Cli.Result r = env.cli.run(group, "--help");
                 for (String[] s : summaries(r.out())) {
                     summaries.add(new String[] {group + " " + s[0], s[1]});

@@ -490,6 +490,7 @@ public final class Agent implements AgentContext {
         }
         SlowCallsToJfr.uninstall();
         Recorder.setActive(false);
+        done.add(dev.forgeperf.snapshot.ProfilingSessions.get().closeAll());
         synchronized (httpLock) {
             shutDown = true;
             AgentHttpServer h = http.server();
@@ -563,6 +564,7 @@ public final class Agent implements AgentContext {
                 Log.failure("snapshotOnExit failed", e);
             }
         }
+        dev.forgeperf.snapshot.ProfilingSessions.get().closeAll();
         synchronized (httpLock) {
             shutDown = true;
             AgentHttpServer h = http.server();

@@ -131,7 +131,8 @@ final class ListCommand implements Callable<Integer> {
 
     /**
      * Removes what JVMs that are gone left in the socket directory: the recording folder
-     * {@code jfr-<pid>} (its chunks hold the JVM's environment and properties) and, as listed in
+     * {@code jfr-<pid>} (its chunks hold the JVM's environment and properties), the profiling
+     * sessions' folder {@code sessions-<pid>} and, as listed in
      * {@code <pid>.pending}, hidden temporary files of a dump or snapshot the JVM was killed in the
      * middle of. Only entries owned by this user are touched, never through a link.
      */
@@ -139,7 +140,8 @@ final class ListCommand implements Callable<Integer> {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
-                String digits = name.startsWith("jfr-") ? name.substring(4) : name.endsWith(".pending") ? name.substring(0, name.length() - 8)
+                String digits = name.startsWith("jfr-") ? name.substring(4) : name.startsWith("sessions-") ? name.substring(9)
+                        : name.endsWith(".pending") ? name.substring(0, name.length() - 8)
                         : name.endsWith(StartFailure.SUFFIX) ? name.substring(0, name.length() - StartFailure.SUFFIX.length()) : "";
                 if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 18) {
                     continue;

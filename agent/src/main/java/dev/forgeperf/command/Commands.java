@@ -66,6 +66,7 @@ public final class Commands {
         AGENT.put("gc", GcCommand::new);
         AGENT.put("snapshot", SnapshotCommand::new);
         AGENT.put("profile", ProfileCommand::commandLine);
+        AGENT.put("session", SessionCommand::new);
         AGENT.put("detach", DetachCommand::new);
     }
 
