@@ -82,9 +82,14 @@ public final class FocusedProfile implements AutoCloseable {
      *     {@link FocusedRecording}'s constructor; the file is gone then)
      */
     public static FocusedProfile start(List<Kind> kinds, long intervalMillis, String label) throws IOException {
+        return start(kinds, intervalMillis, label, java.util.Map.of());
+    }
+
+    /** As {@link #start(List, long, String)}, with {@code extra} JFR settings over the kinds' ({@link FocusedRecording}). */
+    public static FocusedProfile start(List<Kind> kinds, long intervalMillis, String label, java.util.Map<String, String> extra) throws IOException {
         Path file = Files.createTempFile("forge-perf-" + label + "-", ".jfr");
         try {
-            return new FocusedProfile(file, new FocusedRecording(kinds, intervalMillis));
+            return new FocusedProfile(file, new FocusedRecording(kinds, intervalMillis, extra));
         } catch (RuntimeException | Error e) {
             Files.deleteIfExists(file);
             throw e;

@@ -35,12 +35,18 @@ public final class FocusedRecording implements AutoCloseable {
 
     /** One recording with the events of several kinds (a snapshot's {@code --profile}). */
     public FocusedRecording(java.util.List<Kind> kinds, long intervalMillis) {
+        this(kinds, intervalMillis, Map.of());
+    }
+
+    /** As {@link #FocusedRecording(java.util.List, long)}, with {@code extra} JFR settings over the kinds' (e.g. {@code jdk.OldObjectSample#cutoff}). */
+    public FocusedRecording(java.util.List<Kind> kinds, long intervalMillis, Map<String, String> extra) {
         Map<String, String> settings = new LinkedHashMap<>();
         StringBuilder name = new StringBuilder("forge-perf");
         for (Kind k : kinds) {
             settings.putAll(k.settings(java.time.Duration.ofMillis(Math.max(1, intervalMillis))));
             name.append('-').append(k.id());
         }
+        settings.putAll(extra);
         recording = new Recording(settings);
         recording.setName(name.toString());
         recording.setToDisk(true);

@@ -1,0 +1,105 @@
+package dev.forgeperf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.forgeperf.e2e.fixture.LiveLeak;
+import dev.forgeperf.profile.PprofReader;
+import dev.forgeperf.profile.Profile;
+
+/**
+ * Live objects from JFR's {@code jdk.OldObjectSample} against {@code fixture.LiveLeak}, whose answer
+ * is known: it keeps 16 KB arrays from {@code leakIntoStaticList} in a static list while
+ * {@code churnGarbageElsewhere} allocates about 500 times more bytes that die at once. On each JDK:
+ * <ul>
+ *   <li>{@code profile live --gc --roots}: the header says it is a sample of live objects; the top
+ *       table's first row and the first allocation site are the leaking method, the site with a GC
+ *       root kind; the garbage site is absent or far below;</li>
+ *   <li>{@code profile live --gc -o live.pb.gz}: every sampled object at the leaking site weighs
+ *       exactly the array's size (16 + 16384 bytes: {@code objectSize} on JDK 25, estimated from the
+ *       length on JDK 17), the garbage site has under 5 % of its inuse_space, and
+ *       {@code go tool pprof -sample_index=inuse_space -top} ranks the leak first;</li>
+ *   <li>{@code /debug/pprof/heap?gc=1} read by {@code go tool pprof -sample_index=inuse_space -top}
+ *       ranks the leak first, and the answer still carries the alloc types.</li>
+ * </ul>
+ */
+class LiveObjectsTest {
+    private static final String LEAK = "dev.forgeperf.e2e.fixture.LiveLeak.leakIntoStaticList";
+    private static final String GARBAGE = "dev.forgeperf.e2e.fixture.LiveLeak.churnGarbageElsewhere";
+    private static final long ARRAY_BYTES = 16 + LiveLeak.LEAK_BYTES;
+
+    static Stream<Path> jdks() {
+        return Jdks.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void liveObjectsNameTheLeakingSiteNotTheGarbage(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-Xmx256m", "-javaagent:" + Fixtures.agentJar() + "=http=0", "-cp", Fixtures.testClasses().toString()),
+                    "dev.forgeperf.e2e.fixture.LiveLeak");
+            String pid = app.awaitOut("live-leak ready pid=(\\d+)", Duration.ofSeconds(60));
+            String url = HttpServerTest.awaitUrl(env, pid);
+
+            Cli.Result text = env.cli.run("profile", "live", pid, "-d", "3s", "--gc", "--roots");
+            assertEquals(0, text.exit(), text::toString);
+            assertTrue(text.out().contains("sampled objects still live when the recording ended"), text::toString);
+            assertTrue(text.out().contains("not scaled"), text::toString);
+            List<String> rows = text.out().lines().dropWhile(l -> !l.contains("FUNCTION")).skip(1).toList();
+            assertTrue(!rows.isEmpty() && rows.get(0).endsWith(LEAK), () -> "the first row is not the leak:\n" + text.out());
+            List<String> sites = text.out().lines().dropWhile(l -> !l.startsWith("allocation sites of the sampled live objects")).skip(1).toList();
+            assertTrue(!sites.isEmpty() && sites.get(0).startsWith("  " + LEAK + ": "), () -> "the first site is not the leak:\n" + text.out());
+            assertTrue(sites.get(0).contains("(byte[])") && sites.get(0).contains(", GC root "), () -> "no type or GC root for the leak:\n" + text.out());
+
+            Cli.Result written = env.cli.run("profile", "live", pid, "-d", "2s", "--gc", "-o", env.work.resolve("live.pb.gz").toString());
+            assertEquals(0, written.exit(), written::toString);
+            Profile live = PprofReader.read(env.work.resolve("live.pb.gz"));
+            int objects = live.typeIndex("inuse_objects");
+            int space = live.typeIndex("inuse_space");
+            Map<String, long[]> leaves = leaves(live, objects, space);
+            long[] leak = leaves.getOrDefault(LEAK, new long[2]);
+            long[] garbage = leaves.getOrDefault(GARBAGE, new long[2]);
+            assertTrue(leak[0] >= 5, () -> "too few samples at the leak: " + leak[0] + " in " + leaves.keySet());
+            assertEquals(leak[0] * ARRAY_BYTES, leak[1], "each sampled leaked array weighs " + ARRAY_BYTES + " B");
+            assertTrue(garbage[1] < 0.05 * leak[1], () -> "garbage " + garbage[1] + " B vs leak " + leak[1] + " B");
+            assertFirst(GoPprof.top(env, "live.pb.gz", List.of("-sample_index=inuse_space")), "live.pb.gz");
+
+            String heap = url + "debug/pprof/heap?gc=1";
+            assertFirst(GoPprof.top(env, heap, List.of("-sample_index=inuse_space")), heap);
+            assertTrue(GoPprof.top(env, heap, List.of("-sample_index=alloc_space")).contains("Type: alloc_space"), heap);
+        }
+    }
+
+    /** The first row of {@code go tool pprof -top}'s table is the leaking method. */
+    private static void assertFirst(String top, String source) {
+        assertTrue(top.contains("Type: inuse_space"), top);
+        List<String> rows = top.lines().dropWhile(l -> !l.trim().startsWith("flat")).skip(1).toList();
+        assertTrue(!rows.isEmpty() && rows.get(0).trim().endsWith(LEAK), () -> source + ": the leak is not first:\n" + top);
+    }
+
+    /** Per leaf function, the sum of two sample types. */
+    private static Map<String, long[]> leaves(Profile p, int a, int b) {
+        Map<String, long[]> m = new HashMap<>();
+        for (int n = Profile.ROOT + 1; n < p.nodeCount(); n++) {
+            long va = p.value(n, a);
+            long vb = p.value(n, b);
+            if (va == 0 && vb == 0) {
+                continue;
+            }
+            long[] v = m.computeIfAbsent(p.frameName(p.nodeFrame(n)), k -> new long[2]);
+            v[0] += va;
+            v[1] += vb;
+        }
+        return m;
+    }
+}

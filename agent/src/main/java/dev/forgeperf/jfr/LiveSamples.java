@@ -1,0 +1,54 @@
+package dev.forgeperf.jfr;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.LiveObjects;
+import dev.forgeperf.profile.ProfileOptions;
+import dev.forgeperf.runtime.FullGc;
+
+/**
+ * The live objects JFR has sampled, now: a focused recording with {@code jdk.OldObjectSample} that
+ * starts and stops at once (JFR writes the sampled objects still live when a recording with the
+ * event stops), read by {@link LiveObjects}. The JVM samples while any recording has the event on:
+ * with the continuous recording running (it enables the event with stacks) the samples go back to
+ * the agent's start; without it there are none. For {@code /debug/pprof/heap} and the leak findings.
+ */
+public final class LiveSamples {
+    /**
+     * The JFR settings that make the recording's end compute each sampled object's path to a GC
+     * root, searching for at most 1 s (a stop-the-world pause of about that much at worst).
+     */
+    public static final Map<String, String> ROOTS = Map.of("jdk.OldObjectSample#cutoff", "1 s");
+
+    private LiveSamples() {
+    }
+
+    /**
+     * The sampled live objects now.
+     *
+     * @param gc    run a full GC first, so that only objects still live count (as Go's {@code ?gc=1})
+     * @param roots compute the paths to GC roots ({@link #ROOTS})
+     * @throws dev.forgeperf.runtime.HeapGuard.Refused when the heap cannot spare the analysis
+     */
+    public static LiveObjects.Summary now(boolean gc, boolean roots, ProfileOptions options, String instead) throws IOException {
+        FocusedProfile.requireHeap(Kind.LIVE, instead);
+        try (FocusedProfile p = FocusedProfile.start(List.of(Kind.LIVE), 1, "live", roots ? ROOTS : Map.of())) {
+            try {
+                p.record(0, nanos -> {
+                    if (gc) {
+                        FullGc.run();
+                    }
+                    return true;
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while sampling live objects", e);
+            }
+            p.requireAnalysisHeap(Kind.LIVE, instead);
+            return LiveObjects.summarize(p.file(), options);
+        }
+    }
+}
