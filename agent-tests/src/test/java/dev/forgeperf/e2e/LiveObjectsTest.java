@@ -30,7 +30,10 @@ import dev.forgeperf.profile.Profile;
  *       length on JDK 17), the garbage site has under 5 % of its inuse_space, and
  *       {@code go tool pprof -sample_index=inuse_space -top} ranks the leak first;</li>
  *   <li>{@code /debug/pprof/heap?gc=1} read by {@code go tool pprof -sample_index=inuse_space -top}
- *       ranks the leak first, and the answer still carries the alloc types.</li>
+ *       ranks the leak first, and the answer still carries the alloc types;</li>
+ *   <li>once the heap leak rule finds the rise (the fixture runs a full GC every 2 s), {@code health}
+ *       names the leaking method as the first allocation site of the heap finding, and a
+ *       {@code snapshot}'s report.txt names it under that finding.</li>
  * </ul>
  */
 class LiveObjectsTest {
@@ -46,8 +49,8 @@ class LiveObjectsTest {
     @MethodSource("jdks")
     void liveObjectsNameTheLeakingSiteNotTheGarbage(Path jdk) throws Exception {
         try (Env env = new Env()) {
-            Proc app = env.java(jdk, List.of("-Xmx256m", "-javaagent:" + Fixtures.agentJar() + "=http=0", "-cp", Fixtures.testClasses().toString()),
-                    "dev.forgeperf.e2e.fixture.LiveLeak");
+            Proc app = env.java(jdk, List.of("-Xmx256m", "-javaagent:" + Fixtures.agentJar() + "=http=0,metrics.interval=200ms", "-cp",
+                    Fixtures.testClasses().toString()), "dev.forgeperf.e2e.fixture.LiveLeak", "gc");
             String pid = app.awaitOut("live-leak ready pid=(\\d+)", Duration.ofSeconds(60));
             String url = HttpServerTest.awaitUrl(env, pid);
 
@@ -77,8 +80,48 @@ class LiveObjectsTest {
             String heap = url + "debug/pprof/heap?gc=1";
             assertFirst(GoPprof.top(env, heap, List.of("-sample_index=inuse_space")), heap);
             assertTrue(GoPprof.top(env, heap, List.of("-sample_index=alloc_space")).contains("Type: alloc_space"), heap);
+
+            // the heap leak finding names the site
+            long deadline = System.nanoTime() + FINDING_WAIT.toNanos();
+            Map<String, Object> finding = null;
+            String last = "";
+            while (finding == null && System.nanoTime() < deadline) {
+                Cli.Result h = env.cli.run("health", pid, "--json");
+                last = h.toString();
+                assertTrue(h.exit() >= 0 && h.exit() <= 2, h::toString);
+                for (Object o : RuntimeTest.list(RuntimeTest.json(h), "findings")) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> f = (Map<String, Object>) o;
+                    if ("heap".equals(f.get("kind"))) {
+                        finding = f;
+                    }
+                }
+                if (finding == null) {
+                    Env.sleep(1000);
+                }
+            }
+            String seen = last;
+            assertTrue(finding != null, () -> "no heap finding after " + FINDING_WAIT.toSeconds() + " s: " + seen);
+            List<Object> findingSites = RuntimeTest.list(finding, "allocationSites");
+            Map<String, Object> f = finding;
+            assertTrue(findingSites != null && !findingSites.isEmpty() && findingSites.size() <= 3 && findingSites.get(0).toString().startsWith("allocated in " + LEAK + ": "),
+                    () -> "the heap finding does not name the leak first: " + f);
+            // a snapshot's report (polled: near the rule's thresholds a finding may come and go between two reads)
+            String report = "";
+            List<String> after = List.of();
+            for (int i = 0; after.isEmpty() && System.nanoTime() < deadline + FINDING_WAIT.toNanos(); i++) {
+                Cli.Result snap = env.cli.run("snapshot", pid, "-o", "snap-" + i);
+                assertEquals(0, snap.exit(), snap::toString);
+                report = java.nio.file.Files.readString(env.work.resolve("snap-" + i).resolve("report.txt"));
+                after = report.lines().dropWhile(l -> !l.contains("likely heap leak")).skip(1).limit(3).toList();
+            }
+            String reportText = report;
+            List<String> details = after;
+            assertTrue(details.stream().anyMatch(l -> l.contains("allocated in " + LEAK + ": ")), () -> "report.txt:\n" + reportText);
         }
     }
+
+    private static final Duration FINDING_WAIT = Duration.ofSeconds(180);
 
     /** The first row of {@code go tool pprof -top}'s table is the leaking method. */
     private static void assertFirst(String top, String source) {

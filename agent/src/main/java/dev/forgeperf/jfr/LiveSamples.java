@@ -51,4 +51,46 @@ public final class LiveSamples {
             return LiveObjects.summarize(p.file(), options);
         }
     }
+
+    /** How many allocation sites a leak finding names. */
+    public static final int FINDING_SITES = 3;
+
+    /**
+     * For a heap leak finding: the top {@link #FINDING_SITES} allocation sites of the sampled live
+     * objects that survived a GC (no GC is forced), one line each
+     * ({@link LiveObjects.Site#describe}), or one line saying why there are none. Never throws: a
+     * failure is the line.
+     */
+    public static List<String> findingSites() {
+        try {
+            LiveObjects.Summary s = now(false, false, ProfileOptions.DEFAULT, "retry when the heap is less full");
+            if (s.sites().isEmpty()) {
+                return List.of("no live-object samples to name allocation sites (JFR samples them while the continuous recording runs)");
+            }
+            List<String> out = new java.util.ArrayList<>();
+            for (LiveObjects.Site site : s.top(FINDING_SITES)) {
+                out.add("allocated in " + site.describe());
+            }
+            return out;
+        } catch (Exception | OutOfMemoryError e) {
+            return List.of("allocation sites unavailable: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Adds {@code allocationSites} ({@link #findingSites}) to the heap finding of {@code findings}
+     * (the {@code findings} list of a metrics or health map) when there is one; one sampling for all.
+     */
+    @SuppressWarnings("unchecked")
+    public static void addSitesToHeapFinding(Object findings) {
+        if (!(findings instanceof List<?> list)) {
+            return;
+        }
+        for (Object o : list) {
+            if (o instanceof Map<?, ?> f && "heap".equals(f.get("kind"))) {
+                ((Map<String, Object>) f).put("allocationSites", findingSites());
+                return;
+            }
+        }
+    }
 }

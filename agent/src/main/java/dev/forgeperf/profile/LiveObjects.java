@@ -35,7 +35,8 @@ import dev.forgeperf.util.Durations;
  *
  * <p>Read with the JDK's {@link RecordingFile} (the events carry their object's class and GC root in
  * nested constants, and there are at most a few hundred of them); the reader skips every other event
- * type. forge-perf's own frames are folded into their callers as in every profile.
+ * type. Objects forge-perf allocated (on its threads, or at a site in its code) are left out:
+ * they are not the user's memory.
  *
  * <p>Stateless; each call reads its file anew.
  */
@@ -45,17 +46,27 @@ public final class LiveObjects {
     public static final int DEFAULT_QUEUE_SIZE = 256;
     /** Packages whose frames are not a user's allocation site (the first frame outside them is). */
     private static final List<String> LIBRARY = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+    /**
+     * The agent's packages under {@code dev.forgeperf.} (the rest there, such as the sample app and
+     * the test fixtures, is a user's code): an object whose allocation site (the first frame outside
+     * the JDK) is in one of them is forge-perf's own and left out, as are objects allocated on
+     * forge-perf's threads.
+     */
+    private static final java.util.Set<String> AGENT_PACKAGES = java.util.Set.of("agent", "bootstrap", "timing", "jfr", "profile", "runtime",
+            "control", "http", "report", "cli", "command", "snapshot", "util", "config", "context", "shaded");
 
     /**
      * One allocation site of sampled live objects: the first frame of their stacks outside the JDK
      * (else the leaf), with what they weigh, their classes, their oldest age and, where the recording
      * computed paths to GC roots, the roots' kinds.
      */
-    public record Site(String function, long objects, long bytes, Map<String, Long> types, long oldestAgeNanos, Map<String, Long> roots) {
+    public record Site(String function, long objects, long bytes, long unsized, Map<String, Long> types, long oldestAgeNanos,
+            Map<String, Long> roots) {
         /** {@code com.acme.Cache.put: 41 objects, 164 KB (byte[]), oldest 12 s} — one line. */
         public String describe() {
             StringBuilder b = new StringBuilder(function).append(": ").append(objects).append(objects == 1 ? " object, " : " objects, ")
-                    .append(bytesText(bytes)).append(" (").append(String.join(", ", types.keySet().stream().limit(3).toList())).append(')');
+                    .append(unsized == objects ? "size unknown (no objectSize before JDK 18)" : bytesText(bytes)
+                            + (unsized > 0 ? " + " + unsized + " of unknown size" : "")).append(" (").append(String.join(", ", types.keySet().stream().limit(3).toList())).append(')');
             if (oldestAgeNanos > 0) {
                 b.append(", oldest ").append(Durations.format(oldestAgeNanos));
             }
@@ -91,7 +102,7 @@ public final class LiveObjects {
         Map<String, Map<String, Long>> siteRoots = new LinkedHashMap<>();
         long objects = 0;
         long unsized = 0;
-        long folded = 0;
+        long own = 0;
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
         long youngest = Long.MAX_VALUE;
@@ -111,8 +122,14 @@ public final class LiveObjects {
                 if (from != null && allocated < from || to != null && allocated >= to) {
                     continue;
                 }
+                if (e.getThread() != null && e.getThread().getJavaName() != null
+                        && e.getThread().getJavaName().startsWith(JfrReader.AGENT_THREAD_PREFIX)) {
+                    own++;
+                    continue;
+                }
                 RecordedStackTrace stack = e.getStackTrace();
                 int count = 0;
+                boolean agent = false;
                 boolean included = options.include() == null;
                 boolean excluded = false;
                 String site = null;
@@ -124,10 +141,6 @@ public final class LiveObjects {
                         }
                         String cls = f.getMethod().getType().getName();
                         String name = cls + "." + f.getMethod().getName();
-                        if (JfrReader.isOwn(name)) {
-                            folded++;
-                            continue;
-                        }
                         if (options.include() != null && options.include().matcher(name).find()) {
                             included = true;
                         }
@@ -139,6 +152,7 @@ public final class LiveObjects {
                         }
                         if (site == null && LIBRARY.stream().noneMatch(cls::startsWith)) {
                             site = name;
+                            agent = agentClass(cls);
                         }
                         if (count == frames.length) {
                             frames = java.util.Arrays.copyOf(frames, count * 2);
@@ -146,6 +160,10 @@ public final class LiveObjects {
                         FrameKind kind = "Inlined".equals(f.getType()) ? FrameKind.INLINED : "Native".equals(f.getType()) ? FrameKind.NATIVE : FrameKind.JAVA;
                         frames[count++] = profile.frame(profile.function(name, JfrReader.sourceFile(cls)), Math.max(0, f.getLineNumber()), kind);
                     }
+                }
+                if (agent) {
+                    own++;
+                    continue;
                 }
                 if (!included || excluded) {
                     continue;
@@ -170,7 +188,8 @@ public final class LiveObjects {
                 } else {
                     size = estimatedArraySize(type == null ? null : type.getName(), e.getInt("arrayElements"));
                 }
-                if (size < 0) {
+                boolean noSize = size < 0;
+                if (noSize) {
                     unsized++;
                     size = 0;
                 }
@@ -185,10 +204,11 @@ public final class LiveObjects {
                 start = Math.min(start, allocated);
                 end = Math.max(end, when);
                 String key = site != null ? site : leaf;
-                long[] v = siteValues.computeIfAbsent(key, k -> new long[3]);
+                long[] v = siteValues.computeIfAbsent(key, k -> new long[4]);
                 v[0]++;
                 v[1] += size;
                 v[2] = Math.max(v[2], age);
+                v[3] += noSize ? 1 : 0;
                 siteTypes.computeIfAbsent(key, k -> new TreeMap<>()).merge(typeName, 1L, Long::sum);
                 RecordedObject root = e.getValue("root");
                 Map<String, Long> rootKinds = siteRoots.computeIfAbsent(key, k -> new TreeMap<>());
@@ -215,13 +235,13 @@ public final class LiveObjects {
         if (objects > 0) {
             profile.addComment("object age " + Durations.format(youngest) + " to " + Durations.format(oldest));
         }
-        if (folded > 0) {
-            profile.addComment(folded + " forge-perf frames folded into their callers");
+        if (own > 0) {
+            profile.addComment(own + " sampled objects allocated by forge-perf itself (its threads or code) left out");
         }
         List<Site> sites = new ArrayList<>();
         for (Map.Entry<String, long[]> s : siteValues.entrySet()) {
             Map<String, Long> types = sortedByCount(siteTypes.get(s.getKey()));
-            sites.add(new Site(s.getKey(), s.getValue()[0], s.getValue()[1], types, s.getValue()[2], sortedByCount(siteRoots.get(s.getKey()))));
+            sites.add(new Site(s.getKey(), s.getValue()[0], s.getValue()[1], s.getValue()[3], types, s.getValue()[2], sortedByCount(siteRoots.get(s.getKey()))));
         }
         sites.sort(Comparator.comparingLong(Site::bytes).thenComparingLong(Site::objects).reversed());
         if (roots) {
@@ -259,6 +279,19 @@ public final class LiveObjects {
             alloc.addComment(c);
         }
         return alloc;
+    }
+
+    /** Whether a class is the agent's own ({@link #AGENT_PACKAGES}, or {@code dev.forgeperf.ForgePerf}, {@code Track}, …). */
+    static boolean agentClass(String cls) {
+        String root = "dev.forgeperf.";
+        if (!cls.startsWith(root)) {
+            return false;
+        }
+        int dot = cls.indexOf('.', root.length());
+        if (dot < 0) {
+            return true;
+        }
+        return AGENT_PACKAGES.contains(cls.substring(root.length(), dot));
     }
 
     /** {@code Threads/Stack Variable} or {@code Class Loader Data/Global} …: the root's subsystem and kind, null when not computed. */
