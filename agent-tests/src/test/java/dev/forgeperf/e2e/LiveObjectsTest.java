@@ -62,7 +62,7 @@ class LiveObjectsTest {
             assertTrue(!rows.isEmpty() && rows.get(0).endsWith(LEAK), () -> "the first row is not the leak:\n" + text.out());
             List<String> sites = text.out().lines().dropWhile(l -> !l.startsWith("allocation sites of the sampled live objects")).skip(1).toList();
             assertTrue(!sites.isEmpty() && sites.get(0).startsWith("  " + LEAK + ": "), () -> "the first site is not the leak:\n" + text.out());
-            assertTrue(sites.get(0).contains("(byte[])") && sites.get(0).contains(", GC root "), () -> "no type or GC root for the leak:\n" + text.out());
+            assertTrue(sites.get(0).contains("(byte[]") && sites.get(0).contains(", GC root "), () -> "no type or GC root for the leak:\n" + text.out());
 
             Cli.Result written = env.cli.run("profile", "live", pid, "-d", "2s", "--gc", "-o", env.work.resolve("live.pb.gz").toString());
             assertEquals(0, written.exit(), written::toString);

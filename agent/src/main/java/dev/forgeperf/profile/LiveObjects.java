@@ -178,6 +178,14 @@ public final class LiveObjects {
                     frames[i] = frames[j];
                     frames[j] = t;
                 }
+                if (options.threads()) { // one root per allocating thread, as the other kinds' --threads
+                    String thread = e.getThread() == null ? null : e.getThread().getJavaName();
+                    if (count == frames.length) {
+                        frames = java.util.Arrays.copyOf(frames, count * 2);
+                    }
+                    System.arraycopy(frames, 0, frames, 1, count++);
+                    frames[0] = profile.frame(profile.function(thread == null ? "[unknown thread]" : "[" + thread + "]", ""), 0, FrameKind.THREAD);
+                }
                 RecordedObject object = e.getValue("object");
                 RecordedClass type = object == null ? null : object.getValue("type");
                 String typeName = type == null ? "?" : javaName(type.getName());
