@@ -40,8 +40,15 @@ final class GoPprof {
      * or a live {@code http://…} URL) and returns its output, having checked it exited 0.
      */
     static String top(Env env, String source) {
+        return top(env, source, List.of());
+    }
+
+    /** {@link #top(Env, String)} with more flags for {@code go tool pprof} (e.g. {@code -sample_index=inuse_space}). */
+    static String top(Env env, String source, List<String> flags) {
         String go = require();
-        List<String> cmd = List.of(go, "tool", "pprof", "-top", "-nodecount=200", source);
+        List<String> cmd = new java.util.ArrayList<>(List.of(go, "tool", "pprof", "-top", "-nodecount=200"));
+        cmd.addAll(flags);
+        cmd.add(source);
         try (Proc p = Proc.start(cmd, Map.of("HOME", env.work.toString(), "GOCACHE", env.work.resolve("gocache").toString()), env.work)) {
             int exit = p.waitFor(Duration.ofSeconds(120));
             String out = p.stdout();

@@ -248,7 +248,8 @@ class HttpServerTest {
             Promtool.assertClean(metricsFile);
             String cpu = GoPprof.top(env, url + "debug/pprof/profile?seconds=3");
             assertTrue(cpu.contains("Type: cpu") && cpu.contains("dev.forgeperf.sample."), cpu); // CPU time by default, as for a Go program
-            String heap = GoPprof.top(env, url + "debug/pprof/heap");
+            // heap shows inuse_space by default (as Go's); its allocation types are those of allocs
+            String heap = GoPprof.top(env, url + "debug/pprof/heap", List.of("-sample_index=alloc_space"));
             assertTrue(heap.contains("Type: alloc_space") && heap.contains("continuous recording") && heap.contains("dev.forgeperf.sample.ReportBuilder"),
                     heap);
             String blockTop = GoPprof.top(env, "block.pb.gz");

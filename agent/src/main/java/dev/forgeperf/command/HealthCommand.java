@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
         "mixed, ZGC/Shenandoah cycle; the message says how long ago), not after any GC: a young GC leaves dead old",
         "objects in place. Before the first such collection it says 'not enough data' and does not judge.",
         "Likely leaks found in the history are listed; they do not change the verdict. The heap leak rule reads",
-        "the same live heap: 'not enough data' until 3 old-generation collections.",
+        "the same live heap: 'not enough data' until 3 old-generation collections. A heap finding names the top",
+        "allocation sites of the live objects JFR sampled (jdk.OldObjectSample) that survived a GC.",
         "Over HTTP (agent option http=…), GET /health answers this text with status 200 healthy,",
         "202 degraded (so probes keep passing while it is reported), 503 unhealthy."},
         footer = {"", "Exit status (the Nagios/Icinga plugin convention):",
@@ -34,10 +35,18 @@ public final class HealthCommand extends AgentCommand {
     @Override
     public int run(AgentContext agent, Session session) {
         Health h = Health.evaluate();
+        java.util.Map<String, Object> map = h.toMap();
+        dev.forgeperf.jfr.LiveSamples.addSitesToHeapFinding(map.get("findings"));
         if (json) {
-            session.out.println(Json.write(h.toMap()));
+            session.out.println(Json.write(map));
         } else {
             session.out.print(h.render());
+            for (Object f : (java.util.List<?>) map.get("findings")) {
+                if (f instanceof java.util.Map<?, ?> heap && heap.get("allocationSites") instanceof java.util.List<?> sites) {
+                    session.out.println("  the heap finding's allocation sites: sampled live objects (JFR, a sample) that survived a GC, by bytes:");
+                    sites.forEach(x -> session.out.println("    " + x));
+                }
+            }
         }
         return h.status().ordinal();
     }

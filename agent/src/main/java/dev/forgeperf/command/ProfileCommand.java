@@ -47,7 +47,7 @@ public final class ProfileCommand implements Runnable {
         description[0] = description[0].replace("KINDS", String.join(", ", ids));
         cl.getCommandSpec().usageMessage().description(description);
         for (Kind k : Kind.values()) {
-            picocli.CommandLine sub = new picocli.CommandLine(new KindCommand(k));
+            picocli.CommandLine sub = new picocli.CommandLine(k == Kind.LIVE ? new LiveCommand() : new KindCommand(k));
             sub.getCommandSpec().usageMessage().description(k.help().toArray(new String[0]));
             cl.addSubcommand(k.id(), sub);
         }
@@ -62,7 +62,7 @@ public final class ProfileCommand implements Runnable {
 
     /** {@code profile <kind>}: what every kind shares. */
     @Command
-    static final class KindCommand extends AgentCommand {
+    static class KindCommand extends AgentCommand {
         private final Kind kind;
 
         KindCommand(Kind kind) {
@@ -117,13 +117,17 @@ public final class ProfileCommand implements Runnable {
             }
             FocusedProfile.requireHeap(kind, HeapGuard.ANALYZE_OUTSIDE);
             long started = System.nanoTime();
-            try (FocusedProfile recorded = FocusedProfile.start(kind, Math.max(1, intervalNanos / 1_000_000), kind.id())) {
-                boolean whole = recorded.record(durationNanos, nanos -> session.await(nanos, left -> {
-                    if (session.tty && !json) {
-                        session.out.printf(Locale.ROOT, "\r\033[Kprofiling %s in pid %d: %ds left (Ctrl-C stops early)", kind.id(), agent.pid(), left);
-                        session.out.flush();
-                    }
-                }));
+            try (FocusedProfile recorded = FocusedProfile.start(java.util.List.of(kind), Math.max(1, intervalNanos / 1_000_000), kind.id(), extraSettings())) {
+                boolean whole = recorded.record(durationNanos, nanos -> {
+                    boolean all = session.await(nanos, left -> {
+                        if (session.tty && !json) {
+                            session.out.printf(Locale.ROOT, "\r\033[Kprofiling %s in pid %d: %ds left (Ctrl-C stops early)", kind.id(), agent.pid(), left);
+                            session.out.flush();
+                        }
+                    });
+                    beforeStop();
+                    return all;
+                });
                 options = recorded.measured(options);
                 if (session.tty) {
                     session.out.print("\r\033[K");
@@ -141,6 +145,7 @@ public final class ProfileCommand implements Runnable {
                             session.out.println(Json.write(TopTable.leading(profile).toMap(top)));
                         } else {
                             TopTable.leading(profile).print(session.out, title(kind, agent, took), top);
+                            printAfterTable(session, recorded.file(), options);
                         }
                         return 0;
                     }
@@ -158,6 +163,19 @@ public final class ProfileCommand implements Runnable {
             }
         }
 
+        /** JFR settings over the kind's for the focused recording (none by default). */
+        java.util.Map<String, String> extraSettings() {
+            return java.util.Map.of();
+        }
+
+        /** Runs just before the recording stops, after the wait (nothing by default). */
+        void beforeStop() {
+        }
+
+        /** Prints what follows the top table of a profile printed here (nothing by default). */
+        void printAfterTable(Session session, Path recording, ProfileOptions options) throws java.io.IOException {
+        }
+
         /** {@code cpu profile of pid 1234 (com.acme.Main), 30s}: what the profile is of, never the temporary recording's name. */
         private static String title(Kind kind, AgentContext agent, String took) {
             String main = AgentInfo.mainClass();
@@ -173,6 +191,51 @@ public final class ProfileCommand implements Runnable {
                 return n;
             } catch (IllegalArgumentException e) {
                 throw new CommandException(option + ": " + e.getMessage(), 2);
+            }
+        }
+    }
+
+    /**
+     * {@code profile live}: the live objects JFR sampled ({@link dev.forgeperf.profile.LiveObjects}),
+     * with {@code --gc} (a full GC just before the recording ends, so only objects still live count)
+     * and {@code --roots} (paths to GC roots, {@link dev.forgeperf.jfr.LiveSamples#ROOTS}).
+     */
+    @Command
+    static final class LiveCommand extends KindCommand {
+        @Option(names = "--gc", description = "Run a full GC just before the recording ends, so that only objects still live are reported "
+                + "(the application pauses for it).")
+        boolean gc;
+
+        @Option(names = "--roots", description = "Find each sampled object's GC root (a stop-the-world search of at most 1 s at the end) "
+                + "and name the root kinds of the top sites.")
+        boolean roots;
+
+        LiveCommand() {
+            super(Kind.LIVE);
+        }
+
+        @Override
+        java.util.Map<String, String> extraSettings() {
+            return roots ? dev.forgeperf.jfr.LiveSamples.ROOTS : java.util.Map.of();
+        }
+
+        @Override
+        void beforeStop() {
+            if (gc) {
+                dev.forgeperf.runtime.FullGc.run();
+            }
+        }
+
+        @Override
+        void printAfterTable(Session session, Path recording, ProfileOptions options) throws java.io.IOException {
+            dev.forgeperf.profile.LiveObjects.Summary s = dev.forgeperf.profile.LiveObjects.summarize(recording, options);
+            if (s.sites().isEmpty()) {
+                return;
+            }
+            session.out.println();
+            session.out.println("allocation sites of the sampled live objects (first frame outside the JDK), by bytes:");
+            for (dev.forgeperf.profile.LiveObjects.Site site : s.top(Math.min(top, 10))) {
+                session.out.println("  " + site.describe());
             }
         }
     }

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.jfr.FocusedProfile;
+import dev.forgeperf.jfr.LiveSamples;
+import dev.forgeperf.profile.LiveObjects;
 import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.profile.Kind;
@@ -92,6 +94,8 @@ final class PprofEndpoints {
         long asked = System.nanoTime();
         Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
+        boolean heap = name.equals("heap");
+        boolean gc = heap && r.intParam("gc", 0, 0, 1) == 1;
         if (seconds != null && text) {
             throw HttpFailure.badRequest("?seconds and ?debug cannot be combined (as in Go): ask for the profile or the text");
         }
@@ -133,6 +137,9 @@ final class PprofEndpoints {
                 permits.release();
             }
         }
+        if (heap) {
+            profile = withLiveObjects(profile, gc);
+        }
         String title = name + " profile of pid " + ProcessHandle.current().pid() + ", " + what;
         profile.addComment(title + ", from the continuous recording's " + source.event
                 + " events, by forge-perf");
@@ -144,6 +151,28 @@ final class PprofEndpoints {
             return Reply.text(200, out.toString());
         }
         return closing(pprof(profile, seconds == null ? name : name + "-delta"), seconds != null);
+    }
+
+    /**
+     * The heap profile: the allocation types and, from JFR's live-object samples now
+     * ({@link LiveSamples}, after a full GC with {@code gc}), {@code inuse_objects}/{@code inuse_space}
+     * (a sample, not scaled: the comments say so). When JFR cannot sample, the inuse types are empty
+     * and a comment says why.
+     */
+    private static Profile withLiveObjects(Profile alloc, boolean gc) throws HttpFailure, IOException {
+        Profile live;
+        try {
+            live = LiveSamples.now(gc, false, dev.forgeperf.profile.ProfileOptions.DEFAULT, "retry when the heap is less full").profile();
+        } catch (HeapGuard.Refused e) {
+            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+        } catch (IllegalStateException | SecurityException e) {
+            live = Profile.of(Kind.LIVE);
+            live.addComment("no live-object samples: " + e.getMessage());
+        }
+        if (gc) {
+            live.addComment("a full GC ran first (?gc=1)");
+        }
+        return LiveObjects.heap(alloc, live);
     }
 
     private static long epochNanosNow() {
@@ -181,6 +210,8 @@ final class PprofEndpoints {
     Reply profile(Request r, Kind kind, String name, Integer defaultSeconds) throws HttpFailure, IOException {
         Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
+        boolean heap = name.equals("heap");
+        boolean gc = heap && r.intParam("gc", 0, 0, 1) == 1;
         heapCheck(kind);
         if (!permits.tryAcquire()) {
             throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
@@ -456,7 +487,9 @@ final class PprofEndpoints {
         String cumulative = "; cumulative since the agent's HTTP server started (read from the continuous recording as its chunks complete: "
                 + "events under its thresholds are not in it), <code>?seconds=N</code>: the difference over N seconds";
         row(b, "allocs", "allocations: where memory is allocated (sampled objects and bytes, <code>jdk.ObjectAllocationSample</code>)" + cumulative);
-        row(b, "heap", "the same allocation samples as allocs (alloc_objects, alloc_space)" + cumulative);
+        row(b, "heap", "the same allocation samples as allocs (alloc_objects, alloc_space)" + cumulative
+                + "; plus inuse_objects, inuse_space (shown by default): the live objects JFR sampled (<code>jdk.OldObjectSample</code>, at most 256, "
+                + "their own sizes, not scaled), now; <code>?gc=1</code> runs a full GC first");
         row(b, "block", "thread parking: where threads wait in java.util.concurrent locks and queues (<code>jdk.ThreadPark</code>)" + cumulative);
         row(b, "mutex", "contended monitors: where threads wait to enter synchronized code (<code>jdk.JavaMonitorEnter</code>)" + cumulative);
         row(b, "goroutine", "threads: every thread's stack now, one sample per thread; on JDK 21+ virtual threads too, under [virtual threads], counted per stack (<code>?debug=1</code>: grouped by stack, with counts; "

@@ -139,6 +139,7 @@ public final class ContinuousRecording {
                 }
             }
             r = new Recording(Configuration.getConfiguration(settings));
+            withLiveObjectStacks(r);
             r.setName(NAME);
             r.setToDisk(true);
             r.setMaxAge(maxAge);
@@ -168,6 +169,21 @@ public final class ContinuousRecording {
             state = "failed: " + t.getMessage();
             Log.failure("continuous JFR recording disabled", t);
             return true;
+        }
+    }
+
+    /**
+     * Where the settings sample live objects ({@code jdk.OldObjectSample}, on in the JDK's
+     * {@code default} and {@code profile}), samples them with their allocation stacks (off in
+     * {@code default}): {@code profile live}, {@code /debug/pprof/heap}'s inuse types and the leak
+     * findings read the samples, and the JVM keeps them from the moment the event is on. The cost
+     * is measured in the README ("Live heap").
+     */
+    static void withLiveObjectStacks(Recording r) {
+        java.util.Map<String, String> s = new java.util.HashMap<>(r.getSettings());
+        if ("true".equals(s.get("jdk.OldObjectSample#enabled"))) {
+            s.put("jdk.OldObjectSample#stackTrace", "true");
+            r.setSettings(s);
         }
     }
 

@@ -85,7 +85,7 @@ public final class FocusedProfile implements AutoCloseable {
         return start(kinds, intervalMillis, label, java.util.Map.of());
     }
 
-    /** {@link #start(List, long, String)} with {@code extra} JFR settings beside the kinds' (a latency profile's slow-call events). */
+    /** {@link #start(List, long, String)} with {@code extra} JFR settings over the kinds' (a latency profile's slow-call events, a live profile's {@code jdk.OldObjectSample#cutoff}). */
     public static FocusedProfile start(List<Kind> kinds, long intervalMillis, String label, java.util.Map<String, String> extra) throws IOException {
         Path file = Files.createTempFile("forge-perf-" + label + "-", ".jfr");
         try {

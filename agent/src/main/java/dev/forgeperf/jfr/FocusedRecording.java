@@ -38,7 +38,7 @@ public final class FocusedRecording implements AutoCloseable {
         this(kinds, intervalMillis, Map.of());
     }
 
-    /** One recording with the events of several kinds and {@code extra} settings (e.g. {@code forge.MethodTiming#enabled}). */
+    /** One recording with the events of several kinds and {@code extra} settings over the kinds' (e.g. {@code forge.MethodTiming#enabled}, {@code jdk.OldObjectSample#cutoff}). */
     public FocusedRecording(java.util.List<Kind> kinds, long intervalMillis, Map<String, String> extra) {
         Map<String, String> settings = new LinkedHashMap<>();
         StringBuilder name = new StringBuilder("forge-perf");

@@ -155,6 +155,9 @@ public final class JfrReader {
     private final boolean threadStarts;
 
     private JfrReader(Kind kind, ProfileOptions options, boolean threadStarts) {
+        if (kind == Kind.LIVE) {
+            throw new IllegalArgumentException("live objects are read by LiveObjects, not streamed");
+        }
         this.threadStarts = threadStarts;
         this.kind = kind;
         this.weighting = kind.weighting();
@@ -174,6 +177,9 @@ public final class JfrReader {
 
     /** Reads the events of {@code kind} from {@code jfr}. */
     public static Profile read(Path jfr, Kind kind, ProfileOptions options) throws IOException {
+        if (kind == Kind.LIVE) {
+            return LiveObjects.read(jfr, options);
+        }
         return new JfrReader(kind, options).read(jfr);
     }
 
@@ -539,6 +545,7 @@ public final class JfrReader {
             case OUTSIDE_TLAB -> OUTSIDE_TLAB;
             case CONTENDED -> CONTENDED;
             case BLOCKED -> BLOCKED;
+            case OLD_OBJECT -> throw new IllegalStateException("live objects are read by LiveObjects");
         };
     }
 

@@ -20,6 +20,8 @@ import java.util.Locale;
  *       {@code alloc_objects/count}, {@code alloc_space/bytes}</li>
  *   <li>{@code lock}: {@code jdk.JavaMonitorEnter}; {@code contentions/count}, {@code delay/nanoseconds}</li>
  *   <li>{@code park}: {@code jdk.ThreadPark}; {@code contentions/count}, {@code delay/nanoseconds}</li>
+ *   <li>{@code live}: {@code jdk.OldObjectSample} (read by {@link LiveObjects}); {@code inuse_objects/count},
+ *       {@code inuse_space/bytes} of the sampled objects still live when the recording ended</li>
  * </ul>
  */
 public enum Kind {
@@ -56,7 +58,13 @@ public enum Kind {
     PARK(Weighting.CONTENTION, List.of(new SampleType("contentions", "count"), new SampleType("delay", "nanoseconds")), 1,
             new SampleType("contentions", "count"),
             List.of("Thread parking (jdk.ThreadPark, no threshold): where threads block in j.u.c. locks and queues."),
-            Event.everyOne("jdk.ThreadPark", Role.CONTENDED));
+            Event.everyOne("jdk.ThreadPark", Role.CONTENDED)),
+    LIVE(Weighting.LIVE, List.of(new SampleType("inuse_objects", "count"), new SampleType("inuse_space", "bytes")), 1,
+            new SampleType("space", "bytes"),
+            List.of("Live objects sampled by JFR (jdk.OldObjectSample) at their allocation stacks: what holds memory now.",
+                    "A sample (the JVM keeps at most 256 objects, old-object-queue-size), sizes not scaled; --gc first for only live ones.",
+                    "The table gives each allocation site's sampled objects and bytes; with --roots, the GC roots holding the top sites."),
+            new Event("jdk.OldObjectSample", Role.OLD_OBJECT, "enabled", "true", "stackTrace", "true", "cutoff", "0 ns"));
 
     /**
      * The events a wall profile takes off-CPU time from: a thread in one of these states is not
@@ -87,7 +95,9 @@ public enum Kind {
         /** A wait: one contention, its duration the delay. */
         CONTENDED,
         /** A wait of a thread off the CPU: its duration (within the profile's window) is wall time. */
-        BLOCKED
+        BLOCKED,
+        /** A sampled object still live at the end of the recording ({@link LiveObjects} reads these, not {@link JfrReader}). */
+        OLD_OBJECT
     }
 
     /**
@@ -103,7 +113,9 @@ public enum Kind {
         /** Allocation samples (count, bytes), else the TLAB events. */
         ALLOCATION(4),
         /** Waits: count and total duration. */
-        CONTENTION(2);
+        CONTENTION(2),
+        /** Sampled live objects: count and size ({@link LiveObjects}). */
+        LIVE(2);
 
         /** The raw columns the reader adds to while reading. */
         final int rawWidth;

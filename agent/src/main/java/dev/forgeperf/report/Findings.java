@@ -153,7 +153,13 @@ public final class Findings {
             String kind = Snapshot.str(o, "kind");
             String message = Snapshot.str(o, "message");
             if (message != null) {
-                out.add(Finding.of(Severity.warning, "leak-" + (kind == null ? "unknown" : kind), message));
+                // a heap finding names the allocation sites of the sampled live objects (metrics.json, LiveSamples)
+                List<Object> sites = Snapshot.list(o, "allocationSites");
+                List<String> details = new ArrayList<>();
+                if (sites != null) {
+                    sites.stream().limit(dev.forgeperf.jfr.LiveSamples.FINDING_SITES).forEach(x -> details.add(String.valueOf(x)));
+                }
+                out.add(new Finding(Severity.warning, "leak-" + (kind == null ? "unknown" : kind), message, details));
             }
         }
     }

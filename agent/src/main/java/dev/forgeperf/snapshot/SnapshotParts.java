@@ -38,7 +38,9 @@ public final class SnapshotParts {
         RuntimeService service = RuntimeService.get();
         RuntimeMetrics now = RuntimeMetrics.collect();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("current", now.toMap());
+        Map<String, Object> current = now.toMap();
+        dev.forgeperf.jfr.LiveSamples.addSitesToHeapFinding(current.get("findings"));
+        m.put("current", current);
         m.put("history", History.current());
         m.put("health", Health.evaluate(now, service.settings()).toMap());
         Files.writeString(dir.resolve(SnapshotLayout.METRICS), Json.write(m) + "\n");
