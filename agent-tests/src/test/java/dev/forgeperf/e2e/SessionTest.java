@@ -196,6 +196,7 @@ class SessionTest {
             assertOneLine(env.cli.run("session", "start", pid, "../x"), 2, "bad session name '../x'");
             assertOneLine(env.cli.run("session", "start", pid, "a"), 2, "a session named 'a' exists already (running)");
             assertOneLine(env.cli.run("session", "start", pid, "c", "--kinds", "cpu,heap"), 2, "--kinds: unknown profile kind 'heap'");
+            assertOneLine(env.cli.run("session", "start", pid, "c", "--kinds", "cpu,live"), 2, "--kinds: live is not a session kind");
             assertOneLine(env.cli.run("session", "start", pid, "c", "--max", "soon"), 2, "--max:");
             assertOneLine(env.cli.run("session", "stop", pid, "nope", "-o", "n"), 1, "no session named 'nope' in pid " + pid + " (there are: a, b)");
             Files.createDirectories(env.work.resolve("taken"));

@@ -124,6 +124,10 @@ public final class SessionCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     throw new CommandException("--kinds: " + e.getMessage(), 2);
                 }
+                if (kind == Kind.LIVE) { // what is live at the end, not a profile of a span
+                    throw new CommandException("--kinds: live is not a session kind (a session records cpu, wall, alloc, lock or park);"
+                            + " run `forge-perf profile live PID` for what holds the heap", 2);
+                }
                 if (!chosen.contains(kind)) {
                     chosen.add(kind);
                 }
