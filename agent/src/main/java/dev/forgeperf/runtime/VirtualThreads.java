@@ -185,11 +185,34 @@ public final class VirtualThreads {
     public record Attempt(VirtualThreads dump, String whyNot) {
     }
 
-    /** {@link #take()} with every failure contained: refused or failed dumps become one line (failures also logged once). */
+    /** Callers within this long of a finished dump share it. */
+    private static final long SHARE_NANOS = 1_000_000_000L;
+    private static final Object DUMPING = new Object();
+    private static Attempt lastAttempt;
+    private static long lastAttemptEnd;
+
+    /**
+     * {@link #take()} with every failure contained: refused or failed dumps become one line (failures
+     * also logged once). One JDK dump at a time: callers that arrive while one runs, or within a
+     * second after it ended, share its result (its time says when it was taken), so that
+     * scrapers asking {@code /debug/pprof/goroutine} together cost one dump of the 10,000s of
+     * virtual threads an application may have, not one each.
+     */
     public static Attempt attempt() {
         if (!available()) {
             return new Attempt(null, null);
         }
+        synchronized (DUMPING) {
+            if (lastAttempt != null && System.nanoTime() - lastAttemptEnd < SHARE_NANOS) {
+                return lastAttempt;
+            }
+            lastAttempt = attemptNow();
+            lastAttemptEnd = System.nanoTime();
+            return lastAttempt;
+        }
+    }
+
+    private static Attempt attemptNow() {
         try {
             return new Attempt(take(), null);
         } catch (HeapGuard.Refused e) {
