@@ -13,6 +13,7 @@ command -v runuser >/dev/null || need+=(util-linux)
 command -v mvn >/dev/null || need+=(maven)
 command -v go >/dev/null || need+=(golang-go)   # go tool pprof reads the pprof files back
 command -v chromium >/dev/null || need+=(chromium)   # headless Chromium renders the HTML reports and the dashboard
+command -v chromedriver >/dev/null || need+=(chromium-driver)   # Selenium drives the dashboard in Chromium (DashboardBrowserTest)
 lean=()   # installed without recommends
 { command -v promtool && command -v prometheus; } >/dev/null || lean+=(prometheus)   # promtool checks /metrics; FleetPrometheusTest starts the prometheus server on loopback
 command -v stress-ng >/dev/null || lean+=(stress-ng)   # keeps every core busy for FORGE_PERF_SATURATE=1

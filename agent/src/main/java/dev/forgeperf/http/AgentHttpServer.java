@@ -98,6 +98,8 @@ public final class AgentHttpServer {
         get("/api/memory", r -> api.memory());
         get("/api/threads", r -> api.threads());
         get("/api/runtime", r -> api.runtime());
+        get("/api/threads/cpu", api::threadCpu);
+        get("/api/histogram", api::histogram);
         get("/api/profile", pprof::apiProfile);
         router.route("/api/heap-dump", Set.of("GET"), true, api::heapDump);
         get("/debug/pprof", r -> pprof.index());

@@ -23,6 +23,7 @@ import java.util.Set;
 import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.command.StatusCommand;
+import dev.forgeperf.runtime.ClassHistogram;
 import dev.forgeperf.runtime.FullGc;
 import dev.forgeperf.runtime.GcMonitor;
 import dev.forgeperf.runtime.HeapDump;
@@ -30,6 +31,7 @@ import dev.forgeperf.runtime.Health;
 import dev.forgeperf.runtime.History;
 import dev.forgeperf.runtime.RuntimeMetrics;
 import dev.forgeperf.runtime.RuntimeService;
+import dev.forgeperf.runtime.ThreadActivity;
 import dev.forgeperf.runtime.ThreadDump;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.timing.TimingTable;
@@ -328,6 +330,64 @@ final class ApiEndpoints {
             }
         } finally {
             heapDumps.release();
+        }
+    }
+
+    /** The longest {@code /api/threads/cpu} interval, in seconds. */
+    static final int MAX_THREAD_CPU_SECONDS = 60;
+
+    /**
+     * {@code /api/threads/cpu?seconds=N&top=N}: the threads that used the most CPU over the next N
+     * seconds (default 1, at most {@value #MAX_THREAD_CPU_SECONDS}), with stacks sampled during
+     * it: the JSON of {@code threads --json}, measured by the same {@link ThreadActivity}. A
+     * client that hangs up ends the measurement within a quarter second.
+     */
+    Reply threadCpu(Request r) throws HttpFailure {
+        int seconds = r.intParam("seconds", 1, 1, MAX_THREAD_CPU_SECONDS);
+        int top = r.intParam("top", 10, 1, ThreadActivity.MAX_THREADS);
+        String unsupported = ThreadActivity.unsupported();
+        if (unsupported != null) {
+            throw new HttpFailure(503, unsupported);
+        }
+        long nanos = seconds * 1_000_000_000L;
+        long period = Math.max(10_000_000L, Math.min(100_000_000L, nanos / 20));
+        ThreadActivity activity = ThreadActivity.measure(nanos, period, wait -> {
+            long end = System.nanoTime() + wait;
+            try {
+                for (long left; (left = end - System.nanoTime()) > 0; ) {
+                    if (r.clientGone()) {
+                        return false;
+                    }
+                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(left, 250_000_000L));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return true;
+        });
+        if (r.clientGone()) {
+            throw new HttpFailure(499, "the client closed the connection; the measurement was discarded");
+        }
+        return Reply.json(200, activity.toMap(top));
+    }
+
+    /**
+     * {@code /api/histogram?top=N}: instances and bytes per class, largest first (the JSON of
+     * {@code dump histogram --all --json --top N}, default 30): every object on the heap, reachable
+     * or not, without forcing a GC (a collection is {@code POST /api/gc}, behind the token).
+     * Refused with 503 when the heap is too full to build it.
+     */
+    Reply histogram(Request r) throws HttpFailure {
+        int top = r.intParam("top", 30, 1, Integer.MAX_VALUE);
+        try {
+            dev.forgeperf.runtime.HeapGuard.require("the class histogram", dev.forgeperf.runtime.HeapGuard.HISTOGRAM_BYTES,
+                    "retry when the heap is less full, or run `jcmd " + agent.pid() + " GC.class_histogram`, which builds it outside the Java heap");
+            return Reply.json(200, ClassHistogram.toMap(ClassHistogram.take(true), top));
+        } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+        } catch (IllegalStateException e) {
+            throw new HttpFailure(503, e.getMessage());
         }
     }
 

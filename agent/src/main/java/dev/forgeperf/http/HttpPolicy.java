@@ -26,12 +26,14 @@ final class HttpPolicy {
 
     /**
      * {@code http.profiles}: {@code off} refuses every profile, thread-dump and heap-dump endpoint
-     * ({@code /debug/pprof/*}, {@code /api/profile}, {@code /api/threads}, {@code /api/heap-dump});
+     * ({@code /debug/pprof/*}, {@code /api/profile}, {@code /api/threads}, {@code /api/threads/cpu},
+     * {@code /api/histogram}, {@code /api/heap-dump});
      * {@code read} refuses heap dumps only; {@code all} refuses none.
      */
     void checkProfiles(String path) throws HttpFailure {
         boolean heap = path.equals("/api/heap-dump");
-        boolean profile = path.equals("/debug/pprof") || path.startsWith("/debug/pprof/") || path.equals("/api/profile") || path.equals("/api/threads");
+        boolean profile = path.equals("/debug/pprof") || path.startsWith("/debug/pprof/") || path.equals("/api/profile") || path.equals("/api/threads")
+                || path.equals("/api/threads/cpu") || path.equals("/api/histogram");
         if (heap && profiles != ProfileAccess.all) {
             throw new HttpFailure(403, "heap dumps over HTTP are off (http.profiles=" + profiles + "); start the agent with http.profiles=all to allow them"
                     + " (they also need the token), or use `forge-perf dump heap PID -o FILE.hprof`");

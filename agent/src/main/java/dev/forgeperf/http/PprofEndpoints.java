@@ -398,6 +398,9 @@ final class PprofEndpoints {
             case "txt": case "text": format = Format.TEXT; break;
             default: throw HttpFailure.badRequest("?format=" + formatName + " is not valid: expected pprof, html, collapsed or txt");
         }
+        if (r.method.equals("HEAD")) { // the answer's headers only: no recording, no slot, no JFR work
+            return headOf(format, kind);
+        }
         heapCheck(kind);
         if (!permits.tryAcquire()) {
             throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
@@ -430,6 +433,18 @@ final class PprofEndpoints {
             throw new HttpFailure(500, "the " + kind.id() + " recording could not be read: " + e.getMessage());
         } finally {
             permits.release();
+        }
+    }
+
+    /** What {@code GET /api/profile} would answer, without its body: the headers a {@code HEAD} gets. */
+    private static Reply headOf(Format format, Kind kind) {
+        switch (format) {
+            case PPROF:
+                return new Reply(200, Reply.BINARY, new byte[0]).header("Content-Disposition", "attachment; filename=\"" + kind.id() + ".pb.gz\"");
+            case HTML:
+                return new Reply(200, Reply.HTML, new byte[0]).header("Content-Security-Policy", FLAME_GRAPH_CSP);
+            default:
+                return new Reply(200, Reply.TEXT, new byte[0]);
         }
     }
 
