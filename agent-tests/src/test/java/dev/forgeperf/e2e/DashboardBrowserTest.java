@@ -238,7 +238,7 @@ class DashboardBrowserTest {
 
     @ParameterizedTest
     @MethodSource("jdks")
-    void headOfApiProfileRecordsNothing(Path jdk) throws Exception {
+    void aHeadRecordsNothing(Path jdk) throws Exception {
         try (Env env = new Env()) {
             Proc app = env.java(jdk, List.of("-Xmx128m", "-javaagent:" + Fixtures.agentJar() + "=http=0"),
                     "-jar", Fixtures.sampleApp().toString(), "--quiet", "--threads", "1");
@@ -267,6 +267,20 @@ class DashboardBrowserTest {
             assertEquals("attachment; filename=\"cpu.pb.gz\"", byFormat.get("pprof").header("Content-Disposition"));
             assertTrue(byFormat.get("html").header("Content-Type").startsWith("text/html"));
             assertTrue(byFormat.get("txt").header("Content-Type").startsWith("text/plain"));
+            // the Go endpoints that record or wait for N seconds answer a HEAD at once too
+            for (String path : List.of("debug/pprof/profile?seconds=300", "debug/pprof/trace?seconds=300", "debug/pprof/allocs?seconds=300",
+                    "debug/pprof/block?seconds=300", "debug/pprof/heap?gc=1")) {
+                Response head = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return call("HEAD", url + path);
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).get(90, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(200, head.status(), () -> path + ": " + head);
+                assertEquals(0, head.body().length, () -> path + ": " + head);
+                assertTrue(head.header("Content-Disposition").startsWith("attachment; filename="), () -> path + ": " + head);
+            }
             // no focused recording exists in the target (the JDK's own list), and bad parameters are still refused
             Proc check = Jdks.tool(jdk, "jcmd", pid, "JFR.check");
             assertFalse(check.stdout().contains("forge-perf-cpu"), check.stdout());

@@ -99,6 +99,9 @@ final class PprofEndpoints {
         if (seconds != null && text) {
             throw HttpFailure.badRequest("?seconds and ?debug cannot be combined (as in Go): ask for the profile or the text");
         }
+        if (r.method.equals("HEAD")) {
+            return headOnly(text, seconds == null ? name : name + "-delta");
+        }
         if (!cumulative.live()) {
             ContinuousRecording c = recording.get();
             throw new HttpFailure(503, "the " + name + " profile is built from the continuous recording, which is "
@@ -212,6 +215,9 @@ final class PprofEndpoints {
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
         boolean heap = name.equals("heap");
         boolean gc = heap && r.intParam("gc", 0, 0, 1) == 1;
+        if (r.method.equals("HEAD")) {
+            return headOnly(text, name);
+        }
         heapCheck(kind);
         if (!permits.tryAcquire()) {
             throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
@@ -309,6 +315,9 @@ final class PprofEndpoints {
             if (!(seconds > 0 && seconds <= MAX_SECONDS)) {
                 throw HttpFailure.badRequest("?seconds=" + v + " is not valid: expected a number of seconds above 0 and at most " + MAX_SECONDS);
             }
+        }
+        if (r.method.equals("HEAD")) {
+            return headOnly(false, "trace");
         }
         if (!permits.tryAcquire()) {
             throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
@@ -480,6 +489,15 @@ final class PprofEndpoints {
             case 2: return Reply.text(200, dump.render(virtual.dump(), virtual.whyNot()));
             default: return pprof(ThreadProfile.of(dump, virtual), "threads.pb.gz");
         }
+    }
+
+    /**
+     * What a {@code GET} answers, without its body and without the work: a {@code HEAD} (a link
+     * checker, a probe) records, collects and analyzes nothing.
+     */
+    private static Reply headOnly(boolean text, String name) {
+        return text ? new Reply(200, Reply.TEXT, new byte[0])
+                : new Reply(200, Reply.BINARY, new byte[0]).header("Content-Disposition", "attachment; filename=\"" + name + "\"");
     }
 
     private static Reply pprof(Profile profile, String name) throws IOException {
