@@ -95,8 +95,8 @@ public final class LatencyProfileCommand extends AgentCommand {
 
     @Override
     public int run(AgentContext agent, Session session) throws Exception {
-        long durationNanos = positive(duration, "--duration");
-        long intervalNanos = positive(interval, "--interval");
+        long durationNanos = ProfileCommand.positiveDuration(duration, "--duration");
+        long intervalNanos = ProfileCommand.positiveDuration(interval, "--interval");
         double percentile = -1;
         long fixedNanos = -1;
         Matcher pm = PERCENTILE.matcher(above.trim());
@@ -279,7 +279,7 @@ public final class LatencyProfileCommand extends AgentCommand {
         JfrReader reader = new JfrReader(Kind.WALL, ProfileOptions.DEFAULT.withCalls(windows));
         Profile profile = reader.read(jfr);
         header.add(reader.matched() + " samples and waits of the calling threads joined (" + reader.outsideCalls()
-                + " outside slow calls left out); shares are estimates from samples every " + Durations.format(Math.max(1, positive(interval, "--interval")))
+                + " outside slow calls left out); shares are estimates from samples every " + Durations.format(Math.max(1, ProfileCommand.positiveDuration(interval, "--interval")))
                 + " plus the waits' measured durations");
         if (percentile >= 0 && steps.stream().allMatch(s -> java.util.Arrays.stream(s.nanos).allMatch(v -> v < 0))) {
             throw new CommandException("p" + fmtPercentile(percentile) + " of " + spec + " is not known: fewer than " + callsNeeded(percentile)
@@ -379,15 +379,4 @@ public final class LatencyProfileCommand extends AgentCommand {
         return main == null || main.isEmpty() ? "" : " (" + main + ")";
     }
 
-    private static long positive(String value, String option) {
-        try {
-            long n = Durations.parseNanos(value);
-            if (n <= 0) {
-                throw new IllegalArgumentException("must be positive");
-            }
-            return n;
-        } catch (IllegalArgumentException e) {
-            throw new CommandException(option + ": " + e.getMessage(), 2);
-        }
-    }
 }

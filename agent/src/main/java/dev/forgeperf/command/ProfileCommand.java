@@ -95,8 +95,8 @@ public final class ProfileCommand implements Runnable {
 
         @Override
         public int run(AgentContext agent, Session session) throws Exception {
-            long durationNanos = parse(duration, "--duration");
-            long intervalNanos = parse(interval, "--interval");
+            long durationNanos = positiveDuration(duration, "--duration");
+            long intervalNanos = positiveDuration(interval, "--interval");
             ProfileOptions options = filter.applyTo(ProfileOptions.DEFAULT);
             Path out = output == null ? null : session.resolve(output);
             Format fmt;
@@ -182,17 +182,6 @@ public final class ProfileCommand implements Runnable {
             return kind.id() + " profile of pid " + agent.pid() + (main == null || main.isEmpty() ? "" : " (" + main + ")") + ", " + took;
         }
 
-        private static long parse(String value, String option) {
-            try {
-                long n = Durations.parseNanos(value);
-                if (n <= 0) {
-                    throw new IllegalArgumentException("must be positive");
-                }
-                return n;
-            } catch (IllegalArgumentException e) {
-                throw new CommandException(option + ": " + e.getMessage(), 2);
-            }
-        }
     }
 
     /**
@@ -237,6 +226,19 @@ public final class ProfileCommand implements Runnable {
             for (dev.forgeperf.profile.LiveObjects.Site site : s.top(Math.min(top, 10))) {
                 session.out.println("  " + site.describe());
             }
+        }
+    }
+
+    /** A positive duration option ({@code 30s}, {@code 10ms}), or a usage error naming it (exit 2). */
+    static long positiveDuration(String value, String option) {
+        try {
+            long n = Durations.parseNanos(value);
+            if (n <= 0) {
+                throw new IllegalArgumentException("must be positive");
+            }
+            return n;
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(option + ": " + e.getMessage(), 2);
         }
     }
 }

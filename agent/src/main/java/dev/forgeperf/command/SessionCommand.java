@@ -86,7 +86,7 @@ public final class SessionCommand implements Runnable {
                 throw refused(e);
             }
             List<Kind> chosen = kinds();
-            Duration maxTime = Duration.ofNanos(positive(max, "--max"));
+            Duration maxTime = Duration.ofNanos(ProfileCommand.positiveDuration(max, "--max"));
             if (maxTime.compareTo(ProfilingSessions.LONGEST_MAX) > 0) {
                 throw new CommandException("--max: " + max + " is longer than the longest session, 24h", 2);
             }
@@ -99,7 +99,7 @@ public final class SessionCommand implements Runnable {
             if (maxBytes < (1L << 20) || maxBytes > ProfilingSessions.LARGEST_MAX_BYTES) {
                 throw new CommandException("--max-size: " + maxSize + " is outside 1MB to 1GB", 2);
             }
-            Duration every = Duration.ofNanos(Math.max(1_000_000, positive(interval, "--interval")));
+            Duration every = Duration.ofNanos(Math.max(1_000_000, ProfileCommand.positiveDuration(interval, "--interval")));
             HeapGuard.require("starting a session", HeapGuard.REPORTS_BYTES, "retry when the heap is less full");
             ProfilingSession s;
             try {
@@ -330,15 +330,4 @@ public final class SessionCommand implements Runnable {
         }
     }
 
-    static long positive(String value, String option) {
-        try {
-            long n = Durations.parseNanos(value);
-            if (n <= 0) {
-                throw new IllegalArgumentException("must be positive");
-            }
-            return n;
-        } catch (IllegalArgumentException e) {
-            throw new CommandException(option + ": " + e.getMessage(), 2);
-        }
-    }
 }

@@ -88,9 +88,11 @@ public final class HeapGuard {
     public record Heap(long max, long inUse, long reserve) {
     }
 
-    /** Measures the heap now. */
-    public static Heap measure() {
-        long max = Runtime.getRuntime().maxMemory();
+    /**
+     * The heap pools' use that survived young collections: the old generation's for generational
+     * collectors, the whole heap's for single-pool ones (Epsilon, ...).
+     */
+    private static long survivingUse() {
         long current = 0;
         long tenured = 0;
         boolean young = false;
@@ -107,7 +109,13 @@ public final class HeapGuard {
                 tenured += used;
             }
         }
-        long inUse = young ? tenured : current;
+        return young ? tenured : current;
+    }
+
+    /** Measures the heap now. */
+    public static Heap measure() {
+        long max = Runtime.getRuntime().maxMemory();
+        long inUse = survivingUse();
         GcMonitor gc = RuntimeService.get().gc();
         double afterGc = gc == null ? Double.NaN : gc.lastHeapAfterGc();
         if (!Double.isNaN(afterGc)) {
@@ -162,23 +170,7 @@ public final class HeapGuard {
     private static boolean roomBesideYoungGarbage(long bytes) {
         try {
             long max = Runtime.getRuntime().maxMemory();
-            long current = 0;
-            long tenured = 0;
-            boolean young = false;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() != MemoryType.HEAP || !pool.isValid()) {
-                    continue;
-                }
-                long used = pool.getUsage().getUsed();
-                current += used;
-                String name = pool.getName();
-                if (name.contains("Eden") || name.contains("Survivor") || name.contains("Young") || name.contains("Nursery")) {
-                    young = true;
-                } else {
-                    tenured += used;
-                }
-            }
-            return max - (young ? tenured : current) - max / 10 >= bytes;
+            return max - survivingUse() - max / 10 >= bytes;
         } catch (Throwable full) {
             return false;
         }
