@@ -97,6 +97,13 @@ final class AttachCommand implements Callable<Integer> {
             if (outOfHeap(e)) {
                 throw new CommandException(outOfHeapMessage(pid, "the agent did not start"));
             }
+            if (e instanceof AgentInitializationException) {
+                // the JVM loaded the jar but its agentmain could not run (ours catches what it throws): class loading out
+                // of heap or metaspace, before any code of ours ran
+                throw new CommandException("JVM " + pid + " could not start the agent (" + e.getMessage() + "), as a JVM short of heap or metaspace"
+                        + " does; the agent is not running and the JVM runs on: see its standard error; attach again when its heap has room,"
+                        + " or start it with -javaagent:" + ownJarOrName() + " and a larger -Xmx");
+            }
             throw new CommandException("JVM " + pid + " refused to load the agent: " + e.getMessage()
                     + (foreign ? " (it runs as " + AgentSockets.userName(targetUid) + ", who must be able to read " + jar + ")" : ""));
         } finally {
