@@ -316,10 +316,23 @@ public final class AgentOptions {
         return Collections.unmodifiableMap(values);
     }
 
-    /** {@code url} with any {@code user:password@} replaced by {@code (hidden)@}. */
-    public static String withoutCredentials(String url) {
-        return url.replaceAll("//[^/@,]*@", "//(hidden)@");
+    /**
+     * {@code text} (a URL, an option list, an exception's message quoting a URL) with every URL's
+     * {@code user:password@} replaced by {@code (hidden)@} and the value of every query parameter
+     * whose name holds {@code token}, {@code key}, {@code secret}, {@code password} or
+     * {@code auth} (any case) replaced by {@code (hidden)}. The one rule for what the agent prints
+     * or logs of a URL; null stays null.
+     */
+    public static String withoutCredentials(String text) {
+        if (text == null) {
+            return null;
+        }
+        return SECRET_QUERY.matcher(USER_INFO.matcher(text).replaceAll("//(hidden)@")).replaceAll("$1(hidden)");
     }
+
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("//[^/@,\\s]*@");
+    private static final java.util.regex.Pattern SECRET_QUERY = java.util.regex.Pattern.compile(
+            "(?i)([?&][^=&#,\\s?]*(?:token|key|secret|passw|auth)[^=&#,\\s?]*=)[^&#,\\s]*");
 
     /**
      * One command-line argument (e.g. the {@code -javaagent:} flag) with the agent's secrets hidden:

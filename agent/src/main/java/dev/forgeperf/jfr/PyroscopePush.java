@@ -41,7 +41,8 @@ import dev.forgeperf.util.Log;
  * timeouts; at most {@value #QUEUE} chunks wait, and a chunk that finds the queue full, whose upload
  * fails (server down, an answer other than 2xx) or whose file JFR removed before its turn is
  * dropped and counted, not retried or buffered. Credentials in the URL ({@code user:password@}) are
- * sent as HTTP basic authentication and never logged or shown. Thread-safe.
+ * sent as HTTP basic authentication and never logged or shown (what is logged or shown passes
+ * {@link dev.forgeperf.config.AgentOptions#withoutSecrets}, the agent's one rule). Thread-safe.
  */
 public final class PyroscopePush {
     static final long INTERVAL_SECONDS = 10;
@@ -163,7 +164,8 @@ public final class PyroscopePush {
                 gone.incrementAndGet();
             } catch (Throwable t) {
                 failed.incrementAndGet();
-                String why = redact(t instanceof IOException ? t.getMessage() : t.toString());
+                String message = t instanceof IOException ? t.getMessage() : t.toString();
+                String why = message == null ? "no detail" : dev.forgeperf.config.AgentOptions.withoutSecrets(message);
                 lastError = why;
                 Log.once("pyroscope upload", "pyroscope push to " + shown + " failed (" + why + "); chunks are dropped and counted (see status) until it works");
             }
@@ -234,14 +236,6 @@ public final class PyroscopePush {
         } finally {
             conn.disconnect();
         }
-    }
-
-    /** A message without the server URL's credentials (an exception may quote the URL). */
-    private String redact(String message) {
-        if (message == null) {
-            return "no detail";
-        }
-        return message.replaceAll("//[^/@\\s]*@", "//");
     }
 
     /** Chunks uploaded. */

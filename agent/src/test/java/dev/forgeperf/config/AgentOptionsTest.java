@@ -30,6 +30,21 @@ class AgentOptionsTest {
     }
 
     @Test
+    void oneRuleHidesCredentialsAndTokenParametersWhereverAUrlIsQuoted() {
+        // an exception's message quoting the URL (what the Pyroscope push logs): spaces end the URL
+        assertEquals("Server returned HTTP response code: 401 for URL: http://(hidden)@10.0.0.5:4040/ingest?name=app&from=1 (retry)",
+                AgentOptions.withoutCredentials("Server returned HTTP response code: 401 for URL: http://me:pw@10.0.0.5:4040/ingest?name=app&from=1 (retry)"));
+        // token-like query parameters, any case; other parameters kept as they are
+        assertEquals("https://h/p?name=a&token=(hidden)&X-Api-Key=(hidden)&access_token=(hidden)&password=(hidden)&authSig=(hidden)&from=3#f",
+                AgentOptions.withoutCredentials("https://h/p?name=a&token=t0k&X-Api-Key=k3y&access_token=a.b.c&password=pw&authSig=s1g&from=3#f"));
+        // an option list: commas end a value, and http.token is hidden too
+        assertEquals("-javaagent:/a.jar=http.token=(hidden),pyroscope=http://(hidden)@h:4040,timed=a.B#c",
+                AgentOptions.withoutSecrets("-javaagent:/a.jar=http.token=abc,pyroscope=http://u:s3cret@h:4040,timed=a.B#c"));
+        assertEquals("no URL here: token=x key, http://h:1/p", AgentOptions.withoutCredentials("no URL here: token=x key, http://h:1/p"));
+        assertEquals(null, AgentOptions.withoutCredentials(null));
+    }
+
+    @Test
     void unknownAndMalformedOptionsBecomeWarningsNotFailures() {
         AgentOptions o = AgentOptions.parse("bogus=1,noequals,=x,timed.sample=abc,timed.jfrThreshold=5 parsecs");
         assertEquals(5, o.warnings().size(), o.warnings()::toString);
