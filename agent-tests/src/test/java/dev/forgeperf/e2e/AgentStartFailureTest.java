@@ -112,4 +112,32 @@ class AgentStartFailureTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void attachAsksANearlyFullJvmForNoSystemProperties(Path jdk) {
+        // 20 of 32 MB live: room for the agent, but a JVM asked for its system properties would copy them into this heap.
+        // The fixture prints a line whenever the JDK copies its system properties for an attach client; jcmd
+        // VM.system_properties afterwards proves the watch sees such a copy (exactly one line, and it is jcmd's).
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-Xmx32m", "-Dfullheap.watchProperties=true", "-cp", Fixtures.testClasses().toString()),
+                    "dev.forgeperf.e2e.fixture.FullHeap", "12", "600000");
+            String pid = app.awaitOut("full heap ready pid=(\\d+)", Duration.ofSeconds(120));
+
+            Cli.Result attach = env.cli.run("attach", pid, "--timeout", "60");
+            assertEquals(0, attach.exit(), attach::toString);
+            assertTrue(attach.out().contains("loaded into JVM " + pid), attach::toString);
+            // what the note needs (the JDK's version, the JVM's options) now comes from /proc and the JDK's release file
+            assertEquals(Jdks.feature(jdk) >= 21, attach.err().contains("JVM " + pid + " runs JDK " + Jdks.feature(jdk) + ", which prints a warning"),
+                    attach::toString);
+
+            try (Proc jcmd = Jdks.tool(jdk, "jcmd", pid, "VM.system_properties")) {
+                assertTrue(jcmd.stdout().contains("fullheap.watchProperties=true"), jcmd::stdout);
+            }
+            app.process().destroy();
+            app.waitFor(Duration.ofSeconds(60)); // all of its output read
+            assertEquals(1, app.stdout().lines().filter(l -> l.equals("system properties read by an attach operation")).count(),
+                    "attach must not ask the JVM for its system properties (the one read is jcmd's):\n" + app.stdout());
+        }
+    }
 }

@@ -6,7 +6,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 
 import com.sun.tools.attach.AgentInitializationException;
@@ -75,10 +74,10 @@ final class AttachCommand implements Callable<Integer> {
         }
         boolean loading = false;
         try {
-            Properties props = vm.getSystemProperties();
-            String args = String.valueOf(vm.getAgentProperties().getProperty("sun.jvm.args", ""));
-            int feature = featureVersion(props.getProperty("java.specification.version", "17"));
-            if (feature >= 21 && !args.contains("-XX:+EnableDynamicAgentLoading")) {
+            // from /proc and the JDK's release file, not the JVM's system properties: asking for those makes the JVM
+            // build a copy of them in its heap, which a JVM whose heap is full answers with OutOfMemoryError
+            int feature = Targets.javaFeature(pid);
+            if (feature >= 21 && !Targets.jvmOptions(pid).contains("-XX:+EnableDynamicAgentLoading")) {
                 spec.commandLine().getErr().println("note: JVM " + pid + " runs JDK " + feature + ", which prints a warning about a dynamically loaded agent;"
                         + " start it with -XX:+EnableDynamicAgentLoading to silence it (the agent works either way)");
             }
@@ -151,14 +150,6 @@ final class AttachCommand implements Callable<Integer> {
                     + ownJarOrName() + " instead";
         }
         return "cannot attach to JVM " + pid + ": " + e.getMessage() + "; is it a JVM of this user (or are you root), started with attach enabled?";
-    }
-
-    private static int featureVersion(String spec) {
-        try {
-            return Integer.parseInt(spec.startsWith("1.") ? spec.substring(2) : spec);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     private static String ownJarOrName() {

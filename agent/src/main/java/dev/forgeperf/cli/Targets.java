@@ -105,4 +105,61 @@ final class Targets {
             return "";
         }
     }
+
+    /**
+     * The Java feature version (17, 25, ...) of the JVM {@code pid} runs, from the {@code release} file of
+     * the JDK its executable ({@code /proc/PID/exe}) belongs to; 0 when that cannot be read. Asks the
+     * JVM nothing (its system properties would be copied in its heap to answer).
+     */
+    static int javaFeature(long pid) {
+        try {
+            Path exe = Files.readSymbolicLink(Path.of("/proc", String.valueOf(pid), "exe"));
+            Path home = exe.getParent() == null ? null : exe.getParent().getParent();
+            if (home == null) {
+                return 0;
+            }
+            for (String line : Files.readAllLines(home.resolve("release"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    return featureOf(line.substring("JAVA_VERSION=".length()).replace("\"", "").trim());
+                }
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The feature number of a Java version string ({@code 17.0.12}, {@code 25}, {@code 1.8.0_402}); 0 when not one. */
+    static int featureOf(String version) {
+        String v = version.startsWith("1.") ? version.substring(2) : version;
+        int end = 0;
+        while (end < v.length() && Character.isDigit(v.charAt(end))) {
+            end++;
+        }
+        try {
+            return end == 0 ? 0 : Integer.parseInt(v.substring(0, end));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * What of the JVM's options can be seen from outside it: its command line and the option variables of
+     * its environment ({@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS}, {@code _JAVA_OPTIONS}) as far as
+     * {@code /proc/PID/environ} is readable (the owner, root); "" for what is not.
+     */
+    static String jvmOptions(long pid) {
+        StringBuilder b = new StringBuilder(commandLine(pid));
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ"));
+            for (String kv : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+                if (kv.startsWith("JAVA_TOOL_OPTIONS=") || kv.startsWith("JDK_JAVA_OPTIONS=") || kv.startsWith("_JAVA_OPTIONS=")) {
+                    b.append(' ').append(kv.substring(kv.indexOf('=') + 1));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not readable: the command line alone
+        }
+        return b.toString();
+    }
 }
