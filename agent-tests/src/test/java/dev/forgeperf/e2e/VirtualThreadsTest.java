@@ -172,6 +172,58 @@ class VirtualThreadsTest {
         }
     }
 
+    /**
+     * A snapshot's {@code threads.txt} counts and groups the virtual threads too (500 parked in one
+     * method: one group of exactly 500 with that method's stack), and {@code threads PID} (which
+     * ranks platform threads by CPU) says under its table how many virtual threads are alive and why
+     * they are not ranked. On JDK 17 both are as before: no word of virtual threads.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void snapshotThreadsAndTheThreadsCommandCountVirtualThreads(Path jdk) throws Exception {
+        boolean virtual = Jdks.feature(jdk) >= 21;
+        int parked = 500;
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-Xmx256m", "-XX:ActiveProcessorCount=2", "-javaagent:" + Fixtures.agentJar() + "=jfr=off",
+                    "-cp", Fixtures.testClasses().toString()), "dev.forgeperf.e2e.fixture.VirtualParked", Integer.toString(parked), "0", "0", "600000");
+            String pid = app.awaitOut("virtual ready pid=(\\d+) calls=", Duration.ofSeconds(180));
+            env.awaitSocket(Long.parseLong(pid));
+
+            Cli.Result snap = env.cli.run("snapshot", pid, "-o", "snap");
+            assertEquals(0, snap.exit(), snap::toString);
+            String threads = Files.readString(env.work.resolve("snap").resolve("threads.txt"));
+            assertTrue(threads.startsWith("Full thread dump"), threads);
+            assertTrue(threads.contains("\"platform-parked-0\" #"), threads);
+            if (virtual) {
+                // the parked ones and the fixture's CPU burner
+                assertTrue(threads.contains("\n" + (parked + 1) + " virtual threads, grouped by stack after the platform threads\n"), threads);
+                assertTrue(threads.contains("Virtual threads: " + (parked + 1) + " in 2 distinct stacks"), threads);
+                String group = groupAt(threads, SPOT);
+                assertTrue(group.startsWith(parked + " virtual threads (WAITING " + parked + "): \"parked-v-"), group);
+                assertTrue(group.contains("java.util.concurrent.locks.LockSupport.park("), group);
+                assertTrue(groupAt(threads, "dev.forgeperf.e2e.fixture.VirtualParked.burnOnVirtualThread").startsWith("1 virtual thread"), threads);
+                assertFalse(threads.contains("not listed here"), "2 stacks: all listed");
+            } else {
+                assertFalse(threads.contains("irtual thread"), threads);
+            }
+
+            Cli.Result text = env.cli.run("threads", pid, "-i", "500ms");
+            assertEquals(0, text.exit(), text::toString);
+            String line = text.out().lines().filter(l -> l.startsWith("virtual threads: ")).findFirst().orElse(null);
+            if (virtual) {
+                assertEquals("virtual threads: " + (parked + 1) + " alive, not ranked (the JDK keeps no CPU time per virtual thread; what they use"
+                        + " counts on the carrier threads they ran on); `forge-perf dump threads " + pid + "` shows their stacks", line, text::toString);
+            } else {
+                assertNull(line, text::toString);
+            }
+            Cli.Result json = env.cli.run("threads", pid, "-i", "500ms", "--json");
+            assertEquals(0, json.exit(), json::toString);
+            Map<String, Object> answer = TimingTest.castMap(JsonReader.parse(json.out()));
+            assertEquals(virtual ? (Object) (long) (parked + 1) : null, answer.get("virtualThreads") == null ? null
+                    : ((Number) answer.get("virtualThreads")).longValue(), answer::toString);
+        }
+    }
+
     /** The group (header line and frames) of the virtual-thread section whose stack holds {@code method}. */
     static String groupAt(String dump, String method) {
         String section = dump.substring(dump.indexOf("Virtual threads: "));

@@ -3,6 +3,7 @@ package dev.forgeperf.command;
 import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.runtime.ThreadActivity;
+import dev.forgeperf.runtime.VirtualThreads;
 import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
         "state, blocked/waited count deltas, and from stack samples taken during the interval (every interval/20,",
         "10 to 100 ms apart: every 50 ms for 1s) the states seen, the most frequent top frames and the most frequent stack.",
         "Threads started or ended during the interval count for the part they lived. forge-perf's own threads are summed apart,",
-        "never ranked."})
+        "never ranked. On JDK 21+ one line under the table counts the virtual threads: the JDK keeps no CPU time per virtual",
+        "thread (their CPU counts on their carrier threads), so they are not ranked; `dump threads` shows their stacks."})
 public final class ThreadsCommand extends AgentCommand {
     @Option(names = {"-n", "--top"}, paramLabel = "N", description = "How many threads to show (default: ${DEFAULT-VALUE}).")
     int top = 10;
@@ -55,10 +57,24 @@ public final class ThreadsCommand extends AgentCommand {
                 return false;
             }
         });
+        // virtual threads have no CPU clock of their own in the JDK: counted (the JDK's thread dump), not ranked
+        VirtualThreads.Attempt virtual = VirtualThreads.attempt();
         if (json) {
-            session.out.println(Json.write(activity.toMap(top)));
+            java.util.Map<String, Object> m = activity.toMap(top);
+            if (virtual.dump() != null) {
+                m.put("virtualThreads", virtual.dump().total());
+            } else if (virtual.whyNot() != null) {
+                m.put("virtualThreadsNotCounted", virtual.whyNot());
+            }
+            session.out.println(Json.write(m));
         } else {
             session.out.print(activity.render(top));
+            if (virtual.dump() != null) {
+                session.out.printf("virtual threads: %d alive, not ranked (the JDK keeps no CPU time per virtual thread; what they use counts on the"
+                        + " carrier threads they ran on); `forge-perf dump threads %d` shows their stacks%n", virtual.dump().total(), ProcessHandle.current().pid());
+            } else if (virtual.whyNot() != null) {
+                session.out.println("virtual threads: not counted: " + virtual.whyNot());
+            }
         }
         return 0;
     }

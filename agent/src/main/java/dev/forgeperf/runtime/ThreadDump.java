@@ -144,6 +144,11 @@ public final class ThreadDump {
      * threads; {@code virtual} null with {@code whyNot} (one line) when they could not be listed.
      */
     public String render(VirtualThreads virtual, String whyNot) {
+        return render(virtual, whyNot, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #render(VirtualThreads, String)}, listing only the {@code maxVirtualGroups} largest groups of virtual threads. */
+    public String render(VirtualThreads virtual, String whyNot, int maxVirtualGroups) {
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append(String.format(Locale.ROOT, "Full thread dump %s %s (%s), pid %d, %s%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("java.vm.info", ""),
@@ -175,7 +180,7 @@ public final class ThreadDump {
             thread(b, t);
         }
         if (virtual != null) {
-            b.append('\n').append(virtual.render());
+            b.append('\n').append(virtual.render(maxVirtualGroups));
         }
         b.append('\n');
         if (deadlocks.isEmpty()) {

@@ -276,8 +276,20 @@ public final class VirtualThreads {
         return groups;
     }
 
-    /** The section {@code dump threads} appends after the platform threads. */
+    /** Distinct stacks a snapshot's {@code threads.txt} lists (the largest groups; the rest are counted). */
+    public static final int SNAPSHOT_GROUPS = 20;
+
+    /** The section {@code dump threads} appends after the platform threads: every group kept. */
     public String render() {
+        return render(Integer.MAX_VALUE);
+    }
+
+    /**
+     * The section with the {@code maxGroups} largest groups listed and the rest counted in one line
+     * (what a snapshot's {@code threads.txt} holds: at most {@code maxGroups} x {@value #MAX_FRAMES}
+     * frames).
+     */
+    public String render(int maxGroups) {
         StringBuilder b = new StringBuilder(8 * 1024);
         b.append(String.format(Locale.ROOT, "Virtual threads: %d in %d distinct stack%s, %d mounted%s (HotSpotDiagnosticMXBean.dumpThreads at %s, %d ms)%n",
                 total, groups.size(), groups.size() == 1 ? "" : "s", mounted, statesText(states), java.time.Instant.ofEpochMilli(timeMillis),
@@ -285,7 +297,17 @@ public final class VirtualThreads {
         if (ungrouped > 0) {
             b.append(String.format(Locale.ROOT, "(%d virtual threads on stacks past the first %d distinct ones are counted above, not listed)%n", ungrouped, MAX_GROUPS));
         }
+        int listed = 0;
         for (Group g : groups) {
+            if (listed++ == maxGroups) {
+                int threads = 0;
+                for (Group rest : groups.subList(maxGroups, groups.size())) {
+                    threads += rest.count;
+                }
+                b.append(String.format(Locale.ROOT, "%n(%d more distinct stack%s with %d virtual thread%s not listed here; `forge-perf dump threads PID` lists up to %d stacks)%n",
+                        groups.size() - maxGroups, groups.size() - maxGroups == 1 ? "" : "s", threads, threads == 1 ? "" : "s", MAX_GROUPS));
+                break;
+            }
             b.append('\n').append(g.count).append(g.count == 1 ? " virtual thread" : " virtual threads").append(statesText(g.states));
             b.append(": ").append(String.join(", ", g.examples)).append(g.count > g.examples.size() ? ", …" : "").append('\n');
             if (g.mounted > 0) {

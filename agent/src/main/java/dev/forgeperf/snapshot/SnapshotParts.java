@@ -46,9 +46,17 @@ public final class SnapshotParts {
         Files.writeString(dir.resolve(SnapshotLayout.METRICS), Json.write(m) + "\n");
     }
 
-    /** {@code threads.txt}: every thread with its stack and locks; deadlocks spelled out. */
+    /**
+     * {@code threads.txt}: every platform thread with its stack and locks, deadlocks spelled out;
+     * on JDK 21+ the virtual threads too, counted and grouped by stack (the
+     * {@value dev.forgeperf.runtime.VirtualThreads#SNAPSHOT_GROUPS} largest groups listed, the rest
+     * counted), or one line saying why they are not.
+     */
     public static void threads(Path dir) throws Exception {
-        Files.writeString(dir.resolve(SnapshotLayout.THREADS), ThreadDump.take().render());
+        ThreadDump dump = ThreadDump.take();
+        dev.forgeperf.runtime.VirtualThreads.Attempt virtual = dev.forgeperf.runtime.VirtualThreads.attempt();
+        Files.writeString(dir.resolve(SnapshotLayout.THREADS),
+                dump.render(virtual.dump(), virtual.whyNot(), dev.forgeperf.runtime.VirtualThreads.SNAPSHOT_GROUPS));
     }
 
     /** {@code histogram.txt} and {@code histogram.json}: live objects per class (after a full GC). */

@@ -125,6 +125,29 @@ class VirtualThreadsReaderTest {
     }
 
     @Test
+    void aSnapshotListsTheLargestGroupsAndCountsTheRest() throws IOException {
+        // 25 distinct stacks: stack i has i + 1 threads, so the 20 listed are stacks 24 down to 5 and the 5 not listed hold 1+2+3+4+5
+        List<String> threads = new ArrayList<>();
+        int tid = 1000;
+        for (int i = 0; i < 25; i++) {
+            for (int k = 0; k <= i; k++) {
+                threads.add(thread25(Integer.toString(tid++), "s" + i, true, "WAITING", null, "a.Spot.m" + i + "(Spot.java:1)"));
+            }
+        }
+        VirtualThreads v = read(doc(container("<root>", threads)), Set.of());
+        String text = v.render(VirtualThreads.SNAPSHOT_GROUPS);
+        assertTrue(text.startsWith("Virtual threads: 325 in 25 distinct stacks"), text);
+        for (int i = 0; i < 25; i++) {
+            assertEquals(i >= 5, text.contains("\tat a.Spot.m" + i + "(Spot.java:1)\n"), "stack " + i + ":\n" + text);
+        }
+        assertTrue(text.contains("\n25 virtual threads (WAITING 25): "), text);
+        assertTrue(text.endsWith("\n(5 more distinct stacks with 15 virtual threads not listed here; `forge-perf dump threads PID` lists up to "
+                + VirtualThreads.MAX_GROUPS + " stacks)\n"), text);
+        assertEquals(v.render(), v.render(25));
+        assertTrue(v.render().contains("\tat a.Spot.m0(Spot.java:1)\n") && !v.render().contains("not listed here"), v.render());
+    }
+
+    @Test
     void aBrokenDocumentIsOneErrorNamingWhere() {
         IOException e = assertThrows(IOException.class, () -> read("{\"threadDump\": {\"threadContainers\": [{\"threads\": [{\"tid\": \"1\", ", Set.of()));
         assertTrue(e.getMessage().startsWith("unreadable JDK thread dump at character "), e.getMessage());
