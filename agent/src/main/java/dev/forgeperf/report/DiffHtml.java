@@ -90,8 +90,8 @@ final class DiffHtml {
             double p99B = c == null ? Double.NaN : c.p99Nanos();
             boolean flagged = t.regression() != null;
             b.append("<tr><td class=\"m\">").append(Html.escape(t.method())).append(flagged ? " <span class=\"flag\">regression</span>" : "")
-                    .append("</td><td class=\"n\">").append(a == null ? "-" : Fmt.count(a.count())).append("</td><td class=\"n\">")
-                    .append(c == null ? "-" : Fmt.count(c.count())).append("</td><td class=\"n\">").append(Fmt.nanos(meanA)).append("</td><td class=\"n\">")
+                    .append("</td><td class=\"n\">").append(a == null ? "new" : Fmt.count(a.count())).append("</td><td class=\"n\">")
+                    .append(c == null ? "gone" : Fmt.count(c.count())).append("</td><td class=\"n\">").append(Fmt.nanos(meanA)).append("</td><td class=\"n\">")
                     .append(Fmt.nanos(t.meanB())).append("</td>").append(change(meanA, t.meanB(), d.threshold(), false))
                     .append("<td class=\"n\">").append(Fmt.nanos(p50A)).append("</td><td class=\"n\">").append(Fmt.nanos(p50B)).append("</td>")
                     .append(change(p50A, p50B, d.threshold(), false)).append("<td class=\"n\">").append(Fmt.nanos(p99A)).append("</td><td class=\"n\">")

@@ -37,6 +37,9 @@ final class DiffJson {
             r.put("method", t0.method());
             r.put("a", timing(t0.a()));
             r.put("b", timing(t0.b()));
+            if (t0.a() == null || t0.b() == null) {
+                r.put("status", t0.a() == null ? "new" : "gone"); // new: its calls since A are not known (no record of when its timing began)
+            }
             if (t0.callsBetween() >= 0) {
                 r.put("callsBetween", t0.callsBetween());
                 r.put("meanBetweenNanos", Double.isNaN(t0.meanBetween()) ? null : Math.round(t0.meanBetween()));

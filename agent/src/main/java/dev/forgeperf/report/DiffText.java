@@ -67,12 +67,15 @@ final class DiffText {
                 double p50B = t.b() == null ? Double.NaN : t.b().p50Nanos();
                 double p99A = t.a() == null ? Double.NaN : t.a().p99Nanos();
                 double p99B = t.b() == null ? Double.NaN : t.b().p99Nanos();
-                s.append(String.format(Locale.ROOT, fmt, name, t.a() == null ? "-" : Fmt.count(t.a().count()), t.b() == null ? "-" : Fmt.count(t.b().count()),
+                s.append(String.format(Locale.ROOT, fmt, name, t.a() == null ? "new" : Fmt.count(t.a().count()), t.b() == null ? "gone" : Fmt.count(t.b().count()),
                         Fmt.nanos(meanA), Fmt.nanos(t.meanB()), Fmt.change(meanA, t.meanB()), Fmt.nanos(p50A), Fmt.nanos(p50B), Fmt.change(p50A, p50B),
                         Fmt.nanos(p99A), Fmt.nanos(p99B), Fmt.change(p99A, p99B)));
             }
             if (d.sameJvm()) {
                 s.append("  (MEAN B: of the calls made since A)\n");
+            }
+            if (d.sameJvm() && timings.stream().anyMatch(t -> t.a() == null)) {
+                s.append("  (new: not timed in A; its MEAN B is of all its calls up to B: a snapshot does not record when a method's timing began)\n");
             }
         }
 

@@ -149,6 +149,46 @@ class SnapshotDiffTest {
     }
 
     @Test
+    void aMethodNewInBIsMarkedNewWithoutACallsBetweenFigure() throws IOException {
+        SnapshotFolders.Builder a = before().set(x -> {
+            x.pid = 77;
+            x.takenAt = Instant.parse("2026-01-31T10:15:00Z");
+            x.uptime = 60_000;
+        });
+        // same JVM; #export is timed only in B, #rare only in A. timings.json records no start of a method's timing, so B's
+        // 5,000 calls of #export may include calls made before A: no calls-between figure, the row says "new"
+        SnapshotFolders.Builder b = snapshot().set(x -> {
+            x.pid = 77;
+            x.takenAt = Instant.parse("2026-01-31T10:16:00Z");
+            x.uptime = 120_000;
+        }).timing("com.acme.Service#handle(Order)", 10_000, 2_000_000, 1_500_000, 10_000_000)
+                .timing("com.acme.Service#lookup(int)", 50_000, 40, 30, 300)
+                .timing("com.acme.Service#export()", 5_000, 7_000_000, 6_000_000, 9_000_000)
+                .histogram("com.acme.Session", 1_000, 40_000);
+        SnapshotDiff d = diff(a, b, 10);
+        assertTrue(d.sameJvm());
+        SnapshotDiff.TimingDelta export = d.timings().stream().filter(t -> t.method().equals("com.acme.Service#export()")).findFirst().orElseThrow();
+        assertEquals(null, export.a());
+        assertEquals(-1, export.callsBetween());
+        assertTrue(Double.isNaN(export.meanBetween()));
+        assertEquals(null, export.regression());
+        assertEquals(List.of(), d.regressions());
+        String text = d.render();
+        assertTrue(text.lines().anyMatch(l -> l.matches("  com\\.acme\\.Service#export\\(\\) +new +5,000 +- +7\\.00ms .*")), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("  com\\.acme\\.Service#rare\\(\\) +20 +gone .*")), text);
+        assertTrue(text.contains("  (new: not timed in A; its MEAN B is of all its calls up to B: a snapshot does not record when a method's timing began)\n"), text);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) JsonReader.parse(dev.forgeperf.util.Json.write(d.toMap()));
+        for (Object o : (List<?>) json.get("timings")) {
+            Map<?, ?> row = (Map<?, ?>) o;
+            String method = (String) row.get("method");
+            assertEquals(method.endsWith("#export()") ? "new" : method.endsWith("#rare()") ? "gone" : null, row.get("status"), row::toString);
+            assertEquals(method.endsWith("#export()") || method.endsWith("#rare()"), !row.containsKey("callsBetween"), row::toString);
+        }
+        assertTrue(d.renderHtml().contains("com.acme.Service#export()</td><td class=\"n\">new</td><td class=\"n\">5,000</td>"), d.renderHtml());
+    }
+
+    @Test
     void jsonAndHtmlCarryTheSameVerdict() throws IOException {
         SnapshotDiff d = diff(before(), before().set(b -> b.heapAfterGc = 300 * MB).histogram("com.acme.Session", 41_000, 100_000_000), 10);
         @SuppressWarnings("unchecked")
