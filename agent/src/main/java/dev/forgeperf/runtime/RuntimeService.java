@@ -25,12 +25,14 @@ public final class RuntimeService {
     private final Sampler sampler;
     private final ScheduledExecutorService executor;
     private final String samplerProblem;
+    private final Mode mode;
 
     /** How samples are taken. */
     enum Mode { THREAD, MANUAL, NONE }
 
     private RuntimeService(RuntimeSettings settings, Mode mode) {
         this.settings = settings;
+        this.mode = mode;
         GcMonitor g = null;
         try {
             g = GcMonitor.install();
@@ -73,11 +75,14 @@ public final class RuntimeService {
     }
 
     /**
-     * Starts the runtime diagnostics with the agent's options (idempotent). Never throws: a
-     * failure is logged once.
+     * Starts the runtime diagnostics with the agent's options (idempotent). A sampler-less service
+     * that {@link #get()} made because something asked for current values before the start (a
+     * command, the heap guard) is replaced, not kept: asking early never turns the sampler off.
+     * Never throws: a failure is logged once.
      */
     public static synchronized void start(AgentOptions options) {
-        if (current != null) {
+        RuntimeService early = current;
+        if (early != null && early.mode != Mode.NONE) {
             return;
         }
         try {
@@ -85,6 +90,9 @@ public final class RuntimeService {
             RuntimeSettings settings = RuntimeSettings.from(options, warnings);
             warnings.forEach(Log::info);
             current = new RuntimeService(settings, Mode.THREAD);
+            if (early != null) {
+                early.stop(); // its GC listener; readers holding it still get current values
+            }
         } catch (RuntimeException | LinkageError e) {
             Log.failure("runtime diagnostics disabled", e);
         }

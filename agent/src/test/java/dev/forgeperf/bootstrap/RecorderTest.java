@@ -51,10 +51,12 @@ class RecorderTest {
     }
 
     @Test
-    void registryGrowsBeyondInitialCapacity() {
+    void registryGrowsBeyondTheFixedTable() {
         List<Integer> ids = new ArrayList<>();
         List<MethodStats> stats = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
+        // past the static final table of the first ids, into the growable one (twice grown)
+        int n = Recorder.FIXED_IDS + 600 - Recorder.size();
+        for (int i = 0; i < n; i++) {
             MethodStats s = new MethodStats("grow" + i);
             stats.add(s);
             ids.add(Recorder.register(s));
@@ -67,6 +69,22 @@ class RecorderTest {
             TimingSnapshot s = stats.get(i).snapshot();
             assertEquals(1, s.count());
             assertEquals(100 + i, s.totalNanos());
+        }
+        int last = ids.get(ids.size() - 1);
+        assertTrue(last >= Recorder.FIXED_IDS + 500, "ids reached " + last);
+        List<MethodStats> all = Recorder.all();
+        assertTrue(all.containsAll(stats));
+        // a released id on either side of the boundary is forgotten and given to the next method
+        for (int id : List.of(ids.get(0), last)) {
+            MethodStats gone = Recorder.stats(id);
+            Recorder.release(id);
+            assertNull(Recorder.stats(id));
+            Recorder.record(id, 5, false);
+            assertEquals(0, gone.snapshot().count());
+            MethodStats next = new MethodStats("reused" + id);
+            assertEquals(id, Recorder.register(next));
+            Recorder.record(id, 7, false);
+            assertEquals(7, next.snapshot().totalNanos());
         }
     }
 
