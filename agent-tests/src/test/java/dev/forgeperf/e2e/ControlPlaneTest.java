@@ -250,9 +250,25 @@ class ControlPlaneTest {
                 plain.addAll(List.of("-cp", Fixtures.testClasses().toString(), "dev.forgeperf.e2e.fixture.Hello", "300000"));
                 try (Proc app = Proc.start(plain, env.env, home)) {
                     long pid = Long.parseLong(app.awaitOut("hello ready pid=(\\d+)", Duration.ofSeconds(60)));
+                    // what a root JVM killed with SIGKILL leaves when nobody's JVM later gets its pid: a dead attach socket
+                    // of root in /tmp that the JVM cannot remove, and the JDK's attach (jcmd too) connects to it and is refused
+                    Path stale = Path.of("/tmp", ".java_pid" + pid);
+                    try (var server = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                        server.bind(UnixDomainSocketAddress.of(stale));
+                    }
+                    Files.setPosixFilePermissions(stale, PosixFilePermissions.fromString("rw-------")); // as the JDK makes it
+                    assertTrue(Files.exists(stale));
                     Cli.Result attach = env.cli.run("attach", String.valueOf(pid));
+                    // the attach made the JVM open its own socket there
+                    String owner = Files.exists(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.getOwner(stale).getName() : "no one";
+                    if (owner.equals("root")) {
+                        Files.delete(stale);
+                    }
                     assertEquals(0, attach.exit(), attach::toString);
                     assertTrue(attach.out().contains("forge-perf agent loaded into JVM " + pid), attach::toString);
+                    assertTrue(attach.err().contains(".java_pid" + pid + ", a JDK attach socket of root that JVM " + pid + " (of nobody) cannot have made"),
+                            attach::toString);
+                    assertEquals("nobody", owner, "the JVM's own attach socket replaced root's stale one");
                     assertTrue(Files.exists(theirSockets.resolve(pid + ".sock")), "the socket is the JVM user's");
                     assertEquals("nobody", Files.getOwner(theirSockets.resolve(pid + ".sock")).getName());
                     Cli.Result timings = env.cli.run("timings", String.valueOf(pid));

@@ -157,12 +157,24 @@ public final class Proc implements AutoCloseable {
 
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
         try {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // a JVM killed with SIGKILL leaves its JDK attach socket in /tmp; one of root would make every later JVM of
+        // another user given the same pid unattachable (it cannot remove it), so the machine's next runs would fail
+        for (ProcessHandle h : all) {
+            if (!h.isAlive()) {
+                try {
+                    java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("/tmp", ".java_pid" + h.pid()));
+                } catch (java.io.IOException | RuntimeException e) {
+                    // not ours to remove: leave it
+                }
+            }
         }
     }
 }

@@ -65,11 +65,22 @@ final class AttachCommand implements Callable<Integer> {
         java.util.function.BooleanSupplier socketUp = foreign ? () -> AgentSockets.find(pid) != null : () -> Files.exists(socket);
         boolean wasLoaded = socketUp.getAsBoolean();
         String jar = ownJar();
+        StaleAttachSocket.Found stale = StaleAttachSocket.clear(pid, targetUid, AgentSockets.asRoot());
+        if (stale != null && stale.removed()) {
+            spec.commandLine().getErr().println("note: removed " + stale.path() + ", a JDK attach socket of " + AgentSockets.userName(stale.owner())
+                    + " that JVM " + pid + " (of " + AgentSockets.userName(targetUid) + ") cannot have made: an earlier process with that pid left it,"
+                    + " and every attach (jcmd too) was refused by it");
+        }
         long attachedAtMillis = System.currentTimeMillis();
         VirtualMachine vm;
         try {
             vm = VirtualMachine.attach(String.valueOf(pid));
         } catch (AttachNotSupportedException | IOException e) {
+            if (stale != null && !stale.removed()) {
+                throw new CommandException("cannot attach to JVM " + pid + ": " + stale.path() + " belongs to " + AgentSockets.userName(stale.owner())
+                        + ", not to the JVM's user " + AgentSockets.userName(targetUid) + ": an earlier process with that pid left it and the JDK's attach"
+                        + " (jcmd too) connects to it; remove it (as root: rm " + stale.path() + ") and attach again");
+            }
             throw new CommandException(outOfHeap(e) ? outOfHeapMessage(pid, "the agent was not loaded") : attachFailure(pid, e));
         }
         boolean loading = false;
