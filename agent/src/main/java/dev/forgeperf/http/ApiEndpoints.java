@@ -174,9 +174,10 @@ final class ApiEndpoints {
         }
         Map<String, Object> points = history.toMap(method, count);
         if (points == null) {
-            return Reply.json(404, Map.of("error", "no timing history for method " + method
+            String error = dev.forgeperf.util.Json.writeLine(Map.of("error", "no timing history for method " + method
                     + ": it is not timed, or has not been among the " + TimingHistory.TOP + " most called in a sample interval yet; "
                     + "GET api/timings/history lists the methods that have one"));
+            return new Reply(404, Reply.JSON, (error + "\n").getBytes(StandardCharsets.UTF_8));
         }
         points.put("intervalMillis", RuntimeService.get().settings().intervalMillis);
         return Reply.json(200, points);
