@@ -74,6 +74,7 @@ class IntervalTimingsTest {
                 assertTrue(System.nanoTime() < end, () -> "no series with 2000 calls in 120 s: " + app.stderr());
                 Map<String, Object> list = json(get(url + "api/timings/history"));
                 assertEquals(16L, RuntimeTest.num(list, "topPerSample"));
+                assertEquals(1000L * (32 * 14 + 24), RuntimeTest.num(list, "maxBytes"), list::toString);
                 for (Object o : RuntimeTest.list(list, "methods")) {
                     Map<?, ?> m = (Map<?, ?>) o;
                     if (((String) m.get("method")).contains("PhaseLatency")) {

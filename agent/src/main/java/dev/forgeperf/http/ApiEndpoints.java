@@ -169,6 +169,9 @@ final class ApiEndpoints {
             m.put("capacity", history.capacity());
             m.put("topPerSample", TimingHistory.TOP);
             m.put("maxMethods", TimingHistory.MAX_METHODS);
+            m.put("maxBytes", history.maxBytes());
+            m.put("countsBytes", history.countsBytes());
+            m.put("skippedSamples", history.skipped());
             m.put("methods", history.methods());
             return Reply.json(200, m);
         }

@@ -9,6 +9,8 @@ import java.util.Map;
 import dev.forgeperf.bootstrap.MethodStats;
 import dev.forgeperf.bootstrap.Recorder;
 import dev.forgeperf.bootstrap.TimingSnapshot;
+import dev.forgeperf.runtime.HeapGuard;
+import dev.forgeperf.util.Log;
 
 /**
  * Per-interval timing history: at every tick of the runtime sampler, each timed method's calls in
@@ -22,7 +24,10 @@ import dev.forgeperf.bootstrap.TimingSnapshot;
  * {@value #BYTES_PER_POINT} bytes a point (the call count and three histogram bucket indices), so
  * the history takes at most {@code MAX_METHODS * capacity * BYTES_PER_POINT} bytes (448 KB with
  * the default 1000 samples) plus 24 bytes a tick for the times, and the previous tick's counts of
- * each timed method (its non-empty buckets only: 12 bytes each).
+ * each timed method (its non-empty buckets only: 12 bytes each, {@link #countsBytes}). A tick reads
+ * every timed method: time proportional to the histogram buckets in use, and it allocates about
+ * {@link #countsBytes} of short-lived snapshots, so it is skipped (logged once, counted by
+ * {@link #skipped}) when the heap has less than twice that free.
  *
  * <p>A method whose counts went down since the previous tick ({@code timings --reset}, a released
  * row) is taken as restarted: its interval is what it counted since. Thread-safe: {@link #tick} on
@@ -49,6 +54,10 @@ public final class TimingHistory {
     private long ticks;
     /** Points stored (ticks after the first). */
     private long points;
+    /** About what the previous tick's snapshots hold (a tick allocates as much again). */
+    private long snapshotBytes;
+    /** Ticks skipped because the heap was too full for their snapshots. */
+    private long skipped;
 
     /** @param capacity points kept per method: the sampler ring's size */
     public TimingHistory(int capacity) {
@@ -66,6 +75,16 @@ public final class TimingHistory {
         return capacity;
     }
 
+    /** Samples skipped because the heap was too full to read the counts (their calls are in the next point). */
+    public synchronized long skipped() {
+        return skipped;
+    }
+
+    /** About the heap the previous sample's counts hold: 12 bytes per non-empty bucket of each timed method, plus 96 per method. */
+    public synchronized long countsBytes() {
+        return snapshotBytes;
+    }
+
     /** The most heap the points can take (all {@value #MAX_METHODS} series full), times included. */
     public long maxBytes() {
         return (long) capacity * (MAX_METHODS * (long) BYTES_PER_POINT + 3L * Long.BYTES);
@@ -78,7 +97,14 @@ public final class TimingHistory {
 
     /** One tick over the given rows (tests). */
     synchronized void tick(long time, long uptime, List<MethodStats> all) {
+        if (HeapGuard.freeNow() < 2 * snapshotBytes + (1L << 20)) {
+            // the next tick's interval covers this one too: no call is lost, one point is longer
+            skipped++;
+            Log.once("timing-history-heap", "per-interval timing history: a sample was skipped, the heap is too full to read every timed method's counts");
+            return;
+        }
         boolean first = ticks++ == 0;
+        long bytes = 0;
         int n = all.size();
         MethodStats[] top = new MethodStats[TOP];
         long[] topCalls = new long[TOP];
@@ -88,6 +114,7 @@ public final class TimingHistory {
             MethodStats s = all.get(i);
             TimingSnapshot now = s.snapshot();
             current.put(s, now);
+            bytes += 96 + 12L * now.bucketCount();
             if (first) {
                 continue;
             }
@@ -129,6 +156,7 @@ public final class TimingHistory {
             }
         }
         lastUptime = uptime;
+        snapshotBytes = bytes;
         IdentityHashMap<MethodStats, TimingSnapshot> swap = previous;
         previous = current;
         current = swap;
