@@ -268,7 +268,10 @@ public final class Agent implements AgentContext {
         return failed.isEmpty() ? null : String.join("; ", failed);
     }
 
-    /** The runtime sampler's listener: takes the CPU readings snapshots are calibrated with, then tells the triggers. */
+    /**
+     * The runtime sampler's listener: takes the CPU readings snapshots are calibrated with, adds a
+     * point to the per-interval timing history (its failure contained and logged once), then tells the triggers.
+     */
     private void sampled(long uptimeMillis, double[] sample) {
         ContinuousRecording r = jfr;
         cpuAnchors.tick(r == null ? Long.MAX_VALUE : r.startEpochNanos());
