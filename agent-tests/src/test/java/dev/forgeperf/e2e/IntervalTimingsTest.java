@@ -61,9 +61,9 @@ class IntervalTimingsTest {
                     "-cp", Fixtures.testClasses().toString()), APP, phases.toString());
             String pid = app.awaitOut("phases ready pid=(\\d+)", Duration.ofSeconds(60));
             String url = app.awaitErr("\\[forge-perf\\] HTTP on (\\S+)$", Duration.ofSeconds(60));
-            // the sampler has ticked (its first tick only reads the counts): every call from now on is in a point
-            for (long end = deadline(60); RuntimeTest.num(json(get(url + "api/history")), "count") < 2; Env.sleep(50)) {
-                assertTrue(System.nanoTime() < end, "no 2 samples in 60 s");
+            // the history has read the counts once (points start at the next sample): every call from now on is in a point
+            for (long end = deadline(60); RuntimeTest.num(json(get(url + "api/timings/history")), "samplesRead") < 1; Env.sleep(50)) {
+                assertTrue(System.nanoTime() < end, "the timing history read no sample in 60 s");
             }
             Files.createFile(phases.resolve("start"));
 

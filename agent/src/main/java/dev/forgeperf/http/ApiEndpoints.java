@@ -171,6 +171,7 @@ final class ApiEndpoints {
             m.put("maxMethods", TimingHistory.MAX_METHODS);
             m.put("maxBytes", history.maxBytes());
             m.put("countsBytes", history.countsBytes());
+            m.put("samplesRead", history.samplesRead());
             m.put("skippedSamples", history.skipped());
             m.put("methods", history.methods());
             return Reply.json(200, m);

@@ -75,6 +75,11 @@ public final class TimingHistory {
         return capacity;
     }
 
+    /** Samples whose counts were read (the first one only reads them: points start at the second). */
+    public synchronized long samplesRead() {
+        return ticks;
+    }
+
     /** Samples skipped because the heap was too full to read the counts (their calls are in the next point). */
     public synchronized long skipped() {
         return skipped;
