@@ -88,6 +88,13 @@ class DashboardBrowserTest {
                 new Select(d.findElement(By.id("method"))).selectByValue(TIMED + "(Order)");
                 assertTrue(d.findElement(By.id("lg-lat")).getText().contains("p99"), "latency legend");
                 assertTrue(d.findElements(By.cssSelector("#c-lat polyline")).size() >= 2, "p50 and p99 lines");
+                // the per-method charts draw the agent's per-interval history (the last 60 points), not the page's own reads
+                wait.until(x -> (TIMED + "(Order)").equals(x.findElement(By.id("c-lat")).getAttribute("data-method"))
+                        && Integer.parseInt(x.findElement(By.id("c-lat")).getAttribute("data-points")) >= 3);
+                int drawn = Integer.parseInt(d.findElement(By.id("c-lat")).getAttribute("data-points"));
+                long held = RuntimeTest.num(json(get(url + "api/timings/history?method=" + java.net.URLEncoder.encode(TIMED + "(Order)",
+                        java.nio.charset.StandardCharsets.UTF_8))), "count");
+                assertTrue(drawn <= 60 && drawn <= held, "points drawn " + drawn + ", held by the agent " + held);
                 wait.until(x -> x.findElements(By.cssSelector("#c-alloc polyline")).size() > 0);
                 screenshot(d, shots.resolve(tag + "-1-charts.png"));
 

@@ -54,6 +54,8 @@ public final class Agent implements AgentContext {
     private boolean timingFailed;
     private volatile ContinuousRecording jfr;
     private volatile SnapshotTriggers triggers;
+    /** Per-interval timing history, fed by the sampler's ticks (null without a sampler). */
+    private volatile dev.forgeperf.timing.TimingHistory timingHistory;
     /** Thread CPU readings that calibrate a snapshot's CPU profile from the continuous recording. */
     private final CpuAnchors cpuAnchors = new CpuAnchors();
     private volatile HttpStarter.Outcome http = new HttpStarter.Outcome(null, null);
@@ -237,6 +239,9 @@ public final class Agent implements AgentContext {
                     RuntimeService.shutdown();
                     throw new OutOfMemoryError(problem);
                 }
+                if (RuntimeService.get().sampling()) {
+                    timingHistory = new dev.forgeperf.timing.TimingHistory(RuntimeService.get().capacity());
+                }
                 RuntimeService.get().setListener(this::sampled);
             });
         }
@@ -263,10 +268,21 @@ public final class Agent implements AgentContext {
         return failed.isEmpty() ? null : String.join("; ", failed);
     }
 
-    /** The runtime sampler's listener: takes the CPU readings snapshots are calibrated with, then tells the triggers. */
+    /**
+     * The runtime sampler's listener: takes the CPU readings snapshots are calibrated with, adds a
+     * point to the per-interval timing history (its failure contained and logged once), then tells the triggers.
+     */
     private void sampled(long uptimeMillis, double[] sample) {
         ContinuousRecording r = jfr;
         cpuAnchors.tick(r == null ? Long.MAX_VALUE : r.startEpochNanos());
+        dev.forgeperf.timing.TimingHistory h = timingHistory;
+        if (h != null) {
+            try {
+                h.tick(System.currentTimeMillis(), uptimeMillis);
+            } catch (RuntimeException | LinkageError e) {
+                Log.once("timing-history", "per-interval timing history: a tick failed, continuing: " + e);
+            }
+        }
         SnapshotTriggers t = triggers;
         if (t != null && triggersStarted) {
             t.sampled(uptimeMillis, sample);
@@ -588,6 +604,11 @@ public final class Agent implements AgentContext {
 
     public Instrumentation instrumentation() {
         return inst;
+    }
+
+    @Override
+    public dev.forgeperf.timing.TimingHistory timingHistory() {
+        return timingHistory;
     }
 
     /** Method timing, or null when it failed to start. */

@@ -182,6 +182,16 @@ public final class TimingSnapshot {
         return Math.max(min, Math.min(max, value));
     }
 
+    /** The value reported for histogram bucket {@code index} (its midpoint, as {@link #percentile} reports it). */
+    public static long bucketValue(int index) {
+        return MethodStats.representativeValue(index);
+    }
+
+    /** The highest value histogram bucket {@code index} holds. */
+    public static long bucketTop(int index) {
+        return MethodStats.highestValue(index);
+    }
+
     /**
      * The bound nearest to {@code nanos} at which {@link #countAtMost(long)} is exact: the highest
      * value of a histogram bucket, so that every value {@code <=} it lies in that bucket or below.

@@ -50,6 +50,9 @@ public interface AgentContext {
      */
     TimingService timingService();
 
+    /** Timed methods' calls and percentiles per sampler interval, or null without a runtime sampler. */
+    dev.forgeperf.timing.TimingHistory timingHistory();
+
     /** The continuous recording, or null when off. */
     ContinuousRecording recording();
 

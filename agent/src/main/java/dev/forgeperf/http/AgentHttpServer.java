@@ -91,6 +91,7 @@ public final class AgentHttpServer {
         get("/api/metrics", r -> api.metrics());
         get("/api/history", api::history);
         get("/api/timings", api::timings);
+        get("/api/timings/history", api::timingHistory);
         get("/api/health", r -> api.healthJson());
         get("/api/status", r -> api.status());
         // GET reads the collectors' statistics; POST forces a collection (every POST needs the token)

@@ -33,6 +33,7 @@ import dev.forgeperf.runtime.RuntimeMetrics;
 import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.runtime.ThreadActivity;
 import dev.forgeperf.runtime.ThreadDump;
+import dev.forgeperf.timing.TimingHistory;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.timing.TimingTable;
 
@@ -145,6 +146,45 @@ final class ApiEndpoints {
         TimingService timing = agent.timing();
         Set<String> active = timing == null ? Set.of() : timing.activeMethods();
         return Reply.json(200, TimingTable.rows(rows, active));
+    }
+
+    /**
+     * {@code /api/timings/history?method=NAME[&count=N]}: the method's calls, calls per second and
+     * percentiles in each sampler interval ({@link TimingHistory}), the last N points (all kept
+     * without {@code count}); without {@code method}, the methods that have points. A method with
+     * no points answers 404 with one line of JSON ({@code {"error": ...}}).
+     */
+    Reply timingHistory(Request r) throws HttpFailure {
+        Integer count = r.intParam("count", 0, 1, Integer.MAX_VALUE);
+        String method = r.param("method");
+        TimingHistory history = agent.timingHistory();
+        if (history == null) {
+            RuntimeService service = RuntimeService.get();
+            throw new HttpFailure(503, "no timing history: " + (service.sampling() ? "it was not started" : service.samplerProblem())
+                    + " (see the JVM's [forge-perf] log lines)");
+        }
+        if (method == null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("intervalMillis", RuntimeService.get().settings().intervalMillis);
+            m.put("capacity", history.capacity());
+            m.put("topPerSample", TimingHistory.TOP);
+            m.put("maxMethods", TimingHistory.MAX_METHODS);
+            m.put("maxBytes", history.maxBytes());
+            m.put("countsBytes", history.countsBytes());
+            m.put("samplesRead", history.samplesRead());
+            m.put("skippedSamples", history.skipped());
+            m.put("methods", history.methods());
+            return Reply.json(200, m);
+        }
+        Map<String, Object> points = history.toMap(method, count);
+        if (points == null) {
+            String error = dev.forgeperf.util.Json.writeLine(Map.of("error", "no timing history for method " + method
+                    + ": it is not timed, or has not been among the " + TimingHistory.TOP + " most called in a sample interval yet; "
+                    + "GET api/timings/history lists the methods that have one"));
+            return new Reply(404, Reply.JSON, (error + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        points.put("intervalMillis", RuntimeService.get().settings().intervalMillis);
+        return Reply.json(200, points);
     }
 
     /** {@code /api/status}: {@code status --json}. */
@@ -335,12 +375,16 @@ final class ApiEndpoints {
 
     /** The longest {@code /api/threads/cpu} interval, in seconds. */
     static final int MAX_THREAD_CPU_SECONDS = 60;
+    /** {@code /api/threads/cpu} measurements at once (each holds an HTTP worker for its interval); more get 429. */
+    static final int MAX_THREAD_CPU_RUNNING = 2;
+    private final java.util.concurrent.Semaphore threadCpuRuns = new java.util.concurrent.Semaphore(MAX_THREAD_CPU_RUNNING);
 
     /**
      * {@code /api/threads/cpu?seconds=N&top=N}: the threads that used the most CPU over the next N
      * seconds (default 1, at most {@value #MAX_THREAD_CPU_SECONDS}), with stacks sampled during
      * it: the JSON of {@code threads --json}, measured by the same {@link ThreadActivity}. A
-     * client that hangs up ends the measurement within a quarter second.
+     * client that hangs up ends the measurement within a quarter second. At most
+     * {@value #MAX_THREAD_CPU_RUNNING} run at once (more get 429).
      */
     Reply threadCpu(Request r) throws HttpFailure {
         int seconds = r.intParam("seconds", 1, 1, MAX_THREAD_CPU_SECONDS);
@@ -349,6 +393,18 @@ final class ApiEndpoints {
         if (unsupported != null) {
             throw new HttpFailure(503, unsupported);
         }
+        if (!threadCpuRuns.tryAcquire()) {
+            throw new HttpFailure(429, MAX_THREAD_CPU_RUNNING + " thread CPU measurements are running already; retry when one of them ends")
+                    .header("Retry-After", "5");
+        }
+        try {
+            return measureThreadCpu(r, seconds, top);
+        } finally {
+            threadCpuRuns.release();
+        }
+    }
+
+    private static Reply measureThreadCpu(Request r, int seconds, int top) throws HttpFailure {
         long nanos = seconds * 1_000_000_000L;
         long period = Math.max(10_000_000L, Math.min(100_000_000L, nanos / 20));
         ThreadActivity activity = ThreadActivity.measure(nanos, period, wait -> {
