@@ -288,6 +288,22 @@ class DashboardBrowserTest {
                 assertEquals(0, head.body().length, () -> path + ": " + head);
                 assertTrue(head.header("Content-Disposition").startsWith("attachment; filename="), () -> path + ": " + head);
             }
+            // three HEADs of a 60 s thread CPU measurement at once: had they measured, the third would get 429 (2 slots)
+            List<CompletableFuture<Response>> cpuHeads = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                cpuHeads.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return call("HEAD", url + "api/threads/cpu?seconds=60");
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            for (CompletableFuture<Response> f : cpuHeads) {
+                Response head = f.get(90, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(200, head.status(), head::toString);
+                assertEquals(0, head.body().length, head::toString);
+            }
             // no focused recording exists in the target (the JDK's own list), and bad parameters are still refused
             Proc check = Jdks.tool(jdk, "jcmd", pid, "JFR.check");
             assertFalse(check.stdout().contains("forge-perf-cpu"), check.stdout());

@@ -384,7 +384,7 @@ final class ApiEndpoints {
      * seconds (default 1, at most {@value #MAX_THREAD_CPU_SECONDS}), with stacks sampled during
      * it: the JSON of {@code threads --json}, measured by the same {@link ThreadActivity}. A
      * client that hangs up ends the measurement within a quarter second. At most
-     * {@value #MAX_THREAD_CPU_RUNNING} run at once (more get 429).
+     * {@value #MAX_THREAD_CPU_RUNNING} run at once (more get 429); a {@code HEAD} measures nothing.
      */
     Reply threadCpu(Request r) throws HttpFailure {
         int seconds = r.intParam("seconds", 1, 1, MAX_THREAD_CPU_SECONDS);
@@ -392,6 +392,9 @@ final class ApiEndpoints {
         String unsupported = ThreadActivity.unsupported();
         if (unsupported != null) {
             throw new HttpFailure(503, unsupported);
+        }
+        if (r.method.equals("HEAD")) {
+            return Reply.json(200, java.util.Map.of()); // the headers a GET gets: no measurement, no slot (a probe or link checker)
         }
         if (!threadCpuRuns.tryAcquire()) {
             throw new HttpFailure(429, MAX_THREAD_CPU_RUNNING + " thread CPU measurements are running already; retry when one of them ends")
