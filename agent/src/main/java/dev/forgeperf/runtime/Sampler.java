@@ -17,8 +17,9 @@ import dev.forgeperf.util.Log;
 /**
  * Reads the platform MXBeans into one {@link SampleRing} slot per call. The beans are looked up
  * once; a sample is a few dozen getter calls, a few small transient objects (the JDK's
- * {@code MemoryUsage} answers) and no allocation of its own. Its own cost (time and bytes
- * allocated by the sampling thread) is measured on every call and reported by {@link #stats}.
+ * {@code MemoryUsage} answers) and no allocation of its own. The whole tick's cost (time and bytes
+ * allocated by the sampling thread, the listener's work included) is measured on every call and
+ * reported by {@link #stats}.
  */
 final class Sampler implements Runnable {
     private final SampleRing ring;
@@ -161,6 +162,15 @@ final class Sampler implements Runnable {
         prevPauseMillis = pauseMillis;
         long uptime = runtime.getUptime();
         ring.add(System.currentTimeMillis(), uptime, v);
+        // the listener's work (CPU anchors, per-interval timing history, triggers) is part of the tick's cost
+        SampleListener l = listener;
+        if (l != null) {
+            try {
+                l.sampled(uptime, v);
+            } catch (RuntimeException | LinkageError e) {
+                Log.once("sample-listener", "runtime sampler: a listener failed, continuing: " + e);
+            }
+        }
 
         long cost = System.nanoTime() - start;
         long allocated = allocationCounted ? sunThreads.getCurrentThreadAllocatedBytes() - allocStart : 0;
@@ -172,14 +182,6 @@ final class Sampler implements Runnable {
                 totalCostNanos += cost;
                 maxCostNanos = Math.max(maxCostNanos, cost);
                 totalAllocatedBySampler += allocated;
-            }
-        }
-        SampleListener l = listener;
-        if (l != null) {
-            try {
-                l.sampled(uptime, v);
-            } catch (RuntimeException | LinkageError e) {
-                Log.once("sample-listener", "runtime sampler: a listener failed, continuing: " + e);
             }
         }
     }
@@ -196,7 +198,7 @@ final class Sampler implements Runnable {
         }
     }
 
-    /** The sampler's own cost so far (mean and max leave out the first {@value #WARMUP} samples: class loading, JIT). */
+    /** The ticks' cost so far, listener included (mean and max leave out the first {@value #WARMUP} samples: class loading, JIT). */
     synchronized Stats stats() {
         long steady = samples - WARMUP;
         return new Stats(samples, steady <= 0 ? -1 : totalCostNanos / steady, steady <= 0 ? -1 : maxCostNanos, lastCostNanos,
