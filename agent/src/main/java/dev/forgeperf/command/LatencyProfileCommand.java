@@ -19,9 +19,9 @@ import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.jfr.FocusedProfile;
 import dev.forgeperf.profile.CallWindows;
-import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileDiff;
 import dev.forgeperf.profile.ProfileException;
@@ -122,13 +122,13 @@ public final class LatencyProfileCommand extends AgentCommand {
             throw new CommandException(e.getMessage(), 2);
         }
         Path out = output == null ? null : session.resolve(output);
-        Format fmt;
+        OutputFormat fmt;
         try {
-            fmt = format != null ? Format.of(format) : out == null ? Format.TEXT : Format.forPath(out);
+            fmt = format != null ? OutputFormat.of(format) : out == null ? OutputFormat.TEXT : OutputFormat.forPath(out);
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage(), 2);
         }
-        if (compare && fmt != Format.TEXT && fmt != Format.HTML) {
+        if (compare && fmt != OutputFormat.TEXT && fmt != OutputFormat.HTML) {
             throw new CommandException("--compare writes a table (.txt or no -o) or a differential flame graph (.html), not " + fmt.id(), 2);
         }
         if (out != null) {
@@ -185,7 +185,7 @@ public final class LatencyProfileCommand extends AgentCommand {
     }
 
     private int record(AgentContext agent, Session session, MethodSpec spec, List<MethodStats> methods, double percentile, long fixedNanos,
-            long durationNanos, long intervalNanos, Path out, Format fmt) throws Exception {
+            long durationNanos, long intervalNanos, Path out, OutputFormat fmt) throws Exception {
         MethodStats[] watched = methods.toArray(new MethodStats[0]);
         List<Step> steps = new ArrayList<>();
         long started = System.nanoTime();
@@ -258,7 +258,7 @@ public final class LatencyProfileCommand extends AgentCommand {
     }
 
     private int analyze(AgentContext agent, Session session, MethodSpec spec, MethodStats[] methods, double percentile, long fixedNanos,
-            List<Step> steps, Path jfr, String took, Path out, Format fmt) throws IOException {
+            List<Step> steps, Path jfr, String took, Path out, OutputFormat fmt) throws IOException {
         Map<String, Integer> index = new java.util.HashMap<>();
         for (int i = 0; i < methods.length; i++) {
             index.putIfAbsent(methods[i].name(), i);
@@ -291,7 +291,7 @@ public final class LatencyProfileCommand extends AgentCommand {
             JfrReader all = new JfrReader(Kind.WALL, ProfileOptions.DEFAULT.withInclude(frames.pattern()));
             Profile whole = all.read(jfr);
             ProfileDiff diff = ProfileDiff.of(whole, profile);
-            if (fmt == Format.HTML) {
+            if (fmt == OutputFormat.HTML) {
                 AtomicFiles.writeVia(out, force, tmp -> AtomicFiles.write(tmp, o -> diff.writeFlameGraph(title + ": slow calls vs all calls", o)));
                 session.out.println("wrote " + out + " (" + header.get(1) + ")");
                 return 0;
@@ -313,8 +313,8 @@ public final class LatencyProfileCommand extends AgentCommand {
             TopTable.leading(profile).print(session.out, title, top);
             return 0;
         }
-        if (fmt == Format.JFR) {
-            ProfileOutput.write(jfr, Kind.WALL, ProfileOptions.DEFAULT, out, force, Format.JFR, title);
+        if (fmt == OutputFormat.JFR) {
+            ProfileOutput.write(jfr, Kind.WALL, ProfileOptions.DEFAULT, out, force, OutputFormat.JFR, title);
         } else {
             AtomicFiles.writeVia(out, force, tmp -> ProfileOutput.write(profile, tmp, fmt, title));
         }

@@ -12,9 +12,9 @@ import java.util.Map;
 
 import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.control.CommandException;
-import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
@@ -248,9 +248,9 @@ public final class SessionCommand implements Runnable {
                         options = options.withWaiting(s.waiting());
                     }
                     Profile profile = JfrReader.read(jfr, kind, options);
-                    ProfileOutput.write(profile, d.resolve(kind.id() + ".pb.gz"), Format.PPROF, kind.id() + title);
-                    ProfileOutput.write(profile, d.resolve(kind.id() + ".html"), Format.HTML, kind.id() + title);
-                    ProfileOutput.write(profile, d.resolve(kind.id() + ".txt"), Format.TEXT, kind.id() + title);
+                    ProfileOutput.write(profile, d.resolve(kind.id() + ".pb.gz"), OutputFormat.PPROF, kind.id() + title);
+                    ProfileOutput.write(profile, d.resolve(kind.id() + ".html"), OutputFormat.HTML, kind.id() + title);
+                    ProfileOutput.write(profile, d.resolve(kind.id() + ".txt"), OutputFormat.TEXT, kind.id() + title);
                 });
             }
             w.add("session", d -> Files.writeString(d.resolve("session.json"), Json.write(s.toMap()) + "\n"));
