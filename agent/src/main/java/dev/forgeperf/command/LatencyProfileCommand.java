@@ -36,6 +36,7 @@ import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Units;
 import dev.forgeperf.util.Words;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -204,7 +205,7 @@ public final class LatencyProfileCommand extends AgentCommand {
             if (session.tty) {
                 session.out.print("\r\033[K");
             }
-            String took = Durations.format(System.nanoTime() - started);
+            String took = Units.nanos(System.nanoTime() - started);
             if (!whole) {
                 session.out.println("stopped early after " + took + "; writing what was collected");
             }
@@ -274,12 +275,12 @@ public final class LatencyProfileCommand extends AgentCommand {
         CallWindows windows = slow.build();
         List<String> header = new ArrayList<>();
         header.add("slow calls of " + spec + ": " + thresholdText(methods, percentile, fixedNanos, steps));
-        header.add(windows.calls() + " slow calls found, " + Durations.format(windows.totalNanos()) + " inside them"
+        header.add(windows.calls() + " slow calls found, " + Units.nanos(windows.totalNanos()) + " inside them"
                 + (read.dropped() > 0 ? " (" + read.dropped() + " more events not read: at most " + SlowCalls.MAX_CALLS + ")" : ""));
         JfrReader reader = new JfrReader(Kind.WALL, ProfileOptions.DEFAULT.withCalls(windows));
         Profile profile = reader.read(jfr);
         header.add(reader.matched() + " samples and waits of the calling threads joined (" + reader.outsideCalls()
-                + " outside slow calls left out); shares are estimates from samples every " + Durations.format(Math.max(1, ProfileCommand.positiveDuration(interval, "--interval")))
+                + " outside slow calls left out); shares are estimates from samples every " + Units.nanos(Math.max(1, ProfileCommand.positiveDuration(interval, "--interval")))
                 + " plus the waits' measured durations");
         if (percentile >= 0 && steps.stream().allMatch(s -> java.util.Arrays.stream(s.nanos).allMatch(v -> v < 0))) {
             throw new CommandException("p" + fmtPercentile(percentile) + " of " + spec + " is not known: fewer than " + callsNeeded(percentile)
@@ -332,7 +333,7 @@ public final class LatencyProfileCommand extends AgentCommand {
     /** {@code >= 50.00ms} or {@code >= p99 of the live histogram: 61.2ms (moved 58.1ms..61.2ms)} per method. */
     private static String thresholdText(MethodStats[] methods, double percentile, long fixedNanos, List<Step> steps) {
         if (fixedNanos >= 0) {
-            return "calls of at least " + Durations.format(fixedNanos);
+            return "calls of at least " + Units.nanos(fixedNanos);
         }
         StringBuilder b = new StringBuilder("calls of at least p" + fmtPercentile(percentile) + " of the live histogram");
         for (int m = 0; m < methods.length; m++) {
@@ -350,7 +351,7 @@ public final class LatencyProfileCommand extends AgentCommand {
             if (last < 0) {
                 b.append("not known (fewer than ").append(callsNeeded(percentile)).append(" calls)");
             } else {
-                b.append(Durations.format(last)).append(lo == hi ? "" : " at the end (moved " + Durations.format(lo) + " to " + Durations.format(hi) + ")");
+                b.append(Units.nanos(last)).append(lo == hi ? "" : " at the end (moved " + Units.nanos(lo) + " to " + Units.nanos(hi) + ")");
             }
         }
         return b.toString();

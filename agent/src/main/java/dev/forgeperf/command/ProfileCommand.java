@@ -21,6 +21,7 @@ import dev.forgeperf.control.CommandException;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
+import dev.forgeperf.util.Units;
 
 /**
  * {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen.
@@ -132,7 +133,7 @@ public final class ProfileCommand implements Runnable {
                 if (session.tty) {
                     session.out.print("\r\033[K");
                 }
-                String took = Durations.format(System.nanoTime() - started);
+                String took = Units.nanos(System.nanoTime() - started);
                 if (!whole) {
                     session.out.println("stopped early after " + took + "; writing what was collected");
                 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.Units;
 
 /**
  * The entry point for callers (the agent's {@code profile} command, the CLI's {@code convert},
@@ -168,7 +169,7 @@ public final class ProfileOutput {
         b.append(profile.stackCount()).append(" stacks");
         for (int t = 0; t < profile.sampleTypes().size(); t++) {
             SampleType s = profile.sampleTypes().get(t);
-            b.append(", ").append(s.type()).append(' ').append(Units.format(profile.total(t), s.unit()));
+            b.append(", ").append(s.type()).append(' ').append(Units.value(profile.total(t), s.unit()));
         }
         return b.toString();
     }
