@@ -28,6 +28,7 @@ import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.runtime.ThreadDump;
 import dev.forgeperf.runtime.VirtualThreads;
 import dev.forgeperf.snapshot.SnapshotParts;
+import dev.forgeperf.util.Units;
 
 /**
  * The {@code /debug/pprof/} endpoints, answering as Go's {@code net/http/pprof} does (gzipped
@@ -135,7 +136,7 @@ final class PprofEndpoints {
                 long end = epochNanosNow();
                 profile = cumulative.since(source, before);
                 profile.setTime(start, end - start);
-                what = "the difference over " + seconds + " s";
+                what = "the difference over " + Units.span(seconds * 1000L);
             } finally {
                 permits.release();
             }
@@ -239,7 +240,7 @@ final class PprofEndpoints {
                 checked = true;
                 // calibrated as `profile cpu` is: each thread's samples scaled to its measured CPU time
                 options = ProfileOptions.DEFAULT.withInterval(INTERVAL_MILLIS * 1_000_000L).withCalibration(recorded.calibration());
-                source = "a focused recording of " + s + " s";
+                source = "a focused recording of " + Units.span(s * 1000L);
             }
             try (recorded) {
                 analysisHeapCheck(recorded, kind);

@@ -8,130 +8,70 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.DoubleFunction;
 
 import org.junit.jupiter.api.Test;
 
 /** Each human form of {@link Units}, its boundaries, and {@code -} for what is unknown. */
 class UnitsTest {
-    @Test
-    void bytesCountInPowersOfTwoWithASpace() {
-        assertEquals("0 B", Units.bytes(0));
-        assertEquals("812 B", Units.bytes(812));
-        assertEquals("1023 B", Units.bytes(1023));
-        assertEquals("1.0 KB", Units.bytes(1024));
-        assertEquals("15.2 KB", Units.bytes(15.2 * 1024));
-        assertEquals("1024.0 KB", Units.bytes(1024 * 1024 - 1)); // 1023.999 KB rounds up, as %.1f does
-        assertEquals("1.0 MB", Units.bytes(1024 * 1024));
-        assertEquals("3.4 MB", Units.bytes(3.4 * 1024 * 1024));
-        assertEquals("1.00 GB", Units.bytes(1024.0 * 1024 * 1024));
-        assertEquals("1.25 GB", Units.bytes(1.25 * 1024 * 1024 * 1024));
-        assertEquals("-", Units.bytes(-1));
-        assertEquals("-", Units.bytes(Double.NaN));
-    }
+    private static final double KB = 1024;
+    private static final double MB = 1024 * KB;
+    private static final double GB = 1024 * MB;
 
     @Test
-    void signedBytesShowTheDirection() {
-        assertEquals("+12.5 MB", Units.signedBytes(12.5 * 1024 * 1024));
-        assertEquals("-3.0 KB", Units.signedBytes(-3 * 1024));
-        assertEquals("+0 B", Units.signedBytes(0));
-        assertEquals("-", Units.signedBytes(Double.NaN));
+    void bytesCountInPowersOfTwoWithASpace() {
+        // 1023.999 KB rounds up to 1024.0 KB, as %.1f does
+        forms(Units::bytes, 0, "0 B", 812, "812 B", 1023, "1023 B", KB, "1.0 KB", 15.2 * KB, "15.2 KB", MB - 1, "1024.0 KB",
+                MB, "1.0 MB", 3.4 * MB, "3.4 MB", GB, "1.00 GB", 1.25 * GB, "1.25 GB", -1, "-", Double.NaN, "-");
+        forms(Units::signedBytes, 12.5 * MB, "+12.5 MB", -3 * KB, "-3.0 KB", 0, "+0 B", Double.NaN, "-");
     }
 
     @Test
     void nanosPickTheUnit() {
-        assertEquals("0ns", Units.nanos(0L));
-        assertEquals("812ns", Units.nanos(812L));
-        assertEquals("999ns", Units.nanos(999L));
-        assertEquals("1.0us", Units.nanos(1_000L));
-        assertEquals("15.2us", Units.nanos(15_249L));
-        assertEquals("1.00ms", Units.nanos(1_000_000L));
-        assertEquals("3.41ms", Units.nanos(3_405_000L));
-        assertEquals("1.00s", Units.nanos(1_000_000_000L));
-        assertEquals("2.50s", Units.nanos(2_500_000_000L));
-        assertEquals("812ns", Units.nanos(811.6));
-        assertEquals("-", Units.nanos(-1L));
-        assertEquals("-", Units.nanos(-1.0));
-        assertEquals("-", Units.nanos(Double.NaN));
-        assertEquals("+1.25ms", Units.signedNanos(1_250_000));
-        assertEquals("-812ns", Units.signedNanos(-812));
-        assertEquals("-", Units.signedNanos(Double.NaN));
+        long[] nanos = {0, 812, 999, 1_000, 15_249, 1_000_000, 3_405_000, 1_000_000_000, 2_500_000_000L, -1};
+        String[] forms = {"0ns", "812ns", "999ns", "1.0us", "15.2us", "1.00ms", "3.41ms", "1.00s", "2.50s", "-"};
+        for (int i = 0; i < nanos.length; i++) {
+            assertEquals(forms[i], Units.nanos(nanos[i]));
+            assertEquals(forms[i], Units.nanos((double) nanos[i]));
+        }
+        forms(Units::nanos, 811.6, "812ns", -1.0, "-", Double.NaN, "-");
+        forms(Units::signedNanos, 1_250_000, "+1.25ms", -812, "-812ns", Double.NaN, "-");
     }
 
     @Test
     void millisStayWholeBelowASecond() {
-        assertEquals("0ms", Units.millis(0));
-        assertEquals("4ms", Units.millis(4));
-        assertEquals("5ms", Units.millis(4.6));
-        assertEquals("999ms", Units.millis(999));
-        assertEquals("1.00s", Units.millis(1000));
-        assertEquals("1.25s", Units.millis(1250));
-        assertEquals("-", Units.millis(-1));
-        assertEquals("-", Units.millis(Double.NaN));
+        forms(Units::millis, 0, "0ms", 4, "4ms", 4.6, "5ms", 999, "999ms", 1000, "1.00s", 1250, "1.25s", -1, "-", Double.NaN, "-");
     }
 
     @Test
     void spansInWholeSeconds() {
-        assertEquals("0s", Units.span(999));
-        assertEquals("59s", Units.span(59_999));
-        assertEquals("1m 0s", Units.span(60_000));
-        assertEquals("3m 20s", Units.span(200_000));
-        assertEquals("1h 0m 0s", Units.span(3_600_000));
-        assertEquals("1h 2m 3s", Units.span(3_723_000));
-        assertEquals("-", Units.span(-1));
+        forms(ms -> Units.span((long) ms), 999, "0s", 59_999, "59s", 60_000, "1m 0s", 200_000, "3m 20s", 3_600_000, "1h 0m 0s",
+                3_723_000, "1h 2m 3s", -1, "-");
     }
 
     @Test
     void percentagesGetTheDecimalsTheirSizeDeserves() {
-        assertEquals("0%", Units.percent(0));
-        assertEquals("0.25%", Units.percent(0.0025));
-        assertEquals("0.99%", Units.percent(0.0099));
-        assertEquals("1.0%", Units.percent(0.01));
-        assertEquals("4.5%", Units.percent(0.045));
-        assertEquals("10%", Units.percent(0.1));
-        assertEquals("45%", Units.percent(0.45));
-        assertEquals("100%", Units.percent(1));
-        assertEquals("-", Units.percent(-1)); // an MXBean's "not available"
-        assertEquals("-", Units.percent(Double.NaN));
-        assertEquals("-", Units.percent(Double.POSITIVE_INFINITY));
-        assertEquals("12.34%", Units.percent(0.1234, 2));
-        assertEquals("0.00%", Units.percent(0, 2));
-        assertEquals("-", Units.percent(Double.NaN, 2));
-        assertEquals("+1.25%", Units.signedPercent(0.0125, 2));
-        assertEquals("+0.00%", Units.signedPercent(0, 2));
-        assertEquals("-0.50%", Units.signedPercent(-0.005, 2));
-        assertEquals("-", Units.signedPercent(Double.NaN, 2));
+        // -1 is an MXBean's "not available"
+        forms(Units::percent, 0, "0%", 0.0025, "0.25%", 0.0099, "0.99%", 0.01, "1.0%", 0.045, "4.5%", 0.1, "10%", 0.45, "45%",
+                1, "100%", -1, "-", Double.NaN, "-", Double.POSITIVE_INFINITY, "-");
+        forms(f -> Units.percent(f, 2), 0.1234, "12.34%", 0, "0.00%", Double.NaN, "-");
+        forms(f -> Units.signedPercent(f, 2), 0.0125, "+1.25%", 0, "+0.00%", -0.005, "-0.50%", Double.NaN, "-");
     }
 
     @Test
     void changesAndPoints() {
-        assertEquals("+12%", Units.change(100, 112));
-        assertEquals("+4.2%", Units.change(100, 104.2));
-        assertEquals("-37%", Units.change(100, 63));
+        forms(after -> Units.change(100, after), 112, "+12%", 104.2, "+4.2%", 63, "-37%", Double.NaN, "-");
+        forms(after -> Units.change(0, after), 0, "0%", 5, "new");
         assertEquals("-5.0%", Units.change(-100, -105));
-        assertEquals("0%", Units.change(0, 0));
-        assertEquals("new", Units.change(0, 5));
-        assertEquals("-", Units.change(Double.NaN, 5));
-        assertEquals("+1.25 pp", Units.points(0.0125));
-        assertEquals("-0.50 pp", Units.points(-0.005));
-        assertEquals("+0.00 pp", Units.points(0));
-        assertEquals("-", Units.points(Double.NaN));
+        forms(Units::points, 0.0125, "+1.25 pp", -0.005, "-0.50 pp", 0, "+0.00 pp", Double.NaN, "-");
     }
 
     @Test
     void countsHaveThousandsSeparators() {
-        assertEquals("0", Units.count(0));
-        assertEquals("999", Units.count(999));
-        assertEquals("1,000", Units.count(1000));
-        assertEquals("24,723", Units.count(24_723));
-        assertEquals("1,234,567", Units.count(1_234_567));
-        assertEquals("-1,000", Units.count(-1000));
-        assertEquals("3", Units.count(2.6));
+        forms(Units::count, 0, "0", 999, "999", 1000, "1,000", 24_723, "24,723", 1_234_567, "1,234,567", -1000, "-1,000",
+                2.6, "3", Double.NaN, "-");
+        forms(Units::signedCount, 1024, "+1,024", -3, "-3", 0, "+0", Double.NaN, "-");
         assertEquals("-9,223,372,036,854,775,808", Units.count(Long.MIN_VALUE));
-        assertEquals("-", Units.count(Double.NaN));
-        assertEquals("+1,024", Units.signedCount(1024));
-        assertEquals("-3", Units.signedCount(-3));
-        assertEquals("+0", Units.signedCount(0));
-        assertEquals("-", Units.signedCount(Double.NaN));
         Random random = new Random(3);
         for (int i = 0; i < 10_000; i++) {
             long v = random.nextLong() >> random.nextInt(63);
@@ -142,19 +82,14 @@ class UnitsTest {
 
     @Test
     void sampleValuesInTheirUnit() {
-        assertEquals("1.25s", Units.value(1_250_000_000L, "nanoseconds"));
-        assertEquals("-3.41ms", Units.value(-3_405_000, "nanoseconds"));
-        assertEquals("3.4 MB", Units.value(3.4 * 1024 * 1024, "bytes"));
-        assertEquals("-812 B", Units.value(-812, "bytes"));
-        assertEquals("24,723", Units.value(24_723, "count"));
-        assertEquals("-", Units.value(Double.NaN, "bytes"));
+        forms(v -> Units.value(v, "nanoseconds"), 1_250_000_000L, "1.25s", -3_405_000, "-3.41ms");
+        forms(v -> Units.value(v, "bytes"), 3.4 * MB, "3.4 MB", -812, "-812 B", Double.NaN, "-");
+        forms(v -> Units.value(v, "count"), 24_723, "24,723");
     }
 
     @Test
     void numbersAndJson() {
-        assertEquals("42", Units.number(42));
-        assertEquals("0.5", Units.number(0.5));
-        assertEquals("-", Units.number(Double.NaN));
+        forms(Units::number, 42, "42", 0.5, "0.5", Double.NaN, "-");
         assertEquals(42L, Units.json(42.0, 2));
         assertEquals(1.23, Units.json(1.2345, 2));
         assertNull(Units.json(Double.NaN, 2));
@@ -192,5 +127,13 @@ class UnitsTest {
         }
         assertEquals(String.format(Locale.ROOT, "%.2f", Double.NaN), Units.fixed(Double.NaN, 2));
         assertEquals(String.format(Locale.ROOT, "%.1f", 5e15), Units.fixed(5e15, 1));
+    }
+
+    /** Asserts {@code form.apply(value)} for each pair (a number, then the form it must print as). */
+    private static void forms(DoubleFunction<String> form, Object... valueThenForm) {
+        for (int i = 0; i < valueThenForm.length; i += 2) {
+            double v = ((Number) valueThenForm[i]).doubleValue();
+            assertEquals(valueThenForm[i + 1], form.apply(v), () -> "the form of " + v);
+        }
     }
 }
