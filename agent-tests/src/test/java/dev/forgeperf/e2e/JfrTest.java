@@ -38,7 +38,7 @@ class JfrTest {
                     "-jar", Fixtures.sampleApp().toString(), "--quiet");
             String pid = app.awaitOut("sample-app ready pid=(\\d+)", Duration.ofSeconds(60));
             Cli.Result status = awaitRecording(env, pid);
-            assertTrue(status.out().contains("recording (default settings, maxage 10m 0s, maxsize 50 MB)"), status::toString);
+            assertTrue(status.out().contains("recording (default settings, maxage 10m 0s, maxsize 50.0 MB)"), status::toString);
             // wait (polling, 60 s bound) until the recording holds periodic events, however slow the machine is
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             for (int i = 0; ; i++) {

@@ -161,7 +161,7 @@ class LiveHeapTest {
                 assertEquals("healthy", check.get("status"), check::toString);
                 double value = ((Number) check.get("value")).doubleValue();
                 assertEquals(live * 100, value, 0.5, check::toString);
-                assertTrue(check.get("message").toString().matches("live heap \\d+% of max \\([\\d.]+ MB of [\\d.]+ MB, after the last old-generation GC, [\\dhms ]+ ago\\), below 10%"),
+                assertTrue(check.get("message").toString().matches("live heap [\\d.]+% of max \\([\\d.]+ MB of [\\d.]+ MB, after the last old-generation GC, [\\dhms ]+ ago\\), below 10%"),
                         check::toString);
                 r.touch(".2");
             }

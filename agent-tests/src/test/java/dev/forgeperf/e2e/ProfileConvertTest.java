@@ -235,9 +235,9 @@ class ProfileConvertTest {
     private static long countOf(Env env, String file) {
         Cli.Result r = env.cli.run("top", file, "-n", "1");
         assertEquals(0, r.exit(), r::toString);
-        Matcher m = Pattern.compile("contentions (\\d+)").matcher(r.out());
+        Matcher m = Pattern.compile("contentions ([\\d,]+)").matcher(r.out());
         assertTrue(m.find(), r::toString);
-        return Long.parseLong(m.group(1));
+        return Long.parseLong(m.group(1).replace(",", "")); // 24,723: thousands separated
     }
 
     private static long jfrPrintCount(Env env, Path jdk, Path jfr, String event) throws Exception {

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.forgeperf.jfr.ContinuousRecording;
-import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
@@ -131,8 +131,8 @@ final class ExitSnapshot {
                     if (p.getValue() == Kind.CPU) {
                         profile.addComment(NOT_CALIBRATED_AT_EXIT);
                     }
-                    ProfileOutput.write(profile, work.resolve(p.getKey()), Format.PPROF, base + " profile of the whole run");
-                    ProfileOutput.write(profile, work.resolve(base + ".html"), Format.HTML, base + " profile of the whole run (pid "
+                    ProfileOutput.write(profile, work.resolve(p.getKey()), OutputFormat.PPROF, base + " profile of the whole run");
+                    ProfileOutput.write(profile, work.resolve(base + ".html"), OutputFormat.HTML, base + " profile of the whole run (pid "
                             + ProcessHandle.current().pid() + ")");
                 } catch (IOException e) {
                     ioFailure[0] = e;

@@ -3,8 +3,8 @@ package dev.forgeperf.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
@@ -43,7 +43,7 @@ final class ConvertCommand implements Callable<Integer> {
         Kind kind = args.kind();
         ProfileOptions options = args.options();
         return ProfileArgs.run(() -> {
-            Format f = format != null ? Format.of(format) : Format.forPath(output);
+            OutputFormat f = format != null ? OutputFormat.of(format) : OutputFormat.forPath(output);
             Profile p = ProfileOutput.convert(input, kind, options, output, force, f);
             spec.commandLine().getOut().println("wrote " + output + " (" + f.id() + ")" + (p == null ? "" : ": " + ProfileOutput.summary(p)));
             return 0;

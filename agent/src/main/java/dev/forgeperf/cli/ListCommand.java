@@ -17,13 +17,13 @@ import com.sun.tools.attach.VirtualMachineDescriptor;
 import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
-import dev.forgeperf.util.SocketDir;
-import dev.forgeperf.util.StartFailure;
-import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
 import dev.forgeperf.util.JsonReader;
-import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.PendingFiles;
+import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.StartFailure;
+import dev.forgeperf.util.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -123,7 +123,7 @@ final class ListCommand implements Callable<Integer> {
             Object v = r.get("agentVersion");
             Object up = r.get("uptimeMillis");
             out.printf("%-8s %-10s %-10s %-12s %s%s%n", r.get("pid"), r.get("user"), v == null ? "-" : v,
-                    up == null ? "-" : Durations.formatUptime(((Number) up).longValue()), r.get("mainClass"),
+                    up == null ? "-" : Units.span(((Number) up).longValue()), r.get("mainClass"),
                     r.get("start") == null ? "" : "  (agent start: " + r.get("start") + ")");
         }
         return 0;

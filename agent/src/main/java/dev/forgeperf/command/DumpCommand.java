@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Units;
 
 /** {@code dump …}: artifacts written by the agent straight to a file. */
 @Command(name = "dump", description = "Dump threads, the heap, the class histogram, the JFR recording or a class's bytecode.", subcommands = {
@@ -64,7 +65,7 @@ public final class DumpCommand implements Runnable {
             } catch (IOException e) {
                 throw new CommandException(AtomicFiles.failure(out, e).getMessage());
             }
-            session.out.printf("wrote %s (%.1f MB)%n", out, bytes / 1048576.0);
+            session.out.printf("wrote %s (%s)%n", out, Units.bytes(bytes));
             return 0;
         }
     }

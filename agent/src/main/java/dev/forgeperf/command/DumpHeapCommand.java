@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import dev.forgeperf.context.AgentContext;
-import dev.forgeperf.runtime.Format;
 import dev.forgeperf.runtime.HeapDump;
-import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import dev.forgeperf.control.CommandException;
+import dev.forgeperf.util.Units;
 
 /** {@code dump heap PID -o FILE.hprof [--live]}: an HPROF heap dump, complete or absent. */
 @Command(name = "heap", description = {"Write an HPROF heap dump (for Eclipse MAT, VisualVM, …).",
@@ -38,7 +37,7 @@ public final class DumpHeapCommand extends AgentCommand {
         HeapDump.Result r;
         try {
             r = HeapDump.write(out, live, force, !progress ? null : bytes -> {
-                session.out.print("\rwriting heap dump: " + Format.bytes(bytes) + "   ");
+                session.out.print("\rwriting heap dump: " + Units.bytes(bytes) + "   ");
                 session.out.flush();
             });
         } catch (IllegalArgumentException e) {
@@ -54,8 +53,8 @@ public final class DumpHeapCommand extends AgentCommand {
         if (json) {
             session.out.println(Json.write(r.toMap()));
         } else {
-            session.out.printf("wrote %s (%s, %s of heap%s) in %s%n", r.file(), Format.bytes(r.bytes()), Format.bytes(r.heapUsed()),
-                    live ? ", live objects only" : "", Durations.format(r.durationNanos()));
+            session.out.printf("wrote %s (%s, %s of heap%s) in %s%n", r.file(), Units.bytes(r.bytes()), Units.bytes(r.heapUsed()),
+                    live ? ", live objects only" : "", Units.nanos(r.durationNanos()));
         }
         return 0;
     }

@@ -19,9 +19,9 @@ import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.jfr.FocusedProfile;
 import dev.forgeperf.profile.CallWindows;
-import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileDiff;
 import dev.forgeperf.profile.ProfileException;
@@ -36,6 +36,7 @@ import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Units;
 import dev.forgeperf.util.Words;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -122,13 +123,13 @@ public final class LatencyProfileCommand extends AgentCommand {
             throw new CommandException(e.getMessage(), 2);
         }
         Path out = output == null ? null : session.resolve(output);
-        Format fmt;
+        OutputFormat fmt;
         try {
-            fmt = format != null ? Format.of(format) : out == null ? Format.TEXT : Format.forPath(out);
+            fmt = format != null ? OutputFormat.of(format) : out == null ? OutputFormat.TEXT : OutputFormat.forPath(out);
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage(), 2);
         }
-        if (compare && fmt != Format.TEXT && fmt != Format.HTML) {
+        if (compare && fmt != OutputFormat.TEXT && fmt != OutputFormat.HTML) {
             throw new CommandException("--compare writes a table (.txt or no -o) or a differential flame graph (.html), not " + fmt.id(), 2);
         }
         if (out != null) {
@@ -185,7 +186,7 @@ public final class LatencyProfileCommand extends AgentCommand {
     }
 
     private int record(AgentContext agent, Session session, MethodSpec spec, List<MethodStats> methods, double percentile, long fixedNanos,
-            long durationNanos, long intervalNanos, Path out, Format fmt) throws Exception {
+            long durationNanos, long intervalNanos, Path out, OutputFormat fmt) throws Exception {
         MethodStats[] watched = methods.toArray(new MethodStats[0]);
         List<Step> steps = new ArrayList<>();
         long started = System.nanoTime();
@@ -204,7 +205,7 @@ public final class LatencyProfileCommand extends AgentCommand {
             if (session.tty) {
                 session.out.print("\r\033[K");
             }
-            String took = Durations.format(System.nanoTime() - started);
+            String took = Units.nanos(System.nanoTime() - started);
             if (!whole) {
                 session.out.println("stopped early after " + took + "; writing what was collected");
             }
@@ -258,7 +259,7 @@ public final class LatencyProfileCommand extends AgentCommand {
     }
 
     private int analyze(AgentContext agent, Session session, MethodSpec spec, MethodStats[] methods, double percentile, long fixedNanos,
-            List<Step> steps, Path jfr, String took, Path out, Format fmt) throws IOException {
+            List<Step> steps, Path jfr, String took, Path out, OutputFormat fmt) throws IOException {
         Map<String, Integer> index = new java.util.HashMap<>();
         for (int i = 0; i < methods.length; i++) {
             index.putIfAbsent(methods[i].name(), i);
@@ -274,12 +275,12 @@ public final class LatencyProfileCommand extends AgentCommand {
         CallWindows windows = slow.build();
         List<String> header = new ArrayList<>();
         header.add("slow calls of " + spec + ": " + thresholdText(methods, percentile, fixedNanos, steps));
-        header.add(windows.calls() + " slow calls found, " + Durations.format(windows.totalNanos()) + " inside them"
+        header.add(windows.calls() + " slow calls found, " + Units.nanos(windows.totalNanos()) + " inside them"
                 + (read.dropped() > 0 ? " (" + read.dropped() + " more events not read: at most " + SlowCalls.MAX_CALLS + ")" : ""));
         JfrReader reader = new JfrReader(Kind.WALL, ProfileOptions.DEFAULT.withCalls(windows));
         Profile profile = reader.read(jfr);
         header.add(reader.matched() + " samples and waits of the calling threads joined (" + reader.outsideCalls()
-                + " outside slow calls left out); shares are estimates from samples every " + Durations.format(Math.max(1, ProfileCommand.positiveDuration(interval, "--interval")))
+                + " outside slow calls left out); shares are estimates from samples every " + Units.nanos(Math.max(1, ProfileCommand.positiveDuration(interval, "--interval")))
                 + " plus the waits' measured durations");
         if (percentile >= 0 && steps.stream().allMatch(s -> java.util.Arrays.stream(s.nanos).allMatch(v -> v < 0))) {
             throw new CommandException("p" + fmtPercentile(percentile) + " of " + spec + " is not known: fewer than " + callsNeeded(percentile)
@@ -291,7 +292,7 @@ public final class LatencyProfileCommand extends AgentCommand {
             JfrReader all = new JfrReader(Kind.WALL, ProfileOptions.DEFAULT.withInclude(frames.pattern()));
             Profile whole = all.read(jfr);
             ProfileDiff diff = ProfileDiff.of(whole, profile);
-            if (fmt == Format.HTML) {
+            if (fmt == OutputFormat.HTML) {
                 AtomicFiles.writeVia(out, force, tmp -> AtomicFiles.write(tmp, o -> diff.writeFlameGraph(title + ": slow calls vs all calls", o)));
                 session.out.println("wrote " + out + " (" + header.get(1) + ")");
                 return 0;
@@ -313,8 +314,8 @@ public final class LatencyProfileCommand extends AgentCommand {
             TopTable.leading(profile).print(session.out, title, top);
             return 0;
         }
-        if (fmt == Format.JFR) {
-            ProfileOutput.write(jfr, Kind.WALL, ProfileOptions.DEFAULT, out, force, Format.JFR, title);
+        if (fmt == OutputFormat.JFR) {
+            ProfileOutput.write(jfr, Kind.WALL, ProfileOptions.DEFAULT, out, force, OutputFormat.JFR, title);
         } else {
             AtomicFiles.writeVia(out, force, tmp -> ProfileOutput.write(profile, tmp, fmt, title));
         }
@@ -332,7 +333,7 @@ public final class LatencyProfileCommand extends AgentCommand {
     /** {@code >= 50.00ms} or {@code >= p99 of the live histogram: 61.2ms (moved 58.1ms..61.2ms)} per method. */
     private static String thresholdText(MethodStats[] methods, double percentile, long fixedNanos, List<Step> steps) {
         if (fixedNanos >= 0) {
-            return "calls of at least " + Durations.format(fixedNanos);
+            return "calls of at least " + Units.nanos(fixedNanos);
         }
         StringBuilder b = new StringBuilder("calls of at least p" + fmtPercentile(percentile) + " of the live histogram");
         for (int m = 0; m < methods.length; m++) {
@@ -350,7 +351,7 @@ public final class LatencyProfileCommand extends AgentCommand {
             if (last < 0) {
                 b.append("not known (fewer than ").append(callsNeeded(percentile)).append(" calls)");
             } else {
-                b.append(Durations.format(last)).append(lo == hi ? "" : " at the end (moved " + Durations.format(lo) + " to " + Durations.format(hi) + ")");
+                b.append(Units.nanos(last)).append(lo == hi ? "" : " at the end (moved " + Units.nanos(lo) + " to " + Units.nanos(hi) + ")");
             }
         }
         return b.toString();

@@ -7,7 +7,7 @@ import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import dev.forgeperf.control.CommandException;
-import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Units;
 
 /** {@code metrics PID}: heap, pools, GC, threads, CPU, classes, now; {@code --watch} repeats. */
 @Command(name = "metrics", description = {"Show runtime metrics now: heap, memory pools, GC, threads, CPU, classes, uptime.",
@@ -47,7 +47,7 @@ public final class MetricsCommand extends AgentCommand {
             RuntimeMetrics m = RuntimeMetrics.collect().withVirtualThreads(VirtualThreads.attempt());
             if (session.tty && !json) {
                 session.out.print("\033[H\033[2J");
-                session.out.printf("every %s, Ctrl-C to stop%n", Durations.format(watchMillis * 1_000_000L));
+                session.out.printf("every %s, Ctrl-C to stop%n", Units.nanos(watchMillis * 1_000_000L));
             } else if (shown > 0 && !json) {
                 session.out.println();
             }

@@ -6,14 +6,14 @@ import java.util.Locale;
 
 import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.jfr.FocusedProfile;
-import dev.forgeperf.profile.Format;
-import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileException;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
 import dev.forgeperf.profile.TopTable;
+import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.util.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +21,7 @@ import dev.forgeperf.control.CommandException;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
+import dev.forgeperf.util.Units;
 
 /**
  * {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen.
@@ -99,9 +100,9 @@ public final class ProfileCommand implements Runnable {
             long intervalNanos = positiveDuration(interval, "--interval");
             ProfileOptions options = filter.applyTo(ProfileOptions.DEFAULT);
             Path out = output == null ? null : session.resolve(output);
-            Format fmt;
+            OutputFormat fmt;
             try {
-                fmt = format != null ? Format.of(format) : out == null ? Format.TEXT : Format.forPath(out);
+                fmt = format != null ? OutputFormat.of(format) : out == null ? OutputFormat.TEXT : OutputFormat.forPath(out);
             } catch (IllegalArgumentException e) {
                 throw new CommandException(e.getMessage(), 2);
             }
@@ -132,7 +133,7 @@ public final class ProfileCommand implements Runnable {
                 if (session.tty) {
                     session.out.print("\r\033[K");
                 }
-                String took = Durations.format(System.nanoTime() - started);
+                String took = Units.nanos(System.nanoTime() - started);
                 if (!whole) {
                     session.out.println("stopped early after " + took + "; writing what was collected");
                 }

@@ -12,9 +12,9 @@ import java.util.Map;
 
 import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.control.CommandException;
-import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
@@ -30,6 +30,7 @@ import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
+import dev.forgeperf.util.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -110,7 +111,7 @@ public final class SessionCommand implements Runnable {
                 throw new CommandException("cannot start a JFR recording in this JVM: " + e.getMessage());
             }
             session.out.println("started session " + name + " in pid " + agent.pid() + ": " + String.join(", ", ids(chosen)) + "; it ends by itself after "
-                    + Durations.format(maxTime.toNanos()) + " or at " + (maxBytes >> 20) + " MB of recording");
+                    + Units.nanos(maxTime.toNanos()) + " or at " + Units.bytes(maxBytes) + " of recording");
             session.out.println("collect it with: forge-perf session stop " + agent.pid() + " " + name + " -o DIR");
             return 0;
         }
@@ -212,7 +213,7 @@ public final class SessionCommand implements Runnable {
                 session.out.println(Json.write(m));
                 return 0;
             }
-            session.out.println("wrote session " + name + " (" + Durations.format(s.elapsed().toNanos()) + ", " + s.endedWhy() + ") to " + target);
+            session.out.println("wrote session " + name + " (" + Units.nanos(s.elapsed().toNanos()) + ", " + s.endedWhy() + ") to " + target);
             outcome.forEach((part, result) -> session.out.printf(Locale.ROOT, "  %-14s %s%n", part, result));
             return 0;
         }
@@ -234,7 +235,7 @@ public final class SessionCommand implements Runnable {
             w.add("end", d -> copyFolder(end, d.resolve(ProfilingSessions.END_DIR)));
             String main = AgentInfo.mainClass();
             String title = " profile of session " + s.settings().name() + ", pid " + agent.pid() + (main == null || main.isEmpty() ? "" : " (" + main + ")")
-                    + ", " + Durations.format(s.elapsed().toNanos());
+                    + ", " + Units.nanos(s.elapsed().toNanos());
             for (Kind kind : s.settings().kinds()) {
                 w.add(kind.id() + " profile", d -> {
                     Path jfr = d.resolve(SnapshotLayout.RECORDING);
@@ -248,9 +249,9 @@ public final class SessionCommand implements Runnable {
                         options = options.withWaiting(s.waiting());
                     }
                     Profile profile = JfrReader.read(jfr, kind, options);
-                    ProfileOutput.write(profile, d.resolve(kind.id() + ".pb.gz"), Format.PPROF, kind.id() + title);
-                    ProfileOutput.write(profile, d.resolve(kind.id() + ".html"), Format.HTML, kind.id() + title);
-                    ProfileOutput.write(profile, d.resolve(kind.id() + ".txt"), Format.TEXT, kind.id() + title);
+                    ProfileOutput.write(profile, d.resolve(kind.id() + ".pb.gz"), OutputFormat.PPROF, kind.id() + title);
+                    ProfileOutput.write(profile, d.resolve(kind.id() + ".html"), OutputFormat.HTML, kind.id() + title);
+                    ProfileOutput.write(profile, d.resolve(kind.id() + ".txt"), OutputFormat.TEXT, kind.id() + title);
                 });
             }
             w.add("session", d -> Files.writeString(d.resolve("session.json"), Json.write(s.toMap()) + "\n"));
@@ -306,7 +307,7 @@ public final class SessionCommand implements Runnable {
             for (ProfilingSession s : all) {
                 session.out.printf(Locale.ROOT, "%-20s %-22s %-20s %9s %9s %10s  %s%n", s.settings().name(), String.join(",", ids(s.settings().kinds())),
                         java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneId.systemDefault()).format(s.startedAt()),
-                        Durations.format(s.elapsed().toNanos()), Durations.format(s.settings().max().toNanos()), mb(s.bytesOnDisk()), s.state());
+                        Units.nanos(s.elapsed().toNanos()), Units.nanos(s.settings().max().toNanos()), Units.bytes(s.bytesOnDisk()), s.state());
             }
             return 0;
         }
@@ -316,10 +317,6 @@ public final class SessionCommand implements Runnable {
         List<String> ids = new ArrayList<>();
         kinds.forEach(k -> ids.add(k.id()));
         return ids;
-    }
-
-    static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
     }
 
     static long sizeOf(Path file) {

@@ -7,8 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.context.AgentContext;
+import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.snapshot.SnapshotWriter;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
@@ -18,6 +18,7 @@ import dev.forgeperf.jfr.FocusedProfile;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Units;
 
 /** {@code snapshot PID [-o DIR]}: one folder with everything the agent holds now. */
 @Command(name = "snapshot", description = {"Write one folder with everything the agent holds now (recording, profiles, threads, metrics, "
@@ -94,7 +95,7 @@ public final class SnapshotCommand extends AgentCommand {
     private int write(AgentContext agent, Session session, Path target, Path recorded, CpuCalibration calibration) throws IOException {
         SnapshotWriter writer = agent.snapshotWriter(true, recorded, calibration, heap, bytes -> {
             if (session.tty && !json) {
-                session.out.printf("\r\033[K  heap dump… %.1f MB", bytes / 1048576.0);
+                session.out.printf("\r\033[K  heap dump… %s", Units.bytes(bytes));
                 session.out.flush();
             }
         });

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.forgeperf.context.AgentContext;
-import dev.forgeperf.util.Durations;
-import dev.forgeperf.util.Json;
 import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.util.Json;
+import dev.forgeperf.util.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,7 +29,7 @@ public final class StatusCommand extends AgentCommand {
         session.out.printf("forge-perf %s agent in pid %d (%s)%n", s.get("agentVersion"), agent.pid(), s.get("mainClass"));
         session.out.printf("  loaded:  %s%n", agent.loadedAtStartup() ? "at startup (-javaagent)" : "by attach");
         session.out.printf("  jvm:     %s %s (%s)%n", s.get("jvmName"), s.get("jvmVersion"), s.get("jvmVendor"));
-        session.out.printf("  uptime:  %s%n", Durations.formatUptime(AgentInfo.uptimeMillis()));
+        session.out.printf("  uptime:  %s%n", Units.span(AgentInfo.uptimeMillis()));
         @SuppressWarnings("unchecked")
         List<String> flags = (List<String>) s.get("jvmFlags");
         session.out.printf("  flags:   %s%n", flags.isEmpty() ? "(none of interest)" : String.join(" ", flags));

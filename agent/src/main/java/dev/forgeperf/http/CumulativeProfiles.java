@@ -9,8 +9,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import dev.forgeperf.util.Log;
-import dev.forgeperf.util.DaemonThreads;
 import dev.forgeperf.jfr.ChunkFeed;
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.profile.JfrReader;
@@ -18,6 +16,9 @@ import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.StackTable;
+import dev.forgeperf.util.DaemonThreads;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.Units;
 
 /**
  * The cumulative {@code allocs}/{@code heap}, {@code block}, {@code mutex} and {@code threadcreate}
@@ -161,12 +162,12 @@ final class CumulativeProfiles {
     /** For {@code /api/status} and the index: chunks and bytes read, table sizes. */
     String describe() {
         StringBuilder b = new StringBuilder();
-        b.append(feed.chunksRead()).append(" chunks (").append(feed.bytesRead() >> 10).append(" KB) read, ").append(feed.rotations())
+        b.append(feed.chunksRead()).append(" chunks (").append(Units.bytes(feed.bytesRead())).append(") read, ").append(feed.rotations())
                 .append(" of them finished early for requests");
         synchronized (tables) {
             for (Source s : Source.values()) {
                 StackTable t = tables.get(s);
-                b.append("; ").append(s.name().toLowerCase(java.util.Locale.ROOT)).append(": ").append(t.nodes()).append(" nodes, ~").append(t.bytes() >> 10).append(" KB");
+                b.append("; ").append(s.name().toLowerCase(java.util.Locale.ROOT)).append(": ").append(t.nodes()).append(" nodes, ~").append(Units.bytes(t.bytes()));
                 if (t.foldedStacks() > 0) {
                     b.append(", ").append(t.foldedStacks()).append(" stacks folded");
                 }

@@ -15,19 +15,20 @@ import java.util.function.Supplier;
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.jfr.FocusedProfile;
 import dev.forgeperf.jfr.LiveSamples;
-import dev.forgeperf.profile.LiveObjects;
-import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.LiveObjects;
+import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.PprofWriter;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
 import dev.forgeperf.profile.TopTable;
+import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.runtime.ThreadDump;
 import dev.forgeperf.runtime.VirtualThreads;
 import dev.forgeperf.snapshot.SnapshotParts;
-import dev.forgeperf.runtime.HeapGuard;
+import dev.forgeperf.util.Units;
 
 /**
  * The {@code /debug/pprof/} endpoints, answering as Go's {@code net/http/pprof} does (gzipped
@@ -135,7 +136,7 @@ final class PprofEndpoints {
                 long end = epochNanosNow();
                 profile = cumulative.since(source, before);
                 profile.setTime(start, end - start);
-                what = "the difference over " + seconds + " s";
+                what = "the difference over " + Units.span(seconds * 1000L);
             } finally {
                 permits.release();
             }
@@ -239,7 +240,7 @@ final class PprofEndpoints {
                 checked = true;
                 // calibrated as `profile cpu` is: each thread's samples scaled to its measured CPU time
                 options = ProfileOptions.DEFAULT.withInterval(INTERVAL_MILLIS * 1_000_000L).withCalibration(recorded.calibration());
-                source = "a focused recording of " + s + " s";
+                source = "a focused recording of " + Units.span(s * 1000L);
             }
             try (recorded) {
                 analysisHeapCheck(recorded, kind);
@@ -399,12 +400,12 @@ final class PprofEndpoints {
         }
         int seconds = r.intParam("seconds", FOCUSED_SECONDS, 1, MAX_SECONDS);
         String formatName = r.param("format") == null ? "pprof" : r.param("format");
-        Format format;
+        OutputFormat format;
         switch (formatName.toLowerCase(java.util.Locale.ROOT)) {
-            case "pprof": format = Format.PPROF; break;
-            case "html": format = Format.HTML; break;
-            case "collapsed": format = Format.COLLAPSED; break;
-            case "txt": case "text": format = Format.TEXT; break;
+            case "pprof": format = OutputFormat.PPROF; break;
+            case "html": format = OutputFormat.HTML; break;
+            case "collapsed": format = OutputFormat.COLLAPSED; break;
+            case "txt": case "text": format = OutputFormat.TEXT; break;
             default: throw HttpFailure.badRequest("?format=" + formatName + " is not valid: expected pprof, html, collapsed or txt");
         }
         if (r.method.equals("HEAD")) { // the answer's headers only: no recording, no slot, no JFR work
@@ -446,7 +447,7 @@ final class PprofEndpoints {
     }
 
     /** What {@code GET /api/profile} would answer, without its body: the headers a {@code HEAD} gets. */
-    private static Reply headOf(Format format, Kind kind) {
+    private static Reply headOf(OutputFormat format, Kind kind) {
         switch (format) {
             case PPROF:
                 return new Reply(200, Reply.BINARY, new byte[0]).header("Content-Disposition", "attachment; filename=\"" + kind.id() + ".pb.gz\"");

@@ -8,15 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 
-import dev.forgeperf.util.Log;
-import dev.forgeperf.util.DaemonThreads;
-import dev.forgeperf.util.SocketDir;
-import dev.forgeperf.runtime.DiagnosticCommands;
-import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.profile.JfrFile;
 import dev.forgeperf.profile.ProfileException;
+import dev.forgeperf.runtime.DiagnosticCommands;
 import dev.forgeperf.runtime.HeapGuard;
-import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.DaemonThreads;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.Units;
 import jdk.jfr.Configuration;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
@@ -231,8 +231,8 @@ public final class ContinuousRecording {
         if (r.getState() != RecordingState.RUNNING) {
             return "stopped (" + r.getState().name().toLowerCase() + ")";
         }
-        return "recording (" + settings + " settings, maxage " + Durations.formatUptime(maxAge.toMillis())
-                + ", maxsize " + (maxSizeBytes >> 20) + " MB)";
+        return "recording (" + settings + " settings, maxage " + Units.span(maxAge.toMillis())
+                + ", maxsize " + Units.bytes(maxSizeBytes) + ")";
     }
 
     public Map<String, Object> toMap() {

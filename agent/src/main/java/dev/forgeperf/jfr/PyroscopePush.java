@@ -27,6 +27,7 @@ import java.util.zip.GZIPOutputStream;
 
 import dev.forgeperf.util.DaemonThreads;
 import dev.forgeperf.util.Log;
+import dev.forgeperf.util.Units;
 
 /**
  * Pushes the continuous recording's finished chunks to a Grafana Pyroscope server as its Java agent
@@ -266,7 +267,7 @@ public final class PyroscopePush {
     /** A one-line state for {@code status}: where, as what, and the counts. */
     public String describe() {
         StringBuilder b = new StringBuilder("pushing to ").append(shown).append(" as ").append(app).append(": ")
-                .append(uploaded.get()).append(" chunks (").append(uploadedBytes.get() >> 10).append(" KB) uploaded, ")
+                .append(uploaded.get()).append(" chunks (").append(Units.bytes(uploadedBytes.get())).append(") uploaded, ")
                 .append(dropped()).append(" dropped (").append(failed.get()).append(" failed uploads, ").append(queueFull.get())
                 .append(" queue full, ").append(gone.get()).append(" removed by JFR first)");
         String e = lastError;

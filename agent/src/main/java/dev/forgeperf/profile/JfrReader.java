@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Failures;
+import dev.forgeperf.util.Units;
 
 /**
  * The one path from a JFR file to a {@link Profile}: streams a recording chunk by chunk with
@@ -1165,7 +1165,7 @@ public final class JfrReader {
         }
         profile.addComment(String.format(Locale.ROOT, "%d threads still waiting at the end (a thread dump's stacks): %s of wall time; %d waited through"
                 + " the whole window, %d from their last event on (estimate: unsampled running time counts as waiting)",
-                whole + partial, Units.format(nanos, "nanoseconds"), whole, partial));
+                whole + partial, Units.value(nanos, "nanoseconds"), whole, partial));
     }
 
     /** The frame ids of a thread dump's stack (leaf first), filtered like JFR's; null when the filters drop it. */
@@ -1209,11 +1209,11 @@ public final class JfrReader {
 
     private String periodsText() {
         if (samplesByPeriod.isEmpty()) {
-            return Durations.format(mainPeriod()) + " (no samples)";
+            return Units.nanos(mainPeriod()) + " (no samples)";
         }
         StringBuilder b = new StringBuilder();
         samplesByPeriod.forEach((period, n) -> b.append(b.length() == 0 ? "" : ", ")
-                .append(Durations.format(period)).append(" (").append(n[0]).append(" samples)"));
+                .append(Units.nanos(period)).append(" (").append(n[0]).append(" samples)"));
         b.append(options.intervalNanos() > 0 ? " (given)" : periodAssumed ? " (some assumed: the recording does not say)" : " (from jdk.ActiveSetting)");
         return b.toString();
     }
@@ -1306,13 +1306,13 @@ public final class JfrReader {
         profile = out;
         String fmt = "calibrated: each thread's samples scaled to the CPU time the thread used over the window (ThreadMXBean): %d threads,"
                 + " sampled %s, measured %s (x%.2f)";
-        out.addComment(String.format(Locale.ROOT, fmt, scaled, Units.format(sampledTotal, "nanoseconds"), Units.format(measuredTotal, "nanoseconds"),
+        out.addComment(String.format(Locale.ROOT, fmt, scaled, Units.value(sampledTotal, "nanoseconds"), Units.value(measuredTotal, "nanoseconds"),
                 sampledTotal == 0 ? 0.0 : measuredTotal / (double) sampledTotal));
         if (unmatched > 0) {
             out.addComment(unmatched + " sampled threads not measured (started and ended within the window): their samples are not scaled");
         }
         if (unsampledThreads > 0) {
-            out.addComment(unsampledThreads + " threads used " + Units.format(unsampled, "nanoseconds")
+            out.addComment(unsampledThreads + " threads used " + Units.value(unsampled, "nanoseconds")
                     + " of CPU time but were never sampled" + (filtered ? " (not shown: a filter is set)" : ": shown as " + UNSAMPLED));
         }
         if (cal.processCpuNanos() >= 0 && !filtered) {
@@ -1321,8 +1321,8 @@ public final class JfrReader {
                 int root = threads ? out.child(Profile.ROOT, out.frame(out.function(OTHER_CPU, ""), 0, FrameKind.THREAD)) : Profile.ROOT;
                 out.add(out.child(root, out.frame(out.function(OTHER_CPU, ""), 0, FrameKind.OTHER)), 1, rest);
             }
-            out.addComment("process CPU time (OS) " + Units.format(cal.processCpuNanos(), "nanoseconds")
-                    + (rest > 0 ? "; " + Units.format(rest, "nanoseconds") + " of it in no Java thread of the profile: shown as " + OTHER_CPU : ""));
+            out.addComment("process CPU time (OS) " + Units.value(cal.processCpuNanos(), "nanoseconds")
+                    + (rest > 0 ? "; " + Units.value(rest, "nanoseconds") + " of it in no Java thread of the profile: shown as " + OTHER_CPU : ""));
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,7 +17,8 @@ import jdk.jfr.consumer.RecordedObject;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
-import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Units;
+
 
 /**
  * The {@link Kind#LIVE} profile: the live objects JFR sampled ({@code jdk.OldObjectSample}), each at
@@ -65,10 +65,10 @@ public final class LiveObjects {
         /** {@code com.acme.Cache.put: 41 objects, 164 KB (byte[]), oldest 12 s} — one line. */
         public String describe() {
             StringBuilder b = new StringBuilder(function).append(": ").append(objects).append(objects == 1 ? " object, " : " objects, ")
-                    .append(unsized == objects ? "size unknown (no objectSize before JDK 18)" : bytesText(bytes)
+                    .append(unsized == objects ? "size unknown (no objectSize before JDK 18)" : Units.bytes(bytes)
                             + (unsized > 0 ? " + " + unsized + " of unknown size" : "")).append(" (").append(String.join(", ", types.keySet().stream().limit(3).toList())).append(')');
             if (oldestAgeNanos > 0) {
-                b.append(", oldest ").append(Durations.format(oldestAgeNanos));
+                b.append(", oldest ").append(Units.nanos(oldestAgeNanos));
             }
             if (!roots.isEmpty()) {
                 b.append(", GC root ").append(rootsText(roots));
@@ -241,7 +241,7 @@ public final class LiveObjects {
                     + unsized + " non-array objects counted in inuse_objects only");
         }
         if (objects > 0) {
-            profile.addComment("object age " + Durations.format(youngest) + " to " + Durations.format(oldest));
+            profile.addComment("object age " + Units.nanos(youngest) + " to " + Units.nanos(oldest));
         }
         if (own > 0) {
             profile.addComment(own + " sampled objects allocated by forge-perf itself (its threads or code) left out");
@@ -326,16 +326,6 @@ public final class LiveObjects {
             b.append(b.length() == 0 ? "" : ", ").append(r.getKey()).append(" (").append(r.getValue()).append(')');
         }
         return b.toString();
-    }
-
-    static String bytesText(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        if (bytes < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
-        }
-        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
     }
 
     private static long epochNanos(Instant t) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.forgeperf.util.Units;
+
 /**
  * Compares two profiles of the same sample type: for every function its self and total share of
  * its profile's total in A (before) and B (after). Shares, not raw values, so that profiles of
@@ -110,8 +112,8 @@ public final class ProfileDiff {
     /** Prints both totals, then the top {@code n} hotter and colder functions. */
     public void print(PrintWriter out, String nameA, String nameB, int n) {
         SampleType st = sampleType();
-        out.printf(Locale.ROOT, "A: %s: %s total %s%n", nameA, a.sampleTypes().get(typeA), Units.format(a.total(typeA), st.unit()));
-        out.printf(Locale.ROOT, "B: %s: %s total %s%n", nameB, st, Units.format(b.total(typeB), st.unit()));
+        out.printf(Locale.ROOT, "A: %s: %s total %s%n", nameA, a.sampleTypes().get(typeA), Units.value(a.total(typeA), st.unit()));
+        out.printf(Locale.ROOT, "B: %s: %s total %s%n", nameB, st, Units.value(b.total(typeB), st.unit()));
         out.println("Shares of each profile's total; DELTA = B - A.");
         section(out, "HOTTER in B", hotter(), n);
         section(out, "COLDER in B", colder(), n);
@@ -131,13 +133,9 @@ public final class ProfileDiff {
             if (shown++ == n) {
                 break;
             }
-            out.printf(Locale.ROOT, "%8s %8s %9s %9s %9s %9s  %s%n", Units.percent(r.selfA()), Units.percent(r.selfB()), signed(r.selfDelta()),
-                    Units.percent(r.totalA()), Units.percent(r.totalB()), signed(r.totalDelta()), r.function());
+            out.printf(Locale.ROOT, "%8s %8s %9s %9s %9s %9s  %s%n", Units.percent(r.selfA(), 2), Units.percent(r.selfB(), 2), Units.signedPercent(r.selfDelta(), 2),
+                    Units.percent(r.totalA(), 2), Units.percent(r.totalB(), 2), Units.signedPercent(r.totalDelta(), 2), r.function());
         }
-    }
-
-    private static String signed(double fraction) {
-        return (fraction >= 0 ? "+" : "") + Units.percent(fraction);
     }
 
     /** A differential flame graph: widths from B, red where the share grew, blue where it shrank. */

@@ -8,11 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.Units;
 
 /**
  * The entry point for callers (the agent's {@code profile} command, the CLI's {@code convert},
  * {@code top}, {@code diff}): read a recording or a pprof file into a {@link Profile} and write
- * it in a {@link Format}. Every file is written through {@link AtomicFiles} (temporary file, then
+ * it in a {@link OutputFormat}. Every file is written through {@link AtomicFiles} (temporary file, then
  * rename): on any error no output file appears. Input problems surface as {@link ProfileException}
  * with a one-line message; bad arguments as {@link IllegalArgumentException}.
  *
@@ -27,22 +28,22 @@ public final class ProfileOutput {
 
     /**
      * Analyzes a JFR recording and writes the result: the whole pipeline of {@code profile} and
-     * {@code convert}. For {@link Format#JFR} the recording is copied as it is (after checking it).
+     * {@code convert}. For {@link OutputFormat#JFR} the recording is copied as it is (after checking it).
      *
      * @param format the output format, or null to choose it from {@code out}'s extension
-     * @return the profile written (null for {@link Format#JFR})
+     * @return the profile written (null for {@link OutputFormat#JFR})
      */
-    public static Profile write(Path jfr, Kind kind, ProfileOptions options, Path out, Format format) throws IOException {
+    public static Profile write(Path jfr, Kind kind, ProfileOptions options, Path out, OutputFormat format) throws IOException {
         return write(jfr, kind, options, out, format, kind.id() + " profile of " + jfr.getFileName());
     }
 
     /**
-     * As {@link #write(Path, Kind, ProfileOptions, Path, Format)}, titled {@code title} (flame graph
+     * As {@link #write(Path, Kind, ProfileOptions, Path, OutputFormat)}, titled {@code title} (flame graph
      * and top table) instead of after the recording's file name, e.g. when that is a temporary file.
      */
-    public static Profile write(Path jfr, Kind kind, ProfileOptions options, Path out, Format format, String title) throws IOException {
-        Format f = format != null ? format : Format.forPath(out);
-        if (f == Format.JFR) {
+    public static Profile write(Path jfr, Kind kind, ProfileOptions options, Path out, OutputFormat format, String title) throws IOException {
+        OutputFormat f = format != null ? format : OutputFormat.forPath(out);
+        if (f == OutputFormat.JFR) {
             JfrFile.check(jfr);
             AtomicFiles.write(out, o -> Files.copy(jfr, o));
             return null;
@@ -64,43 +65,43 @@ public final class ProfileOutput {
     }
 
     /**
-     * {@link #write(Path, Kind, ProfileOptions, Path, Format, String)} to a file the user named, under
+     * {@link #write(Path, Kind, ProfileOptions, Path, OutputFormat, String)} to a file the user named, under
      * the output rule ({@link AtomicFiles#writeVia}): refused when {@code out} exists unless
      * {@code force}; written 0600 beside it and moved into place, so that on any error nothing appears.
      *
-     * @return the profile written (null for {@link Format#JFR})
+     * @return the profile written (null for {@link OutputFormat#JFR})
      */
-    public static Profile write(Path jfr, Kind kind, ProfileOptions options, Path out, boolean force, Format format, String title)
+    public static Profile write(Path jfr, Kind kind, ProfileOptions options, Path out, boolean force, OutputFormat format, String title)
             throws IOException {
-        Format f = format != null ? format : Format.forPath(out);
+        OutputFormat f = format != null ? format : OutputFormat.forPath(out);
         Profile[] written = new Profile[1];
         AtomicFiles.writeVia(out, force, tmp -> written[0] = write(jfr, kind, options, tmp, f, title));
         return written[0];
     }
 
     /**
-     * {@link #convert(Path, Kind, ProfileOptions, Path, Format)} to a file the user named, under the
-     * output rule as {@link #write(Path, Kind, ProfileOptions, Path, boolean, Format, String)}.
+     * {@link #convert(Path, Kind, ProfileOptions, Path, OutputFormat)} to a file the user named, under the
+     * output rule as {@link #write(Path, Kind, ProfileOptions, Path, boolean, OutputFormat, String)}.
      *
      * @return the profile written (null for a copied recording)
      */
-    public static Profile convert(Path in, Kind kind, ProfileOptions options, Path out, boolean force, Format format) throws IOException {
-        Format f = format != null ? format : Format.forPath(out);
+    public static Profile convert(Path in, Kind kind, ProfileOptions options, Path out, boolean force, OutputFormat format) throws IOException {
+        OutputFormat f = format != null ? format : OutputFormat.forPath(out);
         Profile[] converted = new Profile[1];
         AtomicFiles.writeVia(out, force, tmp -> converted[0] = convert(in, kind, options, tmp, f));
         return converted[0];
     }
 
     /**
-     * {@code convert}: like {@link #write(Path, Kind, ProfileOptions, Path, Format)} for a JFR
+     * {@code convert}: like {@link #write(Path, Kind, ProfileOptions, Path, OutputFormat)} for a JFR
      * recording; a pprof file (ours or Go's) is re-written in another format (not {@code .jfr}).
      *
      * @return the profile written (null for a copied recording)
      */
-    public static Profile convert(Path in, Kind kind, ProfileOptions options, Path out, Format format) throws IOException {
-        Format f = format != null ? format : Format.forPath(out);
+    public static Profile convert(Path in, Kind kind, ProfileOptions options, Path out, OutputFormat format) throws IOException {
+        OutputFormat f = format != null ? format : OutputFormat.forPath(out);
         if (Files.isRegularFile(in) && !JfrFile.hasMagic(in) && !isJfrName(in)) {
-            if (f == Format.JFR) {
+            if (f == OutputFormat.JFR) {
                 throw new IllegalArgumentException(in + " is not a JFR recording, so it cannot be written as one");
             }
             Profile profile = PprofReader.read(in);
@@ -111,19 +112,19 @@ public final class ProfileOutput {
     }
 
     /**
-     * Writes a profile in a format other than {@link Format#JFR}.
+     * Writes a profile in a format other than {@link OutputFormat#JFR}.
      *
      * @param title shown by flame graphs and tables, e.g. {@code cpu profile of app.jfr}
      */
-    public static void write(Profile profile, Path out, Format format, String title) throws IOException {
-        if (format == Format.JFR) {
-            throw new IllegalArgumentException("a " + Format.JFR.id() + " file can only be copied from a recording, not made from a profile");
+    public static void write(Profile profile, Path out, OutputFormat format, String title) throws IOException {
+        if (format == OutputFormat.JFR) {
+            throw new IllegalArgumentException("a " + OutputFormat.JFR.id() + " file can only be copied from a recording, not made from a profile");
         }
         AtomicFiles.write(out, o -> write(profile, o, format, title));
     }
 
-    /** {@link #write(Profile, Path, Format, String)} to a stream (e.g. an HTTP answer); {@code out} is flushed, not closed. */
-    public static void write(Profile profile, java.io.OutputStream out, Format format, String title) throws IOException {
+    /** {@link #write(Profile, Path, OutputFormat, String)} to a stream (e.g. an HTTP answer); {@code out} is flushed, not closed. */
+    public static void write(Profile profile, java.io.OutputStream out, OutputFormat format, String title) throws IOException {
         switch (format) {
             case PPROF -> PprofWriter.write(profile, out);
             case HTML -> FlameGraphWriter.write(profile, title, out);
@@ -133,7 +134,7 @@ public final class ProfileOutput {
                 TopTable.leading(profile).print(w, title, TEXT_ROWS);
                 w.flush();
             }
-            case JFR -> throw new IllegalArgumentException("a " + Format.JFR.id() + " file can only be copied from a recording, not made from a profile");
+            case JFR -> throw new IllegalArgumentException("a " + OutputFormat.JFR.id() + " file can only be copied from a recording, not made from a profile");
         }
         out.flush();
     }
@@ -168,7 +169,7 @@ public final class ProfileOutput {
         b.append(profile.stackCount()).append(" stacks");
         for (int t = 0; t < profile.sampleTypes().size(); t++) {
             SampleType s = profile.sampleTypes().get(t);
-            b.append(", ").append(s.type()).append(' ').append(Units.format(profile.total(t), s.unit()));
+            b.append(", ").append(s.type()).append(' ').append(Units.value(profile.total(t), s.unit()));
         }
         return b.toString();
     }

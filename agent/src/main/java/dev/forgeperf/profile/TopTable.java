@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
+import dev.forgeperf.util.Units;
+
 /**
  * The hottest functions of a profile: self (samples whose leaf is the function) and total (samples
  * with the function anywhere on the stack, counted once per sample even under recursion), with their
@@ -106,15 +108,15 @@ public final class TopTable {
         SampleType st = sampleType();
         String unit = st.unit();
         StringBuilder header = new StringBuilder();
-        header.append(title).append(": ").append(st).append(", total ").append(Units.format(sum, unit));
+        header.append(title).append(": ").append(st).append(", total ").append(Units.value(sum, unit));
         for (int t = 0; t < profile.sampleTypes().size(); t++) {
             if (t != type) {
                 SampleType other = profile.sampleTypes().get(t);
-                header.append(", ").append(other.type()).append(' ').append(Units.format(profile.total(t), other.unit()));
+                header.append(", ").append(other.type()).append(' ').append(Units.value(profile.total(t), other.unit()));
             }
         }
         if (profile.durationNanos() > 0) {
-            header.append(", over ").append(Units.format(profile.durationNanos(), "nanoseconds"));
+            header.append(", over ").append(Units.value(profile.durationNanos(), "nanoseconds"));
         }
         out.println(header);
         for (String c : profile.comments()) {
@@ -126,8 +128,8 @@ public final class TopTable {
             if (shown++ == n) {
                 break;
             }
-            out.printf(Locale.ROOT, "%12s %8s %12s %8s  %s%n", Units.format(r.self(), unit), Units.percent(share(r.self())),
-                    Units.format(r.total(), unit), Units.percent(share(r.total())), r.function());
+            out.printf(Locale.ROOT, "%12s %8s %12s %8s  %s%n", Units.value(r.self(), unit), Units.percent(share(r.self()), 2),
+                    Units.value(r.total(), unit), Units.percent(share(r.total()), 2), r.function());
         }
         if (rows.isEmpty()) {
             out.println("(no samples)");

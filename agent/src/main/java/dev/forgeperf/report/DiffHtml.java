@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.forgeperf.profile.ProfileDiff;
+import dev.forgeperf.util.Units;
 
 /**
  * The snapshot diff as one self-contained HTML page: the verdict and the regressions first, then
@@ -49,7 +50,7 @@ final class DiffHtml {
     }
 
     private static String change(double before, double after, double threshold, boolean flagged) {
-        String text = Fmt.change(before, after);
+        String text = Units.change(before, after);
         String cls = "muted";
         if (!Double.isNaN(before) && !Double.isNaN(after) && before != 0) {
             double p = (after - before) / Math.abs(before) * 100;
@@ -90,12 +91,12 @@ final class DiffHtml {
             double p99B = c == null ? Double.NaN : c.p99Nanos();
             boolean flagged = t.regression() != null;
             b.append("<tr><td class=\"m\">").append(Html.escape(t.method())).append(flagged ? " <span class=\"flag\">regression</span>" : "")
-                    .append("</td><td class=\"n\">").append(a == null ? "new" : Fmt.count(a.count())).append("</td><td class=\"n\">")
-                    .append(c == null ? "gone" : Fmt.count(c.count())).append("</td><td class=\"n\">").append(Fmt.nanos(meanA)).append("</td><td class=\"n\">")
-                    .append(Fmt.nanos(t.meanB())).append("</td>").append(change(meanA, t.meanB(), d.threshold(), false))
-                    .append("<td class=\"n\">").append(Fmt.nanos(p50A)).append("</td><td class=\"n\">").append(Fmt.nanos(p50B)).append("</td>")
-                    .append(change(p50A, p50B, d.threshold(), false)).append("<td class=\"n\">").append(Fmt.nanos(p99A)).append("</td><td class=\"n\">")
-                    .append(Fmt.nanos(p99B)).append("</td>").append(change(p99A, p99B, d.threshold(), false)).append("</tr>");
+                    .append("</td><td class=\"n\">").append(a == null ? "new" : Units.count(a.count())).append("</td><td class=\"n\">")
+                    .append(c == null ? "gone" : Units.count(c.count())).append("</td><td class=\"n\">").append(Units.nanos(meanA)).append("</td><td class=\"n\">")
+                    .append(Units.nanos(t.meanB())).append("</td>").append(change(meanA, t.meanB(), d.threshold(), false))
+                    .append("<td class=\"n\">").append(Units.nanos(p50A)).append("</td><td class=\"n\">").append(Units.nanos(p50B)).append("</td>")
+                    .append(change(p50A, p50B, d.threshold(), false)).append("<td class=\"n\">").append(Units.nanos(p99A)).append("</td><td class=\"n\">")
+                    .append(Units.nanos(p99B)).append("</td>").append(change(p99A, p99B, d.threshold(), false)).append("</tr>");
         }
         b.append("</tbody></table></div></section>\n");
     }
@@ -108,8 +109,8 @@ final class DiffHtml {
             return;
         }
         b.append(String.format(Locale.ROOT, "<p class=\"note\">Live objects after each snapshot's full GC: %s → %s (%s, %s instances). "
-                + "The classes that grew most:</p>", Fmt.bytes(totals[0][1]), Fmt.bytes(totals[1][1]), Fmt.signedBytes(totals[1][1] - totals[0][1]),
-                Fmt.signedCount(totals[1][0] - totals[0][0])));
+                + "The classes that grew most:</p>", Units.bytes(totals[0][1]), Units.bytes(totals[1][1]), Units.signedBytes(totals[1][1] - totals[0][1]),
+                Units.signedCount(totals[1][0] - totals[0][0])));
         List<SnapshotDiff.ClassGrowth> rows = d.classGrowth();
         if (rows.isEmpty()) {
             b.append("<div class=\"muted\">No class grew.</div></div></section>\n");
@@ -119,10 +120,10 @@ final class DiffHtml {
         b.append("<table><thead><tr><th>class</th><th class=\"n\">instances A</th><th class=\"n\">instances B</th><th class=\"n\">+instances</th>"
                 + "<th class=\"n\">bytes A</th><th class=\"n\">bytes B</th><th class=\"n\">+bytes</th></tr></thead><tbody>");
         for (SnapshotDiff.ClassGrowth c : rows) {
-            b.append("<tr><td class=\"m\">").append(Html.escape(c.className())).append("</td><td class=\"n\">").append(Fmt.count(c.instancesA()))
-                    .append("</td><td class=\"n\">").append(Fmt.count(c.instancesB())).append("</td><td class=\"n\">").append(Fmt.signedCount(c.instancesDelta()))
-                    .append("</td><td class=\"n\">").append(Fmt.bytes(c.bytesA())).append("</td><td class=\"n\">").append(Fmt.bytes(c.bytesB()))
-                    .append("</td><td class=\"n\">").append(Html.bar(Fmt.signedBytes(c.bytesDelta()), top == 0 ? 0 : (double) c.bytesDelta() / top, "mem"))
+            b.append("<tr><td class=\"m\">").append(Html.escape(c.className())).append("</td><td class=\"n\">").append(Units.count(c.instancesA()))
+                    .append("</td><td class=\"n\">").append(Units.count(c.instancesB())).append("</td><td class=\"n\">").append(Units.signedCount(c.instancesDelta()))
+                    .append("</td><td class=\"n\">").append(Units.bytes(c.bytesA())).append("</td><td class=\"n\">").append(Units.bytes(c.bytesB()))
+                    .append("</td><td class=\"n\">").append(Html.bar(Units.signedBytes(c.bytesDelta()), top == 0 ? 0 : (double) c.bytesDelta() / top, "mem"))
                     .append("</td></tr>");
         }
         b.append("</tbody></table></div></section>\n");
@@ -151,9 +152,9 @@ final class DiffHtml {
         }
         b.append("<table><thead><tr><th>function</th><th class=\"n\">A</th><th class=\"n\">B</th><th class=\"n\">delta</th></tr></thead><tbody>");
         for (ProfileDiff.Row r : rows) {
-            b.append("<tr><td class=\"m\">").append(Html.escape(r.function())).append("</td><td class=\"n\">").append(Fmt.percent(r.selfA()))
-                    .append("</td><td class=\"n\">").append(Fmt.percent(r.selfB())).append("</td><td class=\"n\">")
-                    .append(Html.bar(Fmt.points(r.selfDelta()), top == 0 ? 0 : Math.abs(r.selfDelta()) / top, cls)).append("</td></tr>");
+            b.append("<tr><td class=\"m\">").append(Html.escape(r.function())).append("</td><td class=\"n\">").append(Units.percent(r.selfA()))
+                    .append("</td><td class=\"n\">").append(Units.percent(r.selfB())).append("</td><td class=\"n\">")
+                    .append(Html.bar(Units.points(r.selfDelta()), top == 0 ? 0 : Math.abs(r.selfDelta()) / top, cls)).append("</td></tr>");
         }
         b.append("</tbody></table></div>");
     }

@@ -10,7 +10,7 @@ import dev.forgeperf.report.SnapshotDiff.ClassGrowth;
 import dev.forgeperf.report.SnapshotDiff.Metric;
 import dev.forgeperf.report.SnapshotDiff.Movers;
 import dev.forgeperf.report.SnapshotDiff.TimingDelta;
-import dev.forgeperf.runtime.Format;
+import dev.forgeperf.util.Units;
 
 /**
  * The JSON form of a {@link SnapshotDiff} ({@code diff --json}): the two sides, the verdict
@@ -141,13 +141,13 @@ final class DiffJson {
     }
 
     private static Object json(double d) {
-        return Format.json(d, 5);
+        return Units.json(d, 5);
     }
 
     private static Object pct(double before, double after) {
         if (Double.isNaN(before) || Double.isNaN(after) || before == 0) {
             return null;
         }
-        return Format.json((after - before) / Math.abs(before) * 100, 1);
+        return Units.json((after - before) / Math.abs(before) * 100, 1);
     }
 }

@@ -10,6 +10,7 @@ import dev.forgeperf.report.SnapshotDiff.Metric;
 import dev.forgeperf.report.SnapshotDiff.Movers;
 import dev.forgeperf.report.SnapshotDiff.TimingDelta;
 import dev.forgeperf.util.MethodNames;
+import dev.forgeperf.util.Units;
 
 /**
  * The text form of a {@link SnapshotDiff} ({@code diff}, the default): the verdict and its
@@ -67,9 +68,9 @@ final class DiffText {
                 double p50B = t.b() == null ? Double.NaN : t.b().p50Nanos();
                 double p99A = t.a() == null ? Double.NaN : t.a().p99Nanos();
                 double p99B = t.b() == null ? Double.NaN : t.b().p99Nanos();
-                s.append(String.format(Locale.ROOT, fmt, name, t.a() == null ? "new" : Fmt.count(t.a().count()), t.b() == null ? "gone" : Fmt.count(t.b().count()),
-                        Fmt.nanos(meanA), Fmt.nanos(t.meanB()), Fmt.change(meanA, t.meanB()), Fmt.nanos(p50A), Fmt.nanos(p50B), Fmt.change(p50A, p50B),
-                        Fmt.nanos(p99A), Fmt.nanos(p99B), Fmt.change(p99A, p99B)));
+                s.append(String.format(Locale.ROOT, fmt, name, t.a() == null ? "new" : Units.count(t.a().count()), t.b() == null ? "gone" : Units.count(t.b().count()),
+                        Units.nanos(meanA), Units.nanos(t.meanB()), Units.change(meanA, t.meanB()), Units.nanos(p50A), Units.nanos(p50B), Units.change(p50A, p50B),
+                        Units.nanos(p99A), Units.nanos(p99B), Units.change(p99A, p99B)));
             }
             if (d.sameJvm()) {
                 s.append("  (MEAN B: of the calls made since A)\n");
@@ -83,22 +84,22 @@ final class DiffText {
         s.append(String.format(Locale.ROOT, "  %-46s %12s %12s %13s %8s%n", "METRIC", "A", "B", "DELTA", "CHANGE"));
         for (Metric m : d.metrics()) {
             s.append(String.format(Locale.ROOT, "  %-46s %12s %12s %13s %8s%s%n", m.name(), format(m.a(), m.unit()), format(m.b(), m.unit()),
-                    formatDelta(m.delta(), m.unit()), Fmt.change(m.a(), m.b()), m.regression() == null ? "" : "  << regression"));
+                    formatDelta(m.delta(), m.unit()), Units.change(m.a(), m.b()), m.regression() == null ? "" : "  << regression"));
         }
 
         s.append("\nCLASS HISTOGRAM GROWTH");
         if (totals == null) {
             s.append("\n  (a snapshot has no class histogram)\n");
         } else {
-            s.append(String.format(Locale.ROOT, " (live objects %s → %s, %s)%n", Fmt.bytes(totals[0][1]), Fmt.bytes(totals[1][1]),
-                    Fmt.signedBytes(totals[1][1] - totals[0][1])));
+            s.append(String.format(Locale.ROOT, " (live objects %s → %s, %s)%n", Units.bytes(totals[0][1]), Units.bytes(totals[1][1]),
+                    Units.signedBytes(totals[1][1] - totals[0][1])));
             if (classes.isEmpty()) {
                 s.append("  no class grew\n");
             } else {
                 s.append(String.format(Locale.ROOT, "  %12s %12s %12s %12s  %s%n", "+INSTANCES", "INSTANCES B", "+BYTES", "BYTES B", "CLASS"));
                 for (ClassGrowth c : classes) {
-                    s.append(String.format(Locale.ROOT, "  %12s %12s %12s %12s  %s%n", Fmt.signedCount(c.instancesDelta()), Fmt.count(c.instancesB()),
-                            Fmt.signedBytes(c.bytesDelta()), Fmt.bytes(c.bytesB()), c.className()));
+                    s.append(String.format(Locale.ROOT, "  %12s %12s %12s %12s  %s%n", Units.signedCount(c.instancesDelta()), Units.count(c.instancesB()),
+                            Units.signedBytes(c.bytesDelta()), Units.bytes(c.bytesB()), c.className()));
                 }
             }
         }
@@ -118,14 +119,14 @@ final class DiffText {
         }
         s.append(String.format(Locale.ROOT, "  %-6s %8s %8s %10s  %s%n", title.toUpperCase(Locale.ROOT), "A", "B", "DELTA", "FUNCTION"));
         for (ProfileDiff.Row r : rows) {
-            s.append(String.format(Locale.ROOT, "  %-6s %8s %8s %10s  %s%n", "", Fmt.percent(r.selfA()), Fmt.percent(r.selfB()), Fmt.points(r.selfDelta()),
+            s.append(String.format(Locale.ROOT, "  %-6s %8s %8s %10s  %s%n", "", Units.percent(r.selfA()), Units.percent(r.selfB()), Units.points(r.selfDelta()),
                     r.function()));
         }
     }
 
     static String describe(Snapshot s) {
         return s.dir() + " (pid " + s.pid() + (s.mainClass() == null || s.mainClass().isEmpty() ? "" : ", " + s.mainClass()) + ", taken "
-                + Fmt.dateTime(s.takenAt()) + (s.uptimeMillis() >= 0 ? ", JVM up " + Fmt.span(s.uptimeMillis()) : "") + ")";
+                + Units.dateTime(s.takenAt()) + (s.uptimeMillis() >= 0 ? ", JVM up " + Units.span(s.uptimeMillis()) : "") + ")";
     }
 
     static String trim(double d) {
@@ -134,11 +135,11 @@ final class DiffText {
 
     static String format(double v, String unit) {
         switch (unit) {
-            case "bytes": return Fmt.bytes(v);
-            case "bytesPerSecond": return Fmt.bytes(v) + "/s";
-            case "millis": return Fmt.millis(v);
-            case "fraction": return Fmt.percent(v);
-            default: return Fmt.count(v);
+            case "bytes": return Units.bytes(v);
+            case "bytesPerSecond": return Units.bytes(v) + "/s";
+            case "millis": return Units.millis(v);
+            case "fraction": return Units.percent(v);
+            default: return Units.count(v);
         }
     }
 
@@ -147,11 +148,11 @@ final class DiffText {
             return "-";
         }
         switch (unit) {
-            case "bytes": return Fmt.signedBytes(d);
-            case "bytesPerSecond": return Fmt.signedBytes(d) + "/s";
-            case "millis": return (d < 0 ? "-" : "+") + Fmt.millis(Math.abs(d));
-            case "fraction": return Fmt.points(d);
-            default: return Fmt.signedCount(d);
+            case "bytes": return Units.signedBytes(d);
+            case "bytesPerSecond": return Units.signedBytes(d) + "/s";
+            case "millis": return (d < 0 ? "-" : "+") + Units.millis(Math.abs(d));
+            case "fraction": return Units.points(d);
+            default: return Units.signedCount(d);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.report.Finding.Severity;
+import dev.forgeperf.util.Units;
 
 /**
  * What a report puts at its top, worst first:
@@ -182,7 +183,7 @@ public final class Findings {
         }
         out.add(Finding.of(Severity.info, "gc", String.format(Locale.ROOT,
                 "GC: %s of the time in GC pauses over the last %s; %s pauses in the last %s, p99 %s, longest %s",
-                Fmt.percent(cpu), Fmt.span((long) window), Fmt.count(count), Fmt.span((long) pauseWindow), Fmt.millis(p99), Fmt.millis(max))));
+                Units.percent(cpu), Units.span((long) window), Units.count(count), Units.span((long) pauseWindow), Units.millis(p99), Units.millis(max))));
     }
 
     private static void profile(TopMethods t, List<Finding> out) {
@@ -203,29 +204,29 @@ public final class Findings {
                         break;
                     }
                     long n = t.count(r.function());
-                    details.add(String.format(Locale.ROOT, "%s: %s blocked (%s)%s", r.function(), Fmt.nanos(r.self()), Fmt.percent(t.share(r.self())),
-                            n < 0 ? "" : ", " + Fmt.count(n) + " contentions"));
+                    details.add(String.format(Locale.ROOT, "%s: %s blocked (%s)%s", r.function(), Units.nanos(r.self()), Units.percent(t.share(r.self())),
+                            n < 0 ? "" : ", " + Units.count(n) + " contentions"));
                 }
                 out.add(new Finding(sev, "lock", String.format(Locale.ROOT,
-                        "lock contention: threads waited %s to enter monitors%s; hottest: %s (%s)", Fmt.nanos(t.total()),
+                        "lock contention: threads waited %s to enter monitors%s; hottest: %s (%s)", Units.nanos(t.total()),
                         Double.isNaN(blocked) ? "" : String.format(Locale.ROOT, " over %s (%.2f threads blocked on average)",
-                                Fmt.nanos(t.durationNanos()), blocked),
-                        top.function(), Fmt.percent(t.share(top.self()))), details));
+                                Units.nanos(t.durationNanos()), blocked),
+                        top.function(), Units.percent(t.share(top.self()))), details));
                 return;
             }
             case "cpu":
             case "samples":
                 if (t.share(top.self()) * 100 >= HOT_SPOT_SHARE_PERCENT) {
                     out.add(Finding.of(Severity.info, "cpu", String.format(Locale.ROOT, "CPU hot spot: %s has %s of the CPU samples (self, %s of %s)",
-                            top.function(), Fmt.percent(t.share(top.self())), t.format(top.self()), t.format(t.total()))));
+                            top.function(), Units.percent(t.share(top.self())), t.format(top.self()), t.format(t.total()))));
                 }
                 return;
             case "alloc_space":
                 if (t.share(top.self()) * 100 >= HOT_SPOT_SHARE_PERCENT) {
                     out.add(Finding.of(Severity.info, "alloc", String.format(Locale.ROOT,
                             "allocation hot spot: %s allocates %s of the sampled bytes (%s of %s%s)", top.function(),
-                            Fmt.percent(t.share(top.self())), t.format(top.self()), t.format(t.total()),
-                            t.durationNanos() > 0 ? " over " + Fmt.nanos(t.durationNanos()) : "")));
+                            Units.percent(t.share(top.self())), t.format(top.self()), t.format(t.total()),
+                            t.durationNanos() > 0 ? " over " + Units.nanos(t.durationNanos()) : "")));
                 }
                 return;
             default:
@@ -251,14 +252,14 @@ public final class Findings {
         for (Snapshot.Timing t : s.timings()) {
             if (t.errors() > 0 && t.count() > 0) {
                 out.add(Finding.of(Severity.info, "errors", String.format(Locale.ROOT, "%s threw in %s of its calls (%s of %s)", t.method(),
-                        Fmt.percent((double) t.errors() / t.count()), Fmt.count(t.errors()), Fmt.count(t.count()))));
+                        Units.percent((double) t.errors() / t.count()), Units.count(t.errors()), Units.count(t.count()))));
             }
         }
     }
 
     private static String describe(Snapshot.Timing t) {
-        return String.format(Locale.ROOT, "%s p99 %s (p50 %s, mean %s, max %s, %s calls)", t.method(), Fmt.nanos(t.p99Nanos()),
-                Fmt.nanos(t.p50Nanos()), Fmt.nanos(t.meanNanos()), Fmt.nanos(t.maxNanos()), Fmt.count(t.count()));
+        return String.format(Locale.ROOT, "%s p99 %s (p50 %s, mean %s, max %s, %s calls)", t.method(), Units.nanos(t.p99Nanos()),
+                Units.nanos(t.p50Nanos()), Units.nanos(t.meanNanos()), Units.nanos(t.maxNanos()), Units.count(t.count()));
     }
 
     private static void parts(Snapshot s, List<Finding> out) {

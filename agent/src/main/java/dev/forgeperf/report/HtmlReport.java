@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.runtime.ClassHistogram;
 import dev.forgeperf.snapshot.SnapshotLayout;
+import dev.forgeperf.util.Units;
 
 /**
  * The HTML report ({@code report.html}): one self-contained page, findings at the top, then key
@@ -83,16 +84,16 @@ final class HtmlReport {
 
     private static void kpis(StringBuilder b, Report r) {
         b.append("<section class=\"kpis\">");
-        kpi(b, "Heap used", Fmt.bytes(r.metric("heap", "used")), Fmt.percent(r.metric("heap", "fractionOfMax")) + " of " + Fmt.bytes(r.metric("heap", "max")) + " max");
-        kpi(b, "Heap after GC", Fmt.bytes(r.metric("heap", "usedAfterLastGc")), Fmt.percent(r.metric("heap", "afterLastGcFractionOfMax")) + " of max");
-        kpi(b, "Time in GC", Fmt.percent(r.metric("gc", "cpuFraction")), "pause p99 " + Fmt.millis(r.metric("gc", "pauses", "p99Millis"))
-                + ", max " + Fmt.millis(r.metric("gc", "pauses", "maxMillis")));
-        kpi(b, "Allocation", Fmt.bytes(r.metric("gc", "allocationRateBytesPerSecond")) + "/s", Fmt.bytes(r.metric("gc", "allocatedBytes")) + " since start");
-        kpi(b, "Threads", Fmt.count(r.metric("threads", "live")), Fmt.count(r.metric("threads", "daemon")) + " daemon, peak " + Fmt.count(r.metric("threads", "peak"))
-                + (r.metric("threads", "deadlocked") > 0 ? ", " + Fmt.count(r.metric("threads", "deadlocked")) + " deadlocked" : ""));
-        kpi(b, "Process CPU", Fmt.percent(r.metric("cpu", "process")), "machine " + Fmt.percent(r.metric("cpu", "system")) + ", "
-                + Fmt.count(r.metric("cpu", "availableProcessors")) + " cores");
-        kpi(b, "Classes", Fmt.count(r.metric("classes", "loaded")), Fmt.count(r.metric("classes", "unloaded")) + " unloaded");
+        kpi(b, "Heap used", Units.bytes(r.metric("heap", "used")), Units.percent(r.metric("heap", "fractionOfMax")) + " of " + Units.bytes(r.metric("heap", "max")) + " max");
+        kpi(b, "Heap after GC", Units.bytes(r.metric("heap", "usedAfterLastGc")), Units.percent(r.metric("heap", "afterLastGcFractionOfMax")) + " of max");
+        kpi(b, "Time in GC", Units.percent(r.metric("gc", "cpuFraction")), "pause p99 " + Units.millis(r.metric("gc", "pauses", "p99Millis"))
+                + ", max " + Units.millis(r.metric("gc", "pauses", "maxMillis")));
+        kpi(b, "Allocation", Units.bytes(r.metric("gc", "allocationRateBytesPerSecond")) + "/s", Units.bytes(r.metric("gc", "allocatedBytes")) + " since start");
+        kpi(b, "Threads", Units.count(r.metric("threads", "live")), Units.count(r.metric("threads", "daemon")) + " daemon, peak " + Units.count(r.metric("threads", "peak"))
+                + (r.metric("threads", "deadlocked") > 0 ? ", " + Units.count(r.metric("threads", "deadlocked")) + " deadlocked" : ""));
+        kpi(b, "Process CPU", Units.percent(r.metric("cpu", "process")), "machine " + Units.percent(r.metric("cpu", "system")) + ", "
+                + Units.count(r.metric("cpu", "availableProcessors")) + " cores");
+        kpi(b, "Classes", Units.count(r.metric("classes", "loaded")), Units.count(r.metric("classes", "unloaded")) + " unloaded");
         b.append("</section>\n");
     }
 
@@ -109,8 +110,8 @@ final class HtmlReport {
             return;
         }
         long span = h.timeMillis()[h.size() - 1] - h.timeMillis()[0];
-        b.append("<p class=\"note\">").append(h.size()).append(" samples every ").append(Fmt.millis(h.intervalMillis())).append(" over the last ")
-                .append(Fmt.span(span)).append(" before the snapshot; hover a chart for values.</p><div class=\"grid2\">");
+        b.append("<p class=\"note\">").append(h.size()).append(" samples every ").append(Units.millis(h.intervalMillis())).append(" over the last ")
+                .append(Units.span(span)).append(" before the snapshot; hover a chart for values.</p><div class=\"grid2\">");
         double max = lastKnown(h.get("heapMax"));
         chart(b, "Heap", "heap used, after the latest GC, and after the latest old-generation GC (the live data: the floor a leak raises)",
                 h, Svg.Unit.BYTES, max, "max", new Svg.Series("heap used", BLUE, h.get("heapUsed"), true),
@@ -155,7 +156,7 @@ final class HtmlReport {
         b.append("<section id=\"top-").append(cls).append("\"><h2>Top methods: ").append(Html.escape(t.title())).append("</h2><div class=\"card\"><p class=\"note\">")
                 .append(Html.escape(t.file())).append(": ").append(Html.escape(t.measure())).append(' ').append(Html.escape(t.format(t.total())));
         if (t.durationNanos() > 0) {
-            b.append(" over ").append(Html.escape(Fmt.nanos(t.durationNanos())));
+            b.append(" over ").append(Html.escape(Units.nanos(t.durationNanos())));
         }
         b.append("; self = in the method itself, total = with what it calls.</p>");
         if (t.rows().isEmpty() || t.total() == 0) {
@@ -171,10 +172,10 @@ final class HtmlReport {
         for (TopTable.Row row : t.rows().subList(0, Math.min(Report.TOP_ROWS, t.rows().size()))) {
             b.append("<tr><td class=\"m\">").append(Html.escape(row.function())).append("</td><td class=\"n\">")
                     .append(Html.bar(t.format(row.self()), top == 0 ? 0 : (double) row.self() / top, cls)).append("</td><td class=\"n\">")
-                    .append(Fmt.percent(t.share(row.self()))).append("</td><td class=\"n\">").append(Fmt.percent(t.share(row.total()))).append("</td>");
+                    .append(Units.percent(t.share(row.self()))).append("</td><td class=\"n\">").append(Units.percent(t.share(row.total()))).append("</td>");
             if (t.countType() != null) {
                 long n = t.count(row.function());
-                b.append("<td class=\"n\">").append(n < 0 ? "" : Fmt.count(n)).append("</td>");
+                b.append("<td class=\"n\">").append(n < 0 ? "" : Units.count(n)).append("</td>");
             }
             b.append("</tr>");
         }
@@ -196,13 +197,13 @@ final class HtmlReport {
                 + "<th class=\"n\">p90</th><th class=\"n\">p99</th><th class=\"n\">p99.9</th><th class=\"n\">max</th><th class=\"n\">total</th></tr></thead><tbody>");
         for (Snapshot.Timing t : s.timings()) {
             b.append("<tr><td class=\"m\">").append(Html.escape(t.method())).append(t.sampled() ? " <span class=\"muted\">(sampled)</span>" : "")
-                    .append("</td><td class=\"n\">").append(Fmt.count(t.count())).append("</td><td class=\"n\">")
-                    .append(t.errors() > 0 ? "<span class=\"flag\">" + Fmt.count(t.errors()) + "</span>" : "0").append("</td><td class=\"n\">")
-                    .append(Fmt.nanos(t.meanNanos())).append("</td><td class=\"n\">").append(Fmt.nanos(t.p50Nanos())).append("</td><td class=\"n\">")
-                    .append(Fmt.nanos(t.p90Nanos())).append("</td><td class=\"n\">")
-                    .append(Html.bar(Fmt.nanos(t.p99Nanos()), slowest == 0 ? 0 : (double) t.p99Nanos() / slowest, "lock")).append("</td><td class=\"n\">")
-                    .append(Fmt.nanos(t.p999Nanos())).append("</td><td class=\"n\">").append(Fmt.nanos(t.maxNanos())).append("</td><td class=\"n\">")
-                    .append(Fmt.nanos(t.totalNanos())).append("</td></tr>");
+                    .append("</td><td class=\"n\">").append(Units.count(t.count())).append("</td><td class=\"n\">")
+                    .append(t.errors() > 0 ? "<span class=\"flag\">" + Units.count(t.errors()) + "</span>" : "0").append("</td><td class=\"n\">")
+                    .append(Units.nanos(t.meanNanos())).append("</td><td class=\"n\">").append(Units.nanos(t.p50Nanos())).append("</td><td class=\"n\">")
+                    .append(Units.nanos(t.p90Nanos())).append("</td><td class=\"n\">")
+                    .append(Html.bar(Units.nanos(t.p99Nanos()), slowest == 0 ? 0 : (double) t.p99Nanos() / slowest, "lock")).append("</td><td class=\"n\">")
+                    .append(Units.nanos(t.p999Nanos())).append("</td><td class=\"n\">").append(Units.nanos(t.maxNanos())).append("</td><td class=\"n\">")
+                    .append(Units.nanos(t.totalNanos())).append("</td></tr>");
         }
         b.append("</tbody></table></div></section>\n");
     }
@@ -212,8 +213,8 @@ final class HtmlReport {
                 + "<th class=\"n\">time</th><th class=\"n\">last</th><th>last cause</th></tr></thead><tbody>");
         for (Map<String, Object> c : r.collectors()) {
             b.append("<tr><td>").append(Html.escape(Snapshot.str(c, "name"))).append("concurrent".equals(c.get("kind")) ? " <span class=\"muted\">(concurrent)</span>" : "")
-                    .append("</td><td class=\"n\">").append(Fmt.count(Snapshot.num(c, "count"))).append("</td><td class=\"n\">")
-                    .append(Fmt.millis(Snapshot.num(c, "timeMillis"))).append("</td><td class=\"n\">").append(Fmt.millis(Snapshot.num(c, "lastDurationMillis")))
+                    .append("</td><td class=\"n\">").append(Units.count(Snapshot.num(c, "count"))).append("</td><td class=\"n\">")
+                    .append(Units.millis(Snapshot.num(c, "timeMillis"))).append("</td><td class=\"n\">").append(Units.millis(Snapshot.num(c, "lastDurationMillis")))
                     .append("</td><td>").append(Html.escape(c.get("lastCause") == null ? "-" : c.get("lastCause").toString())).append("</td></tr>");
         }
         b.append("</tbody></table><p class=\"note\" style=\"margin:10px 0 0\">").append(Html.escape(r.pauseSummary())).append(".</p></div></div>");
@@ -234,8 +235,8 @@ final class HtmlReport {
             b.append(Svg.stackedBar(names, values, colors));
         }
         b.append(String.format(Locale.ROOT, "<p class=\"note\" style=\"margin:8px 0 0\">%s live, %s daemon, peak %s, %s started since the JVM began.</p>",
-                Fmt.count(r.metric("threads", "live")), Fmt.count(r.metric("threads", "daemon")), Fmt.count(r.metric("threads", "peak")),
-                Fmt.count(r.metric("threads", "totalStarted"))));
+                Units.count(r.metric("threads", "live")), Units.count(r.metric("threads", "daemon")), Units.count(r.metric("threads", "peak")),
+                Units.count(r.metric("threads", "totalStarted"))));
         for (Finding f : r.findings()) {
             if (f.kind().equals("deadlock")) {
                 b.append("<p style=\"margin:8px 0 0\" class=\"flag\">").append(Html.escape(f.message())).append("</p>");
@@ -262,14 +263,14 @@ final class HtmlReport {
         }
         long[] total = ClassHistogram.totals(r.snapshot().histogram());
         b.append("<section id=\"histogram\"><h2>Class histogram</h2><div class=\"card\"><p class=\"note\">Live objects after a full GC: ")
-                .append(Fmt.bytes(total[1])).append(" in ").append(Fmt.count(total[0])).append(" instances of ").append(Fmt.count(r.snapshot().histogram().size()))
+                .append(Units.bytes(total[1])).append(" in ").append(Units.count(total[0])).append(" instances of ").append(Units.count(r.snapshot().histogram().size()))
                 .append(" classes; the top ").append(rows.size()).append(" by bytes.</p><table><thead><tr><th>class</th><th class=\"n\">instances</th>"
                         + "<th class=\"n\">bytes</th><th class=\"n\">share</th></tr></thead><tbody>");
         long top = rows.isEmpty() ? 0 : rows.get(0).bytes();
         for (ClassHistogram.Row row : rows) {
-            b.append("<tr><td class=\"m\">").append(Html.escape(row.className())).append("</td><td class=\"n\">").append(Fmt.count(row.instances()))
-                    .append("</td><td class=\"n\">").append(Html.bar(Fmt.bytes(row.bytes()), top == 0 ? 0 : (double) row.bytes() / top, "mem"))
-                    .append("</td><td class=\"n\">").append(Fmt.percent(total[1] == 0 ? 0 : (double) row.bytes() / total[1])).append("</td></tr>");
+            b.append("<tr><td class=\"m\">").append(Html.escape(row.className())).append("</td><td class=\"n\">").append(Units.count(row.instances()))
+                    .append("</td><td class=\"n\">").append(Html.bar(Units.bytes(row.bytes()), top == 0 ? 0 : (double) row.bytes() / top, "mem"))
+                    .append("</td><td class=\"n\">").append(Units.percent(total[1] == 0 ? 0 : (double) row.bytes() / total[1])).append("</td></tr>");
         }
         b.append("</tbody></table></div></section>\n");
     }
@@ -279,7 +280,7 @@ final class HtmlReport {
         Map<String, Long> millis = s.partMillis();
         s.parts().forEach((part, outcome) -> b.append("<span><b>").append(Html.escape(part)).append("</b> ")
                 .append(outcome.equals("ok") ? "<span class=\"ok\">ok</span>" : "<span class=\"bad\">" + Html.escape(outcome) + "</span>")
-                .append(millis.containsKey(part) ? " <span class=\"muted\">" + Fmt.millis(millis.get(part)) + "</span>" : "").append("</span>"));
+                .append(millis.containsKey(part) ? " <span class=\"muted\">" + Units.millis(millis.get(part)) + "</span>" : "").append("</span>"));
         for (String f : SnapshotLayout.DATA_FILES) {
             if (s.has(f)) {
                 b.append("<span><a href=\"").append(Html.escape(f)).append("\">").append(Html.escape(f)).append("</a></span>");

@@ -9,9 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.forgeperf.runtime.ClassHistogram;
+import dev.forgeperf.snapshot.SnapshotLayout;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
-import dev.forgeperf.snapshot.SnapshotLayout;
+import dev.forgeperf.util.Units;
 
 /**
  * A snapshot's report: the folder read back, its findings and its top methods, written as text,
@@ -112,8 +113,8 @@ public final class Report {
 
     /** The line under the title: folder, time, uptime, JVM, agent. */
     String subtitle() {
-        return "snapshot " + snapshot.name() + " taken " + Fmt.dateTime(snapshot.takenAt())
-                + (snapshot.uptimeMillis() >= 0 ? " (JVM up " + Fmt.span(snapshot.uptimeMillis()) + ")" : "")
+        return "snapshot " + snapshot.name() + " taken " + Units.dateTime(snapshot.takenAt())
+                + (snapshot.uptimeMillis() >= 0 ? " (JVM up " + Units.span(snapshot.uptimeMillis()) + ")" : "")
                 + (snapshot.jvm() == null ? "" : ", " + snapshot.jvm()) + (snapshot.agentVersion() == null ? "" : ", forge-perf " + snapshot.agentVersion());
     }
 
@@ -164,17 +165,17 @@ public final class Report {
         if (Double.isNaN(count)) {
             b.append("pauses unknown (GC notifications unavailable)");
         } else if (count == 0) {
-            b.append("no GC pause in the last ").append(Fmt.span((long) metric("gc", "pauses", "windowMillis")));
+            b.append("no GC pause in the last ").append(Units.span((long) metric("gc", "pauses", "windowMillis")));
         } else {
-            b.append(String.format(Locale.ROOT, "%s pauses in the last %s: p50 %s, p90 %s, p99 %s, max %s, total %s", Fmt.count(count),
-                    Fmt.span((long) metric("gc", "pauses", "windowMillis")), Fmt.millis(metric("gc", "pauses", "p50Millis")),
-                    Fmt.millis(metric("gc", "pauses", "p90Millis")), Fmt.millis(metric("gc", "pauses", "p99Millis")),
-                    Fmt.millis(metric("gc", "pauses", "maxMillis")), Fmt.millis(metric("gc", "pauses", "totalMillis"))));
+            b.append(String.format(Locale.ROOT, "%s pauses in the last %s: p50 %s, p90 %s, p99 %s, max %s, total %s", Units.count(count),
+                    Units.span((long) metric("gc", "pauses", "windowMillis")), Units.millis(metric("gc", "pauses", "p50Millis")),
+                    Units.millis(metric("gc", "pauses", "p90Millis")), Units.millis(metric("gc", "pauses", "p99Millis")),
+                    Units.millis(metric("gc", "pauses", "maxMillis")), Units.millis(metric("gc", "pauses", "totalMillis"))));
         }
         double cpu = metric("gc", "cpuFraction");
         if (!Double.isNaN(cpu)) {
-            b.append("; ").append(Fmt.percent(cpu)).append(" of the time in GC pauses over the last ")
-                    .append(Fmt.span((long) metric("gc", "cpuFractionWindowMillis")));
+            b.append("; ").append(Units.percent(cpu)).append(" of the time in GC pauses over the last ")
+                    .append(Units.span((long) metric("gc", "cpuFractionWindowMillis")));
         }
         return b.toString();
     }

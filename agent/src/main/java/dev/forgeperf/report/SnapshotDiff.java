@@ -14,6 +14,7 @@ import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileDiff;
 import dev.forgeperf.runtime.ClassHistogram;
 import dev.forgeperf.snapshot.SnapshotLayout;
+import dev.forgeperf.util.Units;
 
 /**
  * Before/after comparison of two snapshots: timed methods (calls, mean, p50, p99), runtime numbers
@@ -204,11 +205,11 @@ public final class SnapshotDiff {
                 double meanB = !Double.isNaN(meanBetween) ? meanBetween : tb.meanNanos();
                 List<String> why = new ArrayList<>();
                 if (rose(ta.p99Nanos(), tb.p99Nanos(), NOISE_FLOOR_NANOS)) {
-                    why.add("p99 " + Fmt.nanos(ta.p99Nanos()) + " → " + Fmt.nanos(tb.p99Nanos()) + " (" + Fmt.change(ta.p99Nanos(), tb.p99Nanos()) + ")");
+                    why.add("p99 " + Units.nanos(ta.p99Nanos()) + " → " + Units.nanos(tb.p99Nanos()) + " (" + Units.change(ta.p99Nanos(), tb.p99Nanos()) + ")");
                 }
                 if (rose(ta.meanNanos(), meanB, NOISE_FLOOR_NANOS)) {
-                    why.add((Double.isNaN(meanBetween) ? "mean " : "mean (calls since A) ") + Fmt.nanos(ta.meanNanos()) + " → " + Fmt.nanos(meanB)
-                            + " (" + Fmt.change(ta.meanNanos(), meanB) + ")");
+                    why.add((Double.isNaN(meanBetween) ? "mean " : "mean (calls since A) ") + Units.nanos(ta.meanNanos()) + " → " + Units.nanos(meanB)
+                            + " (" + Units.change(ta.meanNanos(), meanB) + ")");
                 }
                 if (!why.isEmpty()) {
                     regression = m + ": " + String.join(", ", why);
@@ -263,7 +264,7 @@ public final class SnapshotDiff {
         }
         String regression = null;
         if (!Double.isNaN(floor) && rose(va, vb, floor)) {
-            regression = name + " " + DiffText.format(va, unit) + " → " + DiffText.format(vb, unit) + " (" + Fmt.change(va, vb) + ")";
+            regression = name + " " + DiffText.format(va, unit) + " → " + DiffText.format(vb, unit) + " (" + Units.change(va, vb) + ")";
             regressions.add(regression);
         }
         metrics.add(new Metric(key, name, unit, va, vb, regression));
@@ -312,8 +313,8 @@ public final class SnapshotDiff {
         List<ProfileDiff.Row> colder = d.colder().stream().filter(r -> r.selfDelta() != 0).limit(MOVER_ROWS).toList();
         String type = d.sampleType().type();
         String unit = d.sampleType().unit();
-        String totals = type + " " + Fmt.value(pa.total(Math.max(0, pa.typeIndex(type))), unit) + " in A, "
-                + Fmt.value(pb.total(Math.max(0, pb.typeIndex(type))), unit) + " in B";
+        String totals = type + " " + Units.value(pa.total(Math.max(0, pa.typeIndex(type))), unit) + " in A, "
+                + Units.value(pb.total(Math.max(0, pb.typeIndex(type))), unit) + " in B";
         movers.add(new Movers(title, file, measure, totals, hotter, colder));
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.forgeperf.util.Json;
+import dev.forgeperf.util.Units;
 
 /**
  * Inline SVG charts for the HTML pages: time-series line charts (with gaps where a value is
@@ -81,7 +82,7 @@ final class Svg {
             double x = LEFT + (t - t0) / span * plotW;
             b.append(String.format(Locale.ROOT, "<line class=\"tick\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>", x, x, TOP + (int) plotH,
                     TOP + (int) plotH + 4));
-            b.append(String.format(Locale.ROOT, "<text class=\"xlab\" x=\"%.1f\" y=\"%d\">%s</text>", x, HEIGHT - 8, Fmt.clock(t)));
+            b.append(String.format(Locale.ROOT, "<text class=\"xlab\" x=\"%.1f\" y=\"%d\">%s</text>", x, HEIGHT - 8, Units.clock(t)));
         }
         if (showReference) {
             double y = TOP + plotH - reference / axis.max * plotH;
@@ -90,7 +91,7 @@ final class Svg {
                     Html.escape(referenceName + " " + axis.label(reference))));
         } else if (!Double.isNaN(reference) && reference > 0) {
             b.append(String.format(Locale.ROOT, "<text class=\"reflab\" x=\"%d\" y=\"%d\">%s</text>", WIDTH - RIGHT - 4, TOP + 12,
-                    Html.escape(referenceName + " " + Fmt.bytes(reference))));
+                    Html.escape(referenceName + " " + Units.bytes(reference))));
         }
         for (Series s : series) {
             List<double[]> pts = new ArrayList<>();

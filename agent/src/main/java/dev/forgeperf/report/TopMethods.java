@@ -8,6 +8,7 @@ import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.SampleType;
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.snapshot.SnapshotLayout;
+import dev.forgeperf.util.Units;
 
 /**
  * The hottest functions of one of a snapshot's profiles, in the sample type people read (CPU time,
@@ -75,7 +76,7 @@ public record TopMethods(String file, String title, SampleType type, long total,
 
     /** {@code v} in this table's unit. */
     public String format(double v) {
-        return Fmt.value(v, type.unit());
+        return Units.value(v, type.unit());
     }
 
     /** What the values are, for column headings: {@code CPU time}, {@code bytes}, {@code time blocked}. */

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.forgeperf.util.Units;
+
 /**
  * The class histogram (instances and bytes per class) from HotSpot's {@code GC.class_histogram}
  * diagnostic command, with class names in Java source form: {@code byte[]},
@@ -138,9 +140,9 @@ public final class ClassHistogram {
         long[] t = totals(rows);
         if (n < rows.size()) {
             long[] rest = totals(rows.subList(n, rows.size()));
-            b.append(String.format(Locale.ROOT, "      (%d more classes: %d instances, %s)%n", rows.size() - n, rest[0], Format.bytes(rest[1])));
+            b.append(String.format(Locale.ROOT, "      (%d more classes: %d instances, %s)%n", rows.size() - n, rest[0], Units.bytes(rest[1])));
         }
-        b.append(String.format(Locale.ROOT, "Total %14d %14d  (%s in %d classes)%n", t[0], t[1], Format.bytes(t[1]), rows.size()));
+        b.append(String.format(Locale.ROOT, "Total %14d %14d  (%s in %d classes)%n", t[0], t[1], Units.bytes(t[1]), rows.size()));
         return b.toString();
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
 import com.sun.management.GcInfo;
 import com.sun.management.HotSpotDiagnosticMXBean;
 
-import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Units;
+
 
 /**
  * Runs a full GC and reports what it freed. Uses the {@code GC.run} diagnostic command, which
@@ -33,7 +34,7 @@ public final class FullGc {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("method", method);
-            m.put("durationMillis", Format.json(durationNanos / 1e6, 3));
+            m.put("durationMillis", Units.json(durationNanos / 1e6, 3));
             m.put("heapBeforeBytes", heapBefore);
             m.put("heapAfterBytes", heapAfter);
             m.put("freedBytes", freed());
@@ -46,8 +47,8 @@ public final class FullGc {
         public String render() {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "full GC (%s) took %s: heap %s -> %s, freed %s%s%n", method,
-                    Durations.format(durationNanos), Format.bytes(heapBefore), Format.bytes(heapAfter), Format.bytes(freed()),
-                    heapMax > 0 ? String.format(Locale.ROOT, " (%s of %s max in use after)", Format.percent((double) heapAfter / heapMax), Format.bytes(heapMax)) : ""));
+                    Units.nanos(durationNanos), Units.bytes(heapBefore), Units.bytes(heapAfter), Units.bytes(freed()),
+                    heapMax > 0 ? String.format(Locale.ROOT, " (%s of %s max in use after)", Units.percent((double) heapAfter / heapMax), Units.bytes(heapMax)) : ""));
             if (!collectors.isEmpty()) {
                 b.append("collectors: ").append(String.join(", ", collectors)).append('\n');
             }

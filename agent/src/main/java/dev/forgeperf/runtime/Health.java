@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import dev.forgeperf.config.RuntimeSettings;
+import dev.forgeperf.util.Units;
 
 /**
  * healthy / degraded / unhealthy, from the thresholds in {@link RuntimeSettings}: the live heap
@@ -108,10 +109,10 @@ public final class Health {
         double pct = f * 100;
         Status s = level(pct, settings.heapDegradedPercent, settings.heapUnhealthyPercent);
         long ago = metrics.heapAfterOldGcUptimeMillis < 0 ? -1 : Math.max(0, metrics.uptimeMillis - metrics.heapAfterOldGcUptimeMillis);
-        checks.add(new Check("heapAfterGc", s, Format.json(pct, 1), String.format(Locale.ROOT,
-                "live heap %.0f%% of max (%s of %s, after the last old-generation GC%s), %s",
-                pct, Format.bytes(metrics.heapAfterOldGc), Format.bytes(metrics.heap.getMax()), ago < 0 ? "" : ", " + Format.span(ago) + " ago",
-                limit(s, Format.number(settings.heapDegradedPercent) + "%", Format.number(settings.heapUnhealthyPercent) + "%"))));
+        checks.add(new Check("heapAfterGc", s, Units.json(pct, 1), String.format(Locale.ROOT,
+                "live heap %s of max (%s of %s, after the last old-generation GC%s), %s",
+                Units.percent(f), Units.bytes(metrics.heapAfterOldGc), Units.bytes(metrics.heap.getMax()), ago < 0 ? "" : ", " + Units.span(ago) + " ago",
+                limit(s, Units.number(settings.heapDegradedPercent) + "%", Units.number(settings.heapUnhealthyPercent) + "%"))));
     }
 
     private void threads() {
@@ -129,14 +130,14 @@ public final class Health {
         }
         long max = p.max();
         if (max < 0) {
-            checks.add(new Check("gcPause", Status.healthy, null, "no GC pause in the last " + Format.span(metrics.windowMillis)));
+            checks.add(new Check("gcPause", Status.healthy, null, "no GC pause in the last " + Units.span(metrics.windowMillis)));
             return;
         }
         Status s = level(max, settings.gcPauseDegradedMillis, settings.gcPauseUnhealthyMillis);
         long ago = p.maxEndUptime() < 0 ? -1 : metrics.uptimeMillis - p.maxEndUptime();
-        checks.add(new Check("gcPause", s, max, String.format(Locale.ROOT, "longest GC pause %s in the last %s%s, %s", Format.millis(max),
-                Format.span(metrics.windowMillis), ago < 0 ? "" : " (" + Format.span(Math.max(0, ago)) + " ago)",
-                limit(s, Format.millis(settings.gcPauseDegradedMillis), Format.millis(settings.gcPauseUnhealthyMillis)))));
+        checks.add(new Check("gcPause", s, max, String.format(Locale.ROOT, "longest GC pause %s in the last %s%s, %s", Units.millis(max),
+                Units.span(metrics.windowMillis), ago < 0 ? "" : " (" + Units.span(Math.max(0, ago)) + " ago)",
+                limit(s, Units.millis(settings.gcPauseDegradedMillis), Units.millis(settings.gcPauseUnhealthyMillis)))));
     }
 
     private void gcCpu() {
@@ -147,9 +148,9 @@ public final class Health {
         }
         double pct = f * 100;
         Status s = level(pct, settings.gcCpuDegradedPercent, settings.gcCpuUnhealthyPercent);
-        checks.add(new Check("gcCpu", s, Format.json(pct, 2), String.format(Locale.ROOT, "%s of the time in GC pauses over the last %s, %s",
-                Format.percent(f), Format.span(metrics.gcCpuRecentMillis),
-                limit(s, Format.number(settings.gcCpuDegradedPercent) + "%", Format.number(settings.gcCpuUnhealthyPercent) + "%"))));
+        checks.add(new Check("gcCpu", s, Units.json(pct, 2), String.format(Locale.ROOT, "%s of the time in GC pauses over the last %s, %s",
+                Units.percent(f), Units.span(metrics.gcCpuRecentMillis),
+                limit(s, Units.number(settings.gcCpuDegradedPercent) + "%", Units.number(settings.gcCpuUnhealthyPercent) + "%"))));
     }
 
     private void deadlock() {

@@ -14,8 +14,9 @@ import java.util.function.LongConsumer;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 
-import dev.forgeperf.util.DaemonThreads;
 import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.DaemonThreads;
+import dev.forgeperf.util.Units;
 
 /**
  * An HPROF heap dump through {@link HotSpotDiagnosticMXBean#dumpHeap}, written under a temporary
@@ -33,7 +34,7 @@ public final class HeapDump {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("file", file.toString());
             m.put("bytes", bytes);
-            m.put("durationMillis", Format.json(durationNanos / 1e6, 1));
+            m.put("durationMillis", Units.json(durationNanos / 1e6, 1));
             m.put("live", live);
             m.put("heapUsedBytes", heapUsed);
             return m;
@@ -70,8 +71,8 @@ public final class HeapDump {
         FileStore store = Files.getFileStore(dir);
         long free = store.getUsableSpace();
         if (free < heapUsed) {
-            throw new IOException("not enough disk space for a heap dump: " + Format.bytes(free) + " free in " + dir + " (" + store
-                    + "), the heap uses " + Format.bytes(heapUsed) + "; free some space or write the dump elsewhere");
+            throw new IOException("not enough disk space for a heap dump: " + Units.bytes(free) + " free in " + dir + " (" + store
+                    + "), the heap uses " + Units.bytes(heapUsed) + "; free some space or write the dump elsewhere");
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.forgeperf.util.Units;
+
 /** The sampler's history as JSON (one object per sample) and as a table with sparklines. */
 public final class History {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -37,7 +39,7 @@ public final class History {
             r.put("timeMillis", s.timeMillis(i));
             r.put("uptimeMillis", s.uptimeMillis(i));
             for (Series x : Series.all()) {
-                r.put(x.key, Format.json(s.get(x, i), x.unit == Series.Unit.FRACTION ? 5 : 1));
+                r.put(x.key, Units.json(s.get(x, i), x.unit == Series.Unit.FRACTION ? 5 : 1));
             }
             rows.add(r);
         }
@@ -55,7 +57,7 @@ public final class History {
             return "no samples yet\n";
         }
         if (sparklines) {
-            b.append(String.format(Locale.ROOT, "last %s, %d samples%n", Format.span(s.spanMillis()), s.size()));
+            b.append(String.format(Locale.ROOT, "last %s, %d samples%n", Units.span(s.spanMillis()), s.size()));
             spark(b, "heap used", s.series(Series.HEAP_USED), Series.Unit.BYTES);
             spark(b, "heap after GC", s.series(Series.HEAP_AFTER_GC), Series.Unit.BYTES);
             spark(b, "after old GC", s.series(Series.HEAP_LIVE), Series.Unit.BYTES);
@@ -70,11 +72,11 @@ public final class History {
         for (int i = from; i < s.size(); i++) {
             b.append(String.format(Locale.ROOT, "%-8s %10s %10s %10s %8s %7s %7s %7s %11s %8s%n",
                     CLOCK.format(Instant.ofEpochMilli(s.timeMillis(i))),
-                    Format.bytes(s.get(Series.HEAP_USED, i)), Format.bytes(s.get(Series.HEAP_AFTER_GC, i)),
-                    Format.bytes(s.get(Series.NON_HEAP_USED, i)), Format.number(s.get(Series.THREADS, i)),
-                    Format.percent(s.get(Series.PROCESS_CPU, i)), Format.percent(s.get(Series.SYSTEM_CPU, i)),
-                    Format.percent(s.get(Series.GC_CPU, i)), Format.bytes(s.get(Series.ALLOCATION_RATE, i)),
-                    Format.number(s.get(Series.CLASSES_LOADED, i))));
+                    Units.bytes(s.get(Series.HEAP_USED, i)), Units.bytes(s.get(Series.HEAP_AFTER_GC, i)),
+                    Units.bytes(s.get(Series.NON_HEAP_USED, i)), Units.number(s.get(Series.THREADS, i)),
+                    Units.percent(s.get(Series.PROCESS_CPU, i)), Units.percent(s.get(Series.SYSTEM_CPU, i)),
+                    Units.percent(s.get(Series.GC_CPU, i)), Units.bytes(s.get(Series.ALLOCATION_RATE, i)),
+                    Units.number(s.get(Series.CLASSES_LOADED, i))));
         }
         if (from > 0) {
             b.append(String.format(Locale.ROOT, "(%d older samples held; --count %d shows them all)%n", from, s.size()));
@@ -88,9 +90,9 @@ public final class History {
 
     private static String fmt(double d, Series.Unit unit) {
         switch (unit) {
-            case BYTES: return Format.bytes(d);
-            case FRACTION: return Format.percent(d);
-            default: return Format.number(d);
+            case BYTES: return Units.bytes(d);
+            case FRACTION: return Units.percent(d);
+            default: return Units.number(d);
         }
     }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.forgeperf.util.Units;
+
 /**
  * Likely leaks, read from the sampler's history: live heap, live threads, loaded classes and
  * metaspace that keep rising over the window. Each trend is the least-squares slope through the
@@ -45,9 +47,9 @@ public final class LeakFindings {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", kind);
             m.put("message", message);
-            m.put("ratePerMinute", Format.json(perMinute, 3));
+            m.put("ratePerMinute", Units.json(perMinute, 3));
             m.put("unit", unit);
-            m.put("r2", Format.json(r2, 3));
+            m.put("r2", Units.json(r2, 3));
             m.put("windowMillis", windowMillis);
             return m;
         }
@@ -144,7 +146,7 @@ public final class LeakFindings {
             return new HeapCheck("not enough data", n, span, String.format(Locale.ROOT,
                     "heap leak check: not enough data: %d old-generation collection%s in the last %s (%d over %s or more needed: "
                             + "heap after a young collection still holds dead old objects, so it does not tell a leak)",
-                    n, n == 1 ? "" : "s", Format.span(s.spanMillis()), MIN_OLD_COLLECTIONS, Format.span(HEAP_MIN_SPAN_MILLIS)));
+                    n, n == 1 ? "" : "s", Units.span(s.spanMillis()), MIN_OLD_COLLECTIONS, Units.span(HEAP_MIN_SPAN_MILLIS)));
         }
         List<Finding> f = new ArrayList<>();
         heap(s, f);
@@ -153,7 +155,7 @@ public final class LeakFindings {
         }
         return new HeapCheck("steady", n, span, String.format(Locale.ROOT,
                 "heap leak check: no sustained rise of the heap after %d old-generation collections over %s, now %s",
-                n, Format.span(span), Format.bytes(pts.get(n - 1)[1])));
+                n, Units.span(span), Units.bytes(pts.get(n - 1)[1])));
     }
 
     /** The lower-envelope trend of a series over the samples' uptimes, or null with too few points. */
@@ -183,11 +185,11 @@ public final class LeakFindings {
         double now = pts.get(pts.size() - 1)[1];
         StringBuilder m = new StringBuilder();
         m.append(String.format(Locale.ROOT, "likely heap leak: heap after old-generation GCs rising %.1f MB/min over the last %s "
-                + "(%d collections, R² %.2f), now %s", perMinuteMb, Format.span(t.spanMillis()), pts.size(), t.r2(), Format.bytes(now)));
+                + "(%d collections, R² %.2f), now %s", perMinuteMb, Units.span(t.spanMillis()), pts.size(), t.r2(), Units.bytes(now)));
         if (!Double.isNaN(max) && max > now) {
-            m.append(" of ").append(Format.bytes(max)).append(" max");
+            m.append(" of ").append(Units.bytes(max)).append(" max");
             double minutes = (max - now) / t.perMinute();
-            m.append(String.format(Locale.ROOT, "; at this rate the heap is full in ~%s", Format.span((long) (minutes * 60_000))));
+            m.append(String.format(Locale.ROOT, "; at this rate the heap is full in ~%s", Units.span((long) (minutes * 60_000))));
         }
         out.add(new Finding("heap", m.toString(), perMinuteMb, "MB", t.r2(), t.spanMillis()));
     }
@@ -202,7 +204,7 @@ public final class LeakFindings {
         }
         out.add(new Finding("threads", String.format(Locale.ROOT,
                 "likely thread leak: live threads rising %.1f/min over the last %s (R² %.2f), from %d to %d",
-                t.perMinute(), Format.span(t.spanMillis()), t.r2(), (long) t.first(), (long) s.last(Series.THREADS)),
+                t.perMinute(), Units.span(t.spanMillis()), t.r2(), (long) t.first(), (long) s.last(Series.THREADS)),
                 t.perMinute(), "threads", t.r2(), t.spanMillis()));
     }
 
@@ -212,7 +214,7 @@ public final class LeakFindings {
                 && c.growth() >= Math.max(500, 0.10 * c.first()) && c.last() > c.first()) {
             out.add(new Finding("classes", String.format(Locale.ROOT,
                     "likely class loader leak: loaded classes rising %.0f/min over the last %s (R² %.2f), from %d to %d",
-                    c.perMinute(), Format.span(c.spanMillis()), c.r2(), (long) c.first(), (long) s.last(Series.CLASSES_LOADED)),
+                    c.perMinute(), Units.span(c.spanMillis()), c.r2(), (long) c.first(), (long) s.last(Series.CLASSES_LOADED)),
                     c.perMinute(), "classes", c.r2(), c.spanMillis()));
         }
         Trend m = trend(s, Series.METASPACE_USED);
@@ -220,7 +222,7 @@ public final class LeakFindings {
                 && m.growth() >= Math.max(16 * MB, 0.20 * m.first()) && m.last() > m.first()) {
             out.add(new Finding("metaspace", String.format(Locale.ROOT,
                     "metaspace rising %.1f MB/min over the last %s (R² %.2f), now %s: classes or class loaders are not released",
-                    m.perMinute() / MB, Format.span(m.spanMillis()), m.r2(), Format.bytes(s.last(Series.METASPACE_USED))),
+                    m.perMinute() / MB, Units.span(m.spanMillis()), m.r2(), Units.bytes(s.last(Series.METASPACE_USED))),
                     m.perMinute() / MB, "MB", m.r2(), m.spanMillis()));
         }
     }

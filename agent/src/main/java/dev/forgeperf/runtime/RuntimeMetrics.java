@@ -13,6 +13,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.forgeperf.util.Units;
+
 /**
  * The JVM's runtime metrics right now: heap, non-heap and pools, GC (per collector, pause
  * percentiles over the sampler window, GC CPU share, allocation rate), threads (by state,
@@ -236,12 +238,12 @@ public final class RuntimeMetrics {
      * {@code health} judges) as a fraction of max heap, NaN when unknown.
      */
     public double liveHeapFraction() {
-        return Format.ratio(heapAfterOldGc, heap.getMax());
+        return Units.ratio(heapAfterOldGc, heap.getMax());
     }
 
     /** Heap used after the last GC as a fraction of max heap, NaN when unknown. */
     public double heapAfterGcFraction() {
-        return Format.ratio(heapAfterGc, heap.getMax());
+        return Units.ratio(heapAfterGc, heap.getMax());
     }
 
     /**

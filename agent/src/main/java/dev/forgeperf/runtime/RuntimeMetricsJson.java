@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.forgeperf.util.Units;
+
 /**
  * The JSON form of {@link RuntimeMetrics} ({@code metrics --json}, a snapshot's {@code metrics.json},
  * {@code /api/metrics}): heap, non-heap, pools, GC, threads, CPU, classes, the sampler's state and
@@ -24,10 +26,10 @@ final class RuntimeMetricsJson {
         m.put("uptimeMillis", r.uptimeMillis);
 
         Map<String, Object> h = usage(r.heap);
-        h.put("usedAfterLastGc", Format.json(r.heapAfterGc, 0));
-        h.put("afterLastGcFractionOfMax", Format.json(r.heapAfterGcFraction(), 4));
+        h.put("usedAfterLastGc", Units.json(r.heapAfterGc, 0));
+        h.put("afterLastGcFractionOfMax", Units.json(r.heapAfterGcFraction(), 4));
         h.put("lastGcUptimeMillis", r.heapAfterGcUptimeMillis < 0 ? null : r.heapAfterGcUptimeMillis);
-        h.put("usedAfterLastOldGc", Format.json(r.heapAfterOldGc, 0));
+        h.put("usedAfterLastOldGc", Units.json(r.heapAfterOldGc, 0));
         h.put("lastOldGcUptimeMillis", r.heapAfterOldGcUptimeMillis < 0 ? null : r.heapAfterOldGcUptimeMillis);
         h.put("oldGcCount", r.oldCollections < 0 ? null : r.oldCollections);
         m.put("heap", h);
@@ -40,7 +42,7 @@ final class RuntimeMetricsJson {
             pm.put("used", p.used());
             pm.put("committed", p.committed());
             pm.put("max", p.max() < 0 ? null : p.max());
-            pm.put("fractionOfMax", Format.json(Format.ratio(p.used(), p.max()), 4));
+            pm.put("fractionOfMax", Units.json(Units.ratio(p.used(), p.max()), 4));
             pm.put("usedAfterLastGc", p.usedAfterGc() < 0 ? null : p.usedAfterGc());
             pl.add(pm);
         }
@@ -72,11 +74,11 @@ final class RuntimeMetricsJson {
             pz.put("truncated", r.pauses.truncated);
         }
         g.put("pauses", pz);
-        g.put("cpuFraction", Format.json(r.gcCpuRecent, 5));
+        g.put("cpuFraction", Units.json(r.gcCpuRecent, 5));
         g.put("cpuFractionWindowMillis", r.gcCpuRecentMillis);
-        g.put("cpuFractionOverWindow", Format.json(r.gcCpuWindow, 5));
-        g.put("allocationRateBytesPerSecond", Format.json(r.allocationRate, 0));
-        g.put("allocatedBytes", Format.json(r.allocatedBytes, 0));
+        g.put("cpuFractionOverWindow", Units.json(r.gcCpuWindow, 5));
+        g.put("allocationRateBytesPerSecond", Units.json(r.allocationRate, 0));
+        g.put("allocatedBytes", Units.json(r.allocatedBytes, 0));
         m.put("gc", g);
 
         Map<String, Object> t = new LinkedHashMap<>();
@@ -102,11 +104,11 @@ final class RuntimeMetricsJson {
         m.put("threads", t);
 
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("process", Format.json(r.processCpu, 4));
-        c.put("system", Format.json(r.systemCpu, 4));
+        c.put("process", Units.json(r.processCpu, 4));
+        c.put("system", Units.json(r.systemCpu, 4));
         c.put("availableProcessors", r.cores);
         c.put("processCpuTimeNanos", r.processCpuTimeNanos < 0 ? null : r.processCpuTimeNanos);
-        c.put("loadAverage", r.loadAverage < 0 ? null : Format.json(r.loadAverage, 2));
+        c.put("loadAverage", r.loadAverage < 0 ? null : Units.json(r.loadAverage, 2));
         m.put("cpu", c);
 
         Map<String, Object> k = new LinkedHashMap<>();
@@ -155,7 +157,7 @@ final class RuntimeMetricsJson {
         m.put("used", u.getUsed());
         m.put("committed", u.getCommitted());
         m.put("max", u.getMax() < 0 ? null : u.getMax());
-        m.put("fractionOfMax", Format.json(Format.ratio(u.getUsed(), u.getMax()), 4));
+        m.put("fractionOfMax", Units.json(Units.ratio(u.getUsed(), u.getMax()), 4));
         return m;
     }
 }

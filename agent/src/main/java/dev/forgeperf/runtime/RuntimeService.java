@@ -7,9 +7,10 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.forgeperf.config.AgentOptions;
-import dev.forgeperf.util.Log;
-import dev.forgeperf.util.DaemonThreads;
 import dev.forgeperf.config.RuntimeSettings;
+import dev.forgeperf.util.DaemonThreads;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.Units;
 
 /**
  * The runtime diagnostics of one JVM: the GC notification monitor and the sampler (a daemon
@@ -146,8 +147,8 @@ public final class RuntimeService {
         if (ring == null) {
             return "metrics on demand only; " + samplerProblem;
         }
-        return "sampling every " + Format.millis(settings.intervalMillis) + ", last " + ring.capacity() + " samples kept ("
-                + Format.bytes(ring.bytes()) + ")" + (gc == null ? "; GC notifications unavailable" : "");
+        return "sampling every " + Units.millis(settings.intervalMillis) + ", last " + ring.capacity() + " samples kept ("
+                + Units.bytes(ring.bytes()) + ")" + (gc == null ? "; GC notifications unavailable" : "");
     }
 
     public RuntimeSettings settings() {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.function.LongPredicate;
 
 import dev.forgeperf.profile.JfrReader;
+import dev.forgeperf.util.Units;
 
 /**
  * What each platform thread did over an interval: CPU time used (deltas of
@@ -326,7 +327,7 @@ public final class ThreadActivity {
     public String render(int top) {
         StringBuilder b = new StringBuilder(4096);
         b.append(String.format(Locale.ROOT, "threads of pid %d by CPU over %s%s: %d stack samples each, every %s (CPU %% of one core; %d cores)%n",
-                ProcessHandle.current().pid(), seconds(wallNanos), completed ? "" : " (stopped early)", sampleRounds, millis(periodNanos),
+                ProcessHandle.current().pid(), Units.nanos(wallNanos), completed ? "" : " (stopped early)", sampleRounds, Units.nanos(periodNanos),
                 Runtime.getRuntime().availableProcessors()));
         b.append(String.format(Locale.ROOT, "%-3s %7s %10s %11s %-14s %8s %8s  %s%n", "#", "CPU", "CPU time", "alloc/s", "state", "blocked", "waited",
                 "thread"));
@@ -337,8 +338,8 @@ public final class ThreadActivity {
             }
             shown++;
             String state = r.lastState == null ? "-" : r.lastState.toString();
-            b.append(String.format(Locale.ROOT, "%-3d %6.1f%% %10s %11s %-14s %8s %8s  \"%s\" #%d%s%s%n", shown, share(r) * 100, millis(r.cpuNanos),
-                    r.allocatedBytes < 0 ? "-" : bytes(rate(r.allocatedBytes)) + "/s", state, signed(r.blocked), signed(r.waited), r.name, r.id,
+            b.append(String.format(Locale.ROOT, "%-3d %7s %10s %11s %-14s %8s %8s  \"%s\" #%d%s%s%n", shown, Units.percent(share(r), 1), Units.nanos(r.cpuNanos),
+                    r.allocatedBytes < 0 ? "-" : Units.bytes(rate(r.allocatedBytes)) + "/s", state, signed(r.blocked), signed(r.waited), r.name, r.id,
                     r.daemon ? " daemon" : "", r.startedDuring ? " (started during the interval)" : r.endedDuring ? " (ended during the interval)" : ""));
             if (r.samples > 0) {
                 StringBuilder states = new StringBuilder();
@@ -359,7 +360,7 @@ public final class ThreadActivity {
             b.append(String.format(Locale.ROOT, "(%d more threads; --top N shows more)%n", rows.size() - shown));
         }
         b.append(String.format(Locale.ROOT, "forge-perf's own threads (not ranked): %d, CPU %s over the interval (this measurement included)%n", ownThreads,
-                millis(ownCpuNanos)));
+                Units.nanos(ownCpuNanos)));
         if (untracked > 0) {
             b.append(String.format(Locale.ROOT, "%d threads beyond the first %d were not measured%n", untracked, MAX_THREADS));
         }
@@ -437,26 +438,5 @@ public final class ThreadActivity {
 
     private static String signed(long n) {
         return n < 0 ? "-" : "+" + n;
-    }
-
-    private static String seconds(long nanos) {
-        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
-    }
-
-    private static String millis(long nanos) {
-        return nanos >= 10_000_000_000L ? seconds(nanos) : String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
-    }
-
-    private static String bytes(double b) {
-        if (b < 1024) {
-            return String.format(Locale.ROOT, "%.0f B", b);
-        }
-        if (b < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f KB", b / 1024);
-        }
-        if (b < 1024.0 * 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f MB", b / 1024 / 1024);
-        }
-        return String.format(Locale.ROOT, "%.2f GB", b / 1024 / 1024 / 1024);
     }
 }

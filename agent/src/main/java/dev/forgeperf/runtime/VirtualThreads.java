@@ -28,6 +28,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.util.PendingFiles;
 import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.Units;
 
 /**
  * The virtual threads of this JVM (JDK 21+), grouped by identical stack with counts, states, a
@@ -291,9 +292,9 @@ public final class VirtualThreads {
      */
     public String render(int maxGroups) {
         StringBuilder b = new StringBuilder(8 * 1024);
-        b.append(String.format(Locale.ROOT, "Virtual threads: %d in %d distinct stack%s, %d mounted%s (HotSpotDiagnosticMXBean.dumpThreads at %s, %d ms)%n",
+        b.append(String.format(Locale.ROOT, "Virtual threads: %d in %d distinct stack%s, %d mounted%s (HotSpotDiagnosticMXBean.dumpThreads at %s, %s)%n",
                 total, groups.size(), groups.size() == 1 ? "" : "s", mounted, statesText(states), java.time.Instant.ofEpochMilli(timeMillis),
-                tookNanos / 1_000_000));
+                Units.nanos(tookNanos)));
         if (ungrouped > 0) {
             b.append(String.format(Locale.ROOT, "(%d virtual threads on stacks past the first %d distinct ones are counted above, not listed)%n", ungrouped, MAX_GROUPS));
         }

@@ -29,10 +29,10 @@ import dev.forgeperf.runtime.SampleRing;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.DaemonThreads;
-import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.Units;
 import jdk.jfr.Recording;
 import jdk.jfr.RecordingState;
 
@@ -151,11 +151,11 @@ public final class ProfilingSessions {
         ProfilingSession started = session;
         sessions.put(s.name(), started);
         ScheduledExecutorService t = timer();
-        ScheduledFuture<?> endTimer = t.schedule(() -> endByItself(started, "it reached its --max of " + Durations.format(s.max().toNanos())),
+        ScheduledFuture<?> endTimer = t.schedule(() -> endByItself(started, "it reached its --max of " + Units.nanos(s.max().toNanos())),
                 s.max().toNanos(), TimeUnit.NANOSECONDS);
         ScheduledFuture<?> sizeCheck = t.scheduleWithFixedDelay(() -> {
             if (started.running() && started.recordingBytes() > s.maxBytes()) {
-                endByItself(started, "its recording reached its --max-size of " + (s.maxBytes() >> 20) + " MB");
+                endByItself(started, "its recording reached its --max-size of " + Units.bytes(s.maxBytes()));
             }
         }, SIZE_CHECK_MILLIS, SIZE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         started.setTimers(endTimer, sizeCheck);

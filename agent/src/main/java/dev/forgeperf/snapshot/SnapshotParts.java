@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.forgeperf.profile.CpuCalibration;
-import dev.forgeperf.profile.Format;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
 import dev.forgeperf.runtime.ClassHistogram;
@@ -90,7 +90,7 @@ public final class SnapshotParts {
         for (Map.Entry<String, Kind> p : SnapshotLayout.PROFILES.entrySet()) {
             try {
                 ProfileOptions o = p.getValue() == Kind.CPU && calibration != null ? options.withCalibration(calibration) : options;
-                ProfileOutput.write(source, p.getValue(), o, dir.resolve(p.getKey()), Format.PPROF);
+                ProfileOutput.write(source, p.getValue(), o, dir.resolve(p.getKey()), OutputFormat.PPROF);
             } catch (java.io.IOException e) {
                 throw e;
             } catch (Exception e) {

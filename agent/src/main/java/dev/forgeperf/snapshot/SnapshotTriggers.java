@@ -17,13 +17,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import dev.forgeperf.config.AgentOptions;
-import dev.forgeperf.util.Log;
-import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.runtime.RuntimeMetrics;
 import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.runtime.SampleListener;
 import dev.forgeperf.runtime.Series;
-import dev.forgeperf.util.Durations;
-import dev.forgeperf.runtime.RuntimeMetrics;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.Units;
 
 /**
  * Snapshots taken automatically ({@code trigger=heap>90%:snapshot}, repeatable): the conditions are
@@ -172,7 +172,7 @@ public final class SnapshotTriggers implements SampleListener {
         String m = t.describe(value);
         double at = sample[Series.LIVE_GC_UPTIME.ordinal()];
         if (t.metric() == Trigger.Metric.heap && !Double.isNaN(at)) {
-            m += ", measured " + Durations.formatUptime(Math.max(0, uptimeMillis - (long) at)) + " ago";
+            m += ", measured " + Units.span(Math.max(0, uptimeMillis - (long) at)) + " ago";
         }
         return m;
     }
@@ -281,7 +281,7 @@ public final class SnapshotTriggers implements SampleListener {
             b.append(b.length() == 0 ? "" : ", ").append(t.text());
         }
         b.append(" → ").append(dir).append(" (keep ").append(keep).append(", at most one per ")
-                .append(Durations.formatUptime(minIntervalNanos / 1_000_000)).append(")");
+                .append(Units.span(minIntervalNanos / 1_000_000)).append(")");
         Firing f = last;
         if (f == null) {
             b.append("; not fired yet");

@@ -3,6 +3,7 @@ package dev.forgeperf.snapshot;
 import java.util.Locale;
 
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Units;
 
 /**
  * One {@code trigger=} option: a condition on a runtime metric and what to do when it holds.
@@ -129,10 +130,10 @@ public record Trigger(Metric metric, boolean orEqual, double threshold, String t
     /** A measured value in the metric's unit, for messages: {@code live heap 93% of max (after the last old-generation GC)}. */
     public String describe(double value) {
         switch (metric) {
-            case heap: return String.format(Locale.ROOT, "live heap %.0f%% of max (after the last old-generation GC)", value);
-            case gcCpu: return String.format(Locale.ROOT, "%.1f%% of the time in GC over the last minute", value);
+            case heap: return "live heap " + Units.percent(value / 100) + " of max (after the last old-generation GC)";
+            case gcCpu: return Units.percent(value / 100, 1) + " of the time in GC over the last minute";
             case threads: return String.format(Locale.ROOT, "%d live threads", (long) value);
-            case gcPause: return String.format(Locale.ROOT, "a %dms GC pause", (long) value);
+            case gcPause: return "a " + Units.millis((long) value) + " GC pause";
             default: return "deadlocked threads";
         }
     }

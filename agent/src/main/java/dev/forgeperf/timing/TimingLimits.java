@@ -1,10 +1,10 @@
 package dev.forgeperf.timing;
 
-import dev.forgeperf.config.AgentOptions;
-import dev.forgeperf.util.Log;
 import dev.forgeperf.bootstrap.MethodStats;
 import dev.forgeperf.bootstrap.Recorder;
-import dev.forgeperf.runtime.Format;
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.Units;
 
 /**
  * The bounds of method timing: {@code timed.maxMemory} (bytes of histograms for all methods
@@ -49,7 +49,7 @@ public final class TimingLimits {
         Recorder.setRefusalListener(() -> Log.once("timed.maxMethods", "timed.maxMethods=" + Recorder.maxMethods()
                 + " reached: further methods and track names are not timed; raise timed.maxMethods or narrow the spec"
                 + " (`forge-perf status` counts them)"));
-        MethodStats.setBudgetListener(() -> Log.once("timed.maxMemory", "timed.maxMemory=" + Format.bytes(MethodStats.maxBytes())
+        MethodStats.setBudgetListener(() -> Log.once("timed.maxMemory", "timed.maxMemory=" + Units.bytes(MethodStats.maxBytes())
                 + " spent: further calls are counted (count, errors, total, min, max) without percentiles;"
                 + " raise timed.maxMemory or time fewer methods (`forge-perf timings` marks them)"));
     }
@@ -65,12 +65,12 @@ public final class TimingLimits {
             }
         }
         StringBuilder b = new StringBuilder();
-        b.append(Format.bytes(used));
+        b.append(Units.bytes(used));
         b.append(" for ").append(called).append(called == 1 ? " called method" : " called methods");
         if (called > 0) {
             b.append(", ").append(used / called).append(" B each");
         }
-        b.append(" (timed.maxMemory ").append(max == Long.MAX_VALUE ? "unlimited" : Format.bytes(max))
+        b.append(" (timed.maxMemory ").append(max == Long.MAX_VALUE ? "unlimited" : Units.bytes(max))
                 .append(" caps all but the first ").append(MethodStats.STRIPE_BYTES).append(" B of each)");
         b.append("; ").append(Recorder.live()).append(" of ").append(Recorder.maxMethods()).append(" rows (timed.maxMethods)");
         long refused = Recorder.refused();

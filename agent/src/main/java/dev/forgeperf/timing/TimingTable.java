@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.forgeperf.bootstrap.TimingSnapshot;
-import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.MethodNames;
+import dev.forgeperf.util.Units;
 
 /** Timing snapshots as the user sees them: a sorted table, or JSON rows. */
 public final class TimingTable {
@@ -108,11 +108,11 @@ public final class TimingTable {
             boolean none = s.timedCount() == 0;
             boolean noPercentiles = s.histogramCount() == 0; // also when every call was counted past timed.maxMemory
             String partial = s.unbucketed() > 0 ? "!" : "";
-            out.printf(Locale.ROOT, fmt, name, s.count(), s.errors(), Durations.format(s.totalNanos()) + (s.sampled() ? "~" : ""),
-                    none ? "-" : Durations.format(s.minNanos()), none ? "-" : Durations.format(Math.round(s.meanNanos())),
-                    noPercentiles ? "-" + partial : Durations.format(s.p50()) + partial, noPercentiles ? "-" : Durations.format(s.p90()),
-                    noPercentiles ? "-" : Durations.format(s.p99()), noPercentiles ? "-" : Durations.format(s.p999()),
-                    none ? "-" : Durations.format(s.maxNanos()));
+            out.printf(Locale.ROOT, fmt, name, s.count(), s.errors(), Units.nanos(s.totalNanos()) + (s.sampled() ? "~" : ""),
+                    none ? "-" : Units.nanos(s.minNanos()), none ? "-" : Units.nanos(Math.round(s.meanNanos())),
+                    noPercentiles ? "-" + partial : Units.nanos(s.p50()) + partial, noPercentiles ? "-" : Units.nanos(s.p90()),
+                    noPercentiles ? "-" : Units.nanos(s.p99()), noPercentiles ? "-" : Units.nanos(s.p999()),
+                    none ? "-" : Units.nanos(s.maxNanos()));
         }
         if (anyInactive) {
             out.println("* no longer instrumented (counts stopped)");

@@ -47,7 +47,7 @@ public final class ConvertBench {
             JfrReader reader = new JfrReader(kind, ProfileOptions.DEFAULT);
             Profile p = reader.read(in);
             long t1 = System.nanoTime();
-            ProfileOutput.write(p, out, Format.forPath(out), kind.id() + " profile of " + in.getFileName());
+            ProfileOutput.write(p, out, OutputFormat.forPath(out), kind.id() + " profile of " + in.getFileName());
             long t2 = System.nanoTime();
             long peak = 0;
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -35,7 +35,7 @@ class ExportersTest {
         for (Kind kind : Kind.values()) {
             Profile p = JfrReader.read(Recorded.jfr(), kind, ProfileOptions.DEFAULT.withThreads(kind == Kind.LOCK));
             Path out = tmp.resolve(kind.id() + ".pb.gz");
-            ProfileOutput.write(p, out, Format.PPROF, "t");
+            ProfileOutput.write(p, out, OutputFormat.PPROF, "t");
             byte[] raw = Files.readAllBytes(out);
             assertTrue(PprofReader.isGzip(raw));
             Profile back = PprofReader.read(out);
@@ -66,7 +66,7 @@ class ExportersTest {
     void pprofLabelsThreadsAndKeepsFilesAndLines() throws Exception {
         Profile p = JfrReader.read(Recorded.jfr(), Kind.CPU, ProfileOptions.DEFAULT.withThreads(true));
         Path out = tmp.resolve("t.pb.gz");
-        ProfileOutput.write(p, out, Format.PPROF, "t");
+        ProfileOutput.write(p, out, OutputFormat.PPROF, "t");
         String text;
         try (var in = new GZIPInputStream(Files.newInputStream(out))) {
             text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -162,7 +162,7 @@ class ExportersTest {
 
     private Path writePprof() throws Exception {
         Path out = tmp.resolve("cpu.pb.gz");
-        ProfileOutput.write(cpu(), out, Format.PPROF, "t");
+        ProfileOutput.write(cpu(), out, OutputFormat.PPROF, "t");
         return out;
     }
 
@@ -289,9 +289,9 @@ class ExportersTest {
         assertTrue(Files.readString(tmp.resolve("a.html")).startsWith("<!DOCTYPE html>"));
         assertEquals(Files.size(jfr), Files.size(tmp.resolve("a.jfr")));
         Path explicit = tmp.resolve("explicit.out");
-        ProfileOutput.write(jfr, Kind.CPU, ProfileOptions.DEFAULT, explicit, Format.of("collapsed"));
+        ProfileOutput.write(jfr, Kind.CPU, ProfileOptions.DEFAULT, explicit, OutputFormat.of("collapsed"));
         assertTrue(Files.readString(explicit).contains(BURN));
-        assertThrows(IllegalArgumentException.class, () -> Format.forPath(Path.of("x.png")));
+        assertThrows(IllegalArgumentException.class, () -> OutputFormat.forPath(Path.of("x.png")));
 
         Path bad = Files.writeString(tmp.resolve("bad.jfr"), "nope");
         Path dir = Files.createDirectory(tmp.resolve("out"));

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** An output format of a profile, chosen by name or by the output file's extension. */
-public enum Format {
+public enum OutputFormat {
     /** Gzipped pprof {@code profile.proto}: {@code .pb.gz}, {@code .pprof}, {@code .pb}. */
     PPROF("pprof"),
     /** A self-contained interactive flame graph: {@code .html}. */
@@ -18,7 +18,7 @@ public enum Format {
 
     private final String id;
 
-    Format(String id) {
+    OutputFormat(String id) {
         this.id = id;
     }
 
@@ -27,7 +27,7 @@ public enum Format {
     }
 
     /** Parses a format name: {@code pprof}, {@code pb.gz}, {@code html}, {@code collapsed}, {@code txt}/{@code text}, {@code jfr}. */
-    public static Format of(String name) {
+    public static OutputFormat of(String name) {
         switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "pprof": case "pb.gz": case "pb": case "proto":
                 return PPROF;
@@ -49,7 +49,7 @@ public enum Format {
      *
      * @throws IllegalArgumentException when the extension is not one of ours
      */
-    public static Format forPath(Path path) {
+    public static OutputFormat forPath(Path path) {
         String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".pb.gz") || n.endsWith(".pprof") || n.endsWith(".pb") || n.endsWith(".pprof.gz")) {
             return PPROF;
