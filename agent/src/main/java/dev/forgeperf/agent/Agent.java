@@ -5,35 +5,39 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.bootstrap.AgentState;
 import dev.forgeperf.bootstrap.Recorder;
-import dev.forgeperf.control.CommandException;
-import dev.forgeperf.control.ControlServer;
-import dev.forgeperf.util.SocketDir;
-import dev.forgeperf.util.StartFailure;
-import dev.forgeperf.jfr.ContinuousRecording;
-import dev.forgeperf.timing.MethodSpec;
-import dev.forgeperf.timing.SlowCallsToJfr;
-import dev.forgeperf.timing.TimingService;
-import dev.forgeperf.util.Log;
 import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.context.AgentContext;
-import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.control.CommandException;
+import dev.forgeperf.control.ControlServer;
 import dev.forgeperf.http.AgentHttpServer;
 import dev.forgeperf.http.HttpStarter;
-import dev.forgeperf.profile.JfrReader;
+import dev.forgeperf.jfr.ContinuousRecording;
+import dev.forgeperf.jfr.PyroscopePush;
+import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.profile.JfrFile;
+import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.report.Report;
 import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.runtime.RuntimeService;
+import dev.forgeperf.snapshot.CpuAnchors;
+import dev.forgeperf.snapshot.ProfilingSessions;
+import dev.forgeperf.snapshot.SnapshotLayout;
 import dev.forgeperf.snapshot.SnapshotParts;
 import dev.forgeperf.snapshot.SnapshotTriggers;
 import dev.forgeperf.snapshot.SnapshotWriter;
+import dev.forgeperf.timing.MethodSpec;
+import dev.forgeperf.timing.SlowCallsToJfr;
+import dev.forgeperf.timing.TimingHistory;
 import dev.forgeperf.timing.TimingLimits;
+import dev.forgeperf.timing.TimingService;
+import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.util.Log;
+import dev.forgeperf.util.PendingFiles;
+import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.StartFailure;
 import dev.forgeperf.util.Words;
-import dev.forgeperf.snapshot.SnapshotLayout;
-import dev.forgeperf.snapshot.CpuAnchors;
 
 /**
  * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})
@@ -55,7 +59,7 @@ public final class Agent implements AgentContext {
     private volatile ContinuousRecording jfr;
     private volatile SnapshotTriggers triggers;
     /** Per-interval timing history, fed by the sampler's ticks (null without a sampler). */
-    private volatile dev.forgeperf.timing.TimingHistory timingHistory;
+    private volatile TimingHistory timingHistory;
     /** Thread CPU readings that calibrate a snapshot's CPU profile from the continuous recording. */
     private final CpuAnchors cpuAnchors = new CpuAnchors();
     private volatile HttpStarter.Outcome http = new HttpStarter.Outcome(null, null);
@@ -69,7 +73,7 @@ public final class Agent implements AgentContext {
     private volatile boolean triggersStarted;
     private boolean httpStarted;
     private boolean pushStarted;
-    private volatile dev.forgeperf.jfr.PyroscopePush push;
+    private volatile PyroscopePush push;
     /** What went wrong while starting (retried), or null; shown by status. */
     private volatile String startProblem;
     /** What the last reload (a second attach) applied and ignored, or null; shown by status. */
@@ -240,7 +244,7 @@ public final class Agent implements AgentContext {
                     throw new OutOfMemoryError(problem);
                 }
                 if (RuntimeService.get().sampling()) {
-                    timingHistory = new dev.forgeperf.timing.TimingHistory(RuntimeService.get().capacity());
+                    timingHistory = new TimingHistory(RuntimeService.get().capacity());
                 }
                 RuntimeService.get().setListener(this::sampled);
             });
@@ -275,7 +279,7 @@ public final class Agent implements AgentContext {
     private void sampled(long uptimeMillis, double[] sample) {
         ContinuousRecording r = jfr;
         cpuAnchors.tick(r == null ? Long.MAX_VALUE : r.startEpochNanos());
-        dev.forgeperf.timing.TimingHistory h = timingHistory;
+        TimingHistory h = timingHistory;
         if (h != null) {
             try {
                 h.tick(System.currentTimeMillis(), uptimeMillis);
@@ -344,7 +348,7 @@ public final class Agent implements AgentContext {
         try {
             String main = AgentInfo.mainClass();
             String app = main == null || main.isEmpty() ? "java" : main.substring(main.lastIndexOf('.') + 1);
-            push = dev.forgeperf.jfr.PyroscopePush.start(url, options.get("pyroscope.app", null), app, this::recording);
+            push = PyroscopePush.start(url, options.get("pyroscope.app", null), app, this::recording);
             if (jfr == null) {
                 Log.info("pyroscope: the continuous recording is off (jfr=off), so there is nothing to push");
             }
@@ -506,7 +510,7 @@ public final class Agent implements AgentContext {
         }
         SlowCallsToJfr.uninstall();
         Recorder.setActive(false);
-        done.add(dev.forgeperf.snapshot.ProfilingSessions.get().closeAll());
+        done.add(ProfilingSessions.get().closeAll());
         synchronized (httpLock) {
             shutDown = true;
             AgentHttpServer h = http.server();
@@ -515,7 +519,7 @@ public final class Agent implements AgentContext {
                 done.add("HTTP server at " + h.url() + " stopped");
             }
         }
-        dev.forgeperf.jfr.PyroscopePush p = push;
+        PyroscopePush p = push;
         push = null;
         if (p != null) {
             p.close();
@@ -537,7 +541,7 @@ public final class Agent implements AgentContext {
                 // the JVM exits: the hook runs anyway
             }
         }
-        dev.forgeperf.util.PendingFiles.unhook();
+        PendingFiles.unhook();
         ControlServer c = control;
         done.add("control socket " + (c == null ? "(none)" : c.socket()) + " removed once this answer is sent; `forge-perf attach " + pid
                 + "` loads the agent again");
@@ -580,7 +584,7 @@ public final class Agent implements AgentContext {
                 Log.failure("snapshotOnExit failed", e);
             }
         }
-        dev.forgeperf.snapshot.ProfilingSessions.get().closeAll();
+        ProfilingSessions.get().closeAll();
         synchronized (httpLock) {
             shutDown = true;
             AgentHttpServer h = http.server();
@@ -588,7 +592,7 @@ public final class Agent implements AgentContext {
                 h.close();
             }
         }
-        dev.forgeperf.jfr.PyroscopePush p = push;
+        PyroscopePush p = push;
         if (p != null) {
             p.close();
         }
@@ -607,7 +611,7 @@ public final class Agent implements AgentContext {
     }
 
     @Override
-    public dev.forgeperf.timing.TimingHistory timingHistory() {
+    public TimingHistory timingHistory() {
         return timingHistory;
     }
 
@@ -762,7 +766,7 @@ public final class Agent implements AgentContext {
         f.put("jfr", r == null ? "off" : r.describe());
         f.put("runtime", RuntimeService.get().describe());
         f.put("http", http.describe());
-        dev.forgeperf.jfr.PyroscopePush p = push;
+        PyroscopePush p = push;
         if (p != null) {
             f.put("pyroscope", p.describe());
         }

@@ -10,14 +10,18 @@ import java.util.List;
 import java.util.Map;
 
 import dev.forgeperf.jfr.ContinuousRecording;
+import dev.forgeperf.profile.JfrFile;
+import dev.forgeperf.profile.JfrReader;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.Profile;
+import dev.forgeperf.profile.ProfileException;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
 import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.snapshot.SnapshotLayout;
 import dev.forgeperf.snapshot.SnapshotWriter;
+import dev.forgeperf.util.AtomicFiles;
 
 /**
  * {@code snapshotOnExit=DIR}: at JVM exit, writes a snapshot of what the agent holds into
@@ -66,8 +70,8 @@ final class ExitSnapshot {
         }
         awaitJfrHook(r, file, System.nanoTime() + BUDGET_MILLIS * 1_000_000L);
         try {
-            dev.forgeperf.profile.JfrFile.check(file);
-        } catch (dev.forgeperf.profile.ProfileException e) {
+            JfrFile.check(file);
+        } catch (ProfileException e) {
             throw new IllegalStateException("the recording JFR wrote at exit is incomplete: " + e.getMessage());
         }
         Files.copy(file, dir.resolve(SnapshotLayout.RECORDING));
@@ -127,7 +131,7 @@ final class ExitSnapshot {
             for (Map.Entry<String, Kind> p : SnapshotLayout.PROFILES.entrySet()) {
                 String base = p.getKey().substring(0, p.getKey().indexOf('.'));
                 try {
-                    Profile profile = dev.forgeperf.profile.JfrReader.read(source, p.getValue(), ProfileOptions.DEFAULT);
+                    Profile profile = JfrReader.read(source, p.getValue(), ProfileOptions.DEFAULT);
                     if (p.getValue() == Kind.CPU) {
                         profile.addComment(NOT_CALIBRATED_AT_EXIT);
                     }
@@ -146,7 +150,7 @@ final class ExitSnapshot {
         builder.start();
         builder.join(BUDGET_MILLIS);
         if (builder.isAlive()) {
-            dev.forgeperf.util.AtomicFiles.deleteTree(work);
+            AtomicFiles.deleteTree(work);
             throw new IllegalStateException("the profiles took more than " + BUDGET_MILLIS / 1000 + " s at exit and were left out; "
                     + "build them outside the JVM: `forge-perf convert recording.jfr -o cpu.html` in the snapshot folder");
         }

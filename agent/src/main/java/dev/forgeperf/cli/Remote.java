@@ -10,11 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.AgentSockets;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
 import dev.forgeperf.util.SocketDir;
+import dev.forgeperf.util.StartFailure;
 
 /** Sends a command line to the agent in the target JVM and relays its answer. */
 final class Remote {
@@ -106,7 +107,7 @@ final class Remote {
             if (Boolean.FALSE.equals(Targets.isJvm(pid))) {
                 throw new CommandException("process " + pid + Targets.describe(pid) + " is not a JVM; run `forge-perf list --all` to see the JVMs");
             }
-            String notStarted = dev.forgeperf.util.StartFailure.readForRunning(pid);
+            String notStarted = StartFailure.readForRunning(pid);
             if (notStarted != null) {
                 throw new CommandException("the forge-perf agent is not running in JVM " + pid + " (its start failed): " + notStarted);
             }

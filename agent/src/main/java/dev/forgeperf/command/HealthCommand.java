@@ -1,6 +1,7 @@
 package dev.forgeperf.command;
 
 import dev.forgeperf.context.AgentContext;
+import dev.forgeperf.jfr.LiveSamples;
 import dev.forgeperf.runtime.Health;
 import dev.forgeperf.util.Json;
 import picocli.CommandLine.Command;
@@ -36,7 +37,7 @@ public final class HealthCommand extends AgentCommand {
     public int run(AgentContext agent, Session session) {
         Health h = Health.evaluate();
         java.util.Map<String, Object> map = h.toMap();
-        dev.forgeperf.jfr.LiveSamples.addSitesToHeapFinding(map.get("findings"));
+        LiveSamples.addSitesToHeapFinding(map.get("findings"));
         if (json) {
             session.out.println(Json.write(map));
         } else {

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.forgeperf.bootstrap.MethodStats;
+import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.jfr.FocusedProfile;
@@ -231,7 +232,7 @@ public final class LatencyProfileCommand extends AgentCommand {
             if (fixedNanos >= 0) {
                 nanos[i] = fixedNanos;
             } else {
-                dev.forgeperf.bootstrap.TimingSnapshot s = methods[i].snapshot();
+                TimingSnapshot s = methods[i].snapshot();
                 nanos[i] = s.histogramCount() >= callsNeeded(percentile) ? s.percentile(percentile) : -1;
             }
             recording[i] = Math.max(0, nanos[i]); // not known yet: every call is an event, judged later

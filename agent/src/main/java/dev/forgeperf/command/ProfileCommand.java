@@ -5,23 +5,26 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import dev.forgeperf.context.AgentContext;
+import dev.forgeperf.control.CommandException;
 import dev.forgeperf.jfr.FocusedProfile;
+import dev.forgeperf.jfr.LiveSamples;
 import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.LiveObjects;
 import dev.forgeperf.profile.OutputFormat;
 import dev.forgeperf.profile.Profile;
 import dev.forgeperf.profile.ProfileException;
 import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
 import dev.forgeperf.profile.TopTable;
+import dev.forgeperf.runtime.FullGc;
 import dev.forgeperf.runtime.HeapGuard;
-import dev.forgeperf.util.Durations;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import dev.forgeperf.control.CommandException;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.AtomicFiles;
+import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.Json;
 import dev.forgeperf.util.Units;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code profile cpu|wall|alloc|lock|park PID …}: a focused recording, analyzed into the output chosen.
@@ -206,25 +209,25 @@ public final class ProfileCommand implements Runnable {
 
         @Override
         java.util.Map<String, String> extraSettings() {
-            return roots ? dev.forgeperf.jfr.LiveSamples.ROOTS : java.util.Map.of();
+            return roots ? LiveSamples.ROOTS : java.util.Map.of();
         }
 
         @Override
         void beforeStop() {
             if (gc) {
-                dev.forgeperf.runtime.FullGc.run();
+                FullGc.run();
             }
         }
 
         @Override
         void printAfterTable(Session session, Path recording, ProfileOptions options) throws java.io.IOException {
-            dev.forgeperf.profile.LiveObjects.Summary s = dev.forgeperf.profile.LiveObjects.summarize(recording, options);
+            LiveObjects.Summary s = LiveObjects.summarize(recording, options);
             if (s.sites().isEmpty()) {
                 return;
             }
             session.out.println();
             session.out.println("allocation sites of the sampled live objects (first frame outside the JDK), by bytes:");
-            for (dev.forgeperf.profile.LiveObjects.Site site : s.top(Math.min(top, 10))) {
+            for (LiveObjects.Site site : s.top(Math.min(top, 10))) {
                 session.out.println("  " + site.describe());
             }
         }

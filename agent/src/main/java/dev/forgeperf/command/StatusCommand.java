@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.Json;
@@ -69,7 +70,7 @@ public final class StatusCommand extends AgentCommand {
                     || arg.equals("-XX:+DisableExplicitGC") || arg.equals("-XX:+EnableDynamicAgentLoading")
                     || arg.equals("-XX:+DisableAttachMechanism") || arg.startsWith("-XX:StartFlightRecording")
                     || arg.startsWith("-javaagent") || arg.startsWith("-agentpath") || arg.startsWith("-agentlib")) {
-                out.add(dev.forgeperf.config.AgentOptions.withoutSecrets(arg));
+                out.add(AgentOptions.withoutSecrets(arg));
             }
         }
         return out;

@@ -7,13 +7,14 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
-import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.ControlServer;
 import dev.forgeperf.jfr.ContinuousRecording;
+import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.snapshot.SnapshotWriter;
+import dev.forgeperf.timing.TimingHistory;
 import dev.forgeperf.timing.TimingService;
 
 /**
@@ -51,7 +52,7 @@ public interface AgentContext {
     TimingService timingService();
 
     /** Timed methods' calls and percentiles per sampler interval, or null without a runtime sampler. */
-    dev.forgeperf.timing.TimingHistory timingHistory();
+    TimingHistory timingHistory();
 
     /** The continuous recording, or null when off. */
     ContinuousRecording recording();

@@ -1,6 +1,25 @@
 package dev.forgeperf.http;
 
+import dev.forgeperf.bootstrap.TimingSnapshot;
+import dev.forgeperf.command.StatusCommand;
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.context.AgentContext;
+import dev.forgeperf.runtime.ClassHistogram;
+import dev.forgeperf.runtime.FullGc;
+import dev.forgeperf.runtime.GcMonitor;
+import dev.forgeperf.runtime.Health;
+import dev.forgeperf.runtime.HeapDump;
+import dev.forgeperf.runtime.HeapGuard;
+import dev.forgeperf.runtime.History;
+import dev.forgeperf.runtime.RuntimeMetrics;
+import dev.forgeperf.runtime.RuntimeService;
+import dev.forgeperf.runtime.ThreadActivity;
+import dev.forgeperf.runtime.ThreadDump;
+import dev.forgeperf.timing.TimingHistory;
+import dev.forgeperf.timing.TimingService;
+import dev.forgeperf.timing.TimingTable;
 import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.util.Json;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
@@ -20,22 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import dev.forgeperf.context.AgentContext;
-import dev.forgeperf.bootstrap.TimingSnapshot;
-import dev.forgeperf.command.StatusCommand;
-import dev.forgeperf.runtime.ClassHistogram;
-import dev.forgeperf.runtime.FullGc;
-import dev.forgeperf.runtime.GcMonitor;
-import dev.forgeperf.runtime.HeapDump;
-import dev.forgeperf.runtime.Health;
-import dev.forgeperf.runtime.History;
-import dev.forgeperf.runtime.RuntimeMetrics;
-import dev.forgeperf.runtime.RuntimeService;
-import dev.forgeperf.runtime.ThreadActivity;
-import dev.forgeperf.runtime.ThreadDump;
-import dev.forgeperf.timing.TimingHistory;
-import dev.forgeperf.timing.TimingService;
-import dev.forgeperf.timing.TimingTable;
 
 /**
  * {@code /metrics}, {@code /health} and the {@code /api/...} JSON endpoints. Each answers what the
@@ -66,9 +69,9 @@ final class ApiEndpoints {
         long need = MetricsExposition.heapNeed(timings, buckets.length);
         if (need > MetricsExposition.LIGHT_SCRAPE_BYTES) { // a light scrape always runs: it is what monitors a full heap
             try {
-                dev.forgeperf.runtime.HeapGuard.require("the /metrics text of " + timings.size() + " timed methods", need,
+                HeapGuard.require("the /metrics text of " + timings.size() + " timed methods", need,
                         "retry when the heap is less full, or time fewer methods (timed.maxMethods)");
-            } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+            } catch (HeapGuard.Refused e) {
                 throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
             }
         }
@@ -178,7 +181,7 @@ final class ApiEndpoints {
         }
         Map<String, Object> points = history.toMap(method, count);
         if (points == null) {
-            String error = dev.forgeperf.util.Json.writeLine(Map.of("error", "no timing history for method " + method
+            String error = Json.writeLine(Map.of("error", "no timing history for method " + method
                     + ": it is not timed, or has not been among the " + TimingHistory.TOP + " most called in a sample interval yet; "
                     + "GET api/timings/history lists the methods that have one"));
             return new Reply(404, Reply.JSON, (error + "\n").getBytes(StandardCharsets.UTF_8));
@@ -322,7 +325,7 @@ final class ApiEndpoints {
         m.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         List<Object> args = new ArrayList<>();
         for (String a : rt.getInputArguments()) {
-            args.add(dev.forgeperf.config.AgentOptions.withoutSecrets(a));
+            args.add(AgentOptions.withoutSecrets(a));
         }
         m.put("inputArguments", args);
         Map<String, Object> a = new LinkedHashMap<>();
@@ -440,10 +443,10 @@ final class ApiEndpoints {
     Reply histogram(Request r) throws HttpFailure {
         int top = r.intParam("top", 30, 1, Integer.MAX_VALUE);
         try {
-            dev.forgeperf.runtime.HeapGuard.require("the class histogram", dev.forgeperf.runtime.HeapGuard.HISTOGRAM_BYTES,
+            HeapGuard.require("the class histogram", HeapGuard.HISTOGRAM_BYTES,
                     "retry when the heap is less full, or run `jcmd " + agent.pid() + " GC.class_histogram`, which builds it outside the Java heap");
             return Reply.json(200, ClassHistogram.toMap(ClassHistogram.take(true), top));
-        } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+        } catch (HeapGuard.Refused e) {
             throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
         } catch (IllegalStateException e) {
             throw new HttpFailure(503, e.getMessage());

@@ -15,11 +15,12 @@ import java.util.function.ToLongFunction;
 
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.http.PrometheusText.Type;
+import dev.forgeperf.jfr.PyroscopePush;
 import dev.forgeperf.runtime.GcMonitor;
 import dev.forgeperf.runtime.Health;
 import dev.forgeperf.runtime.RuntimeMetrics;
-import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.util.Durations;
 
 /**
  * {@code /metrics}: the JVM and the process under the names of the Prometheus Java client 1.x JVM
@@ -151,7 +152,7 @@ public final class MetricsExposition {
         }
         p.family("forgeperf_leak_findings", Type.gauge, "Likely leaks found in the sampler's history (heap, threads, classes, metaspace)");
         p.sample(m.findings.size());
-        dev.forgeperf.jfr.PyroscopePush push = dev.forgeperf.jfr.PyroscopePush.active();
+        PyroscopePush push = PyroscopePush.active();
         if (push != null) {
             p.family("forgeperf_pyroscope_chunks_total", Type.counter,
                     "Chunks of the continuous recording pushed to Pyroscope (uploaded) or dropped: failed upload, queue full, removed by JFR before its turn");

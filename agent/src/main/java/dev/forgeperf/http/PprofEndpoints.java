@@ -1,6 +1,25 @@
 package dev.forgeperf.http;
 
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.jfr.ContinuousRecording;
+import dev.forgeperf.jfr.FocusedProfile;
+import dev.forgeperf.jfr.LiveSamples;
+import dev.forgeperf.profile.JfrReader;
+import dev.forgeperf.profile.Kind;
+import dev.forgeperf.profile.LiveObjects;
+import dev.forgeperf.profile.OutputFormat;
+import dev.forgeperf.profile.PprofWriter;
+import dev.forgeperf.profile.Profile;
+import dev.forgeperf.profile.ProfileException;
+import dev.forgeperf.profile.ProfileOptions;
+import dev.forgeperf.profile.ProfileOutput;
+import dev.forgeperf.profile.TopTable;
+import dev.forgeperf.runtime.HeapGuard;
+import dev.forgeperf.runtime.ThreadDump;
+import dev.forgeperf.runtime.VirtualThreads;
+import dev.forgeperf.snapshot.SnapshotParts;
 import dev.forgeperf.util.AgentInfo;
+import dev.forgeperf.util.Units;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,23 +31,6 @@ import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
-import dev.forgeperf.jfr.ContinuousRecording;
-import dev.forgeperf.jfr.FocusedProfile;
-import dev.forgeperf.jfr.LiveSamples;
-import dev.forgeperf.profile.JfrReader;
-import dev.forgeperf.profile.Kind;
-import dev.forgeperf.profile.LiveObjects;
-import dev.forgeperf.profile.OutputFormat;
-import dev.forgeperf.profile.PprofWriter;
-import dev.forgeperf.profile.Profile;
-import dev.forgeperf.profile.ProfileOptions;
-import dev.forgeperf.profile.ProfileOutput;
-import dev.forgeperf.profile.TopTable;
-import dev.forgeperf.runtime.HeapGuard;
-import dev.forgeperf.runtime.ThreadDump;
-import dev.forgeperf.runtime.VirtualThreads;
-import dev.forgeperf.snapshot.SnapshotParts;
-import dev.forgeperf.util.Units;
 
 /**
  * The {@code /debug/pprof/} endpoints, answering as Go's {@code net/http/pprof} does (gzipped
@@ -109,9 +111,9 @@ final class PprofEndpoints {
                     + (c == null ? "off" : c.describe()) + "; start the agent with jfr=default (or jfr=profile)").header("Retry-After", "60");
         }
         try {
-            dev.forgeperf.runtime.HeapGuard.require("a " + name + " profile", dev.forgeperf.runtime.HeapGuard.analysisNeed(0),
+            HeapGuard.require("a " + name + " profile", HeapGuard.analysisNeed(0),
                     "retry when the heap is less full");
-        } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+        } catch (HeapGuard.Refused e) {
             throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
         }
         Profile profile;
@@ -166,7 +168,7 @@ final class PprofEndpoints {
     private static Profile withLiveObjects(Profile alloc, boolean gc) throws HttpFailure, IOException {
         Profile live;
         try {
-            live = LiveSamples.now(gc, false, dev.forgeperf.profile.ProfileOptions.DEFAULT, "retry when the heap is less full").profile();
+            live = LiveSamples.now(gc, false, ProfileOptions.DEFAULT, "retry when the heap is less full").profile();
         } catch (HeapGuard.Refused e) {
             throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
         } catch (IllegalStateException | SecurityException e) {
@@ -342,8 +344,8 @@ final class PprofEndpoints {
                     recording.dump(jfr);
                 }
                 try {
-                    dev.forgeperf.runtime.HeapGuard.require("serving a trace", Files.size(jfr) * 2, "ask for fewer seconds, or use `forge-perf dump jfr`");
-                } catch (dev.forgeperf.runtime.HeapGuard.Refused e) {
+                    HeapGuard.require("serving a trace", Files.size(jfr) * 2, "ask for fewer seconds, or use `forge-perf dump jfr`");
+                } catch (HeapGuard.Refused e) {
                     throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
                 }
                 return closing(new Reply(200, Reply.BINARY, Files.readAllBytes(jfr)).header("Content-Disposition", "attachment; filename=\"trace\""),
@@ -376,7 +378,7 @@ final class PprofEndpoints {
             info.command().ifPresent(args::add);
             info.arguments().ifPresent(a -> args.addAll(java.util.List.of(a)));
         }
-        args.replaceAll(dev.forgeperf.config.AgentOptions::withoutSecrets);
+        args.replaceAll(AgentOptions::withoutSecrets);
         return new Reply(200, Reply.TEXT, String.join("\0", args).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
@@ -439,7 +441,7 @@ final class PprofEndpoints {
                     reply = new Reply(200, Reply.TEXT, b.toByteArray());
             }
             return closing(reply, true);
-        } catch (dev.forgeperf.profile.ProfileException e) {
+        } catch (ProfileException e) {
             throw new HttpFailure(500, "the " + kind.id() + " recording could not be read: " + e.getMessage());
         } finally {
             permits.release();

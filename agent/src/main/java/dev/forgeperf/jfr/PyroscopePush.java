@@ -25,6 +25,9 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
+import dev.forgeperf.config.AgentOptions;
+import dev.forgeperf.profile.JfrReader;
+import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.DaemonThreads;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.util.Units;
@@ -166,7 +169,7 @@ public final class PyroscopePush {
             } catch (Throwable t) {
                 failed.incrementAndGet();
                 String message = t instanceof IOException ? t.getMessage() : t.toString();
-                String why = message == null ? "no detail" : dev.forgeperf.config.AgentOptions.withoutSecrets(message);
+                String why = message == null ? "no detail" : AgentOptions.withoutSecrets(message);
                 lastError = why;
                 Log.once("pyroscope upload", "pyroscope push to " + shown + " failed (" + why + "); chunks are dropped and counted (see status) until it works");
             }
@@ -177,7 +180,7 @@ public final class PyroscopePush {
 
     private void upload(Chunk c) throws IOException {
         ContinuousRecording r = recording.get();
-        long period = r == null ? 0 : dev.forgeperf.profile.JfrReader.parsePeriod(r.setting("jdk.ExecutionSample#period"));
+        long period = r == null ? 0 : JfrReader.parsePeriod(r.setting("jdk.ExecutionSample#period"));
         StringBuilder q = new StringBuilder(ingest).append("?name=").append(URLEncoder.encode(app, StandardCharsets.UTF_8))
                 .append("&from=").append(c.startEpochNanos() / 1_000_000_000L)
                 .append("&until=").append((c.endEpochNanos() + 999_999_999L) / 1_000_000_000L)
@@ -196,7 +199,7 @@ public final class PyroscopePush {
             conn.setRequestMethod("POST");
             conn.setChunkedStreamingMode(64 * 1024);
             conn.setRequestProperty("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
-            conn.setRequestProperty("User-Agent", "forge-perf/" + dev.forgeperf.util.AgentInfo.VERSION);
+            conn.setRequestProperty("User-Agent", "forge-perf/" + AgentInfo.VERSION);
             if (authorization != null) {
                 conn.setRequestProperty("Authorization", authorization);
             }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.forgeperf.jfr.LiveSamples;
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.report.Finding.Severity;
 import dev.forgeperf.util.Units;
@@ -158,7 +159,7 @@ public final class Findings {
                 List<Object> sites = Snapshot.list(o, "allocationSites");
                 List<String> details = new ArrayList<>();
                 if (sites != null) {
-                    sites.stream().limit(dev.forgeperf.jfr.LiveSamples.FINDING_SITES).forEach(x -> details.add(String.valueOf(x)));
+                    sites.stream().limit(LiveSamples.FINDING_SITES).forEach(x -> details.add(String.valueOf(x)));
                 }
                 out.add(new Finding(Severity.warning, "leak-" + (kind == null ? "unknown" : kind), message, details));
             }

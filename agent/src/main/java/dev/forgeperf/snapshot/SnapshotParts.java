@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.forgeperf.jfr.LiveSamples;
 import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.OutputFormat;
@@ -20,6 +21,7 @@ import dev.forgeperf.runtime.History;
 import dev.forgeperf.runtime.RuntimeMetrics;
 import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.runtime.ThreadDump;
+import dev.forgeperf.runtime.VirtualThreads;
 import dev.forgeperf.util.Json;
 
 /** The parts of a snapshot, each writing its files into the snapshot's folder. */
@@ -39,7 +41,7 @@ public final class SnapshotParts {
         RuntimeMetrics now = RuntimeMetrics.collect();
         Map<String, Object> m = new LinkedHashMap<>();
         Map<String, Object> current = now.toMap();
-        dev.forgeperf.jfr.LiveSamples.addSitesToHeapFinding(current.get("findings"));
+        LiveSamples.addSitesToHeapFinding(current.get("findings"));
         m.put("current", current);
         m.put("history", History.current());
         m.put("health", Health.evaluate(now, service.settings()).toMap());
@@ -54,9 +56,9 @@ public final class SnapshotParts {
      */
     public static void threads(Path dir) throws Exception {
         ThreadDump dump = ThreadDump.take();
-        dev.forgeperf.runtime.VirtualThreads.Attempt virtual = dev.forgeperf.runtime.VirtualThreads.attempt();
+        VirtualThreads.Attempt virtual = VirtualThreads.attempt();
         Files.writeString(dir.resolve(SnapshotLayout.THREADS),
-                dump.render(virtual.dump(), virtual.whyNot(), dev.forgeperf.runtime.VirtualThreads.SNAPSHOT_GROUPS));
+                dump.render(virtual.dump(), virtual.whyNot(), VirtualThreads.SNAPSHOT_GROUPS));
     }
 
     /** {@code histogram.txt} and {@code histogram.json}: live objects per class (after a full GC). */
