@@ -109,7 +109,11 @@ class CpuAccuracyTest {
             }
             // the hottest function of the app's code (rows of CPU time outside any sampled frame, "[…]", may lead on a loaded machine)
             String top = text.out().lines().filter(l -> l.matches("\\s*\\S+\\s+[0-9.]+%.*") && !l.matches(".*%\\s+\\[.*")).findFirst().orElse("");
-            assertTrue(top.endsWith("dev.forgeperf.e2e.fixture.BusyThreads.step"), text::toString);
+            // the user's code leads, never ours: step() or the loop that calls it (JDK 25, saturated machine, a profile taken
+            // in the first seconds: once 66% self in the calling lambda and 20% in step, the JVM attributing the samples
+            // to the caller's frame; not reproduced at rest with step() inlined or not)
+            assertTrue(top.endsWith("dev.forgeperf.e2e.fixture.BusyThreads.step") || top.endsWith("dev.forgeperf.e2e.fixture.BusyThreads.lambda$main$0"),
+                    text::toString);
             if (text.out().contains("folded into their callers")) {
                 // JDK 25 samples at the next safepoint poll, often in the exit advice (how often depends on
                 // how cheap the advice is and on luck): when some were, the header says how many, as a count
