@@ -48,11 +48,28 @@ public final class Log {
         }
     }
 
-    /** Logs a contained failure; the stack trace only when verbose. */
+    /**
+     * Logs a contained failure; the stack trace only when verbose. A failure caused by the JVM's
+     * shutdown (a step that registers a shutdown hook, as starting a JFR recording does, while the
+     * host exits) is not logged: nothing failed that anyone can act on.
+     */
     public static void failure(String what, Throwable t) {
+        if (byShutdown(t)) {
+            return;
+        }
         info(what + ": " + t);
         if (verbose) {
             t.printStackTrace();
         }
+    }
+
+    /** Whether {@code t} (or a cause) is the JDK's refusal of a shutdown hook because the JVM is exiting. */
+    static boolean byShutdown(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IllegalStateException && "Shutdown in progress".equals(c.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 }
