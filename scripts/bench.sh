@@ -113,8 +113,8 @@ profiles() {
     case $kind in alloc) apflag=--alloc ;; lock) apflag=--lock ;; esac
     rm -f "$bench"/{ours,jar,ap}-$kind.times
     for ((i = 0; i < runs; i++)); do
-      timed ours-$kind env JAVA_HOME="$java_home" FORGE_PERF_JAR="$jar" scripts/forge-perf convert "$jfr" --event "$kind" -o "$bench/ours-$kind.pb.gz"
-      timed jar-$kind "$java" -jar "$jar" convert "$jfr" --event "$kind" -o "$bench/jar-$kind.pb.gz"
+      timed ours-$kind env JAVA_HOME="$java_home" FORGE_PERF_JAR="$jar" scripts/forge-perf convert "$jfr" --event "$kind" -o "$bench/ours-$kind.pb.gz" --force
+      timed jar-$kind "$java" -jar "$jar" convert "$jfr" --event "$kind" -o "$bench/jar-$kind.pb.gz" --force
       timed ap-$kind "$java" -jar "$converter" $apflag -o pb.gz "$jfr" "$bench/ap-$kind.pb.gz"
     done
     for tool in ours jar ap; do
