@@ -2,9 +2,10 @@ package dev.forgeperf.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+
+import dev.forgeperf.util.SocketDir;
 
 /**
  * The JDK's attach socket ({@code /tmp/.java_pid<pid>}) left behind by an earlier process that had
@@ -19,40 +20,32 @@ final class StaleAttachSocket {
     private StaleAttachSocket() {
     }
 
-    /** What {@link #clear} found. */
-    record Found(Path path, int owner, boolean removed, String problem) {
+    /** What {@link #clear} found: the socket, its owner, whether it is gone now. */
+    record Found(Path path, int owner, boolean removed) {
     }
 
     /**
      * The attach socket the JDK would use for {@code pid} when it is not the JVM's ({@code targetUid}
      * does not own it), removed if {@code remove} and the file system lets us; null when there is
-     * none or it is the JVM's own.
+     * none, it is the JVM's own, or its owner cannot be read.
      */
     static Found clear(long pid, int targetUid, boolean remove) {
         if (targetUid < 0) {
             return null;
         }
         Path f = path(pid);
-        int owner;
-        try {
-            if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-                return null;
-            }
-            owner = (Integer) Files.getAttribute(f, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | RuntimeException e) {
-            return null; // cannot tell: leave it to the attach
-        }
-        if (owner == targetUid) {
+        int owner = SocketDir.ownerUid(f); // -1: none there, or cannot tell: leave it to the attach
+        if (owner < 0 || owner == targetUid) {
             return null;
         }
         if (!remove) {
-            return new Found(f, owner, false, null);
+            return new Found(f, owner, false);
         }
         try {
             Files.delete(f); // unlinks the entry itself, a symbolic link included: nothing is followed
-            return new Found(f, owner, true, null);
+            return new Found(f, owner, true);
         } catch (IOException | RuntimeException e) {
-            return new Found(f, owner, false, String.valueOf(e.getMessage()));
+            return new Found(f, owner, false);
         }
     }
 
