@@ -1,5 +1,16 @@
 package dev.forgeperf.http;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+
 import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.jfr.FocusedProfile;
@@ -20,17 +31,6 @@ import dev.forgeperf.runtime.VirtualThreads;
 import dev.forgeperf.snapshot.SnapshotParts;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.Units;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
-
 
 /**
  * The {@code /debug/pprof/} endpoints, answering as Go's {@code net/http/pprof} does (gzipped
