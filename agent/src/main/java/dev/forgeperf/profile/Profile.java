@@ -14,7 +14,9 @@ import java.util.Map;
  * (parent node, frame), node {@link #ROOT} has no frame, and a stack is the path from the root to a
  * node. Each node carries its own (self) values, one per {@linkplain #sampleTypes() sample type};
  * identical stacks therefore aggregate into one node, so a recording of millions of samples costs
- * memory in proportion to its distinct stacks, not its events.
+ * memory in proportion to its distinct stacks, not its events. Values are stored only for nodes that
+ * were given some (a slot of {@code width} longs each, found through one int per node): most nodes
+ * are inner frames that no sample ends at, and a profile's raw columns are several (a cpu read has 5).
  *
  * <p>Not thread-safe: one thread builds a profile; after that any number may read it.
  */
@@ -48,6 +50,12 @@ public final class Profile {
     private int[] ndFrame = new int[1024];
     private int ndCount = 1;
     private final LongIntMap ndIndex = new LongIntMap(1024);
+    /** Per node: 1 + its slot in {@link #values}, 0 when it has none (no value was ever added). */
+    private int[] ndSlot = new int[1024];
+    /** Per slot: its node. */
+    private int[] slotNode = new int[256];
+    private int slotCount;
+    /** {@code width} values per slot. */
     private long[] values;
     private int width;
 
@@ -57,7 +65,7 @@ public final class Profile {
      */
     public Profile(List<SampleType> sampleTypes, int primary) {
         setTypes(sampleTypes, primary);
-        values = new long[1024 * width];
+        values = new long[slotNode.length * width];
         ndParent[ROOT] = -1;
         ndFrame[ROOT] = -1;
         string("");
@@ -282,7 +290,7 @@ public final class Profile {
             int n = ndCount + (ndCount >> 1);
             ndParent = Arrays.copyOf(ndParent, n);
             ndFrame = Arrays.copyOf(ndFrame, n);
-            values = Arrays.copyOf(values, n * width);
+            ndSlot = Arrays.copyOf(ndSlot, n);
         }
         id = ndCount++;
         ndParent[id] = parent;
@@ -341,19 +349,42 @@ public final class Profile {
 
     // ---- values
 
+    /** The offset of {@code node}'s values in {@link #values}, giving it a slot if it has none. */
+    private int base(int node) {
+        int s = ndSlot[node];
+        if (s == 0) {
+            if (slotCount == slotNode.length) {
+                int n = slotCount + (slotCount >> 1);
+                slotNode = Arrays.copyOf(slotNode, n);
+                values = Arrays.copyOf(values, n * width);
+            }
+            slotNode[slotCount] = node;
+            s = ++slotCount;
+            ndSlot[node] = s;
+        }
+        return (s - 1) * width;
+    }
+
     /** Adds {@code value} of sample type {@code type} to the samples of stack {@code node}. */
     public void add(int node, int type, long value) {
-        values[node * width + type] += value;
+        int base = base(node); // first: it may grow values, and `values[base(node) + type] +=` would read the old array
+        values[base + type] += value;
     }
 
     /** The self value of {@code node} for sample type {@code type}: what samples with exactly this stack weigh. */
     public long value(int node, int type) {
-        return values[node * width + type];
+        int s = ndSlot[node];
+        return s == 0 ? 0 : values[(s - 1) * width + type];
     }
 
     /** Whether samples with exactly the stack of {@code node} exist (any non-zero self value). */
     public boolean hasSamples(int node) {
-        int base = node * width;
+        int s = ndSlot[node];
+        return s != 0 && slotHasSamples(s - 1);
+    }
+
+    private boolean slotHasSamples(int slot) {
+        int base = slot * width;
         for (int t = 0; t < width; t++) {
             if (values[base + t] != 0) {
                 return true;
@@ -365,8 +396,8 @@ public final class Profile {
     /** The sum of all values of one sample type. */
     public long total(int type) {
         long sum = 0;
-        for (int n = 0; n < ndCount; n++) {
-            sum += values[n * width + type];
+        for (int s = 0; s < slotCount; s++) {
+            sum += values[s * width + type];
         }
         return sum;
     }
@@ -374,8 +405,8 @@ public final class Profile {
     /** Number of distinct stacks with samples. */
     public int stackCount() {
         int c = 0;
-        for (int n = 0; n < ndCount; n++) {
-            if (hasSamples(n)) {
+        for (int s = 0; s < slotCount; s++) {
+            if (slotHasSamples(s)) {
                 c++;
             }
         }
@@ -402,29 +433,35 @@ public final class Profile {
         nd[ROOT] = ROOT;
         for (int n = ROOT + 1; n < other.ndCount; n++) {
             nd[n] = child(nd[other.ndParent[n]], fr[other.ndFrame[n]]); // a parent's number is below its children's
+        }
+        for (int s = 0; s < other.slotCount; s++) {
+            int base = base(nd[other.slotNode[s]]);
             for (int t = 0; t < width; t++) {
-                values[nd[n] * width + t] += other.values[n * width + t];
+                values[base + t] += other.values[s * width + t];
             }
         }
     }
 
-    /** Turns raw columns into the final sample types: {@code mapper} gets each node's raw values and fills the new ones. */
+    /**
+     * Turns raw columns into the final sample types: {@code mapper} gets each node's raw values and
+     * fills the new ones. Nodes without values are not asked: all-zero raw values must map to zeros.
+     */
     public void remap(List<SampleType> newTypes, int newPrimary, ColumnMapper mapper) {
         int oldWidth = width;
         long[] old = values;
         setTypes(newTypes, newPrimary);
-        values = new long[ndParent.length * width];
+        values = new long[slotNode.length * width];
         long[] raw = new long[oldWidth];
         long[] out = new long[width];
-        for (int n = 0; n < ndCount; n++) {
-            System.arraycopy(old, n * oldWidth, raw, 0, oldWidth);
+        for (int s = 0; s < slotCount; s++) {
+            System.arraycopy(old, s * oldWidth, raw, 0, oldWidth);
             Arrays.fill(out, 0);
             mapper.map(raw, out);
-            System.arraycopy(out, 0, values, n * width, width);
+            System.arraycopy(out, 0, values, s * width, width);
         }
     }
 
-    /** Maps one node's raw values to its final values. */
+    /** Maps one node's raw values to its final values (zeros to zeros). */
     @FunctionalInterface
     public interface ColumnMapper {
         void map(long[] raw, long[] out);
