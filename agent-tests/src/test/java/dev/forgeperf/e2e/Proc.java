@@ -160,10 +160,18 @@ public final class Proc implements AutoCloseable {
         List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(process.toHandle());
         all.forEach(ProcessHandle::destroyForcibly);
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // every one, not just ours: under `runuser` the JVM is a child that may outlive the wrapper by a moment,
+        // and a JVM still alive below would keep its attach socket from being removed
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // still alive after the bound: its socket stays, as before
+            }
         }
         // a JVM killed with SIGKILL leaves its JDK attach socket in /tmp; one of root would make every later JVM of
         // another user given the same pid unattachable (it cannot remove it), so the machine's next runs would fail
