@@ -172,9 +172,6 @@ public final class PeersMain {
         System.out.println("\n(written to " + docFile + "; raw JMH results in " + out + ")");
     }
 
-    /** The service's last run: no agent again, so the table shows how far the machine drifted over the runs. */
-    static final String AGAIN = "no agent, again at the end (the machine's drift)";
-
     /** The service's runs, the first without an agent (every row is compared with it), the last without one again. */
     static List<ServiceBench.Setup> serviceSetups(String agent, String otel, String asyncProfiler, Path out) {
         String pkg = "dev.forgeperf.bench.service";
@@ -192,7 +189,7 @@ public final class PeersMain {
                         + out.resolve("ap-service.jfr") + ",jfr"), null),
                 new ServiceBench.Setup("JFR `profile` settings", List.of("-XX:StartFlightRecording:settings=profile,filename="
                         + out.resolve("service.jfr")), null),
-                new ServiceBench.Setup(AGAIN, List.of(), null));
+                new ServiceBench.Setup("no agent, again at the end (the machine's drift)", List.of(), null));
     }
 
     private static String check(Peer p, Path out, String java25) throws IOException, InterruptedException {
