@@ -43,15 +43,16 @@ import java.lang.invoke.VarHandle;
  * <h2>Hot-path cost</h2>
  * {@link #record(long, boolean)} does no allocation after the first call into a power of two,
  * takes no lock and is lock-free. With one stripe: one volatile read of that stripe's cells (a
- * field of this object), then the acquire read of the group and the plain read of the header
- * (independent of each other), and a compare-and-set of the bucket counter (a failure, i.e.
- * contention, falls back to an atomic add and counts towards growing the stripes): three dependent
- * loads before the atomic, where going through the stripe array took six (record() alone, JMH,
- * the two layouts interleaved under a load of about 20: 0.72 x the time). Values of at least {@value #LINEAR_LIMIT} ns
- * add one more compare-and-set (the sum; below that each bucket holds one value and the sum is
- * derived exactly from the counts); {@code thrown} adds an atomic add. Min and max are first
- * checked with a plain (opaque) read and updated by CAS only when the value improves, which after
- * warm-up is rare. With one stripe (the uncontended case) the thread is not even looked at; with
+ * field of this object), then the acquire read of the group, and a compare-and-set of the bucket
+ * counter (a failure, i.e. contention, falls back to an atomic add and counts towards growing the
+ * stripes): three dependent loads before the atomic, where going through the stripe array took six
+ * (record() alone, JMH, the two layouts interleaved under a load of about 20: 0.72 x the time). A
+ * value below {@value #LINEAR_LIMIT} ns does nothing else: each of those buckets holds one value, so
+ * the snapshot derives the exact sum, min and max of such calls from the bucket counts, and the
+ * counter header is not even read. A value of at least {@value #LINEAR_LIMIT} ns adds one more
+ * compare-and-set (the sum) and checks min and max with a plain (opaque) read each, updating them by
+ * CAS only when the value improves, which after warm-up is rare; {@code thrown} adds an atomic
+ * add. With one stripe (the uncontended case) the thread is not even looked at; with
  * more, the stripe is picked by a hash of the thread id and a per-method salt that changes when
  * contention persists at the maximum stripe count (virtual threads' sparse ids hash as well as
  * platform threads').
@@ -241,7 +242,6 @@ public final class MethodStats {
         if (s == null) {
             s = stripe();
         }
-        final long[] h = s[HEADER_SLOT];
         final int shift = (63 - SUB_BUCKET_BITS) - Long.numberOfLeadingZeros(v | (LINEAR_LIMIT - 1));
         final int idx = Math.min((shift << SUB_BUCKET_BITS) + (int) (v >>> shift), BUCKETS - 1);
         long[] g = (long[]) GROUP.getAcquire(s, idx >>> GROUP_BITS);
@@ -258,25 +258,34 @@ public final class MethodStats {
             }
             if (v >= LINEAR_LIMIT) {
                 // below LINEAR_LIMIT every bucket holds a single value, so the snapshot derives the
-                // exact sum of those calls from the bucket counts: short calls cost one atomic, not two
+                // exact sum, min and max of those calls from the bucket counts: a short call costs
+                // one atomic and never reads the counter header
+                final long[] h = s[HEADER_SLOT];
                 final long t = (long) AA.get(h, SUM);
                 if (!AA.compareAndSet(h, SUM, t, t + v)) {
                     unused = (long) AA.getAndAdd(h, SUM, v);
                     contended();
                 }
+                extremes(h, v);
             }
         } else {
+            final long[] h = s[HEADER_SLOT];
             unused = (long) AA.getAndAdd(h, UNBUCKETED, 1L);
             unused = (long) AA.getAndAdd(h, SUM, v);
+            extremes(h, v);
         }
+        if (thrown) {
+            unused = (long) AA.getAndAdd(s[HEADER_SLOT], ERRORS, 1L);
+        }
+    }
+
+    /** Min and max: a plain (opaque) read first, a compare-and-set only when the value improves (rare after warm-up). */
+    private static void extremes(long[] h, long v) {
         if (v < (long) AA.getOpaque(h, MIN)) {
             lowerMin(h, MIN, v);
         }
         if (v > (long) AA.getOpaque(h, MAX)) {
             raiseMax(h, MAX, v);
-        }
-        if (thrown) {
-            unused = (long) AA.getAndAdd(h, ERRORS, 1L);
         }
     }
 
@@ -577,7 +586,10 @@ public final class MethodStats {
         long running = 0;
         for (int j = 0; j < nonEmpty; j++) {
             if (idx[j] < LINEAR_LIMIT) {
-                sum += cnt[j] * idx[j]; // exact: values below LINEAR_LIMIT are not added to SUM
+                // exact: values below LINEAR_LIMIT are not added to SUM, MIN or MAX; each such bucket is one value
+                sum += cnt[j] * idx[j];
+                min = Math.min(min, idx[j]);
+                max = Math.max(max, idx[j]);
             }
             running += cnt[j];
             outIdx[j] = idx[j];

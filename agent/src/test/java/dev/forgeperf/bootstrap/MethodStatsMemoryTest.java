@@ -106,6 +106,8 @@ class MethodStatsMemoryTest {
         TimingSnapshot t = s.snapshot();
         assertEquals(2, t.count());
         assertEquals(30, t.totalNanos());
+        assertEquals(10, t.minNanos(), "min exact without buckets");
+        assertEquals(20, t.maxNanos(), "max exact without buckets");
         assertEquals(0, t.p50(), "no histogram, no percentile");
         assertEquals(2, t.unbucketed());
     }

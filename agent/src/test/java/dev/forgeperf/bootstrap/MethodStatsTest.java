@@ -221,6 +221,47 @@ class MethodStatsTest {
         assertEquals(1_000_000_007L, s.percentile(100));
     }
 
+    /**
+     * Calls below {@code LINEAR_LIMIT} never touch the counter header: their min, max and sum come
+     * from the one-value buckets. Checked against exact values for short-only, long-only and mixed
+     * runs, and after folding one method into another.
+     */
+    @Test
+    void minMaxAndTotalExactWhetherCallsAreShortLongOrMixed() {
+        Random r = new Random(42);
+        for (int round = 0; round < 300; round++) {
+            MethodStats stats = new MethodStats("m");
+            int n = 1 + r.nextInt(50);
+            int kind = round % 3; // 0: short only, 1: long only, 2: mixed
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            long sum = 0;
+            for (int k = 0; k < n; k++) {
+                boolean shortCall = kind == 0 || (kind == 2 && r.nextBoolean());
+                long v = shortCall ? r.nextInt(MethodStats.LINEAR_LIMIT)
+                        : MethodStats.LINEAR_LIMIT + (long) (r.nextDouble() * 10_000_000L);
+                stats.record(v, false);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                sum += v;
+            }
+            TimingSnapshot s = stats.snapshot();
+            assertEquals(n, s.count(), "round " + round);
+            assertEquals(min, s.minNanos(), "min, round " + round);
+            assertEquals(max, s.maxNanos(), "max, round " + round);
+            assertEquals(sum, s.totalNanos(), "total, round " + round);
+
+            MethodStats folded = new MethodStats("f");
+            folded.record(MethodStats.LINEAR_LIMIT + 5, false);
+            folded.add(s);
+            TimingSnapshot f = folded.snapshot();
+            assertEquals(n + 1, f.count());
+            assertEquals(Math.min(min, MethodStats.LINEAR_LIMIT + 5), f.minNanos(), "folded min, round " + round);
+            assertEquals(Math.max(max, MethodStats.LINEAR_LIMIT + 5), f.maxNanos(), "folded max, round " + round);
+            assertEquals(sum + MethodStats.LINEAR_LIMIT + 5, f.totalNanos(), "folded total, round " + round);
+        }
+    }
+
     @Test
     void negativeValuesClampToZero() {
         MethodStats stats = new MethodStats("neg");
