@@ -55,7 +55,7 @@ class OutputTextTest {
             Cli.Result r = env.cli.run("timings", "--help");
             assertEquals(0, r.exit(), r::toString);
             String help = String.join(" ", r.out().lines().map(String::strip).toList());
-            int d = dev.forgeperf.bootstrap.MethodStats.PERCENTILE_ERROR_DIVISOR;
+            int d = dev.forgeperf.bootstrap.Buckets.PERCENTILE_ERROR_DIVISOR;
             assertTrue(help.contains("within 1/" + d + " (" + 100.0 / d + "%) of the true value at that rank."), help);
             assertFalse(help.contains("0.8%"), help);
         }

@@ -1,5 +1,12 @@
 package dev.forgeperf.bootstrap;
 
+import static dev.forgeperf.bootstrap.Buckets.BUCKETS;
+import static dev.forgeperf.bootstrap.Buckets.GROUPS;
+import static dev.forgeperf.bootstrap.Buckets.GROUP_BITS;
+import static dev.forgeperf.bootstrap.Buckets.GROUP_SIZE;
+import static dev.forgeperf.bootstrap.Buckets.LINEAR_LIMIT;
+import static dev.forgeperf.bootstrap.Buckets.SUB_BUCKET_BITS;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -7,26 +14,18 @@ import java.lang.invoke.VarHandle;
  * Wait-free timing statistics for one timed method: a log-linear latency histogram plus exact
  * call count, error count, total, min and max. Memory is bounded and does not depend on the
  * number of CPUs: one stripe until contention is observed, histogram groups allocated on first
- * use, and a process-wide byte budget ({@link #setMaxBytes(long)}).
+ * use, and a process-wide byte budget ({@link TimingBudget}).
  *
- * <h2>Histogram and precision</h2>
- * Values are nanoseconds; negative values are recorded as 0. Values {@code 0..}{@value #LINEAR_LIMIT}{@code -1}
- * each get their own bucket (exact). Above that every power of two {@code [2^e, 2^(e+1))} is split
- * into {@value #SUB_BUCKETS} equal sub-buckets (HdrHistogram-style bit math: the exponent comes
- * from {@code Long.numberOfLeadingZeros}, the next 6 bits select the sub-bucket), so a bucket's
- * width is at most 1/64 of its lowest value. Percentiles report the bucket's midpoint, so a
- * reported percentile is within 1/128 &asymp; 0.78% of the true value at that rank (the 1%
- * target). The tracked range is {@code 0 .. 2^41-1} ns (about 36.6 minutes); larger values are
- * counted in the top bucket (their percentiles lose precision) but {@link TimingSnapshot#maxNanos() max},
- * {@link TimingSnapshot#minNanos() min} and {@link TimingSnapshot#totalNanos() total} remain exact.
- * There are {@value #BUCKETS} buckets in {@value #GROUPS} groups of {@value #GROUP_SIZE} (a quarter of
- * a power of two each; eight for the linear range).
+ * <h2>Histogram</h2>
+ * The buckets and their precision are {@link Buckets}': a value lands in one of {@value Buckets#BUCKETS}
+ * buckets in {@value Buckets#GROUPS} groups of {@value Buckets#GROUP_SIZE}, and a reported percentile is
+ * within 1/{@value Buckets#PERCENTILE_ERROR_DIVISOR} of the true value at its rank.
  *
  * <h2>Memory per method</h2>
  * Nothing until the first call. The first call allocates one stripe: a counter header
  * (calls, sum, min, max, errors, calls not histogrammed, between two 128-byte pads) and a table
- * of {@value #GROUPS} group references and the header's, {@value #STRIPE_BYTES} bytes in all with the stripe array.
- * A group of {@value #GROUP_SIZE} counters ({@value #GROUP_BYTES} bytes) is allocated the first time
+ * of {@value Buckets#GROUPS} group references and the header's, {@value #STRIPE_BYTES} bytes in all with the stripe array.
+ * A group of {@value Buckets#GROUP_SIZE} counters ({@value #GROUP_BYTES} bytes) is allocated the first time
  * a value falls into its quarter of a power of two, so a method holds {@code STRIPE_BYTES + g * GROUP_BYTES}
  * bytes for the {@code g} groups its calls touched: calls spread evenly over 5 powers of two (e.g.
  * 20-600 us) touch 20 groups, 3.8 KiB; a narrow peak with rare outliers up to seconds touches 25-35
@@ -47,9 +46,9 @@ import java.lang.invoke.VarHandle;
  * counter (a failure, i.e. contention, falls back to an atomic add and counts towards growing the
  * stripes): three dependent loads before the atomic, where going through the stripe array took six
  * (record() alone, JMH, the two layouts interleaved under a load of about 20: 0.72 x the time). A
- * value below {@value #LINEAR_LIMIT} ns does nothing else: each of those buckets holds one value, so
+ * value below {@value Buckets#LINEAR_LIMIT} ns does nothing else: each of those buckets holds one value, so
  * the snapshot derives the exact sum, min and max of such calls from the bucket counts, and the
- * counter header is not even read. A value of at least {@value #LINEAR_LIMIT} ns adds one more
+ * counter header is not even read. A value of at least {@value Buckets#LINEAR_LIMIT} ns adds one more
  * compare-and-set (the sum) and checks min and max with a plain (opaque) read each, updating them by
  * CAS only when the value improves, which after warm-up is rare; {@code thrown} adds an atomic
  * add. With one stripe (the uncontended case) the thread is not even looked at; with
@@ -68,32 +67,6 @@ import java.lang.invoke.VarHandle;
  * {@code java.base} (and, deliberately, no lambdas or indy string concatenation).
  */
 public final class MethodStats {
-
-    // ---- histogram geometry ---------------------------------------------------------------
-
-    /** log2 of the number of sub-buckets per power of two. */
-    static final int SUB_BUCKET_BITS = 6;
-    /** Number of sub-buckets per power of two. */
-    static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
-    /** Values below this are recorded exactly (one bucket per nanosecond value). */
-    static final int LINEAR_LIMIT = SUB_BUCKETS << 1;
-    /**
-     * A reported percentile is within 1/{@value} of the true value at its rank: half a bucket, whose
-     * width is at most 1/{@value #SUB_BUCKETS} of its lowest value (help texts print this constant).
-     */
-    public static final int PERCENTILE_ERROR_DIVISOR = 2 * SUB_BUCKETS;
-    /** Highest exponent with full precision: values up to {@code 2^(MAX_EXPONENT+1)-1}. */
-    static final int MAX_EXPONENT = 40;
-    /** Largest value with full precision; larger values go to the top bucket. */
-    public static final long MAX_TRACKABLE_NANOS = (1L << (MAX_EXPONENT + 1)) - 1;
-    /** Number of buckets: 128 linear + 64 per exponent 7..40 = 2304. */
-    public static final int BUCKETS = (MAX_EXPONENT - SUB_BUCKET_BITS + 2) * SUB_BUCKETS;
-    /** log2 of the buckets per group: a quarter of a power of two. */
-    static final int GROUP_BITS = 4;
-    /** Buckets per group (one array of counters, allocated on first use). */
-    public static final int GROUP_SIZE = 1 << GROUP_BITS;
-    /** Number of bucket groups. */
-    public static final int GROUPS = BUCKETS >>> GROUP_BITS;
 
     // ---- stripe layout and sizes -----------------------------------------------------------
 
@@ -126,7 +99,6 @@ public final class MethodStats {
     private static final VarHandle GROUP = MethodHandles.arrayElementVarHandle(long[][].class);
     private static final VarHandle BYTES;
     private static final VarHandle RESIZING;
-    private static final VarHandle USED;
     private static final VarHandle STRIPE_ARRAY;
     private static final VarHandle SINGLE;
 
@@ -135,23 +107,12 @@ public final class MethodStats {
             MethodHandles.Lookup l = MethodHandles.lookup();
             BYTES = l.findVarHandle(MethodStats.class, "bytes", long.class);
             RESIZING = l.findVarHandle(MethodStats.class, "resizing", int.class);
-            USED = l.findStaticVarHandle(MethodStats.class, "usedBytes", long.class);
             STRIPE_ARRAY = l.findVarHandle(MethodStats.class, "stripes", Stripe[].class);
             SINGLE = l.findVarHandle(MethodStats.class, "single", long[][].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    // ---- process-wide budget ----------------------------------------------------------------
-
-    /** Histogram bytes allowed for all methods together; {@code Long.MAX_VALUE} until the agent sets it. */
-    private static volatile long maxBytes = Long.MAX_VALUE;
-    /** Bytes held by all methods (stripes and groups), including first stripes. */
-    private static volatile long usedBytes;
-    /** Calls not histogrammed because of the budget were seen (the listener has been told). */
-    private static volatile boolean budgetHit;
-    private static volatile Runnable budgetListener;
 
     // ---- one method ------------------------------------------------------------------------
 
@@ -178,7 +139,7 @@ public final class MethodStats {
     private static final int HEADER_SLOT = GROUPS;
 
     /**
-     * One stripe: its cells are the lazily allocated bucket groups ({@code 0 ..} {@value #GROUPS}{@code -1})
+     * One stripe: its cells are the lazily allocated bucket groups ({@code 0 ..} {@value Buckets#GROUPS}{@code -1})
      * and, in the last slot, the counter header, so a writer reaches both from one reference.
      */
     private static final class Stripe {
@@ -364,8 +325,8 @@ public final class MethodStats {
 
     /** Allocates group {@code gi} of stripe {@code s} if the budget allows; null if it does not. */
     private long[] group(long[][] cells, int gi) {
-        if (!reserve(GROUP_BYTES)) {
-            budgetExceeded();
+        if (!TimingBudget.reserve(GROUP_BYTES)) {
+            TimingBudget.exceeded();
             return null;
         }
         final long[] fresh = new long[GROUP_SIZE];
@@ -373,7 +334,7 @@ public final class MethodStats {
             long unused = (long) BYTES.getAndAdd(this, (long) GROUP_BYTES);
             return fresh;
         }
-        long unused = (long) USED.getAndAdd(-(long) GROUP_BYTES);
+        TimingBudget.giveBack(GROUP_BYTES);
         return (long[]) GROUP.getAcquire(cells, gi);
     }
 
@@ -409,8 +370,8 @@ public final class MethodStats {
     /** Doubles the stripes (one thread at a time, see {@link #contended()}); gives up if they changed meanwhile. */
     private void grow(Stripe[] ss) {
         final long add = (long) ss.length * STRIPE_BYTES;
-        if (!reserve(add)) {
-            budgetExceeded();
+        if (!TimingBudget.reserve(add)) {
+            TimingBudget.exceeded();
             return;
         }
         final Stripe[] grown = new Stripe[ss.length << 1];
@@ -422,7 +383,7 @@ public final class MethodStats {
             long unused = (long) BYTES.getAndAdd(this, add);
             single = null; // writers still on the old stripe count into grown[0]
         } else {
-            long unused = (long) USED.getAndAdd(-add); // reset meanwhile
+            TimingBudget.giveBack(add); // reset meanwhile
         }
     }
 
@@ -444,74 +405,17 @@ public final class MethodStats {
         }
     }
 
-    // ---- budget -----------------------------------------------------------------------------
-
+    /** Adds {@code n} bytes to this method's and the process's count (the first stripe: granted beyond the budget). */
     private void account(long n) {
         long unused = (long) BYTES.getAndAdd(this, n);
-        unused = (long) USED.getAndAdd(n);
-    }
-
-    /** Takes {@code n} bytes from the process-wide budget if they fit. */
-    private static boolean reserve(long n) {
-        final long max = maxBytes;
-        long u;
-        do {
-            u = usedBytes;
-            if (u + n > max) {
-                return false;
-            }
-        } while (!USED.compareAndSet(u, u + n));
-        return true;
-    }
-
-    private static void budgetExceeded() {
-        if (budgetHit) {
-            return;
-        }
-        budgetHit = true;
-        final Runnable r = budgetListener;
-        if (r != null) {
-            try {
-                r.run();
-            } catch (Throwable ignored) {
-                // the listener only reports; the application is never affected
-            }
-        }
-    }
-
-    /**
-     * Sets the process-wide budget for histogram groups and extra stripes (bytes already held are
-     * kept). Off the hot path; called by the agent at load.
-     */
-    public static void setMaxBytes(long max) {
-        maxBytes = Math.max(0L, max);
-    }
-
-    /** The process-wide budget in bytes ({@code Long.MAX_VALUE}: none). */
-    public static long maxBytes() {
-        return maxBytes;
-    }
-
-    /** Bytes held by all methods' statistics right now. */
-    public static long usedBytes() {
-        return usedBytes;
-    }
-
-    /** Whether some call could not be histogrammed because the budget was spent. */
-    public static boolean budgetExceededOnce() {
-        return budgetHit;
-    }
-
-    /** Run once, on the recording thread, the first time the budget refuses memory (exceptions ignored). */
-    public static void setBudgetListener(Runnable listener) {
-        budgetListener = listener;
+        TimingBudget.take(n);
     }
 
     // ---- readers ----------------------------------------------------------------------------
 
     /**
      * Aggregates all stripes into an immutable snapshot. May run concurrently with writers and
-     * never blocks them. Costs in proportion to the groups in use, not to {@link #BUCKETS}.
+     * never blocks them. Costs in proportion to the groups in use, not to {@link Buckets#BUCKETS}.
      *
      * <p>Consistency: every field is read atomically and is exact for the calls that had
      * completed when it was read, but fields are read one after another, so calls completing
@@ -604,10 +508,10 @@ public final class MethodStats {
         } else {
             // a racing writer may have counted its bucket but not yet updated min/max
             if (min == Long.MAX_VALUE) {
-                min = nonEmpty > 0 ? lowestValue(outIdx[0]) : 0;
+                min = nonEmpty > 0 ? Buckets.lowestValue(outIdx[0]) : 0;
             }
             if (max < 0) {
-                max = nonEmpty > 0 ? highestValue(outIdx[nonEmpty - 1]) : min;
+                max = nonEmpty > 0 ? Buckets.highestValue(outIdx[nonEmpty - 1]) : min;
             }
             if (max < min) {
                 max = min;
@@ -682,46 +586,12 @@ public final class MethodStats {
     public void reset() {
         stripes = null; // before single: see materialize()
         single = null;
-        final long b = (long) BYTES.getAndSet(this, 0L);
-        long unused = (long) USED.getAndAdd(-b);
+        TimingBudget.giveBack((long) BYTES.getAndSet(this, 0L));
     }
 
     /** Resets and gives up the memory for good (the method's class was unloaded). */
     public void release() {
         reset();
-    }
-
-    // ---- histogram math (shared with TimingSnapshot) ----------------------------------------
-
-    /** Bucket index for a value (negative values map to bucket 0, huge ones to the top). */
-    static int bucketIndex(long nanos) {
-        final long v = nanos & ~(nanos >> 63);
-        final int shift = (63 - SUB_BUCKET_BITS) - Long.numberOfLeadingZeros(v | (LINEAR_LIMIT - 1));
-        return Math.min((shift << SUB_BUCKET_BITS) + (int) (v >>> shift), BUCKETS - 1);
-    }
-
-    /** Lowest value mapped to bucket {@code idx}. */
-    static long lowestValue(int idx) {
-        if (idx < LINEAR_LIMIT) {
-            return idx;
-        }
-        final int shift = (idx >>> SUB_BUCKET_BITS) - 1;
-        return ((long) ((idx & (SUB_BUCKETS - 1)) + SUB_BUCKETS)) << shift;
-    }
-
-    /** Width of bucket {@code idx} (1 in the linear range). */
-    static long bucketWidth(int idx) {
-        return idx < LINEAR_LIMIT ? 1L : 1L << ((idx >>> SUB_BUCKET_BITS) - 1);
-    }
-
-    /** Highest value mapped to bucket {@code idx} (ignoring top-bucket clamping). */
-    static long highestValue(int idx) {
-        return lowestValue(idx) + bucketWidth(idx) - 1;
-    }
-
-    /** Value reported for bucket {@code idx}: its midpoint (exact in the linear range). */
-    static long representativeValue(int idx) {
-        return lowestValue(idx) + (bucketWidth(idx) >>> 1);
     }
 
     /** Number of stripes this method holds right now (0 before the first call). */

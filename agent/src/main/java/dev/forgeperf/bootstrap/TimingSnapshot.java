@@ -7,7 +7,7 @@ import java.util.Arrays;
  *
  * <p>Only the non-empty histogram buckets are kept (as bucket index + cumulative count), so a
  * snapshot is small. See {@link MethodStats#snapshot()} for consistency under concurrent writes
- * and {@link MethodStats} for the histogram's precision.
+ * and {@link Buckets} for the histogram's precision.
  */
 public final class TimingSnapshot {
 
@@ -148,7 +148,7 @@ public final class TimingSnapshot {
      * The value at percentile {@code q}: the histogram bucket holding the value of rank
      * {@code ceil(q/100 * timedCount)} (at least 1), reported as the bucket's midpoint and
      * clamped to {@code [min, max]}. Relative error vs. the true value at that rank is at most
-     * 1/128 (&asymp;0.78%) for values up to {@link MethodStats#MAX_TRACKABLE_NANOS}.
+     * 1/128 (&asymp;0.78%) for values up to {@link Buckets#MAX_TRACKABLE_NANOS}.
      * {@code percentile(0)} is the exact min and {@code percentile(100)} the exact max.
      *
      * @param q percentile in {@code [0, 100]}
@@ -178,18 +178,18 @@ public final class TimingSnapshot {
         if (pos < 0) {
             pos = -pos - 1; // first bucket whose cumulative count >= rank
         }
-        final long value = MethodStats.representativeValue(buckets[pos]);
+        final long value = Buckets.representativeValue(buckets[pos]);
         return Math.max(min, Math.min(max, value));
     }
 
     /** The value reported for histogram bucket {@code index} (its midpoint, as {@link #percentile} reports it). */
     public static long bucketValue(int index) {
-        return MethodStats.representativeValue(index);
+        return Buckets.representativeValue(index);
     }
 
     /** The highest value histogram bucket {@code index} holds. */
     public static long bucketTop(int index) {
-        return MethodStats.highestValue(index);
+        return Buckets.highestValue(index);
     }
 
     /**
@@ -197,15 +197,15 @@ public final class TimingSnapshot {
      * value of a histogram bucket, so that every value {@code <=} it lies in that bucket or below.
      * Within 1/128 of {@code nanos} (exact below 128 ns).
      *
-     * @param nanos at least 0 and at most {@link MethodStats#MAX_TRACKABLE_NANOS}
+     * @param nanos at least 0 and at most {@link Buckets#MAX_TRACKABLE_NANOS}
      */
     public static long exactBoundNear(long nanos) {
-        if (nanos < 0 || nanos > MethodStats.MAX_TRACKABLE_NANOS) {
+        if (nanos < 0 || nanos > Buckets.MAX_TRACKABLE_NANOS) {
             throw new IllegalArgumentException("bound out of the histogram's range: ".concat(Long.toString(nanos)));
         }
-        final int k = MethodStats.bucketIndex(nanos);
-        final long below = MethodStats.lowestValue(k) - 1; // highest value of bucket k-1
-        final long above = MethodStats.highestValue(k);
+        final int k = Buckets.bucketIndex(nanos);
+        final long below = Buckets.lowestValue(k) - 1; // highest value of bucket k-1
+        final long above = Buckets.highestValue(k);
         if (below < 0) {
             return above;
         }
@@ -215,14 +215,14 @@ public final class TimingSnapshot {
     /**
      * Calls in the histogram whose value is at most {@code nanos}: exact when {@code nanos} is a
      * bound from {@link #exactBoundNear(long)} (or below 128 ns); otherwise the whole bucket holding
-     * {@code nanos} is counted. Values past {@link MethodStats#MAX_TRACKABLE_NANOS} are in the top
+     * {@code nanos} is counted. Values past {@link Buckets#MAX_TRACKABLE_NANOS} are in the top
      * bucket. Allocates nothing.
      */
     public long countAtMost(long nanos) {
         if (nanos < 0 || buckets.length == 0) {
             return 0L;
         }
-        final int k = MethodStats.bucketIndex(nanos);
+        final int k = Buckets.bucketIndex(nanos);
         long n = 0L;
         for (int j = 0; j < buckets.length && buckets[j] <= k; j++) {
             n = cumulative[j];

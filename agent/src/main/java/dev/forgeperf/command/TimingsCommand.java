@@ -3,7 +3,7 @@ package dev.forgeperf.command;
 import java.util.List;
 
 import dev.forgeperf.context.AgentContext;
-import dev.forgeperf.bootstrap.MethodStats;
+import dev.forgeperf.bootstrap.Buckets;
 import dev.forgeperf.bootstrap.TimingSnapshot;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.timing.TimingTable;
@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code timings PID}: per-method latency statistics of the timed methods. */
 @Command(name = "timings", description = {"Show count, errors, total, min, mean, p50, p90, p99, p99.9 and max per timed method.",
-        "Percentiles come from a log-linear histogram: within 1/" + MethodStats.PERCENTILE_ERROR_DIVISOR + " ("
-                + 100.0 / MethodStats.PERCENTILE_ERROR_DIVISOR + "%%) of the true value at that rank."})
+        "Percentiles come from a log-linear histogram: within 1/" + Buckets.PERCENTILE_ERROR_DIVISOR + " ("
+                + 100.0 / Buckets.PERCENTILE_ERROR_DIVISOR + "%%) of the true value at that rank."})
 public final class TimingsCommand extends AgentCommand {
     @Option(names = "--json", description = "Print JSON rows (method, count, errors, totalNanos, minNanos, meanNanos, p50Nanos, p90Nanos, p99Nanos, p999Nanos, maxNanos, …).")
     boolean json;

@@ -1,6 +1,7 @@
 package dev.forgeperf.timing;
 
 import dev.forgeperf.bootstrap.MethodStats;
+import dev.forgeperf.bootstrap.TimingBudget;
 import dev.forgeperf.bootstrap.Recorder;
 import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.util.Log;
@@ -44,20 +45,20 @@ public final class TimingLimits {
             maxMethods = DEFAULT_MAX_METHODS;
             Log.info("ignoring timed.maxMethods=" + options.get("timed.maxMethods", "") + " (expected a positive integer); using the default");
         }
-        MethodStats.setMaxBytes(maxMemory);
+        TimingBudget.setMaxBytes(maxMemory);
         Recorder.setMaxMethods(maxMethods);
         Recorder.setRefusalListener(() -> Log.once("timed.maxMethods", "timed.maxMethods=" + Recorder.maxMethods()
                 + " reached: further methods and track names are not timed; raise timed.maxMethods or narrow the spec"
                 + " (`forge-perf status` counts them)"));
-        MethodStats.setBudgetListener(() -> Log.once("timed.maxMemory", "timed.maxMemory=" + Units.bytes(MethodStats.maxBytes())
+        TimingBudget.setListener(() -> Log.once("timed.maxMemory", "timed.maxMemory=" + Units.bytes(TimingBudget.maxBytes())
                 + " spent: further calls are counted (count, errors, total, min, max) without percentiles;"
                 + " raise timed.maxMemory or time fewer methods (`forge-perf timings` marks them)"));
     }
 
     /** One line for {@code status}: memory held, budget, rows, refusals. */
     public static String describe() {
-        long used = MethodStats.usedBytes();
-        long max = MethodStats.maxBytes();
+        long used = TimingBudget.usedBytes();
+        long max = TimingBudget.maxBytes();
         int called = 0;
         for (MethodStats s : Recorder.all()) {
             if (s.bytes() > 0) {
@@ -77,7 +78,7 @@ public final class TimingLimits {
         if (refused > 0) {
             b.append("; ").append(refused).append(" methods or track names not timed: timed.maxMethods reached");
         }
-        if (MethodStats.budgetExceededOnce()) {
+        if (TimingBudget.exceededOnce()) {
             b.append("; budget spent: some calls counted without percentiles");
         }
         return b.toString();

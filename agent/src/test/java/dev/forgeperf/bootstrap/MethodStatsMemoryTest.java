@@ -18,8 +18,8 @@ class MethodStatsMemoryTest {
 
     @AfterEach
     void noBudget() {
-        MethodStats.setMaxBytes(Long.MAX_VALUE);
-        MethodStats.setBudgetListener(null);
+        TimingBudget.setMaxBytes(Long.MAX_VALUE);
+        TimingBudget.setListener(null);
     }
 
     /** Values spread over 5 powers of two: 1.5, 3, 6, 12, 24 microseconds. */
@@ -75,11 +75,11 @@ class MethodStatsMemoryTest {
     @Test
     void pastTheBudgetCallsAreCountedWithoutAHistogramAndSaidOnce() {
         int[] told = new int[1];
-        MethodStats.setBudgetListener(() -> told[0]++);
+        TimingBudget.setListener(() -> told[0]++);
         MethodStats s = new MethodStats("over");
         s.record(1_000, false); // first stripe and a group
-        long base = MethodStats.usedBytes();
-        MethodStats.setMaxBytes(base + MethodStats.GROUP_BYTES);
+        long base = TimingBudget.usedBytes();
+        TimingBudget.setMaxBytes(base + MethodStats.GROUP_BYTES);
         s.record(2_000, false); // one more group fits
         s.record(4_000, true);  // no room for a third group
         s.record(8_000, false);
@@ -92,14 +92,14 @@ class MethodStatsMemoryTest {
         assertEquals(2, t.unbucketed());
         assertEquals(2, t.histogramCount());
         assertTrue(t.p99() <= 2_016, "percentiles over the histogrammed calls: " + t);
-        assertTrue(MethodStats.budgetExceededOnce());
+        assertTrue(TimingBudget.exceededOnce());
         assertTrue(told[0] <= 1, "said at most once per process: " + told[0]);
-        assertEquals(base + MethodStats.GROUP_BYTES, MethodStats.usedBytes(), "nothing beyond the budget");
+        assertEquals(base + MethodStats.GROUP_BYTES, TimingBudget.usedBytes(), "nothing beyond the budget");
     }
 
     @Test
     void shortValuesPastTheBudgetKeepAnExactTotal() {
-        MethodStats.setMaxBytes(0);
+        TimingBudget.setMaxBytes(0);
         MethodStats s = new MethodStats("short");
         s.record(10, false);
         s.record(20, false);

@@ -116,35 +116,35 @@ class MethodStatsTest {
             edges.add(p + (p >> 7) - 1); // last value of the first sub-bucket
             edges.add(p + (p >> 7));     // first value of the second sub-bucket
         }
-        edges.add(MethodStats.MAX_TRACKABLE_NANOS);
+        edges.add(Buckets.MAX_TRACKABLE_NANOS);
         for (long v : edges) {
-            int idx = MethodStats.bucketIndex(v);
-            assertTrue(MethodStats.lowestValue(idx) <= v && v <= MethodStats.highestValue(idx),
+            int idx = Buckets.bucketIndex(v);
+            assertTrue(Buckets.lowestValue(idx) <= v && v <= Buckets.highestValue(idx),
                     "value " + v + " outside its bucket " + idx);
-            assertWithin1Percent(v, MethodStats.representativeValue(idx), "edge " + v);
+            assertWithin1Percent(v, Buckets.representativeValue(idx), "edge " + v);
         }
-        assertEquals(MethodStats.BUCKETS - 1, MethodStats.bucketIndex(MethodStats.MAX_TRACKABLE_NANOS));
-        assertEquals(MethodStats.BUCKETS - 1, MethodStats.bucketIndex(Long.MAX_VALUE));
-        assertEquals(0, MethodStats.bucketIndex(-5));
+        assertEquals(Buckets.BUCKETS - 1, Buckets.bucketIndex(Buckets.MAX_TRACKABLE_NANOS));
+        assertEquals(Buckets.BUCKETS - 1, Buckets.bucketIndex(Long.MAX_VALUE));
+        assertEquals(0, Buckets.bucketIndex(-5));
     }
 
     @Test
     void bucketsAreContiguousAndPrecise() {
         long expectedLow = 0;
-        for (int idx = 0; idx < MethodStats.BUCKETS; idx++) {
-            assertEquals(expectedLow, MethodStats.lowestValue(idx), "bucket " + idx);
-            long low = MethodStats.lowestValue(idx);
-            long high = MethodStats.highestValue(idx);
-            assertEquals(idx, MethodStats.bucketIndex(low));
-            assertEquals(idx, MethodStats.bucketIndex(high));
+        for (int idx = 0; idx < Buckets.BUCKETS; idx++) {
+            assertEquals(expectedLow, Buckets.lowestValue(idx), "bucket " + idx);
+            long low = Buckets.lowestValue(idx);
+            long high = Buckets.highestValue(idx);
+            assertEquals(idx, Buckets.bucketIndex(low));
+            assertEquals(idx, Buckets.bucketIndex(high));
             if (high > low) { // linear buckets (values < 128) are exact: width 1
                 assertTrue((high - low + 1) / (double) low <= 1.0 / 64, "bucket width " + idx);
                 // the midpoint is within the documented error of every value in the bucket
-                assertTrue((high - low + 1) / 2.0 / low <= 1.0 / MethodStats.PERCENTILE_ERROR_DIVISOR, "bucket error " + idx);
+                assertTrue((high - low + 1) / 2.0 / low <= 1.0 / Buckets.PERCENTILE_ERROR_DIVISOR, "bucket error " + idx);
             }
             expectedLow = high + 1;
         }
-        assertEquals(MethodStats.MAX_TRACKABLE_NANOS + 1, expectedLow);
+        assertEquals(Buckets.MAX_TRACKABLE_NANOS + 1, expectedLow);
     }
 
     @Test
@@ -238,8 +238,8 @@ class MethodStatsTest {
             long sum = 0;
             for (int k = 0; k < n; k++) {
                 boolean shortCall = kind == 0 || (kind == 2 && r.nextBoolean());
-                long v = shortCall ? r.nextInt(MethodStats.LINEAR_LIMIT)
-                        : MethodStats.LINEAR_LIMIT + (long) (r.nextDouble() * 10_000_000L);
+                long v = shortCall ? r.nextInt(Buckets.LINEAR_LIMIT)
+                        : Buckets.LINEAR_LIMIT + (long) (r.nextDouble() * 10_000_000L);
                 stats.record(v, false);
                 min = Math.min(min, v);
                 max = Math.max(max, v);
@@ -252,13 +252,13 @@ class MethodStatsTest {
             assertEquals(sum, s.totalNanos(), "total, round " + round);
 
             MethodStats folded = new MethodStats("f");
-            folded.record(MethodStats.LINEAR_LIMIT + 5, false);
+            folded.record(Buckets.LINEAR_LIMIT + 5, false);
             folded.add(s);
             TimingSnapshot f = folded.snapshot();
             assertEquals(n + 1, f.count());
-            assertEquals(Math.min(min, MethodStats.LINEAR_LIMIT + 5), f.minNanos(), "folded min, round " + round);
-            assertEquals(Math.max(max, MethodStats.LINEAR_LIMIT + 5), f.maxNanos(), "folded max, round " + round);
-            assertEquals(sum + MethodStats.LINEAR_LIMIT + 5, f.totalNanos(), "folded total, round " + round);
+            assertEquals(Math.min(min, Buckets.LINEAR_LIMIT + 5), f.minNanos(), "folded min, round " + round);
+            assertEquals(Math.max(max, Buckets.LINEAR_LIMIT + 5), f.maxNanos(), "folded max, round " + round);
+            assertEquals(sum + Buckets.LINEAR_LIMIT + 5, f.totalNanos(), "folded total, round " + round);
         }
     }
 
@@ -398,8 +398,8 @@ class MethodStatsTest {
     void stripeConfigurationIsSane() {
         assertTrue(MethodStats.STRIPES >= 1 && MethodStats.STRIPES <= 64);
         assertEquals(0, MethodStats.STRIPES & (MethodStats.STRIPES - 1));
-        assertEquals(2304, MethodStats.BUCKETS);
-        assertTrue(MethodStats.MAX_TRACKABLE_NANOS >= 1L << 40);
+        assertEquals(2304, Buckets.BUCKETS);
+        assertTrue(Buckets.MAX_TRACKABLE_NANOS >= 1L << 40);
     }
 
     /**
