@@ -7,6 +7,20 @@ import static dev.forgeperf.bootstrap.Buckets.GROUP_SIZE;
 import static dev.forgeperf.bootstrap.Buckets.LINEAR_LIMIT;
 import static dev.forgeperf.bootstrap.Buckets.SUB_BUCKET_BITS;
 
+import static dev.forgeperf.bootstrap.StripeCells.AA;
+import static dev.forgeperf.bootstrap.StripeCells.CALLS;
+import static dev.forgeperf.bootstrap.StripeCells.ERRORS;
+import static dev.forgeperf.bootstrap.StripeCells.GROUP;
+import static dev.forgeperf.bootstrap.StripeCells.HEADER_LONGS;
+import static dev.forgeperf.bootstrap.StripeCells.HEADER_SLOT;
+import static dev.forgeperf.bootstrap.StripeCells.MAX;
+import static dev.forgeperf.bootstrap.StripeCells.MIN;
+import static dev.forgeperf.bootstrap.StripeCells.SUM;
+import static dev.forgeperf.bootstrap.StripeCells.UNBUCKETED;
+import static dev.forgeperf.bootstrap.StripeCells.extremes;
+import static dev.forgeperf.bootstrap.StripeCells.lowerMin;
+import static dev.forgeperf.bootstrap.StripeCells.raiseMax;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -29,7 +43,7 @@ import java.lang.invoke.VarHandle;
  * a value falls into its quarter of a power of two, so a method holds {@code STRIPE_BYTES + g * GROUP_BYTES}
  * bytes for the {@code g} groups its calls touched: calls spread evenly over 5 powers of two (e.g.
  * 20-600 us) touch 20 groups, 3.8 KiB; a narrow peak with rare outliers up to seconds touches 25-35
- * groups, 4.5-6 KiB; 49 groups fit in 8 KiB; the hard ceiling (all 144 groups) is 21.2 KiB per stripe. Byte
+ * groups, 4.5-6 KiB; 50 groups fit in 8 KiB; the hard ceiling (all 144 groups) is 21.2 KiB per stripe. Byte
  * counts assume compressed references and 16-byte array headers (the default below 32 GB of heap).
  * A second stripe is added only when a write finds another thread on the same counter (a failed
  * compare-and-set, as {@code java.util.concurrent.atomic.LongAdder} does); stripes double up to
@@ -70,23 +84,13 @@ public final class MethodStats {
 
     // ---- stripe layout and sizes -----------------------------------------------------------
 
-    /** Padding (in longs) on each side of a stripe's counters: 128 bytes. */
-    private static final int PAD = 16;
-    private static final int CALLS = PAD;
-    private static final int SUM = PAD + 1;
-    private static final int MIN = PAD + 2;
-    private static final int MAX = PAD + 3;
-    private static final int ERRORS = PAD + 4;
-    private static final int UNBUCKETED = PAD + 5;
-    private static final int HEADER_LONGS = PAD + 8 + PAD;
-
     /** Bytes of one group of counters: a {@code long[16]}. */
     public static final int GROUP_BYTES = 16 + GROUP_SIZE * 8;
     /**
-     * Bytes of one stripe (the Stripe object, its {@code long[40]} header and its table of 144 group
-     * references and the header's) plus one slot of the stripe array and its header.
+     * Bytes of one stripe (its {@code long[40]} header and its table of 144 group references and the
+     * header's, see {@link StripeCells}) plus one slot of the stripe array and its header.
      */
-    public static final int STRIPE_BYTES = 16 + (16 + HEADER_LONGS * 8) + ((16 + (GROUPS + 1) * 4 + 7) & ~7) + 24;
+    public static final int STRIPE_BYTES = (16 + HEADER_LONGS * 8) + ((16 + (GROUPS + 1) * 4 + 7) & ~7) + 24;
 
     /** Most stripes a method can grow to: nextPow2(2 x CPUs), 1..16 (system property {@code forgeperf.stripes}: 1..64). */
     public static final int MAX_STRIPES = stripeCount();
@@ -95,8 +99,6 @@ public final class MethodStats {
     /** Failed compare-and-sets on a method before it grows a stripe (or, at the maximum, rehashes). */
     static final int CONTENTION_STEP = 16;
 
-    private static final VarHandle AA = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle GROUP = MethodHandles.arrayElementVarHandle(long[][].class);
     private static final VarHandle BYTES;
     private static final VarHandle RESIZING;
     private static final VarHandle STRIPE_ARRAY;
@@ -107,7 +109,7 @@ public final class MethodStats {
             MethodHandles.Lookup l = MethodHandles.lookup();
             BYTES = l.findVarHandle(MethodStats.class, "bytes", long.class);
             RESIZING = l.findVarHandle(MethodStats.class, "resizing", int.class);
-            STRIPE_ARRAY = l.findVarHandle(MethodStats.class, "stripes", Stripe[].class);
+            STRIPE_ARRAY = l.findVarHandle(MethodStats.class, "stripes", long[][][].class);
             SINGLE = l.findVarHandle(MethodStats.class, "single", long[][].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -119,8 +121,11 @@ public final class MethodStats {
     private final String name;
     private final String qualifiedName;
     private final String loader;
-    /** Null until the first call; replaced wholesale by {@link #reset()} and on growth (compare-and-set). */
-    private volatile Stripe[] stripes;
+    /**
+     * The stripes' cells ({@link StripeCells}): null until the first call; replaced wholesale by
+     * {@link #reset()} and on growth (compare-and-set).
+     */
+    private volatile long[][][] stripes;
     /**
      * The cells of the only stripe while there is exactly one, else null: the uncontended hot path
      * reads this one field and then its group and header, with no stripe array in between.
@@ -134,17 +139,6 @@ public final class MethodStats {
     /** Racy counters: approximate is fine, they only pace growth and rehashing. */
     private int contention;
     private int salt;
-
-    /** Slot of a stripe's cells holding its counter header; slots below it hold bucket groups. */
-    private static final int HEADER_SLOT = GROUPS;
-
-    /**
-     * One stripe: its cells are the lazily allocated bucket groups ({@code 0 ..} {@value Buckets#GROUPS}{@code -1})
-     * and, in the last slot, the counter header, so a writer reaches both from one reference.
-     */
-    private static final class Stripe {
-        final long[][] cells = newCells();
-    }
 
     /**
      * @param name display name, e.g. {@code com.acme.OrderService#handle(Order)}
@@ -240,16 +234,6 @@ public final class MethodStats {
         }
     }
 
-    /** Min and max: a plain (opaque) read first, a compare-and-set only when the value improves (rare after warm-up). */
-    private static void extremes(long[] h, long v) {
-        if (v < (long) AA.getOpaque(h, MIN)) {
-            lowerMin(h, MIN, v);
-        }
-        if (v > (long) AA.getOpaque(h, MAX)) {
-            raiseMax(h, MAX, v);
-        }
-    }
-
     /**
      * Counts one call in sampled mode (one atomic operation on the calling thread's stripe).
      *
@@ -293,11 +277,11 @@ public final class MethodStats {
      * {@link #probe}), or none yet.
      */
     private long[][] stripe() {
-        Stripe[] ss = stripes;
+        long[][][] ss = stripes;
         if (ss == null) {
             ss = materialize();
         }
-        return (ss.length == 1 ? ss[0] : ss[probe(salt) & (ss.length - 1)]).cells;
+        return ss.length == 1 ? ss[0] : ss[probe(salt) & (ss.length - 1)];
     }
 
     /**
@@ -308,18 +292,18 @@ public final class MethodStats {
      * stripe). A thread that lost the race counts into the winner's stripe (or, after a reset
      * meanwhile, into its own discarded one: a call in progress at a reset may be lost).
      */
-    private Stripe[] materialize() {
-        final Stripe s = new Stripe();
-        final Stripe[] fresh = {s};
-        if (STRIPE_ARRAY.compareAndSet(this, (Stripe[]) null, fresh)) {
+    private long[][][] materialize() {
+        final long[][] cells = StripeCells.newCells();
+        final long[][][] fresh = {cells};
+        if (STRIPE_ARRAY.compareAndSet(this, (long[][][]) null, fresh)) {
             account(STRIPE_BYTES); // the first stripe is granted beyond the budget: calls are always counted
-            single = s.cells;
+            single = cells;
             if (stripes != fresh) {
-                SINGLE.compareAndSet(this, s.cells, (long[][]) null);
+                SINGLE.compareAndSet(this, cells, (long[][]) null);
             }
             return fresh;
         }
-        final Stripe[] ss = stripes;
+        final long[][][] ss = stripes;
         return ss != null ? ss : fresh;
     }
 
@@ -349,7 +333,7 @@ public final class MethodStats {
         if ((n & (CONTENTION_STEP - 1)) != 0) {
             return;
         }
-        final Stripe[] ss = stripes;
+        final long[][][] ss = stripes;
         if (ss == null) {
             return; // reset meanwhile
         }
@@ -368,40 +352,22 @@ public final class MethodStats {
     }
 
     /** Doubles the stripes (one thread at a time, see {@link #contended()}); gives up if they changed meanwhile. */
-    private void grow(Stripe[] ss) {
+    private void grow(long[][][] ss) {
         final long add = (long) ss.length * STRIPE_BYTES;
         if (!TimingBudget.reserve(add)) {
             TimingBudget.exceeded();
             return;
         }
-        final Stripe[] grown = new Stripe[ss.length << 1];
+        final long[][][] grown = new long[ss.length << 1][][];
         System.arraycopy(ss, 0, grown, 0, ss.length);
         for (int i = ss.length; i < grown.length; i++) {
-            grown[i] = new Stripe();
+            grown[i] = StripeCells.newCells();
         }
         if (STRIPE_ARRAY.compareAndSet(this, ss, grown)) {
             long unused = (long) BYTES.getAndAdd(this, add);
             single = null; // writers still on the old stripe count into grown[0]
         } else {
             TimingBudget.giveBack(add); // reset meanwhile
-        }
-    }
-
-    private static void lowerMin(long[] d, int i, long v) {
-        long cur;
-        while (v < (cur = (long) AA.getVolatile(d, i))) {
-            if (AA.weakCompareAndSet(d, i, cur, v)) {
-                return;
-            }
-        }
-    }
-
-    private static void raiseMax(long[] d, int i, long v) {
-        long cur;
-        while (v > (cur = (long) AA.getVolatile(d, i))) {
-            if (AA.weakCompareAndSet(d, i, cur, v)) {
-                return;
-            }
         }
     }
 
@@ -430,96 +396,7 @@ public final class MethodStats {
 
     /** As {@link #snapshot()}, under another display name. */
     public TimingSnapshot snapshot(String displayName) {
-        final Stripe[] ss = stripes;
-        if (ss == null) {
-            return new TimingSnapshot(displayName, 0, 0, 0, false, 0, 0, 0, new int[0], new long[0], 0, 0);
-        }
-        int[] idx = new int[16];
-        long[] cnt = new long[16];
-        int nonEmpty = 0;
-        final long[] agg = new long[GROUP_SIZE];
-        for (int gi = 0; gi < GROUPS; gi++) {
-            boolean any = false;
-            for (Stripe s : ss) {
-                final long[] g = (long[]) GROUP.getAcquire(s.cells, gi);
-                if (g == null) {
-                    continue;
-                }
-                if (!any) {
-                    java.util.Arrays.fill(agg, 0L);
-                    any = true;
-                }
-                for (int i = 0; i < GROUP_SIZE; i++) {
-                    agg[i] += (long) AA.getVolatile(g, i);
-                }
-            }
-            if (!any) {
-                continue;
-            }
-            for (int i = 0; i < GROUP_SIZE; i++) {
-                if (agg[i] != 0) {
-                    if (nonEmpty == idx.length) {
-                        idx = java.util.Arrays.copyOf(idx, nonEmpty * 2);
-                        cnt = java.util.Arrays.copyOf(cnt, nonEmpty * 2);
-                    }
-                    idx[nonEmpty] = (gi << GROUP_BITS) + i;
-                    cnt[nonEmpty++] = agg[i];
-                }
-            }
-        }
-        long sum = 0;
-        long min = Long.MAX_VALUE;
-        long max = -1;
-        long errors = 0;
-        long calls = 0;
-        long unbucketed = 0;
-        for (Stripe s : ss) {
-            final long[] h = s.cells[HEADER_SLOT];
-            sum += (long) AA.getVolatile(h, SUM);
-            min = Math.min(min, (long) AA.getVolatile(h, MIN));
-            max = Math.max(max, (long) AA.getVolatile(h, MAX));
-            unbucketed += (long) AA.getVolatile(h, UNBUCKETED);
-        }
-        for (Stripe s : ss) {
-            errors += (long) AA.getVolatile(s.cells[HEADER_SLOT], ERRORS);
-            calls += (long) AA.getVolatile(s.cells[HEADER_SLOT], CALLS);
-        }
-
-        final int[] outIdx = new int[nonEmpty];
-        final long[] cum = new long[nonEmpty];
-        long running = 0;
-        for (int j = 0; j < nonEmpty; j++) {
-            if (idx[j] < LINEAR_LIMIT) {
-                // exact: values below LINEAR_LIMIT are not added to SUM, MIN or MAX; each such bucket is one value
-                sum += cnt[j] * idx[j];
-                min = Math.min(min, idx[j]);
-                max = Math.max(max, idx[j]);
-            }
-            running += cnt[j];
-            outIdx[j] = idx[j];
-            cum[j] = running;
-        }
-        final long timed = running + unbucketed;
-
-        if (timed == 0) {
-            min = 0;
-            max = 0;
-            sum = 0;
-        } else {
-            // a racing writer may have counted its bucket but not yet updated min/max
-            if (min == Long.MAX_VALUE) {
-                min = nonEmpty > 0 ? Buckets.lowestValue(outIdx[0]) : 0;
-            }
-            if (max < 0) {
-                max = nonEmpty > 0 ? Buckets.highestValue(outIdx[nonEmpty - 1]) : min;
-            }
-            if (max < min) {
-                max = min;
-            }
-        }
-        final boolean sampled = calls > 0;
-        final long count = sampled ? Math.max(calls, timed) : timed;
-        return new TimingSnapshot(displayName, count, errors, timed, sampled, sum, min, max, outIdx, cum, unbucketed, bytes);
+        return StripeCells.snapshot(displayName, stripes, bytes);
     }
 
     /**
@@ -531,11 +408,11 @@ public final class MethodStats {
         if (s.count() == 0 && s.errors() == 0) {
             return;
         }
-        Stripe[] ss = stripes;
+        long[][][] ss = stripes;
         if (ss == null) {
             ss = materialize();
         }
-        final long[][] st = ss[0].cells;
+        final long[][] st = ss[0];
         final long[] h = st[HEADER_SLOT];
         long linearSum = 0;
         long prev = 0;
@@ -596,20 +473,11 @@ public final class MethodStats {
 
     /** Number of stripes this method holds right now (0 before the first call). */
     public int stripesHeld() {
-        final Stripe[] ss = stripes;
+        final long[][][] ss = stripes;
         return ss == null ? 0 : ss.length;
     }
 
     // ---- setup ------------------------------------------------------------------------------
-
-    private static long[][] newCells() {
-        final long[] h = new long[HEADER_LONGS];
-        h[MIN] = Long.MAX_VALUE;
-        h[MAX] = -1L;
-        final long[][] cells = new long[GROUPS + 1][];
-        cells[HEADER_SLOT] = h;
-        return cells;
-    }
 
     private static int stripeCount() {
         // twice the CPUs: a hash puts two busy threads on one stripe half the time with as many
