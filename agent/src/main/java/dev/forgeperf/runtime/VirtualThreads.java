@@ -2,7 +2,6 @@ package dev.forgeperf.runtime;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -13,13 +12,8 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -28,7 +22,6 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.util.PendingFiles;
 import dev.forgeperf.util.SocketDir;
-import dev.forgeperf.util.Units;
 
 /**
  * The virtual threads of this JVM (JDK 21+), grouped by identical stack with counts, states, a
@@ -37,7 +30,8 @@ import dev.forgeperf.util.Units;
  * {@code jcmd PID Thread.dump_to_file -format=json}) does. It is reached by reflection (the API is
  * JDK 21+, forge-perf is built for 17), written to a fresh hidden owner-only (0700) folder under
  * {@code java.io.tmpdir} (listed in {@code <pid>.pending} while it exists), read back as a stream
- * and deleted at once.
+ * ({@link JsonThreadDumpReader}) into groups ({@link VirtualThreadFolder}) and deleted at once. The
+ * text form is {@link VirtualThreadsText}'s.
  *
  * <p>Bounded: the file is never held in memory; threads are folded into their group while it is
  * read (a thread's own entry is the most held at a time); at most {@value #MAX_GROUPS} distinct
@@ -48,7 +42,10 @@ import dev.forgeperf.util.Units;
  *
  * <p>Which threads are virtual: JDK 25's format marks them ({@code "virtual": true}, with
  * {@code "carrier"} when mounted); on JDK 21 to 24, whose format does not, a thread is virtual when
- * {@code ThreadMXBean} does not know its id (read right after the dump). Immutable once taken.
+ * {@code ThreadMXBean} does not know its id (read right after the dump).
+ *
+ * <p>Thread-safe: immutable once taken (its groups too); {@link #attempt()} lets one JDK dump run
+ * at a time.
  */
 public final class VirtualThreads {
     /** Distinct stacks kept; threads on further stacks are counted in {@link #ungroupedThreads()}. */
@@ -69,7 +66,7 @@ public final class VirtualThreads {
     private final Map<String, Integer> states;
     private final List<Group> groups;
 
-    /** One distinct stack and the virtual threads on it. */
+    /** One distinct stack and the virtual threads on it; filled by {@link VirtualThreadFolder} while the dump is read, not changed after. */
     public static final class Group {
         final List<String> stack;
         final boolean truncated;
@@ -121,7 +118,7 @@ public final class VirtualThreads {
         }
     }
 
-    private VirtualThreads(long timeMillis, long tookNanos, int total, int mounted, int ungrouped, Map<String, Integer> states, List<Group> groups) {
+    VirtualThreads(long timeMillis, long tookNanos, int total, int mounted, int ungrouped, Map<String, Integer> states, List<Group> groups) {
         this.timeMillis = timeMillis;
         this.tookNanos = tookNanos;
         this.total = total;
@@ -170,9 +167,9 @@ public final class VirtualThreads {
             for (long id : ids) {
                 platform.add(Long.toString(id));
             }
-            Folder folder = new Folder(platform);
+            VirtualThreadFolder folder = new VirtualThreadFolder(platform);
             try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                new Walker(r, folder).document();
+                new JsonThreadDumpReader(r, folder).document();
             }
             return folder.result(now, took);
         } finally {
@@ -288,53 +285,10 @@ public final class VirtualThreads {
     /**
      * The section with the {@code maxGroups} largest groups listed and the rest counted in one line
      * (what a snapshot's {@code threads.txt} holds: at most {@code maxGroups} x {@value #MAX_FRAMES}
-     * frames).
+     * frames; {@link VirtualThreadsText}).
      */
     public String render(int maxGroups) {
-        StringBuilder b = new StringBuilder(8 * 1024);
-        b.append(String.format(Locale.ROOT, "Virtual threads: %d in %d distinct stack%s, %d mounted%s (HotSpotDiagnosticMXBean.dumpThreads at %s, %s)%n",
-                total, groups.size(), groups.size() == 1 ? "" : "s", mounted, statesText(states), java.time.Instant.ofEpochMilli(timeMillis),
-                Units.nanos(tookNanos)));
-        if (ungrouped > 0) {
-            b.append(String.format(Locale.ROOT, "(%d virtual threads on stacks past the first %d distinct ones are counted above, not listed)%n", ungrouped, MAX_GROUPS));
-        }
-        int listed = 0;
-        for (Group g : groups) {
-            if (listed++ == maxGroups) {
-                int threads = 0;
-                for (Group rest : groups.subList(maxGroups, groups.size())) {
-                    threads += rest.count;
-                }
-                b.append(String.format(Locale.ROOT, "%n(%d more distinct stack%s with %d virtual thread%s not listed here; `forge-perf dump threads PID` lists up to %d stacks)%n",
-                        groups.size() - maxGroups, groups.size() - maxGroups == 1 ? "" : "s", threads, threads == 1 ? "" : "s", MAX_GROUPS));
-                break;
-            }
-            b.append('\n').append(g.count).append(g.count == 1 ? " virtual thread" : " virtual threads").append(statesText(g.states));
-            b.append(": ").append(String.join(", ", g.examples)).append(g.count > g.examples.size() ? ", …" : "").append('\n');
-            if (g.mounted > 0) {
-                b.append("   mounted: ").append(g.mounted).append(" on ").append(String.join(", ", g.carriers))
-                        .append(g.carrierIds.size() > g.carriers.size() ? ", …" : "").append('\n');
-            }
-            if (g.stack.isEmpty()) {
-                b.append("\t(no Java frames)\n");
-            }
-            for (String f : g.stack) {
-                b.append("\tat ").append(f).append('\n');
-            }
-            if (g.truncated) {
-                b.append("\t… (deeper frames not kept: more than ").append(MAX_FRAMES).append(")\n");
-            }
-        }
-        return b.toString();
-    }
-
-    private static String statesText(Map<String, Integer> states) {
-        if (states.isEmpty()) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(" (");
-        states.forEach((k, v) -> b.append(b.length() == 2 ? "" : ", ").append(k).append(' ').append(v));
-        return b.append(')').toString();
+        return VirtualThreadsText.render(this, maxGroups);
     }
 
     /** Splits a JDK frame ({@code [loader/][module[@version]/]pkg.Class.method(File.java:42)}) into class.method, file and line. */
@@ -366,320 +320,5 @@ public final class VirtualThreads {
 
     /** One parsed frame: {@code pkg.Class.method}, the source file name ("" when unknown), the line (0 when unknown). */
     public record Frame(String method, String file, int line, boolean nativeMethod) {
-    }
-
-    /** Folds thread entries into groups as the reader meets them. */
-    static final class Folder {
-        private final Set<String> platformIds;
-        private final Map<List<String>, Group> groups = new LinkedHashMap<>();
-        private final Map<String, String> frames = new HashMap<>();
-        private final Map<String, String> platformNames = new HashMap<>();
-        private final Map<String, Integer> states = new TreeMap<>();
-        private final List<Object[]> pendingCarriers = new ArrayList<>();
-        private int total;
-        private int mounted;
-        private int ungrouped;
-
-        Folder(Set<String> platformIds) {
-            this.platformIds = platformIds;
-        }
-
-        void thread(Map<String, Object> t) {
-            String tid = String.valueOf(t.get("tid"));
-            String name = t.get("name") instanceof String ? (String) t.get("name") : "";
-            // JDK 25+ entries carry "state" and mark virtual threads; older ones mark neither
-            boolean newFormat = t.containsKey("state");
-            boolean virtual = newFormat ? Boolean.TRUE.equals(t.get("virtual")) : !platformIds.contains(tid);
-            if (!virtual) {
-                platformNames.put(tid, name);
-                return;
-            }
-            total++;
-            List<?> raw = t.get("stack") instanceof List ? (List<?>) t.get("stack") : List.of();
-            int n = Math.min(raw.size(), MAX_FRAMES);
-            String[] stack = new String[n];
-            for (int i = 0; i < n; i++) {
-                String f = String.valueOf(raw.get(i));
-                String shared = frames.putIfAbsent(f, f);
-                stack[i] = shared == null ? f : shared;
-            }
-            String state = t.get("state") instanceof String ? (String) t.get("state") : null;
-            if (state != null) {
-                states.merge(state, 1, Integer::sum);
-            }
-            Object carrier = t.get("carrier");
-            if (carrier != null) {
-                mounted++;
-            }
-            List<String> key = Arrays.asList(stack);
-            Group g = groups.get(key);
-            if (g == null) {
-                if (groups.size() >= MAX_GROUPS) {
-                    ungrouped++;
-                    return;
-                }
-                g = new Group(Collections.unmodifiableList(key), raw.size() > MAX_FRAMES);
-                groups.put(key, g);
-            }
-            g.count++;
-            if (state != null) {
-                g.states.merge(state, 1, Integer::sum);
-            }
-            if (g.examples.size() < MAX_EXAMPLES) {
-                g.examples.add('"' + name + "\" #" + tid);
-            }
-            if (carrier != null) {
-                g.mounted++;
-                String cid = String.valueOf(carrier);
-                if (g.carrierIds.size() < MAX_EXAMPLES && g.carrierIds.add(cid)) {
-                    pendingCarriers.add(new Object[] {g, cid});
-                }
-            }
-        }
-
-        VirtualThreads result(long timeMillis, long tookNanos) {
-            for (Object[] p : pendingCarriers) {
-                String cid = (String) p[1];
-                String name = platformNames.get(cid);
-                ((Group) p[0]).carriers.add((name == null ? "carrier" : '"' + name + '"') + " #" + cid);
-            }
-            List<Group> sorted = new ArrayList<>(groups.values());
-            sorted.sort((a, b) -> Integer.compare(b.count, a.count));
-            return new VirtualThreads(timeMillis, tookNanos, total, mounted, ungrouped, states, sorted);
-        }
-    }
-
-    /**
-     * A streaming reader of the JDK's JSON thread dump: walks the document, hands each entry of
-     * {@code threadDump.threadContainers[].threads[]} (a small object) to the {@link Folder} and
-     * skips everything else without keeping it.
-     */
-    static final class Walker {
-        private static final String THREADS = ".threadDump.threadContainers[].threads";
-        private static final int MAX_DEPTH = 64;
-        private final Reader in;
-        private final Folder folder;
-        private int peeked = -2;
-        private long offset;
-
-        Walker(Reader in, Folder folder) {
-            this.in = in;
-            this.folder = folder;
-        }
-
-        void document() throws IOException {
-            walk("", 0);
-            space();
-            if (peek() != -1) {
-                throw error("text after the document");
-            }
-        }
-
-        private void walk(String path, int depth) throws IOException {
-            if (depth > MAX_DEPTH) {
-                throw error("nesting deeper than " + MAX_DEPTH);
-            }
-            space();
-            int c = peek();
-            if (c == '{') {
-                next();
-                space();
-                if (peek() == '}') {
-                    next();
-                    return;
-                }
-                do {
-                    space();
-                    String key = string();
-                    space();
-                    expect(':');
-                    walk(path + "." + key, depth + 1);
-                    space();
-                    c = next();
-                } while (c == ',');
-                if (c != '}') {
-                    throw error("expected , or }");
-                }
-            } else if (c == '[') {
-                next();
-                space();
-                if (peek() == ']') {
-                    next();
-                    return;
-                }
-                boolean threads = path.equals(THREADS);
-                do {
-                    if (threads) {
-                        space();
-                        Object v = value(depth + 1);
-                        if (v instanceof Map) {
-                            @SuppressWarnings("unchecked")
-                            Map<String, Object> t = (Map<String, Object>) v;
-                            folder.thread(t);
-                        }
-                    } else {
-                        walk(path + "[]", depth + 1);
-                    }
-                    space();
-                    c = next();
-                } while (c == ',');
-                if (c != ']') {
-                    throw error("expected , or ]");
-                }
-            } else {
-                value(depth + 1);
-            }
-        }
-
-        private Object value(int depth) throws IOException {
-            if (depth > MAX_DEPTH) {
-                throw error("nesting deeper than " + MAX_DEPTH);
-            }
-            space();
-            int c = peek();
-            switch (c) {
-                case '{': {
-                    next();
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    space();
-                    if (peek() == '}') {
-                        next();
-                        return m;
-                    }
-                    do {
-                        space();
-                        String key = string();
-                        space();
-                        expect(':');
-                        m.put(key, value(depth + 1));
-                        space();
-                        c = next();
-                    } while (c == ',');
-                    if (c != '}') {
-                        throw error("expected , or }");
-                    }
-                    return m;
-                }
-                case '[': {
-                    next();
-                    List<Object> l = new ArrayList<>();
-                    space();
-                    if (peek() == ']') {
-                        next();
-                        return l;
-                    }
-                    do {
-                        Object v = value(depth + 1);
-                        if (l.size() < MAX_FRAMES + 1) {
-                            l.add(v); // one past the cap: enough to know the stack was cut
-                        }
-                        space();
-                        c = next();
-                    } while (c == ',');
-                    if (c != ']') {
-                        throw error("expected , or ]");
-                    }
-                    return l;
-                }
-                case '"':
-                    return string();
-                case -1:
-                    throw error("unexpected end");
-                default: {
-                    StringBuilder b = new StringBuilder();
-                    while ((c = peek()) != -1 && c != ',' && c != '}' && c != ']' && !Character.isWhitespace(c)) {
-                        b.append((char) next());
-                    }
-                    String s = b.toString();
-                    switch (s) {
-                        case "true": return Boolean.TRUE;
-                        case "false": return Boolean.FALSE;
-                        case "null": return null;
-                        default:
-                            if (s.isEmpty()) {
-                                throw error("unexpected character");
-                            }
-                            return s;
-                    }
-                }
-            }
-        }
-
-        private String string() throws IOException {
-            expect('"');
-            StringBuilder b = new StringBuilder(32);
-            while (true) {
-                int c = next();
-                if (c == -1) {
-                    throw error("unterminated string");
-                }
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c != '\\') {
-                    b.append((char) c);
-                    continue;
-                }
-                int e = next();
-                switch (e) {
-                    case 'n': b.append('\n'); break;
-                    case 't': b.append('\t'); break;
-                    case 'r': b.append('\r'); break;
-                    case 'b': b.append('\b'); break;
-                    case 'f': b.append('\f'); break;
-                    case 'u': {
-                        char[] h = new char[4];
-                        for (int i = 0; i < 4; i++) {
-                            int d = next();
-                            if (d == -1) {
-                                throw error("unterminated escape");
-                            }
-                            h[i] = (char) d;
-                        }
-                        try {
-                            b.append((char) Integer.parseInt(new String(h), 16));
-                        } catch (NumberFormatException x) {
-                            throw error("bad \\u escape");
-                        }
-                        break;
-                    }
-                    case -1: throw error("unterminated escape");
-                    default: b.append((char) e); // \" \\ \/
-                }
-            }
-        }
-
-        private void expect(char c) throws IOException {
-            int got = next();
-            if (got != c) {
-                throw error("expected " + c);
-            }
-        }
-
-        private void space() throws IOException {
-            while (peek() != -1 && Character.isWhitespace(peek())) {
-                next();
-            }
-        }
-
-        private int peek() throws IOException {
-            if (peeked == -2) {
-                peeked = in.read();
-            }
-            return peeked;
-        }
-
-        private int next() throws IOException {
-            int c = peek();
-            peeked = -2;
-            if (c != -1) {
-                offset++;
-            }
-            return c;
-        }
-
-        private IOException error(String what) {
-            return new IOException("unreadable JDK thread dump at character " + offset + ": " + what);
-        }
     }
 }

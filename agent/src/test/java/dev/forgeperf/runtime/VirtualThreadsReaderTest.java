@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class VirtualThreadsReaderTest {
     private static VirtualThreads read(String json, Set<String> platformIds) throws IOException {
-        VirtualThreads.Folder folder = new VirtualThreads.Folder(platformIds);
-        new VirtualThreads.Walker(new StringReader(json), folder).document();
+        VirtualThreadFolder folder = new VirtualThreadFolder(platformIds);
+        new JsonThreadDumpReader(new StringReader(json), folder).document();
         return folder.result(0, 0);
     }
 
