@@ -7,7 +7,6 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,27 +25,23 @@ import dev.forgeperf.util.Log;
 
 /**
  * Every collection the JVM reports ({@code com.sun.management} GC notifications), kept in a fixed
- * ring of the last {@link #CAPACITY} events (preallocated primitive arrays): end time, duration,
+ * ring of the last {@value GcEventRing#CAPACITY} events ({@link GcEventRing}): end time, duration,
  * collector, heap used before and after. Stop-the-world pauses are told apart from concurrent
- * cycles (ZGC's and Shenandoah's "… Cycles" collectors), so pause percentiles are pauses. Also
- * tracks the heap used after the most recent collection (the input of the heap health check) and
- * the heap used after the most recent collection that reclaimed the old generation (the input of
- * heap leak findings, see {@link #reflectsLiveData}).
+ * cycles (ZGC's and Shenandoah's "… Cycles" collectors), so pause percentiles are pauses
+ * ({@link GcPauses}). Also tracks each collector's last collection, the heap used after the most
+ * recent collection (the input of the heap health check) and the heap used after the most recent
+ * collection that reclaimed the old generation (the input of heap leak findings, see
+ * {@link #reflectsLiveData}).
  *
- * <p>The listener runs on the JVM's notification thread: it copies a few numbers under a short
- * lock and never throws.
+ * <p>Bounded: the ring's arrays are allocated once (with at most {@value GcEventRing#MAX_CAUSES}
+ * distinct causes), the rest is a few numbers per collector.
+ *
+ * <p>Thread-safe: the listener runs on the JVM's notification thread: it copies a few numbers
+ * under a short lock (this monitor's, which also guards the ring) and never throws; the readers
+ * take the same lock.
  */
 public final class GcMonitor implements NotificationListener {
-    /** Events held; older ones are overwritten. */
-    public static final int CAPACITY = 4096;
-
     private static final Set<String> COLLECTION_ENDS = Set.of("end of minor GC", "end of major GC", "end of GC cycle");
-    /**
-     * Causes of collections that a diagnostic tool forces (a class histogram or heap dump: a
-     * forge-perf snapshot, jmap): left out of the pause statistics, so that taking a snapshot does
-     * not make the application's pauses look worse.
-     */
-    static final Set<String> INDUCED_CAUSES = Set.of("Heap Inspection Initiated GC", "Heap Dump Initiated GC");
 
     static final String G1_OLD_POOL = "G1 Old Gen";
 
@@ -55,18 +50,7 @@ public final class GcMonitor implements NotificationListener {
     private final boolean[] concurrent;
     private final Set<String> heapPools = new HashSet<>();
     private final List<NotificationEmitter> registered = new ArrayList<>();
-
-    private final long[] endUptime = new long[CAPACITY];
-    private final long[] durationMillis = new long[CAPACITY];
-    private final int[] collector = new int[CAPACITY];
-    private final double[] heapBefore = new double[CAPACITY];
-    private final double[] heapAfter = new double[CAPACITY];
-    private final String[] cause = new String[CAPACITY];
-    /** Distinct GC causes kept (interned, so the ring shares one string per cause); later new ones read "other". */
-    static final int MAX_CAUSES = 64;
-    /** At most {@link #MAX_CAUSES} entries. */
-    private final Map<String, String> causes = new HashMap<>();
-    private long events;
+    private final GcEventRing ring;
 
     private final long[] lastId;
     private final long[] lastDuration;
@@ -89,6 +73,7 @@ public final class GcMonitor implements NotificationListener {
             names[i] = beans[i].getName();
             concurrent[i] = isConcurrent(names[i]);
         }
+        ring = new GcEventRing(names, concurrent);
         MemoryPoolMXBean old = null;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
@@ -246,31 +231,6 @@ public final class GcMonitor implements NotificationListener {
                 && collected.getCommitted() == after.getCommitted() && after.getUsed() != before.getUsed();
     }
 
-    /**
-     * The cause to keep for {@code why}: the first {@link #MAX_CAUSES} distinct causes are kept (one
-     * shared string each), any later new one is {@code "other"}, so the map stays bounded. Caller
-     * holds the lock.
-     */
-    String cause(String why) {
-        if (why == null) {
-            return null;
-        }
-        String known = causes.get(why);
-        if (known != null) {
-            return known;
-        }
-        if (causes.size() >= MAX_CAUSES) {
-            return "other";
-        }
-        causes.put(why, why);
-        return why;
-    }
-
-    /** How many distinct causes are kept (at most {@link #MAX_CAUSES}). */
-    synchronized int causesKept() {
-        return causes.size();
-    }
-
     private void record(int c, GcInfo info, String why, boolean collectionEnd, boolean live) {
         double before = heapUsed(info.getMemoryUsageBeforeGc());
         double after = heapUsed(info.getMemoryUsageAfterGc());
@@ -281,16 +241,9 @@ public final class GcMonitor implements NotificationListener {
             lastId[c] = info.getId();
             lastDuration[c] = info.getDuration();
             lastEnd[c] = info.getEndTime();
-            String reason = cause(why);
+            String reason = ring.cause(why);
             lastCause[c] = reason;
-            int slot = (int) (events % CAPACITY);
-            endUptime[slot] = info.getEndTime();
-            durationMillis[slot] = info.getDuration();
-            collector[slot] = c;
-            heapBefore[slot] = before;
-            heapAfter[slot] = after;
-            cause[slot] = reason;
-            events++;
+            ring.add(info.getEndTime(), info.getDuration(), c, before, after, reason);
             if (collectionEnd && !Double.isNaN(after) && info.getEndTime() >= lastHeapAfterGcUptime) {
                 lastHeapAfterGc = after;
                 lastHeapAfterGcUptime = info.getEndTime();
@@ -349,7 +302,7 @@ public final class GcMonitor implements NotificationListener {
 
     /** Collections seen since the monitor was installed (including ones the ring no longer holds). */
     public synchronized long events() {
-        return events;
+        return ring.events();
     }
 
     /** Per collector: its name, whether it reports concurrent cycles, and its last collection. */
@@ -376,51 +329,19 @@ public final class GcMonitor implements NotificationListener {
 
     /**
      * The stop-the-world pauses that ended at or after {@code sinceUptimeMillis}, oldest first;
-     * collections forced by a class histogram or heap dump ({@link #INDUCED_CAUSES}) are left out.
+     * collections forced by a class histogram or heap dump ({@link GcEventRing#INDUCED_CAUSES}) are
+     * left out.
      */
-    public synchronized Pauses pauses(long sinceUptimeMillis) {
-        int held = (int) Math.min(events, CAPACITY);
-        long first = events - held;
-        long[] d = new long[held];
-        long[] end = new long[held];
-        int n = 0;
-        for (int i = 0; i < held; i++) {
-            int slot = (int) ((first + i) % CAPACITY);
-            if (endUptime[slot] >= sinceUptimeMillis && isPause(slot)) {
-                d[n] = durationMillis[slot];
-                end[n] = endUptime[slot];
-                n++;
-            }
-        }
-        boolean truncated = events > CAPACITY && endUptime[(int) (first % CAPACITY)] > sinceUptimeMillis;
-        return new Pauses(Arrays.copyOf(d, n), Arrays.copyOf(end, n), truncated);
+    public synchronized GcPauses pauses(long sinceUptimeMillis) {
+        return ring.pauses(sinceUptimeMillis);
     }
 
     /**
      * The longest stop-the-world pause (ms) that ended at or after {@code sinceUptimeMillis}, -1
-     * when none; forced collections ({@link #INDUCED_CAUSES}) are left out. Allocates nothing.
+     * when none; forced collections ({@link GcEventRing#INDUCED_CAUSES}) are left out. Allocates nothing.
      */
     public synchronized long longestPauseSince(long sinceUptimeMillis) {
-        long longest = -1;
-        int held = (int) Math.min(events, CAPACITY);
-        for (int k = 1; k <= held; k++) {
-            int slot = (int) ((events - k) % CAPACITY);
-            if (endUptime[slot] < sinceUptimeMillis) {
-                if (endUptime[slot] < sinceUptimeMillis - 60_000) {
-                    break; // events arrive in end order, give or take a collector's notification delay
-                }
-                continue;
-            }
-            if (isPause(slot)) {
-                longest = Math.max(longest, durationMillis[slot]);
-            }
-        }
-        return longest;
-    }
-
-    /** Is the event in {@code slot} a pause of the application: stop-the-world and not forced by a diagnostic tool? */
-    private boolean isPause(int slot) {
-        return !concurrent[collector[slot]] && (cause[slot] == null || !INDUCED_CAUSES.contains(cause[slot]));
+        return ring.longestPauseSince(sinceUptimeMillis);
     }
 
     /** One collection as notified: its collector, cause, duration (ms), end (JVM uptime ms), heap before and after (bytes, NaN unknown). */
@@ -429,73 +350,11 @@ public final class GcMonitor implements NotificationListener {
     }
 
     /**
-     * The most recent {@code max} collections held (of {@link #CAPACITY}), newest first, with
-     * those a diagnostic tool forced ({@link #INDUCED_CAUSES}) and concurrent cycles included;
-     * {@link Event#pause()} tells a stop-the-world pause of the application.
+     * The most recent {@code max} collections held (of {@value GcEventRing#CAPACITY}), newest first,
+     * with those a diagnostic tool forced ({@link GcEventRing#INDUCED_CAUSES}) and concurrent cycles
+     * included; {@link Event#pause()} tells a stop-the-world pause of the application.
      */
     public synchronized List<Event> recent(int max) {
-        int held = (int) Math.min(events, Math.min(CAPACITY, Math.max(0, max)));
-        List<Event> out = new ArrayList<>(held);
-        for (int k = 1; k <= held; k++) {
-            int slot = (int) ((events - k) % CAPACITY);
-            out.add(new Event(names[collector[slot]], isPause(slot), cause[slot], durationMillis[slot], endUptime[slot], heapBefore[slot],
-                    heapAfter[slot]));
-        }
-        return out;
-    }
-
-    /** A set of pause durations (ms) with their percentiles. */
-    public static final class Pauses {
-        private final long[] durations;
-        private final long[] ends;
-        private final long[] sorted;
-        /** True when older pauses of the asked window were already overwritten in the ring. */
-        public final boolean truncated;
-
-        Pauses(long[] durations, long[] ends, boolean truncated) {
-            this.durations = durations;
-            this.ends = ends;
-            this.sorted = durations.clone();
-            Arrays.sort(sorted);
-            this.truncated = truncated;
-        }
-
-        public int count() {
-            return durations.length;
-        }
-
-        public long totalMillis() {
-            long t = 0;
-            for (long d : durations) {
-                t += d;
-            }
-            return t;
-        }
-
-        /** Nearest-rank percentile (0 < p <= 100) in ms, -1 when there are no pauses. */
-        public long percentile(double p) {
-            if (sorted.length == 0) {
-                return -1;
-            }
-            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-        }
-
-        public long max() {
-            return sorted.length == 0 ? -1 : sorted[sorted.length - 1];
-        }
-
-        /** End (uptime ms) of the longest pause, -1 when none. */
-        public long maxEndUptime() {
-            long best = -1;
-            long at = -1;
-            for (int i = 0; i < durations.length; i++) {
-                if (durations[i] >= best) {
-                    best = durations[i];
-                    at = ends[i];
-                }
-            }
-            return at;
-        }
+        return ring.recent(max);
     }
 }

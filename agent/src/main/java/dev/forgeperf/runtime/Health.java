@@ -123,7 +123,7 @@ public final class Health {
     }
 
     private void pause() {
-        GcMonitor.Pauses p = metrics.pauses;
+        GcPauses p = metrics.pauses;
         if (p == null) {
             checks.add(new Check("gcPause", Status.healthy, null, "GC pauses: unknown (GC notifications unavailable)"));
             return;

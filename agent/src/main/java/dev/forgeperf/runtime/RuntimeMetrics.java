@@ -46,7 +46,7 @@ public final class RuntimeMetrics {
     public final long oldCollections;
     public final List<Pool> pools;
     public final List<GcMonitor.Collector> collectors;
-    public final GcMonitor.Pauses pauses;
+    public final GcPauses pauses;
     /** The window the pause statistics cover (ms); the sampler's history, or since the agent started without one. */
     public final long windowMillis;
     public final double gcCpuRecent;

@@ -48,7 +48,7 @@ final class RuntimeMetricsText {
                 line(b, "pauses     none in the last %s", Units.span(r.windowMillis));
             } else {
                 line(b, "pauses     %d in the last %s%s: p50 %s  p90 %s  p99 %s  max %s  total %s", r.pauses.count(), Units.span(r.windowMillis),
-                        r.pauses.truncated ? " (newest " + GcMonitor.CAPACITY + ")" : "", Units.millis(r.pauses.percentile(50)),
+                        r.pauses.truncated ? " (newest " + GcEventRing.CAPACITY + ")" : "", Units.millis(r.pauses.percentile(50)),
                         Units.millis(r.pauses.percentile(90)), Units.millis(r.pauses.percentile(99)), Units.millis(r.pauses.max()),
                         Units.millis(r.pauses.totalMillis()));
             }
