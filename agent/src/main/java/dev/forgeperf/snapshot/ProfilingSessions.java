@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,25 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-import dev.forgeperf.jfr.ThreadCpuClock;
-import dev.forgeperf.jfr.ThreadWaits;
-import dev.forgeperf.profile.CpuCalibration;
 import dev.forgeperf.profile.Kind;
-import dev.forgeperf.profile.WaitingThreads;
-import dev.forgeperf.runtime.Health;
-import dev.forgeperf.runtime.History;
-import dev.forgeperf.runtime.RuntimeMetrics;
 import dev.forgeperf.runtime.RuntimeService;
-import dev.forgeperf.runtime.SampleRing;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.DaemonThreads;
-import dev.forgeperf.util.Json;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.util.Units;
-import jdk.jfr.Recording;
-import jdk.jfr.RecordingState;
 
 /**
  * Named profiling sessions that outlive the command that starts them ({@code session start},
@@ -50,6 +38,7 @@ import jdk.jfr.RecordingState;
  * little heap (its settings, the threads' CPU clocks at start, for wall the stacks of threads waiting at its end), until it is
  * collected, the agent detaches or the JVM exits, which delete the folder. The timer that ends
  * sessions is one daemon thread ({@code forge-perf-sessions}), present only while a session runs.
+ * A session itself is a {@link ProfilingSession}; the metrics of its span are {@link SpanMetrics}'.
  *
  * <p>Thread-safe: every method may be called from any agent thread.
  */
@@ -139,7 +128,7 @@ public final class ProfilingSessions {
             SnapshotWriter start = new SnapshotWriter(pid, timing);
             long written = session.samplesAtStart();
             long from = session.startedAt().toEpochMilli();
-            start.add("metrics", d -> spanMetrics(d, written, from, System.currentTimeMillis()));
+            start.add("metrics", d -> SpanMetrics.write(d, written, from, System.currentTimeMillis()));
             start.write(dir.resolve(START_DIR), null);
         } catch (IOException | RuntimeException | Error e) {
             if (session != null) {
@@ -242,7 +231,7 @@ public final class ProfilingSessions {
             }
         } catch (Throwable t) {
             Log.failureOnce("session-end-" + session.settings().name(), "ending profiling session '" + session.settings().name() + "'", t);
-            session.failed = "it could not end by itself: " + AtomicFiles.reason(t);
+            session.markFailed("it could not end by itself: " + AtomicFiles.reason(t));
             session.discardFiles();
         }
     }
@@ -273,262 +262,5 @@ public final class ProfilingSessions {
             AtomicFiles.deleteTree(dir);
         }
         return SocketDir.privateChild(base, name);
-    }
-
-    /**
-     * {@code metrics.json} of a session's span: the metrics now, the sampler's samples taken since
-     * sample number {@code fromWritten} and stamped within {@code fromMillis..toMillis} (those the
-     * ring still holds: {@code droppedFromSpan} says how many it no longer had) and the health
-     * verdict on the metrics now.
-     */
-    static void spanMetrics(Path dir, long fromWritten, long fromMillis, long toMillis) throws IOException {
-        RuntimeService service = RuntimeService.get();
-        RuntimeMetrics now = RuntimeMetrics.collect();
-        SampleRing.Samples all = service.history(0);
-        long firstHeld = all.written() - all.size();
-        int from = (int) Math.max(0, Math.min(all.size(), fromWritten - firstHeld));
-        while (from < all.size() && all.timeMillis(from) < fromMillis) {
-            from++;
-        }
-        int to = all.size();
-        while (to > from && all.timeMillis(to - 1) > toMillis) {
-            to--;
-        }
-        SampleRing.Samples span = all.range(from, to);
-        Map<String, Object> history = History.toMap(span, service);
-        history.put("samplesInSpan", Math.max(0, all.written() - fromWritten - (all.size() - to)));
-        history.put("droppedFromSpan", Math.max(0, firstHeld - fromWritten));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("current", now.toMap());
-        m.put("history", history);
-        m.put("health", Health.evaluate(now, service.settings()).toMap());
-        Files.writeString(dir.resolve(SnapshotLayout.METRICS), Json.write(m) + "\n");
-    }
-
-    /**
-     * One session: its recording while it runs, then its files. Fields are guarded by the
-     * session's own lock.
-     */
-    public static final class ProfilingSession {
-        private final Settings settings;
-        private final Path dir;
-        private final long samplesAtStart;
-        private final Instant startedAt = Instant.now();
-        private final long startedNanos = System.nanoTime();
-        private final ThreadCpuClock cpuAtStart;
-        private final java.util.Set<Long> waitingAtStart;
-        private Recording recording;
-        private Instant endedAt;
-        private String endedWhy;
-        private CpuCalibration calibration;
-        private WaitingThreads waiting;
-        private volatile String failed;
-        private final java.util.concurrent.atomic.AtomicBoolean collecting = new java.util.concurrent.atomic.AtomicBoolean();
-        private ScheduledFuture<?> endTimer;
-        private ScheduledFuture<?> sizeCheck;
-
-        ProfilingSession(Settings settings, Path dir, long samplesAtStart) {
-            this.settings = settings;
-            this.dir = dir;
-            this.samplesAtStart = samplesAtStart;
-            Map<String, String> events = new LinkedHashMap<>();
-            for (Kind k : settings.kinds()) {
-                events.putAll(k.settings(settings.interval()));
-            }
-            Recording r = new Recording(events);
-            r.setName("forge-perf-session-" + settings.name());
-            r.setToDisk(true);
-            // our size check ends the session first; JFR's own bound is the backstop should that thread be late
-            r.setMaxSize(settings.maxBytes() * 2);
-            cpuAtStart = settings.kinds().stream().anyMatch(Kind::measuresCpuTime) ? ThreadCpuClock.read() : null;
-            waitingAtStart = settings.kinds().stream().anyMatch(Kind::measuresWaiting) ? ThreadWaits.waitingNow() : null;
-            r.start();
-            recording = r;
-        }
-
-        public Settings settings() {
-            return settings;
-        }
-
-        /** The session's private folder: {@code recording.jfr}, {@code start/} and {@code end/} once it ended. */
-        public Path dir() {
-            return dir;
-        }
-
-        public Instant startedAt() {
-            return startedAt;
-        }
-
-        /** When it ended, or null while it runs. */
-        public synchronized Instant endedAt() {
-            return endedAt;
-        }
-
-        /** Why it ended ({@code it reached its --max of 30m}), or null while it runs. */
-        public synchronized String endedWhy() {
-            return endedWhy;
-        }
-
-        public synchronized boolean running() {
-            return recording != null && endedAt == null;
-        }
-
-        /** Why the session failed (it could not write its files), or null. */
-        public String failed() {
-            return failed;
-        }
-
-        /** Time recorded: until now while it runs, else until it ended. */
-        public synchronized Duration elapsed() {
-            return endedAt == null ? Duration.ofNanos(System.nanoTime() - startedNanos) : Duration.between(startedAt, endedAt);
-        }
-
-        /** For a session with cpu, once ended: the CPU time the threads used during it; else null. */
-        public synchronized CpuCalibration calibration() {
-            return calibration;
-        }
-
-        /** For a session with wall, once ended: the threads waiting at its end; else null. */
-        public synchronized WaitingThreads waiting() {
-            return waiting;
-        }
-
-        /** What the state reads as in {@code session list}. */
-        public synchronized String state() {
-            if (failed != null) {
-                return "failed: " + failed;
-            }
-            return endedAt == null ? "running" : "ended (" + endedWhy + "), kept until `session stop` collects it";
-        }
-
-        /** The recording's bytes on disk: JFR's chunks while it runs, the session's files once ended. */
-        public synchronized long bytesOnDisk() {
-            if (recording != null && endedAt == null) {
-                return recordingBytes();
-            }
-            long total = 0;
-            try (var walk = Files.walk(dir)) {
-                for (Path p : (Iterable<Path>) walk::iterator) {
-                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        total += Files.size(p);
-                    }
-                }
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // gone meanwhile
-            }
-            return total;
-        }
-
-        synchronized long recordingBytes() {
-            Recording r = recording;
-            return r == null || r.getState() != RecordingState.RUNNING ? 0 : r.getSize();
-        }
-
-        /** Stops the recording and writes it, the timings and the metrics of now; nothing when ended already. */
-        synchronized void end(String why, long pid, Supplier<TimingService> timing) throws IOException {
-            if (failed != null) {
-                throw new IOException(failed);
-            }
-            if (endedAt != null) {
-                return;
-            }
-            cancelTimers();
-            Recording r = recording;
-            Instant stoppedAt;
-            try {
-                if (r.getState() == RecordingState.RUNNING) {
-                    r.stop();
-                }
-                stoppedAt = Instant.now();
-                if (cpuAtStart != null) {
-                    ThreadCpuClock now = ThreadCpuClock.read();
-                    calibration = now == null ? null : now.since(cpuAtStart);
-                }
-                if (waitingAtStart != null) {
-                    waiting = ThreadWaits.atEnd(waitingAtStart);
-                }
-                Path file = dir.resolve(SnapshotLayout.RECORDING);
-                r.dump(file);
-                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } finally {
-                r.close();
-                recording = null;
-            }
-            SnapshotWriter end = new SnapshotWriter(pid, timing);
-            end.add("metrics", d -> spanMetrics(d, samplesAtStart, startedAt.toEpochMilli(), stoppedAt.toEpochMilli()));
-            end.write(dir.resolve(END_DIR), null);
-            endedAt = stoppedAt;
-            endedWhy = why;
-        }
-
-        synchronized void setTimers(ScheduledFuture<?> end, ScheduledFuture<?> size) {
-            endTimer = end;
-            sizeCheck = size;
-            if (endedAt != null || recording == null) {
-                cancelTimers();
-            }
-        }
-
-        private void cancelTimers() {
-            if (endTimer != null) {
-                endTimer.cancel(false);
-            }
-            if (sizeCheck != null) {
-                sizeCheck.cancel(false);
-            }
-        }
-
-        /** Takes the session for one {@code session stop}; false when another one has it. */
-        public boolean claim() {
-            return collecting.compareAndSet(false, true);
-        }
-
-        /** Gives the session back after {@link #claim()}. */
-        public void release() {
-            collecting.set(false);
-        }
-
-        /** The samples the sampler took during the session (the ring may hold fewer). */
-        public long samplesAtStart() {
-            return samplesAtStart;
-        }
-
-        synchronized void discard() {
-            cancelTimers();
-            Recording r = recording;
-            recording = null;
-            if (r != null) {
-                try {
-                    r.close();
-                } catch (RuntimeException e) {
-                    Log.failureOnce("session-close", "closing a session's recording", e);
-                }
-            }
-            discardFiles();
-        }
-
-        void discardFiles() {
-            AtomicFiles.deleteTree(dir);
-        }
-
-        /** The JSON form for {@code session list --json} and the collected folder's {@code session.json}. */
-        public synchronized Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", settings.name());
-            List<String> kinds = new ArrayList<>();
-            settings.kinds().forEach(k -> kinds.add(k.id()));
-            m.put("kinds", kinds);
-            m.put("state", failed != null ? "failed" : endedAt == null ? "running" : "ended");
-            m.put("startedAt", startedAt.toString());
-            m.put("endedAt", endedAt == null ? null : endedAt.toString());
-            m.put("endedBecause", endedWhy);
-            m.put("failed", failed);
-            m.put("elapsedMillis", elapsed().toMillis());
-            m.put("maxMillis", settings.max().toMillis());
-            m.put("maxBytes", settings.maxBytes());
-            m.put("intervalMillis", settings.interval().toMillis());
-            m.put("bytesOnDisk", bytesOnDisk());
-            return m;
-        }
     }
 }
