@@ -1,0 +1,173 @@
+package dev.forgeperf.control;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import dev.forgeperf.util.DaemonThreads;
+
+/**
+ * Runs complete requests on two bounded pools of daemon threads, so a long command never delays
+ * a short one. Short commands ({@code status}, {@code timings}, {@code health}, {@code metrics},
+ * {@code history}, {@code dump threads}, …) run on {@value #SHORT_THREADS} threads
+ * ({@code forge-perf-control-short}) with up to {@value #SHORT_QUEUE} waiting; long ones
+ * ({@link #isLong}) on at most {@value #LONG_THREADS} threads of their own
+ * ({@code forge-perf-control-long}, none waiting), each with a {@link HangUpWatch} on a thread of
+ * its own ({@code forge-perf-control-hangup}), so a long command ends when its client hangs up. A
+ * request that finds its pool full is answered with one line and closed.
+ *
+ * <p>Each answer is written in {@link Protocol} frames ({@link FrameWriter}): stdout and stderr
+ * as the handler writes them, then the exit status; the connection is closed after it. A handler
+ * that throws answers one line and status 1.
+ *
+ * <p>Thread-safety: {@link #dispatch} is called by the selector thread; the counts and
+ * {@link #close()} from any thread.
+ */
+final class CommandWorkers {
+    static final int SHORT_THREADS = 2;
+    static final int SHORT_QUEUE = 256;
+    static final int LONG_THREADS = 4;
+
+    private final ControlServer.Handler handler;
+    private final ThreadPoolExecutor shortPool;
+    private final ThreadPoolExecutor longPool;
+    private final ThreadPoolExecutor hangUpWatchers;
+    private final AtomicLong refused = new AtomicLong();
+
+    CommandWorkers(ControlServer.Handler handler) {
+        this.handler = handler;
+        this.shortPool = new ThreadPoolExecutor(SHORT_THREADS, SHORT_THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SHORT_QUEUE),
+                DaemonThreads.factory("forge-perf-control-short"));
+        shortPool.allowCoreThreadTimeOut(true);
+        this.longPool = new ThreadPoolExecutor(0, LONG_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                DaemonThreads.factory("forge-perf-control-long"));
+        // a watcher ends when its command closes the connection; twice as many leaves room for
+        // the watchers of commands that just ended
+        this.hangUpWatchers = new ThreadPoolExecutor(0, 2 * LONG_THREADS, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                DaemonThreads.factory("forge-perf-control-hangup"));
+    }
+
+    /** Short commands running now. */
+    int shortRunning() {
+        return shortPool.getActiveCount();
+    }
+
+    /** Short commands waiting for a thread. */
+    int shortQueued() {
+        return shortPool.getQueue().size();
+    }
+
+    /** Long commands running now. */
+    int longRunning() {
+        return longPool.getActiveCount();
+    }
+
+    /** Requests refused because their pool was full. */
+    long refused() {
+        return refused.get();
+    }
+
+    /**
+     * True when {@code args} (a command line as sent) names a command that may run for long and
+     * so runs apart from the short ones.
+     */
+    static boolean isLong(List<String> args) {
+        List<String> words = new ArrayList<>();
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                words.add(a);
+            }
+        }
+        if (words.isEmpty()) {
+            return false;
+        }
+        switch (words.get(0)) {
+            case "profile":
+            case "snapshot":
+            case "gc":
+            case "instrument":
+            case "uninstrument":
+            case "threads":
+                return true;
+            case "dump":
+                return !(words.size() > 1 && words.get(1).equals("threads"));
+            case "metrics":
+                return args.stream().anyMatch(a -> a.equals("--watch") || a.startsWith("--watch="));
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Hands {@code r} to its pool, its channel made blocking; when the pool is full, answers one
+     * line and closes instead. Never waits for a thread.
+     */
+    void dispatch(RequestReader.Ready r) {
+        boolean isLong = isLong(r.request().args);
+        try {
+            r.ch().configureBlocking(true);
+            (isLong ? longPool : shortPool).execute(() -> serve(r, isLong));
+        } catch (RejectedExecutionException busy) {
+            refused.incrementAndGet();
+            Connections.answerAndClose(r.ch(), isLong
+                    ? "the agent is running " + LONG_THREADS + " long commands already (profile, snapshot, dump, gc, instrument,"
+                            + " metrics --watch); try again when one of them ends (`forge-perf status` answers meanwhile)"
+                    : "the agent has " + SHORT_QUEUE + " commands waiting; try again in a moment");
+        } catch (IOException | RuntimeException e) {
+            Connections.closeQuietly(r.ch());
+        }
+    }
+
+    private void serve(RequestReader.Ready r, boolean isLong) {
+        SocketChannel ch = r.ch();
+        try (ch) {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 8192));
+            FrameWriter stdout = new FrameWriter(out, Protocol.OUT);
+            FrameWriter stderr = new FrameWriter(out, Protocol.ERR);
+            BooleanSupplier hungUp;
+            if (r.hungUp()) {
+                hungUp = () -> true;
+            } else if (isLong) {
+                HangUpWatch watch = new HangUpWatch(ch);
+                try {
+                    hangUpWatchers.execute(watch);
+                    hungUp = watch;
+                } catch (RejectedExecutionException full) {
+                    hungUp = () -> !ch.isOpen(); // cannot happen with the pools' sizes; the command runs unwatched
+                }
+            } else {
+                hungUp = () -> false; // short: done before a hang-up would matter; writes fail if the client is gone
+            }
+            int status;
+            try {
+                status = handler.handle(r.request(), stdout, stderr, hungUp);
+            } catch (Throwable t) {
+                stderr.write("forge-perf: the agent failed to run the command: " + t + "\n");
+                status = 1;
+            }
+            stdout.flush();
+            stderr.flush();
+            Protocol.writeExit(out, status);
+        } catch (IOException | RuntimeException clientGone) {
+            // the client went away: nothing to answer
+        }
+    }
+
+    /** Stops the pools; running commands are interrupted. */
+    void close() {
+        shortPool.shutdownNow();
+        longPool.shutdownNow();
+        hangUpWatchers.shutdownNow();
+    }
+}
