@@ -41,7 +41,7 @@ import dev.forgeperf.util.Failures;
  * through DNS rebinding. Reading is open to whoever can connect; every POST ({@code POST /api/gc})
  * and {@code GET /api/heap-dump} need {@code Authorization: Bearer TOKEN} ({@link HttpToken}).
  * Profiles and thread dumps only observe, so they are open too unless {@code http.profiles=off},
- * bounded by {@link PprofEndpoints#MAX_RUNNING} at once; heap dumps only with {@code http.profiles=all}.
+ * bounded by {@link ProfileSlots#MAX_RUNNING} at once; heap dumps only with {@code http.profiles=all}.
  *
  * <p>While up, {@code <pid>.http} beside the control socket holds the URL; {@link #close()}
  * removes it and the token file.
@@ -68,6 +68,7 @@ public final class AgentHttpServer {
     private final boolean loopback;
     private final HttpToken token;
     private final String tokenProblem;
+    private final ProfileSlots profileSlots;
     private final PprofEndpoints pprof;
     private final HttpPolicy.ProfileAccess profiles;
     private final HttpRouter router;
@@ -83,7 +84,8 @@ public final class AgentHttpServer {
         this.token = token;
         this.tokenProblem = tokenProblem;
         this.router = new HttpRouter(new HttpPolicy(loopback, token, tokenProblem, profiles), guard);
-        this.pprof = new PprofEndpoints(agent::recording);
+        this.profileSlots = new ProfileSlots();
+        this.pprof = new PprofEndpoints(agent::recording, profileSlots);
         ApiEndpoints api = new ApiEndpoints(agent, buckets);
         get("/", r -> Dashboard.page().header("Content-Security-Policy", CSP));
         get("/metrics", api::prometheus);
@@ -294,8 +296,8 @@ public final class AgentHttpServer {
         m.put("tokenFile", token == null || token.file() == null ? null : token.file().toString());
         m.put("tokenSource", token == null ? null : token.file() == null ? "http.token" : "file");
         m.put("profiles", profiles.name());
-        m.put("profilesRunning", pprof.running());
-        m.put("profilesMax", PprofEndpoints.MAX_RUNNING);
+        m.put("profilesRunning", profileSlots.running());
+        m.put("profilesMax", ProfileSlots.MAX_RUNNING);
         m.put("cumulativeProfiles", pprof.cumulativeState());
         m.put("requestsActive", guard.active());
         m.put("refusedOverClientLimit", guard.refusedClients());

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 import dev.forgeperf.config.AgentOptions;
@@ -51,28 +50,25 @@ import dev.forgeperf.util.Units;
  *       the full thread dump.</li>
  *   <li>{@code trace?seconds=N}: a JFR recording of N seconds; {@code cmdline}: the command line.</li>
  * </ul>
- * {@code ?debug=1} on the profiles answers the top table as text. At most {@link #MAX_RUNNING}
- * profiles that take time (CPU, trace, deltas) are made at once (more get 429), each at most
- * {@link #MAX_SECONDS} seconds; one whose client hangs up stops within a quarter second and frees
- * its slot. Thread-safe.
+ * {@code ?debug=1} on the profiles answers the top table as text. At most
+ * {@link ProfileSlots#MAX_RUNNING} profiles that take time (CPU, trace, deltas) are made at once
+ * (more get 429), each at most {@link ProfileSlots#MAX_SECONDS} seconds; one whose client hangs up
+ * stops within a quarter second and frees its slot ({@link ProfileSlots}). Thread-safe.
  */
 final class PprofEndpoints {
-    static final int MAX_RUNNING = 2;
-    static final int MAX_SECONDS = 300;
     static final int CPU_SECONDS = 30;
     static final int FOCUSED_SECONDS = 10;
-    private static final long INTERVAL_MILLIS = 10;
     private static final Duration RECENT = SnapshotParts.PROFILE_WINDOW;
     private static final int TOP_ROWS = 25;
-    private static final long CLIENT_CHECK_MILLIS = 250;
 
     private final Supplier<ContinuousRecording> recording;
-    private final Semaphore permits = new Semaphore(MAX_RUNNING);
+    private final ProfileSlots slots;
     private final CumulativeProfiles cumulative;
 
     /** @param recording the agent's continuous recording now (null when off) */
-    PprofEndpoints(Supplier<ContinuousRecording> recording) {
+    PprofEndpoints(Supplier<ContinuousRecording> recording, ProfileSlots slots) {
         this.recording = recording;
+        this.slots = slots;
         this.cumulative = new CumulativeProfiles(recording);
     }
 
@@ -95,7 +91,7 @@ final class PprofEndpoints {
      */
     Reply cumulative(Request r, CumulativeProfiles.Source source, String name) throws HttpFailure, IOException {
         long asked = System.nanoTime();
-        Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
+        Integer seconds = r.intParam("seconds", null, 1, ProfileSlots.MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
         boolean heap = name.equals("heap");
         boolean gc = heap && r.intParam("gc", 0, 0, 1) == 1;
@@ -125,22 +121,19 @@ final class PprofEndpoints {
             profile.setTime(now, 0);
             what = "cumulative since the agent's HTTP server started at " + Instant.ofEpochSecond(0, cumulative.sinceEpochNanos());
         } else {
-            if (!permits.tryAcquire()) {
-                throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
-                        .header("Retry-After", "5");
-            }
+            slots.acquire();
             try {
                 cumulative.catchUp();
                 long start = epochNanosNow();
                 long[] before = cumulative.mark(source);
-                waitFor(seconds * 1000L, r);
+                ProfileSlots.waitFor(seconds * 1000L, r);
                 cumulative.catchUp();
                 long end = epochNanosNow();
                 profile = cumulative.since(source, before);
                 profile.setTime(start, end - start);
                 what = "the difference over " + Units.span(seconds * 1000L);
             } finally {
-                permits.release();
+                slots.release();
             }
         }
         if (heap) {
@@ -156,7 +149,7 @@ final class PprofEndpoints {
             w.flush();
             return Reply.text(200, out.toString());
         }
-        return closing(pprof(profile, seconds == null ? name : name + "-delta"), seconds != null);
+        return ProfileSlots.closing(pprof(profile, seconds == null ? name : name + "-delta"), seconds != null);
     }
 
     /**
@@ -186,27 +179,6 @@ final class PprofEndpoints {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    /** Waits {@code millis}, checking that the client is still there ({@link #record}). */
-    private static void waitFor(long millis, Request r) throws HttpFailure {
-        try {
-            long end = System.nanoTime() + millis * 1_000_000L;
-            for (long left; (left = end - System.nanoTime()) > 0; ) {
-                Thread.sleep(Math.max(1, Math.min(CLIENT_CHECK_MILLIS, left / 1_000_000)));
-                if (r.clientGone()) {
-                    throw new HttpFailure(499, "the client closed the connection; the profile was discarded");
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpFailure(503, "the agent is shutting down");
-        }
-    }
-
-    /** Profiles being made now. */
-    int running() {
-        return MAX_RUNNING - permits.availablePermits();
-    }
-
     /**
      * A profile of {@code kind}.
      *
@@ -214,7 +186,7 @@ final class PprofEndpoints {
      *     continuous recording's last minutes when it runs
      */
     Reply profile(Request r, Kind kind, String name, Integer defaultSeconds) throws HttpFailure, IOException {
-        Integer seconds = r.intParam("seconds", null, 1, MAX_SECONDS);
+        Integer seconds = r.intParam("seconds", null, 1, ProfileSlots.MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
         boolean heap = name.equals("heap");
         boolean gc = heap && r.intParam("gc", 0, 0, 1) == 1;
@@ -222,10 +194,7 @@ final class PprofEndpoints {
             return headOnly(text, name);
         }
         heapCheck(kind);
-        if (!permits.tryAcquire()) {
-            throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
-                    .header("Retry-After", "5");
-        }
+        slots.acquire();
         try {
             ContinuousRecording continuous = recording.get();
             boolean checked = false;
@@ -241,7 +210,7 @@ final class PprofEndpoints {
                 recorded = record(kind, s, r);
                 checked = true;
                 // calibrated as `profile cpu` is: each thread's samples scaled to its measured CPU time
-                options = ProfileOptions.DEFAULT.withInterval(INTERVAL_MILLIS * 1_000_000L).withCalibration(recorded.calibration());
+                options = ProfileOptions.DEFAULT.withInterval(ProfileSlots.INTERVAL_MILLIS * 1_000_000L).withCalibration(recorded.calibration());
                 source = "a focused recording of " + Units.span(s * 1000L);
             }
             try (recorded) {
@@ -254,40 +223,35 @@ final class PprofEndpoints {
                     PrintWriter w = new PrintWriter(out);
                     TopTable.leading(profile).print(w, title, TOP_ROWS);
                     w.flush();
-                    return closing(Reply.text(200, out.toString()), checked);
+                    return ProfileSlots.closing(Reply.text(200, out.toString()), checked);
                 }
                 int time = profile.typeIndex(kind == Kind.CPU ? "cpu" : "");
                 if (time >= 0) {
                     profile.setPrimary(time); // Go's CPU profile: samples/count, cpu/nanoseconds, and pprof shows cpu by default
                 }
-                return closing(pprof(profile, name), checked);
+                return ProfileSlots.closing(pprof(profile, name), checked);
             }
         } finally {
-            permits.release();
+            slots.release();
         }
     }
 
-    /** An answer after the client was checked for: a request pipelined behind it may have been read, so the connection ends. */
-    private static Reply closing(Reply reply, boolean checked) {
-        return checked ? reply.header("Connection", "close") : reply;
-    }
-
     /**
-     * A {@link FocusedProfile} of {@code seconds}, checking every {@value #CLIENT_CHECK_MILLIS} ms
-     * that the client is still there; when it has gone, the recording is discarded (499, the
-     * caller frees the slot and answers nothing); the agent shutting down is 503. The caller closes
-     * the profile returned.
+     * A {@link FocusedProfile} of {@code seconds}, checking every quarter second
+     * ({@link ProfileSlots#waitFor}) that the client is still there; when it has gone, the
+     * recording is discarded (499, the caller frees the slot and answers nothing); the agent
+     * shutting down is 503. The caller closes the profile returned.
      */
     private static FocusedProfile record(Kind kind, int seconds, Request r) throws HttpFailure, IOException {
         FocusedProfile recorded;
         try {
-            recorded = FocusedProfile.start(kind, INTERVAL_MILLIS, "http-" + kind.id());
+            recorded = FocusedProfile.start(kind, ProfileSlots.INTERVAL_MILLIS, "http-" + kind.id());
         } catch (IllegalStateException | SecurityException e) {
             throw new HttpFailure(503, "cannot record a " + kind.id() + " profile in this JVM: " + e.getMessage());
         }
         try {
             recorded.record(seconds * 1_000_000_000L, nanos -> {
-                waitFor(nanos / 1_000_000L, r);
+                ProfileSlots.waitFor(nanos / 1_000_000L, r);
                 return true;
             });
             return recorded;
@@ -304,7 +268,7 @@ final class PprofEndpoints {
     /**
      * {@code trace?seconds=N}: the JVM's execution trace, as Go's {@code trace} is Go's: a JFR
      * recording ({@code profile} settings) of N seconds (default 1, fractions allowed, at most
-     * {@value #MAX_SECONDS}), served as the {@code .jfr} file that {@code jfr} and JMC read.
+     * {@value ProfileSlots#MAX_SECONDS}), served as the {@code .jfr} file that {@code jfr} and JMC read.
      */
     Reply trace(Request r) throws HttpFailure, IOException {
         String v = r.param("seconds");
@@ -315,17 +279,14 @@ final class PprofEndpoints {
             } catch (NumberFormatException e) {
                 seconds = Double.NaN;
             }
-            if (!(seconds > 0 && seconds <= MAX_SECONDS)) {
-                throw HttpFailure.badRequest("?seconds=" + v + " is not valid: expected a number of seconds above 0 and at most " + MAX_SECONDS);
+            if (!(seconds > 0 && seconds <= ProfileSlots.MAX_SECONDS)) {
+                throw HttpFailure.badRequest("?seconds=" + v + " is not valid: expected a number of seconds above 0 and at most " + ProfileSlots.MAX_SECONDS);
             }
         }
         if (r.method.equals("HEAD")) {
             return headOnly(false, "trace");
         }
-        if (!permits.tryAcquire()) {
-            throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
-                    .header("Retry-After", "5");
-        }
+        slots.acquire();
         try {
             Path jfr = Files.createTempFile("forge-perf-http-trace-", ".jfr");
             try {
@@ -339,7 +300,7 @@ final class PprofEndpoints {
                     recording.setName("forge-perf-trace");
                     recording.setToDisk(true);
                     recording.start();
-                    waitFor((long) (seconds * 1000), r);
+                    ProfileSlots.waitFor((long) (seconds * 1000), r);
                     recording.stop();
                     recording.dump(jfr);
                 }
@@ -348,13 +309,13 @@ final class PprofEndpoints {
                 } catch (HeapGuard.Refused e) {
                     throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
                 }
-                return closing(new Reply(200, Reply.BINARY, Files.readAllBytes(jfr)).header("Content-Disposition", "attachment; filename=\"trace\""),
+                return ProfileSlots.closing(new Reply(200, Reply.BINARY, Files.readAllBytes(jfr)).header("Content-Disposition", "attachment; filename=\"trace\""),
                         true);
             } finally {
                 Files.deleteIfExists(jfr);
             }
         } finally {
-            permits.release();
+            slots.release();
         }
     }
 
@@ -385,9 +346,9 @@ final class PprofEndpoints {
     /**
      * {@code /api/profile?kind=cpu|wall|alloc|lock|park&seconds=N&format=pprof|html|collapsed|txt}:
      * a focused recording of N seconds (default {@value #FOCUSED_SECONDS}, at most
-     * {@value #MAX_SECONDS}) analyzed as the {@code profile} command does (CPU samples scaled to the
+     * {@value ProfileSlots#MAX_SECONDS}) analyzed as the {@code profile} command does (CPU samples scaled to the
      * threads' CPU time, waits still going on at the end counted), written in the format asked
-     * (default pprof). Shares the {@link #MAX_RUNNING} slots and the heap check with {@code /debug/pprof/}.
+     * (default pprof). Shares the {@link ProfileSlots#MAX_RUNNING} slots and the heap check with {@code /debug/pprof/}.
      */
     Reply apiProfile(Request r) throws HttpFailure, IOException {
         String kindName = r.param("kind");
@@ -400,7 +361,7 @@ final class PprofEndpoints {
         } catch (IllegalArgumentException e) {
             throw HttpFailure.badRequest("?kind=" + kindName + " is not valid: expected " + Kind.names());
         }
-        int seconds = r.intParam("seconds", FOCUSED_SECONDS, 1, MAX_SECONDS);
+        int seconds = r.intParam("seconds", FOCUSED_SECONDS, 1, ProfileSlots.MAX_SECONDS);
         String formatName = r.param("format") == null ? "pprof" : r.param("format");
         OutputFormat format;
         switch (formatName.toLowerCase(java.util.Locale.ROOT)) {
@@ -414,10 +375,7 @@ final class PprofEndpoints {
             return headOf(format, kind);
         }
         heapCheck(kind);
-        if (!permits.tryAcquire()) {
-            throw new HttpFailure(429, MAX_RUNNING + " profiles are being recorded already; try again when one of them ends")
-                    .header("Retry-After", "5");
-        }
+        slots.acquire();
         try (FocusedProfile recorded = record(kind, seconds, r)) {
             ProfileOptions options = recorded.measured(ProfileOptions.DEFAULT);
             analysisHeapCheck(recorded, kind);
@@ -440,11 +398,11 @@ final class PprofEndpoints {
                 default:
                     reply = new Reply(200, Reply.TEXT, b.toByteArray());
             }
-            return closing(reply, true);
+            return ProfileSlots.closing(reply, true);
         } catch (ProfileException e) {
             throw new HttpFailure(500, "the " + kind.id() + " recording could not be read: " + e.getMessage());
         } finally {
-            permits.release();
+            slots.release();
         }
     }
 
@@ -518,8 +476,8 @@ final class PprofEndpoints {
                 .append("</style>\n</head>\n<body>\n<h1>/debug/pprof/</h1>\n")
                 .append("<p>Profiles of pid ").append(ProcessHandle.current().pid())
                 .append(" in pprof's format, e.g. <code>go tool pprof -http=: URL</code>. Add <code>?debug=1</code> for a text summary.</p>\n<table>\n");
-        row(b, "profile?seconds=" + CPU_SECONDS, "CPU: where the threads run, sampled every " + INTERVAL_MILLIS + " ms for <code>seconds</code> (default "
-                + CPU_SECONDS + ", at most " + MAX_SECONDS + ")");
+        row(b, "profile?seconds=" + CPU_SECONDS, "CPU: where the threads run, sampled every " + ProfileSlots.INTERVAL_MILLIS + " ms for <code>seconds</code> (default "
+                + CPU_SECONDS + ", at most " + ProfileSlots.MAX_SECONDS + ")");
         String cumulative = "; cumulative since the agent's HTTP server started (read from the continuous recording as its chunks complete: "
                 + "events under its thresholds are not in it), <code>?seconds=N</code>: the difference over N seconds";
         row(b, "allocs", "allocations: where memory is allocated (sampled objects and bytes, <code>jdk.ObjectAllocationSample</code>)" + cumulative);
@@ -533,9 +491,9 @@ final class PprofEndpoints {
         row(b, "threadcreate", "thread starts: where threads were started (<code>jdk.ThreadStart</code>, the starting thread's stack)"
                 + cumulative);
         row(b, "trace?seconds=1", "execution trace: a JFR recording (<code>profile</code> settings) of <code>seconds</code> (default 1, at most "
-                + MAX_SECONDS + "), for <code>jfr</code> and JDK Mission Control");
+                + ProfileSlots.MAX_SECONDS + "), for <code>jfr</code> and JDK Mission Control");
         row(b, "cmdline", "the JVM's command line, arguments separated by NUL");
-        b.append("</table>\n<p>At most ").append(MAX_RUNNING).append(" profiles are recorded at once. <a href=\"../../\">Dashboard</a></p>\n</body>\n</html>\n");
+        b.append("</table>\n<p>At most ").append(ProfileSlots.MAX_RUNNING).append(" profiles are recorded at once. <a href=\"../../\">Dashboard</a></p>\n</body>\n</html>\n");
         return Reply.html(b.toString());
     }
 
