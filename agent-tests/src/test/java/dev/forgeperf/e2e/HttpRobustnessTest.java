@@ -167,7 +167,7 @@ class HttpRobustnessTest {
                 // the agent's JFR recordings: only what the JVM had before (none with jfr=off)
                 Cli.Result recordings = env.cli.run("dump", "threads", String.valueOf(app.pid()));
                 assertEquals(0, recordings.exit(), recordings::toString);
-                assertTrue(!recordings.out().contains("PprofEndpoints.record"), "a profile still records:\n" + recordings.out());
+                assertTrue(!recordings.out().contains("RecordingEndpoints.record"), "a profile still records:\n" + recordings.out());
             } finally {
                 for (Socket s : abandoned) {
                     s.close();

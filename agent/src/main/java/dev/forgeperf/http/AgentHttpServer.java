@@ -69,7 +69,7 @@ public final class AgentHttpServer {
     private final HttpToken token;
     private final String tokenProblem;
     private final ProfileSlots profileSlots;
-    private final PprofEndpoints pprof;
+    private final CumulativeEndpoints cumulative;
     private final HttpPolicy.ProfileAccess profiles;
     private final HttpRouter router;
     private final String url;
@@ -85,7 +85,9 @@ public final class AgentHttpServer {
         this.tokenProblem = tokenProblem;
         this.router = new HttpRouter(new HttpPolicy(loopback, token, tokenProblem, profiles), guard);
         this.profileSlots = new ProfileSlots();
-        this.pprof = new PprofEndpoints(agent::recording, profileSlots);
+        this.cumulative = new CumulativeEndpoints(agent::recording, profileSlots);
+        RecordingEndpoints recorded = new RecordingEndpoints(agent::recording, profileSlots);
+        PprofEndpoints pprof = new PprofEndpoints();
         ApiEndpoints api = new ApiEndpoints(agent, buckets);
         get("/", r -> Dashboard.page().header("Content-Security-Policy", CSP));
         get("/metrics", api::prometheus);
@@ -103,18 +105,18 @@ public final class AgentHttpServer {
         get("/api/runtime", r -> api.runtime());
         get("/api/threads/cpu", api::threadCpu);
         get("/api/histogram", api::histogram);
-        get("/api/profile", pprof::apiProfile);
+        get("/api/profile", recorded::apiProfile);
         router.route("/api/heap-dump", Set.of("GET"), true, api::heapDump);
         get("/debug/pprof", r -> pprof.index());
         get("/debug/pprof/", r -> pprof.index());
-        get("/debug/pprof/profile", r -> pprof.profile(r, Kind.CPU, "cpu.pb.gz", PprofEndpoints.CPU_SECONDS));
-        get("/debug/pprof/allocs", r -> pprof.cumulative(r, CumulativeProfiles.Source.ALLOC, "allocs"));
-        get("/debug/pprof/heap", r -> pprof.cumulative(r, CumulativeProfiles.Source.ALLOC, "heap"));
-        get("/debug/pprof/block", r -> pprof.cumulative(r, CumulativeProfiles.Source.BLOCK, "block"));
-        get("/debug/pprof/mutex", r -> pprof.cumulative(r, CumulativeProfiles.Source.MUTEX, "mutex"));
+        get("/debug/pprof/profile", r -> recorded.profile(r, Kind.CPU, "cpu.pb.gz", RecordingEndpoints.CPU_SECONDS));
+        get("/debug/pprof/allocs", r -> cumulative.profile(r, CumulativeProfiles.Source.ALLOC, "allocs"));
+        get("/debug/pprof/heap", r -> cumulative.profile(r, CumulativeProfiles.Source.ALLOC, "heap"));
+        get("/debug/pprof/block", r -> cumulative.profile(r, CumulativeProfiles.Source.BLOCK, "block"));
+        get("/debug/pprof/mutex", r -> cumulative.profile(r, CumulativeProfiles.Source.MUTEX, "mutex"));
         get("/debug/pprof/goroutine", pprof::threads);
-        get("/debug/pprof/threadcreate", r -> pprof.cumulative(r, CumulativeProfiles.Source.THREADCREATE, "threadcreate"));
-        get("/debug/pprof/trace", pprof::trace);
+        get("/debug/pprof/threadcreate", r -> cumulative.profile(r, CumulativeProfiles.Source.THREADCREATE, "threadcreate"));
+        get("/debug/pprof/trace", recorded::trace);
         get("/debug/pprof/cmdline", r -> pprof.cmdline());
         server.createContext("/", router::handle);
         server.start();
@@ -298,7 +300,7 @@ public final class AgentHttpServer {
         m.put("profiles", profiles.name());
         m.put("profilesRunning", profileSlots.running());
         m.put("profilesMax", ProfileSlots.MAX_RUNNING);
-        m.put("cumulativeProfiles", pprof.cumulativeState());
+        m.put("cumulativeProfiles", cumulative.state());
         m.put("requestsActive", guard.active());
         m.put("refusedOverClientLimit", guard.refusedClients());
         return m;
@@ -306,7 +308,7 @@ public final class AgentHttpServer {
 
     /** Stops the server and removes its files (agent shutdown). Never throws. */
     public void close() {
-        pprof.close();
+        cumulative.close();
         try {
             server.stop(0);
         } catch (RuntimeException ignored) {
