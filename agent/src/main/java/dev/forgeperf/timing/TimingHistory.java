@@ -208,7 +208,7 @@ public final class TimingHistory {
      * first: name, points and calls.
      */
     public synchronized List<Map<String, Object>> methods() {
-        Map<MethodStats, String> names = TimingService.displayNames(Recorder.all());
+        Map<MethodStats, String> names = RowNames.displayNames(Recorder.all());
         List<Series> kept = new ArrayList<>();
         for (Series x : series) {
             if (x != null) {
@@ -232,7 +232,7 @@ public final class TimingHistory {
      * {@code method} by {@code timings}, oldest first; null when it has no series.
      */
     public synchronized Map<String, Object> toMap(String method, int max) {
-        Map<MethodStats, String> names = TimingService.displayNames(Recorder.all());
+        Map<MethodStats, String> names = RowNames.displayNames(Recorder.all());
         Series found = null;
         for (Series x : series) {
             if (x != null && method.equals(names.getOrDefault(x.stats, x.stats.name()))) {

@@ -353,7 +353,7 @@ public final class TimingService {
                 return true;
             });
         }
-        Map<MethodStats, String> names = displayNames(Recorder.all());
+        Map<MethodStats, String> names = RowNames.displayNames(Recorder.all());
         Set<String> seen = new java.util.HashSet<>();
         for (Integer id : install.keys.values()) {
             MethodStats s = Recorder.stats(id);
@@ -478,7 +478,7 @@ public final class TimingService {
     /** Display names of the methods timed by an installed spec right now. */
     public Set<String> activeMethods() {
         foldCollected();
-        Map<MethodStats, String> names = displayNames(Recorder.all());
+        Map<MethodStats, String> names = RowNames.displayNames(Recorder.all());
         Set<String> active = new java.util.HashSet<>();
         for (Map.Entry<String, Install> e : claims.entrySet()) {
             Integer id = e.getValue().keys.get(e.getKey());
@@ -501,40 +501,10 @@ public final class TimingService {
             t.foldCollected();
         }
         List<MethodStats> all = Recorder.all();
-        Map<MethodStats, String> names = displayNames(all);
+        Map<MethodStats, String> names = RowNames.displayNames(all);
         List<TimingSnapshot> out = new ArrayList<>();
         for (MethodStats s : all) {
             out.add(s.snapshot(names.get(s)));
-        }
-        return out;
-    }
-
-    /**
-     * The name each row is shown under: the short name; the qualified one (full parameter
-     * types) for rows whose short names collide and differ in it; plus {@code " [loader]"} for
-     * rows that still collide (same method in two class loaders, or rows of unloaded loaders).
-     */
-    static Map<MethodStats, String> displayNames(List<MethodStats> all) {
-        Map<String, List<MethodStats>> byName = new HashMap<>();
-        for (MethodStats s : all) {
-            byName.computeIfAbsent(s.name(), k -> new ArrayList<>(1)).add(s);
-        }
-        Map<MethodStats, String> out = new java.util.IdentityHashMap<>();
-        for (List<MethodStats> same : byName.values()) {
-            if (same.size() == 1) {
-                out.put(same.get(0), same.get(0).name());
-                continue;
-            }
-            Map<String, List<MethodStats>> byQualified = new HashMap<>();
-            for (MethodStats s : same) {
-                byQualified.computeIfAbsent(s.qualifiedName(), k -> new ArrayList<>(1)).add(s);
-            }
-            for (List<MethodStats> q : byQualified.values()) {
-                String base = byQualified.size() > 1 ? q.get(0).qualifiedName() : q.get(0).name();
-                for (MethodStats s : q) {
-                    out.put(s, q.size() == 1 || s.loader() == null ? base : base + " [" + s.loader() + "]");
-                }
-            }
         }
         return out;
     }

@@ -42,7 +42,7 @@ class RowNamesTest {
         MethodStats c1 = new MethodStats("S#run()", "S#run()", "webapp-a@2");
         MethodStats c2 = new MethodStats("S#run()", "S#run()", "webapp-b@3");
         MethodStats alone = new MethodStats("T#go(String)", "T#go(java.lang.String)", "app@1");
-        Map<MethodStats, String> names = TimingService.displayNames(List.of(a, b, c1, c2, alone));
+        Map<MethodStats, String> names = RowNames.displayNames(List.of(a, b, c1, c2, alone));
         assertEquals("R#find(com.a.Order)", names.get(a));
         assertEquals("R#find(com.b.Order)", names.get(b));
         assertEquals("S#run() [webapp-a@2]", names.get(c1));
