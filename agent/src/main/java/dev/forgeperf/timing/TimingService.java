@@ -249,64 +249,24 @@ public final class TimingService {
         if (spec.targetsJdk() && !request.allowJdk) {
             throw new IllegalArgumentException("'" + spec + "' names JDK classes; add --allow-jdk to time them");
         }
-        ElementMatcher<TypeDescription> types = spec.typeMatcher();
-        ElementMatcher<MethodDescription> methods = spec.methodMatcher();
-        List<Class<?>> candidates = new ArrayList<>();
-        int matchedMethods = 0;
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (!inst.isModifiableClass(c) || c.isArray() || c.isPrimitive() || excluded(c.getName(), c.getClassLoader(), c.isSynthetic(), request.allowJdk)) {
-                continue;
-            }
-            try {
-                TypeDescription t = TypeDescription.ForLoadedType.of(c);
-                if (types.matches(t)) {
-                    int n = (int) t.getDeclaredMethods().stream().filter(methods::matches).count();
-                    if (n > 0) {
-                        candidates.add(c);
-                        matchedMethods += n;
-                    }
-                }
-            } catch (Throwable unreadable) {
-                // a class whose members cannot be resolved is not a candidate
-            }
-        }
-        if (candidates.size() > request.limit && !request.force) {
-            throw new IllegalArgumentException("'" + spec + "' matches " + candidates.size() + " loaded classes, more than the limit of "
+        ClassScope.Matches matched = ClassScope.matching(inst, spec, request.allowJdk);
+        if (matched.classes() > request.limit && !request.force) {
+            throw new IllegalArgumentException("'" + spec + "' matches " + matched.classes() + " loaded classes, more than the limit of "
                     + request.limit + "; narrow the spec, raise --limit, or add --force");
         }
-        if (matchedMethods == 0 && !request.pending && !spec.subtypes()) {
-            List<String> abstracts = abstractMethodsNamed(spec, request.allowJdk);
+        if (matched.methods() == 0 && !request.pending && !spec.subtypes()) {
+            List<String> abstracts = ClassScope.abstractMethodsNamed(inst, spec, request.allowJdk);
             if (!abstracts.isEmpty()) {
                 throw new IllegalArgumentException("'" + spec + "' matched no code: " + abstracts.get(0)
                         + (abstracts.size() > 1 ? " and " + (abstracts.size() - 1) + " more are" : " is") + " abstract or in an interface; write '"
                         + spec.withSubtypes() + "' to time every implementation");
             }
         }
-        if (matchedMethods == 0 && !request.pending) {
+        if (matched.methods() == 0 && !request.pending) {
             throw new IllegalArgumentException("'" + spec + "' matches no method of the " + inst.getAllLoadedClasses().length
                     + " loaded classes; check the spec, or add --pending to time classes loaded later");
         }
         return installTransformer(spec, request.allowJdk);
-    }
-
-    /** The abstract and interface methods of the loaded classes that a spec without {@code +} names (at most 10). */
-    private List<String> abstractMethodsNamed(MethodSpec spec, boolean allowJdk) {
-        List<String> out = new ArrayList<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (out.size() >= 10) {
-                break;
-            }
-            if (c.isArray() || c.isPrimitive() || !java.lang.reflect.Modifier.isAbstract(c.getModifiers())
-                    || excluded(c.getName(), c.getClassLoader(), c.isSynthetic(), allowJdk || spec.targetsJdk())) {
-                continue;
-            }
-            try {
-                out.addAll(spec.abstractMethodsNamed(TypeDescription.ForLoadedType.of(c)));
-            } catch (Throwable unreadable) {
-                // a class whose members cannot be resolved names nothing
-            }
-        }
-        return out;
     }
 
     /** Installs a spec given at startup: no checks, applies to classes as they load. */
@@ -331,7 +291,7 @@ public final class TimingService {
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(new Listener(install))
-                .ignore((type, loader, module, redefined, domain) -> excluded(type.getName(), loader, type.isSynthetic(), allowJdk))
+                .ignore((type, loader, module, redefined, domain) -> ClassScope.excluded(type.getName(), loader, type.isSynthetic(), allowJdk))
                 .type(spec.typeMatcher())
                 .transform((b, type, loader, module, domain) -> {
                     transforming.set(loaderIds(loader));
@@ -369,28 +329,6 @@ public final class TimingService {
         r.classes.addAll(ok);
         r.failures.putAll(install.failures);
         return r;
-    }
-
-    /**
-     * forge-perf's own classes, never timed: the bootstrap part and public API (the agent's
-     * internals are excluded by their class loader).
-     */
-    static boolean isOwn(String name) {
-        return name.startsWith("dev.forgeperf.bootstrap.") || name.startsWith("dev.forgeperf.shaded.")
-                || name.startsWith("dev.forgeperf.ForgePerf") || name.startsWith("dev.forgeperf.Track")
-                || name.equals("dev.forgeperf.Timed");
-    }
-
-    /**
-     * Classes never timed: forge-perf's own, lambdas and other synthetic classes, and JDK classes
-     * (by package or bootstrap loader) unless {@code allowJdk}. One rule for the transformer and
-     * for counting the loaded classes a spec matches.
-     */
-    private static boolean excluded(String name, ClassLoader loader, boolean synthetic, boolean allowJdk) {
-        if (synthetic || isOwn(name) || name.contains("$$Lambda") || loader == TimingService.class.getClassLoader()) {
-            return true;
-        }
-        return !allowJdk && (loader == null || MethodSpec.JDK_PACKAGES.stream().anyMatch(name::startsWith));
     }
 
     /**
@@ -437,26 +375,7 @@ public final class TimingService {
      * now (by any installed spec), in id order; rows of removed specs and unloaded classes left out.
      */
     public List<MethodStats> timedStats(MethodSpec spec) {
-        ElementMatcher<TypeDescription> types = spec.typeMatcher();
-        ElementMatcher<MethodDescription> methods = spec.methodMatcher();
-        Set<String> names = new java.util.HashSet<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (c.isArray() || c.isPrimitive() || excluded(c.getName(), c.getClassLoader(), c.isSynthetic(), true)) {
-                continue;
-            }
-            try {
-                TypeDescription t = TypeDescription.ForLoadedType.of(c);
-                if (types.matches(t)) {
-                    for (MethodDescription m : t.getDeclaredMethods()) {
-                        if (methods.matches(m)) {
-                            names.add(MethodSpec.displayName(t.getTypeName(), m, true));
-                        }
-                    }
-                }
-            } catch (Throwable unreadable) {
-                // a class whose members cannot be resolved names nothing
-            }
-        }
+        Set<String> names = ClassScope.methodNames(inst, spec);
         // rows of removed specs stay for `timings` but no call records into them: only claimed ids count
         Set<Integer> timedIds = new java.util.TreeSet<>();
         for (Map.Entry<String, Install> e : claims.entrySet()) {
