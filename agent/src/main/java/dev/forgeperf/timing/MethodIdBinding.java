@@ -7,12 +7,12 @@ import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
 
 /**
  * Binds {@link MethodId} parameters of the advice to the timed method's id as an int constant,
- * looked up (once, at transform time) from the {@link TimingService} registry.
+ * looked up (once, at transform time) from the {@link TimedMethods} registry.
  */
 final class MethodIdBinding implements Advice.OffsetMapping.Factory<MethodId> {
-    private final TimingService.Install install;
+    private final InstalledSpec install;
 
-    MethodIdBinding(TimingService.Install install) {
+    MethodIdBinding(InstalledSpec install) {
         this.install = install;
     }
 

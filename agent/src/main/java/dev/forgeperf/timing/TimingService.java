@@ -1,35 +1,27 @@
 package dev.forgeperf.timing;
 
 import java.lang.instrument.Instrumentation;
-import java.lang.ref.ReferenceQueue;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.forgeperf.bootstrap.MethodStats;
 import dev.forgeperf.bootstrap.Recorder;
 import dev.forgeperf.bootstrap.TimingSnapshot;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 /**
- * Method timing: installs one resettable Byte Buddy transformer per spec, assigns each timed
- * method an id in the bootstrap {@link Recorder}, and removes a spec by resetting its transformer
- * (retransformation hands the JVM back the original bytecode). A method matched by two specs is
- * timed once, by the first. Thread-safe: installs and removals are serialized.
+ * Method timing, the face other packages use: installs a spec (checked against the loaded classes
+ * first, {@link ClassScope}) as one resettable Byte Buddy transformer ({@link InstalledSpec}),
+ * removes a spec by resetting its transformer (retransformation hands the JVM back the original
+ * bytecode), and says what is timed. Each timed method has an id in the bootstrap
+ * {@link Recorder} ({@link TimedMethods}); a method matched by two specs is timed once, by the
+ * first. Rows are named by {@link RowNames}. One instance per agent; the last one created serves
+ * the static {@link #snapshots}. Thread-safe: installs and removals are serialized; reads may run
+ * beside them.
  */
 public final class TimingService {
     /** How a spec is to be installed. */
@@ -48,7 +40,7 @@ public final class TimingService {
         public final Map<String, String> failures = new LinkedHashMap<>();
         /** Methods matched but not timed because {@code timed.maxMethods} was reached. */
         public long refused;
-        /** Classes transformed beyond the {@value TimingService#MAX_CLASS_NAMES} named in {@link #classes}. */
+        /** Classes transformed beyond the {@value InstalledSpec#MAX_CLASS_NAMES} named in {@link #classes}. */
         public long moreClasses;
 
         Result(String spec) {
@@ -56,29 +48,12 @@ public final class TimingService {
         }
     }
 
-    /** Class names kept per install for its result; more are only counted. */
-    static final int MAX_CLASS_NAMES = 1000;
-
     private static volatile TimingService current;
 
     private final Instrumentation inst;
     private final boolean sampled;
-    /** Methods of classes whose loader is collected are folded into these rows: qualified name -> id. */
-    private final Map<String, Integer> unloadedRows = new HashMap<>();
-    /** Methods of generated classes, one row per normalised name: key -> id. Guarded by {@link #registry}. */
-    private final Map<String, Integer> foldedIds = new HashMap<>();
-    /** Per defining loader (held weakly) its methods' ids. Guarded by {@link #registry}. */
-    private final Map<ClassLoader, LoaderIds> loaders = new WeakHashMap<>();
-    private final LoaderIds bootLoader = new LoaderIds(null, 0, "bootstrap", null);
-    private final ReferenceQueue<ClassLoader> collected = new ReferenceQueue<>();
-    private final Object registry = new Object();
-    private int loaderSerial;
-    /** Loaders collected so far whose rows were folded. Guarded by {@link #registry}. */
-    private long loadersCollected;
-    private final Map<String, Install> claims = new ConcurrentHashMap<>();
-    private final Map<String, Install> installs = Collections.synchronizedMap(new LinkedHashMap<>());
-    /** The loader of the class being transformed on this thread (set by the transformer, cleared by the listener). */
-    private final ThreadLocal<LoaderIds> transforming = new ThreadLocal<>();
+    private final TimedMethods timed = new TimedMethods();
+    private final Map<String, InstalledSpec> installs = Collections.synchronizedMap(new LinkedHashMap<>());
 
     public TimingService(Instrumentation inst, int sampleInterval) {
         this.inst = inst;
@@ -87,151 +62,9 @@ public final class TimingService {
         current = this;
     }
 
-    /**
-     * The ids of one class loader's timed methods (key -> id); cleared with the loader, after
-     * which its rows are folded into per-method "unloaded" rows and its ids freed.
-     */
-    private static final class LoaderIds extends java.lang.ref.WeakReference<ClassLoader> {
-        final int serial;
-        final String label;
-        final Map<String, Integer> ids = new HashMap<>();
-
-        LoaderIds(ClassLoader loader, int serial, String label, ReferenceQueue<ClassLoader> queue) {
-            super(loader, queue);
-            this.serial = serial;
-            this.label = label;
-        }
-    }
-
-    private LoaderIds loaderIds(ClassLoader loader) {
-        if (loader == null) {
-            return bootLoader;
-        }
-        synchronized (registry) {
-            LoaderIds l = loaders.get(loader);
-            if (l == null) {
-                l = new LoaderIds(loader, ++loaderSerial, loaderLabel(loader), collected);
-                loaders.put(loader, l);
-            }
-            return l;
-        }
-    }
-
-    /** How a loader is named where two rows differ only by it: its name, or its class, and its identity. */
-    static String loaderLabel(ClassLoader loader) {
-        String n = loader.getName();
-        return (n != null ? n : loader.getClass().getSimpleName()) + "@" + Integer.toHexString(System.identityHashCode(loader));
-    }
-
-    /** Folds the rows of collected class loaders into "unloaded" rows and frees their ids and memory. */
-    void foldCollected() {
-        java.lang.ref.Reference<? extends ClassLoader> r;
-        while ((r = collected.poll()) != null) {
-            LoaderIds gone = (LoaderIds) r;
-            synchronized (registry) {
-                loadersCollected++;
-                for (Map.Entry<String, Integer> e : gone.ids.entrySet()) {
-                    String claimKey = gone.serial + "/" + e.getKey();
-                    Install owner = claims.remove(claimKey);
-                    if (owner != null) {
-                        owner.keys.remove(claimKey);
-                    }
-                    MethodStats s = Recorder.stats(e.getValue());
-                    if (s == null) {
-                        continue;
-                    }
-                    TimingSnapshot snap = s.snapshot();
-                    Recorder.release(e.getValue());
-                    if (snap.count() == 0 && snap.errors() == 0) {
-                        continue;
-                    }
-                    Integer into = unloadedRows.get(s.qualifiedName());
-                    if (into == null) {
-                        int id = Recorder.register(new MethodStats(s.name(), s.qualifiedName(), "unloaded"));
-                        if (id < 0) {
-                            continue; // timed.maxMethods reached: the unloaded loader's calls are dropped
-                        }
-                        into = id;
-                        unloadedRows.put(s.qualifiedName(), into);
-                    }
-                    Recorder.stats(into).add(snap);
-                }
-                gone.ids.clear();
-            }
-        }
-    }
-
     /** Class loaders whose timed methods were folded after the loader was collected. */
     public long loadersCollected() {
-        synchronized (registry) {
-            return loadersCollected;
-        }
-    }
-
-    /** One installed spec: its transformer and the methods it times. */
-    final class Install {
-        final MethodSpec spec;
-        /** Claim key ("loader serial/method key") -> id of the methods this install times. */
-        final Map<String, Integer> keys = new ConcurrentHashMap<>();
-        final Set<String> transformed = ConcurrentHashMap.newKeySet();
-        final java.util.concurrent.atomic.AtomicLong moreTransformed = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
-        final Map<String, String> failures = new ConcurrentHashMap<>();
-        volatile ResettableClassFileTransformer transformer;
-
-        ThreadLocal<LoaderIds> transforming() {
-            return transforming;
-        }
-
-        Install(MethodSpec spec) {
-            this.spec = spec;
-        }
-
-        /**
-         * Called at transform time: the id of a method, registering it on first sight; -1 (not
-         * timed) when {@code timed.maxMethods} methods are registered already.
-         */
-        int idFor(TypeDescription type, MethodDescription method) {
-            LoaderIds loader = transforming.get();
-            if (loader == null) {
-                loader = bootLoader;
-            }
-            foldCollected();
-            String folded = GeneratedNames.fold(type.getName());
-            String key = key(folded == null ? type.getName() : folded, method);
-            String claimKey = (folded == null ? loader.serial : -1) + "/" + key;
-            claims.putIfAbsent(claimKey, this);
-            synchronized (registry) {
-                Map<String, Integer> ids = folded == null ? loader.ids : foldedIds;
-                Integer id = ids.get(key);
-                if (id == null) {
-                    String className = folded == null ? type.getTypeName() : folded;
-                    int registered = Recorder.register(new MethodStats(MethodSpec.displayName(className, method, false),
-                            MethodSpec.displayName(className, method, true), folded == null ? loader.label : "generated"));
-                    if (registered < 0) {
-                        refused.incrementAndGet(); // said once in the log by TimingLimits' listener
-                        return -1;
-                    }
-                    id = registered;
-                    ids.put(key, id);
-                }
-                keys.put(claimKey, id);
-                return id;
-            }
-        }
-
-        boolean mayTime(MethodDescription m) {
-            LoaderIds loader = transforming.get();
-            String type = m.getDeclaringType().asErasure().getName();
-            String folded = GeneratedNames.fold(type);
-            Install owner = claims.get((folded == null ? (loader == null ? 0 : loader.serial) : -1) + "/"
-                    + key(folded == null ? type : folded, m));
-            return owner == null || owner == this;
-        }
-    }
-
-    private static String key(String typeName, MethodDescription m) {
-        return typeName + "#" + m.getInternalName() + m.getDescriptor();
+        return timed.loadersCollected();
     }
 
     /**
@@ -278,38 +111,19 @@ public final class TimingService {
     }
 
     private Result installTransformer(MethodSpec spec, boolean allowJdk) {
-        Install install = new Install(spec);
-        ElementMatcher<MethodDescription> methods = spec.methodMatcher();
-        Advice advice = Advice.withCustomMapping().bind(new MethodIdBinding(install))
-                .to(sampled ? SampledTimingAdvice.class : TimingAdvice.class);
-        AgentBuilder builder = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(64))
-                .with(AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting())
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(new Listener(install))
-                .ignore((type, loader, module, redefined, domain) -> ClassScope.excluded(type.getName(), loader, type.isSynthetic(), allowJdk))
-                .type(spec.typeMatcher())
-                .transform((b, type, loader, module, domain) -> {
-                    transforming.set(loaderIds(loader));
-                    return b.visit(advice.on(m -> methods.matches(m) && install.mayTime(m)));
-                });
-        install.transformer = builder.installOn(inst);
+        InstalledSpec install = InstalledSpec.install(inst, spec, allowJdk, sampled, timed);
         installs.put(spec.text(), install);
         return result(install);
     }
 
-    private Result result(Install install) {
+    private Result result(InstalledSpec install) {
         Result r = new Result(install.spec.text());
         for (String failed : install.failures.keySet()) {
             install.keys.keySet().removeIf(k -> {
                 if (!k.substring(k.indexOf('/') + 1).startsWith(failed + "#")) {
                     return false;
                 }
-                claims.remove(k, install);
+                timed.unclaim(k, install);
                 return true;
             });
         }
@@ -339,12 +153,12 @@ public final class TimingService {
      * @throws IllegalArgumentException when no such spec is installed
      */
     public synchronized List<Result> uninstall(String specText) {
-        List<Install> removing = new ArrayList<>();
+        List<InstalledSpec> removing = new ArrayList<>();
         synchronized (installs) {
             if (specText == null) {
                 removing.addAll(installs.values());
             } else {
-                Install i = installs.get(MethodSpec.parse(specText).text());
+                InstalledSpec i = installs.get(MethodSpec.parse(specText).text());
                 if (i == null) {
                     throw new IllegalArgumentException("'" + specText + "' is not instrumented; installed: "
                             + (installs.isEmpty() ? "none" : String.join(", ", installs.keySet())));
@@ -353,11 +167,10 @@ public final class TimingService {
             }
         }
         List<Result> out = new ArrayList<>();
-        for (Install i : removing) {
+        for (InstalledSpec i : removing) {
             installs.remove(i.spec.text());
-            i.keys.keySet().forEach(k -> claims.remove(k, i));
-            i.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
-                    AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(64));
+            i.keys.keySet().forEach(k -> timed.unclaim(k, i));
+            i.reset(inst);
             out.add(result(i));
         }
         return out;
@@ -376,16 +189,9 @@ public final class TimingService {
      */
     public List<MethodStats> timedStats(MethodSpec spec) {
         Set<String> names = ClassScope.methodNames(inst, spec);
-        // rows of removed specs stay for `timings` but no call records into them: only claimed ids count
-        Set<Integer> timedIds = new java.util.TreeSet<>();
-        for (Map.Entry<String, Install> e : claims.entrySet()) {
-            Integer id = e.getValue().keys.get(e.getKey());
-            if (id != null) {
-                timedIds.add(id);
-            }
-        }
         List<MethodStats> out = new ArrayList<>();
-        for (Integer id : timedIds) {
+        // rows of removed specs stay for `timings` but no call records into them: only claimed ids count
+        for (Integer id : timed.claimedIds()) {
             MethodStats s = Recorder.stats(id);
             if (s != null && names.contains(s.qualifiedName())) {
                 out.add(s);
@@ -396,12 +202,11 @@ public final class TimingService {
 
     /** Display names of the methods timed by an installed spec right now. */
     public Set<String> activeMethods() {
-        foldCollected();
+        timed.foldCollected();
         Map<MethodStats, String> names = RowNames.displayNames(Recorder.all());
         Set<String> active = new java.util.HashSet<>();
-        for (Map.Entry<String, Install> e : claims.entrySet()) {
-            Integer id = e.getValue().keys.get(e.getKey());
-            MethodStats s = id == null ? null : Recorder.stats(id);
+        for (Integer id : timed.claimedIds()) {
+            MethodStats s = Recorder.stats(id);
             if (s != null) {
                 active.add(names.getOrDefault(s, s.name()));
             }
@@ -417,7 +222,7 @@ public final class TimingService {
     public static List<TimingSnapshot> snapshots() {
         TimingService t = current;
         if (t != null) {
-            t.foldCollected();
+            t.timed.foldCollected();
         }
         List<MethodStats> all = Recorder.all();
         Map<MethodStats, String> names = RowNames.displayNames(all);
@@ -437,33 +242,5 @@ public final class TimingService {
 
     public boolean sampled() {
         return sampled;
-    }
-
-    /** Collects, per install, the classes transformed and the failures. */
-    private static final class Listener extends AgentBuilder.Listener.Adapter {
-        private final Install install;
-
-        Listener(Install install) {
-            this.install = install;
-        }
-
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
-            if (install.transformed.size() < MAX_CLASS_NAMES || install.transformed.contains(type.getName())) {
-                install.transformed.add(type.getName());
-            } else {
-                install.moreTransformed.incrementAndGet();
-            }
-        }
-
-        @Override
-        public void onComplete(String typeName, ClassLoader loader, JavaModule module, boolean loaded) {
-            install.transforming().remove();
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
-            install.failures.put(typeName, throwable.getClass().getSimpleName() + ": " + throwable.getMessage());
-        }
     }
 }
