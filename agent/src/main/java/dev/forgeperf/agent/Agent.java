@@ -12,7 +12,6 @@ import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.ControlServer;
 import dev.forgeperf.http.AgentHttpServer;
-import dev.forgeperf.http.HttpStarter;
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.jfr.PyroscopePush;
 import dev.forgeperf.profile.CpuCalibration;
@@ -62,9 +61,8 @@ public final class Agent implements AgentContext {
     private volatile TimingHistory timingHistory;
     /** Thread CPU readings that calibrate a snapshot's CPU profile from the continuous recording. */
     private final CpuAnchors cpuAnchors = new CpuAnchors();
-    private volatile HttpStarter.Outcome http = new HttpStarter.Outcome(null, null);
-    private final Object httpLock = new Object();
-    private boolean shutDown;
+    /** The HTTP server, started at most once. */
+    private final AgentHttp agentHttp = new AgentHttp();
     private volatile boolean detached;
     private volatile Thread shutdownHook;
     private boolean runtimeStarted;
@@ -264,7 +262,7 @@ public final class Agent implements AgentContext {
             });
         }
         if (!httpStarted) {
-            httpStarted = step(failed, "HTTP", () -> startHttp(options));
+            httpStarted = step(failed, "HTTP", () -> agentHttp.start(this, options));
         }
         if (!pushStarted) {
             pushStarted = step(failed, "the Pyroscope push", this::startPush);
@@ -319,23 +317,6 @@ public final class Agent implements AgentContext {
             control = ControlServer.start(pid, new CommandRunner(this));
         } catch (IOException | RuntimeException e) {
             Log.failure("control socket disabled, forge-perf commands cannot reach this JVM", e);
-        }
-    }
-
-    /** Starts the HTTP server if {@code from} asks for one (on an agent thread: the server's threads inherit daemon status). */
-    private void startHttp(AgentOptions from) {
-        if (from.get("http", null) == null) {
-            return;
-        }
-        synchronized (httpLock) {
-            if (shutDown) {
-                return;
-            }
-            if (http.server() != null) {
-                Log.info("HTTP is on already at " + http.server().url() + "; http=" + from.get("http", null) + " ignored");
-                return;
-            }
-            http = HttpStarter.start(this, from);
         }
     }
 
@@ -428,7 +409,7 @@ public final class Agent implements AgentContext {
         extra.warnings().forEach(Log::info);
         java.util.List<String> applied = new java.util.ArrayList<>();
         java.util.List<String> ignored = new java.util.ArrayList<>();
-        boolean httpOn = http.server() != null;
+        boolean httpOn = agentHttp.server() != null;
         for (java.util.Map.Entry<String, java.util.List<String>> e : extra.displayMap().entrySet()) {
             String key = e.getKey();
             boolean live = LIVE_OPTIONS.contains(key) || (!httpOn && key.startsWith("http"));
@@ -453,7 +434,7 @@ public final class Agent implements AgentContext {
         installSpecs(extra);
         java.util.List<String> appliedKeys = new java.util.ArrayList<>(LIVE_OPTIONS);
         if (!httpOn && extra.get("http", null) != null) {
-            Thread t = new Thread(() -> startHttp(extra), "forge-perf-http-start");
+            Thread t = new Thread(() -> agentHttp.start(this, extra), "forge-perf-http-start");
             t.setDaemon(true);
             t.start();
             try {
@@ -461,7 +442,7 @@ public final class Agent implements AgentContext {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (http.server() != null) {
+            if (agentHttp.server() != null) {
                 appliedKeys.addAll(java.util.List.of("http", "http.allowRemote", "http.token", "http.profiles"));
             }
         }
@@ -511,13 +492,9 @@ public final class Agent implements AgentContext {
         SlowCallsToJfr.uninstall();
         Recorder.setActive(false);
         done.add(ProfilingSessions.get().closeAll());
-        synchronized (httpLock) {
-            shutDown = true;
-            AgentHttpServer h = http.server();
-            if (h != null) {
-                h.close();
-                done.add("HTTP server at " + h.url() + " stopped");
-            }
+        AgentHttpServer h = agentHttp.stop();
+        if (h != null) {
+            done.add("HTTP server at " + h.url() + " stopped");
         }
         PyroscopePush p = push;
         push = null;
@@ -585,13 +562,7 @@ public final class Agent implements AgentContext {
             }
         }
         ProfilingSessions.get().closeAll();
-        synchronized (httpLock) {
-            shutDown = true;
-            AgentHttpServer h = http.server();
-            if (h != null) {
-                h.close();
-            }
-        }
+        agentHttp.stop();
         PyroscopePush p = push;
         if (p != null) {
             p.close();
@@ -736,12 +707,12 @@ public final class Agent implements AgentContext {
 
     /** The HTTP server, or null when off. */
     public AgentHttpServer http() {
-        return http.server();
+        return agentHttp.server();
     }
 
     @Override
     public java.util.Map<String, Object> httpInfo() {
-        AgentHttpServer h = http.server();
+        AgentHttpServer h = agentHttp.server();
         return h == null ? null : h.toMap();
     }
 
@@ -765,7 +736,7 @@ public final class Agent implements AgentContext {
         ContinuousRecording r = jfr;
         f.put("jfr", r == null ? "off" : r.describe());
         f.put("runtime", RuntimeService.get().describe());
-        f.put("http", http.describe());
+        f.put("http", agentHttp.describe());
         PyroscopePush p = push;
         if (p != null) {
             f.put("pyroscope", p.describe());
