@@ -26,7 +26,6 @@ import dev.forgeperf.snapshot.SnapshotLayout;
 import dev.forgeperf.snapshot.SnapshotParts;
 import dev.forgeperf.snapshot.SnapshotTriggers;
 import dev.forgeperf.snapshot.SnapshotWriter;
-import dev.forgeperf.timing.MethodSpec;
 import dev.forgeperf.timing.SlowCallsToJfr;
 import dev.forgeperf.timing.TimingHistory;
 import dev.forgeperf.timing.TimingLimits;
@@ -36,7 +35,6 @@ import dev.forgeperf.util.Log;
 import dev.forgeperf.util.PendingFiles;
 import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.util.StartFailure;
-import dev.forgeperf.util.Words;
 
 /**
  * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})
@@ -53,8 +51,8 @@ public final class Agent implements AgentContext {
     private volatile boolean loadedAtStartup;
     private volatile AgentOptions options;
     private volatile ControlServer control;
-    private volatile TimingService timing;
-    private boolean timingFailed;
+    /** Method timing: made on first use, specs from the options. */
+    private final AgentTiming agentTiming = new AgentTiming(this);
     private volatile ContinuousRecording jfr;
     private volatile SnapshotTriggers triggers;
     /** Per-interval timing history, fed by the sampler's ticks (null without a sampler). */
@@ -107,7 +105,7 @@ public final class Agent implements AgentContext {
             JfrReader.readInsideHost();
             agent = new Agent(inst, jar, options, premain);
             current = agent;
-            agent.startTiming();
+            agent.agentTiming.start();
             Agent a = agent;
             agent.triggers = SnapshotTriggers.fromOptions(options, agent.pid,
                     target -> a.snapshotWriter(true).write(target, null));
@@ -168,7 +166,7 @@ public final class Agent implements AgentContext {
         try {
             Recorder.setSlowCallListener(null, 0);
             Recorder.setActive(false);
-            TimingService t = timing;
+            TimingService t = agentTiming.service();
             if (t != null) {
                 t.uninstall(null);
             }
@@ -340,32 +338,6 @@ public final class Agent implements AgentContext {
         }
     }
 
-    private void startTiming() {
-        try {
-            TimingLimits.apply(options);
-            Recorder.setActive(true);
-            SlowCallsToJfr.install(options.durationNanos("timed.jfrThreshold", 10_000_000L));
-            if (!options.all("timed").isEmpty()) {
-                installSpecs(options);
-            }
-        } catch (RuntimeException | LinkageError e) {
-            Log.failure("method timing disabled", e);
-        }
-    }
-
-    /** Creates the timing service on first use (it loads Byte Buddy: not worth it before a spec exists). */
-    private synchronized TimingService timingCreated() {
-        if (timing == null && !timingFailed) {
-            try {
-                timing = new TimingService(inst, options.positiveInt("timed.sample", 1));
-            } catch (RuntimeException | LinkageError e) {
-                timingFailed = true;
-                Log.failure("method timing disabled", e);
-            }
-        }
-        return timing;
-    }
-
     private void startRecording() {
         String settings = options.get("jfr", "default");
         if (settings.equals("off")) {
@@ -383,20 +355,6 @@ public final class Agent implements AgentContext {
             jfr.startInBackground();
         } catch (RuntimeException | LinkageError e) {
             Log.failure("continuous JFR recording disabled", e);
-        }
-    }
-
-    private void installSpecs(AgentOptions from) {
-        for (String text : from.all("timed")) {
-            try {
-                TimingService t = timingCreated();
-                if (t == null) {
-                    return;
-                }
-                t.installAtStartup(MethodSpec.parse(text));
-            } catch (RuntimeException | LinkageError e) {
-                Log.info("ignoring timed=" + text + ": " + e.getMessage());
-            }
         }
     }
 
@@ -431,7 +389,7 @@ public final class Agent implements AgentContext {
         if (extra.get("timed.jfrThreshold", null) != null) {
             SlowCallsToJfr.install(extra.durationNanos("timed.jfrThreshold", 10_000_000L));
         }
-        installSpecs(extra);
+        agentTiming.installSpecs(extra);
         java.util.List<String> appliedKeys = new java.util.ArrayList<>(LIVE_OPTIONS);
         if (!httpOn && extra.get("http", null) != null) {
             Thread t = new Thread(() -> agentHttp.start(this, extra), "forge-perf-http-start");
@@ -475,7 +433,7 @@ public final class Agent implements AgentContext {
         RuntimeService.shutdown();
         done.add(t2 == null ? "runtime sampler stopped (its history is dropped)"
                 : "snapshot triggers and runtime sampler stopped (trigger snapshots stay in " + t2.dir() + ")");
-        TimingService t = timing;
+        TimingService t = agentTiming.service();
         if (t != null) {
             try {
                 int specs = t.specs().size();
@@ -588,7 +546,7 @@ public final class Agent implements AgentContext {
 
     /** Method timing, or null when it failed to start. */
     public TimingService timing() {
-        return timing;
+        return agentTiming.service();
     }
 
     /**
@@ -597,7 +555,7 @@ public final class Agent implements AgentContext {
      * @throws IllegalStateException when it failed to start (the reason was logged)
      */
     public TimingService timingService() {
-        TimingService t = timingCreated();
+        TimingService t = agentTiming.created();
         if (t == null) {
             throw new CommandException("method timing is not available in this JVM (see its [forge-perf] log line)");
         }
@@ -724,14 +682,7 @@ public final class Agent implements AgentContext {
     /** What is enabled, feature by feature (for status and list). */
     public java.util.Map<String, Object> features() {
         java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
-        TimingService t = timing;
-        if (t == null) {
-            f.put("timing", timingFailed ? "failed to start" : "no methods instrumented");
-        } else {
-            java.util.List<String> specs = t.specs();
-            f.put("timing", specs.isEmpty() ? "no methods instrumented" : Words.count(t.activeMethods().size(), "method") + " by "
-                    + Words.count(specs.size(), "spec") + ": " + String.join(", ", specs) + (t.sampled() ? " (sampled, 1 in " + Recorder.sampleInterval() + ")" : ""));
-        }
+        f.put("timing", agentTiming.describe());
         f.put("timing memory", TimingLimits.describe());
         ContinuousRecording r = jfr;
         f.put("jfr", r == null ? "off" : r.describe());
