@@ -1,6 +1,5 @@
 package dev.forgeperf.agent;
 
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,6 @@ import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.Log;
 import dev.forgeperf.util.PendingFiles;
-import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.util.StartFailure;
 
 /**
@@ -50,28 +48,26 @@ public final class Agent implements AgentContext {
     private final long loadedAtMillis = System.currentTimeMillis();
     private volatile boolean loadedAtStartup;
     private volatile AgentOptions options;
-    private volatile ControlServer control;
+    /** The control socket's server, or null while it is not open (set by start-up or a reload, cleared by detach). */
+    volatile ControlServer control;
     /** Method timing: made on first use, specs from the options. */
-    private final AgentTiming agentTiming = new AgentTiming(this);
-    private volatile ContinuousRecording jfr;
-    private volatile SnapshotTriggers triggers;
+    final AgentTiming agentTiming = new AgentTiming(this);
+    /** The continuous recording, or null when off (set by start-up, cleared by detach). */
+    volatile ContinuousRecording jfr;
+    /** The snapshot triggers, or null without any (set at start, cleared when they cannot start and by detach). */
+    volatile SnapshotTriggers triggers;
     /** Per-interval timing history, fed by the sampler's ticks (null without a sampler). */
-    private volatile TimingHistory timingHistory;
+    volatile TimingHistory timingHistory;
     /** Thread CPU readings that calibrate a snapshot's CPU profile from the continuous recording. */
     private final CpuAnchors cpuAnchors = new CpuAnchors();
     /** The HTTP server, started at most once. */
-    private final AgentHttp agentHttp = new AgentHttp();
+    final AgentHttp agentHttp = new AgentHttp();
     private volatile boolean detached;
     private volatile Thread shutdownHook;
-    private boolean runtimeStarted;
-    private boolean controlStarted;
-    private boolean recordingStarted;
-    private volatile boolean triggersStarted;
-    private boolean httpStarted;
-    private boolean pushStarted;
-    private volatile PyroscopePush push;
-    /** What went wrong while starting (retried), or null; shown by status. */
-    private volatile String startProblem;
+    /** The Pyroscope push, or null when off (set by start-up, cleared by detach). */
+    volatile PyroscopePush push;
+    /** The start-up steps, run on the init thread. */
+    private final StartUp startUp = new StartUp(this);
     /** What the last reload (a second attach) applied and ignored, or null; shown by status. */
     private volatile String lastReload;
 
@@ -114,7 +110,7 @@ public final class Agent implements AgentContext {
             agent.shutdownHook = hook;
             AgentState.setReloader(agent::reload);
             // The socket, the sampler and JFR take tens of milliseconds to start: do it off the application's path.
-            Thread init = new Thread(agent::startInBackground, "forge-perf-init");
+            Thread init = new Thread(agent.startUp::run, "forge-perf-init");
             init.setDaemon(true);
             init.start();
         } catch (Throwable t) {
@@ -183,96 +179,14 @@ public final class Agent implements AgentContext {
         }
     }
 
-    /** Start-up steps retried after an {@link Error} (a full heap at start), at most this many times, the waits doubling up to a minute. */
-    static final int START_ATTEMPTS = 12;
-
-    /**
-     * The init thread: starts the sampler, the control socket, JFR, the triggers and HTTP. A step
-     * that fails with an {@link Error} (typically {@link OutOfMemoryError}: the application filled
-     * its heap while the agent started) is retried with a growing wait; what happened is kept
-     * for {@code status}. Nothing escapes this thread.
-     */
-    private void startInBackground() {
-        long waitMillis = 1000;
-        for (int attempt = 1; attempt <= START_ATTEMPTS && !detached; attempt++) {
-            try {
-                // in a full heap even a class initializer fails, and then for good: wait for room instead
-                String failed = HeapGuard.hasRoom(HeapGuard.START_BYTES) ? startSteps() : HEAP_FULL_AT_START;
-                if (failed == null) {
-                    if (attempt > 1) {
-                        startProblem = "started on attempt " + attempt + " (earlier attempts failed: " + startProblem + ")";
-                        Log.info(startProblem);
-                    }
-                    return;
-                }
-                startProblem = failed;
-                if (attempt == 1 || attempt == START_ATTEMPTS) {
-                    Log.info((attempt == START_ATTEMPTS ? "giving up starting: " : "start-up incomplete: ") + failed
-                            + (attempt == START_ATTEMPTS ? "" : "; retrying with growing waits, up to " + START_ATTEMPTS + " attempts"));
-                }
-            } catch (Throwable t) {
-                // even describing the failure can fail in a full heap: keep a constant text
-                if (startProblem == null) {
-                    startProblem = OUT_OF_MEMORY_AT_START;
-                }
-            }
-            try {
-                Thread.sleep(waitMillis);
-            } catch (Throwable interruptedOrFull) {
-                return;
-            }
-            waitMillis = Math.min(60_000, waitMillis * 2);
-        }
-    }
-
-    private static final String OUT_OF_MEMORY_AT_START = "start-up failed (no heap left to say more)";
-    private static final String HEAP_FULL_AT_START = "the application's heap was full (less than 2 MB free beyond a tenth of it), so the agent waited";
-
-    /** Runs the start-up steps not done yet; returns what failed with an Error (to retry), or null when all are done. */
-    private String startSteps() {
-        java.util.List<String> failed = new java.util.ArrayList<>();
-        if (!runtimeStarted) {
-            runtimeStarted = step(failed, "the runtime sampler", () -> {
-                RuntimeService.start(options);
-                String problem = RuntimeService.get().samplerProblem();
-                if (problem != null && problem.contains("OutOfMemoryError")) {
-                    RuntimeService.shutdown();
-                    throw new OutOfMemoryError(problem);
-                }
-                if (RuntimeService.get().sampling()) {
-                    timingHistory = new TimingHistory(RuntimeService.get().capacity());
-                }
-                RuntimeService.get().setListener(this::sampled);
-            });
-        }
-        if (!controlStarted) {
-            controlStarted = step(failed, "the control socket", this::openControlSocket);
-        }
-        if (!recordingStarted) {
-            recordingStarted = step(failed, "the continuous recording", this::startRecording);
-        }
-        if (runtimeStarted && !triggersStarted) {
-            triggersStarted = step(failed, "the snapshot triggers", () -> {
-                if (triggers != null && !triggers.start()) {
-                    triggers = null;
-                }
-                RuntimeService.get().setListener(this::sampled); // the triggers are told from there
-            });
-        }
-        if (!httpStarted) {
-            httpStarted = step(failed, "HTTP", () -> agentHttp.start(this, options));
-        }
-        if (!pushStarted) {
-            pushStarted = step(failed, "the Pyroscope push", this::startPush);
-        }
-        return failed.isEmpty() ? null : String.join("; ", failed);
-    }
+    /** Why the agent did not start, when even describing the failure failed (no heap left). */
+    static final String OUT_OF_MEMORY_AT_START = "start-up failed (no heap left to say more)";
 
     /**
      * The runtime sampler's listener: takes the CPU readings snapshots are calibrated with, adds a
      * point to the per-interval timing history (its failure contained and logged once), then tells the triggers.
      */
-    private void sampled(long uptimeMillis, double[] sample) {
+    void sampled(long uptimeMillis, double[] sample) {
         ContinuousRecording r = jfr;
         cpuAnchors.tick(r == null ? Long.MAX_VALUE : r.startEpochNanos());
         TimingHistory h = timingHistory;
@@ -284,78 +198,14 @@ public final class Agent implements AgentContext {
             }
         }
         SnapshotTriggers t = triggers;
-        if (t != null && triggersStarted) {
+        if (t != null && startUp.triggersStarted()) {
             t.sampled(uptimeMillis, sample);
-        }
-    }
-
-    /** Runs one start-up step; an Error (not a contained failure) leaves it to be retried. */
-    private static boolean step(java.util.List<String> failed, String what, Runnable step) {
-        try {
-            step.run();
-            return true;
-        } catch (Error e) {
-            try {
-                failed.add(what + " failed (" + e + ")");
-            } catch (Throwable full) {
-                failed.add(what);
-            }
-            return false;
         }
     }
 
     /** The running agent, or null outside an agent JVM. */
     public static Agent current() {
         return current;
-    }
-
-    private void openControlSocket() {
-        StartFailure.clear(pid); // an earlier start of this JVM's agent failed: this one runs
-        try {
-            control = ControlServer.start(pid, new CommandRunner(this));
-        } catch (IOException | RuntimeException e) {
-            Log.failure("control socket disabled, forge-perf commands cannot reach this JVM", e);
-        }
-    }
-
-    /** Starts pushing the recording's chunks to Pyroscope if {@code pyroscope=} asks for it (threads only: nothing waits on the network). */
-    private void startPush() {
-        String url = options.get("pyroscope", null);
-        if (url == null) {
-            return;
-        }
-        try {
-            String main = AgentInfo.mainClass();
-            String app = main == null || main.isEmpty() ? "java" : main.substring(main.lastIndexOf('.') + 1);
-            push = PyroscopePush.start(url, options.get("pyroscope.app", null), app, this::recording);
-            if (jfr == null) {
-                Log.info("pyroscope: the continuous recording is off (jfr=off), so there is nothing to push");
-            }
-        } catch (IllegalArgumentException e) {
-            Log.info(e.getMessage() + "; not pushing");
-        } catch (RuntimeException | LinkageError e) {
-            Log.failure("pyroscope push disabled", e);
-        }
-    }
-
-    private void startRecording() {
-        String settings = options.get("jfr", "default");
-        if (settings.equals("off")) {
-            return;
-        }
-        try {
-            if (jfr != null) {
-                jfr.startInBackground(); // an earlier attempt made it (once started, this does nothing)
-                return;
-            }
-            Path repository = control == null ? null : control.socket().getParent().resolve("jfr-" + pid);
-            jfr = new ContinuousRecording(settings, java.time.Duration.ofNanos(options.durationNanos("jfr.maxage", 30L * 60 * 1_000_000_000L)),
-                    options.bytes("jfr.maxsize", 200L << 20), repository);
-            jfr.writeAtExit(options.get("snapshotOnExit", null) != null);
-            jfr.startInBackground();
-        } catch (RuntimeException | LinkageError e) {
-            Log.failure("continuous JFR recording disabled", e);
-        }
     }
 
     /** Options a second attach applies to the running agent; every other one is named as ignored. */
@@ -406,7 +256,7 @@ public final class Agent implements AgentContext {
         }
         options = options.withApplied(extra, appliedKeys);
         if (control == null && !detached) {
-            openControlSocket();
+            startUp.openControlSocket();
         }
         String note = (applied.isEmpty() ? "" : "applied " + String.join(", ", applied))
                 + (ignored.isEmpty() ? "" : (applied.isEmpty() ? "" : "; ") + "ignored " + String.join(", ", ignored)
@@ -697,7 +547,7 @@ public final class Agent implements AgentContext {
             f.put("triggers", t2.describe());
         }
         f.put("options", options.asMap().isEmpty() ? "(defaults)" : options.displayMap().toString());
-        String problem = startProblem;
+        String problem = startUp.problem();
         String jfrNote = r == null ? null : r.startNote();
         if (problem != null || jfrNote != null) {
             f.put("start", problem == null ? jfrNote : jfrNote == null ? problem : problem + "; " + jfrNote);
