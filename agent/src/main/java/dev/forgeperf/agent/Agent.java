@@ -47,7 +47,8 @@ public final class Agent implements AgentContext {
     private final long pid = ProcessHandle.current().pid();
     private final long loadedAtMillis = System.currentTimeMillis();
     private volatile boolean loadedAtStartup;
-    private volatile AgentOptions options;
+    /** The options in force (replaced by a reload that applies some). */
+    volatile AgentOptions options;
     /** The control socket's server, or null while it is not open (set by start-up or a reload, cleared by detach). */
     volatile ControlServer control;
     /** Method timing: made on first use, specs from the options. */
@@ -67,9 +68,9 @@ public final class Agent implements AgentContext {
     /** The Pyroscope push, or null when off (set by start-up, cleared by detach). */
     volatile PyroscopePush push;
     /** The start-up steps, run on the init thread. */
-    private final StartUp startUp = new StartUp(this);
-    /** What the last reload (a second attach) applied and ignored, or null; shown by status. */
-    private volatile String lastReload;
+    final StartUp startUp = new StartUp(this);
+    /** What second loads of the agent apply. */
+    private final Reload reloads = new Reload(this);
 
     private Agent(Instrumentation inst, String jar, AgentOptions options, boolean premain) {
         this.inst = inst;
@@ -208,62 +209,9 @@ public final class Agent implements AgentContext {
         return current;
     }
 
-    /** Options a second attach applies to the running agent; every other one is named as ignored. */
-    private static final java.util.Set<String> LIVE_OPTIONS = java.util.Set.of("timed", "timed.jfrThreshold", "verbose", "snapshotOnExit");
-
-    /** A second load of the agent into this JVM: applies the options it can, names the others, answers in one line. */
+    /** A second load of the agent into this JVM (see {@link Reload}); serialized with detach and timing's creation on this agent's monitor. */
     private synchronized String reload(String optionText, boolean premain) {
-        AgentOptions extra = AgentOptions.parse(optionText);
-        extra.warnings().forEach(Log::info);
-        java.util.List<String> applied = new java.util.ArrayList<>();
-        java.util.List<String> ignored = new java.util.ArrayList<>();
-        boolean httpOn = agentHttp.server() != null;
-        for (java.util.Map.Entry<String, java.util.List<String>> e : extra.displayMap().entrySet()) {
-            String key = e.getKey();
-            boolean live = LIVE_OPTIONS.contains(key) || (!httpOn && key.startsWith("http"));
-            java.util.List<String> inForce = options.displayMap().get(key);
-            if (!live && e.getValue().equals(inForce)) {
-                continue; // the same as in force: nothing to ignore
-            }
-            for (String v : e.getValue()) {
-                (live ? applied : ignored).add(key + "=" + v);
-            }
-        }
-        if (extra.get("verbose", null) != null) {
-            Log.setVerbose(extra.flag("verbose"));
-        }
-        ContinuousRecording recording = jfr;
-        if (extra.get("snapshotOnExit", null) != null && recording != null) {
-            recording.writeAtExit(true);
-        }
-        if (extra.get("timed.jfrThreshold", null) != null) {
-            SlowCallsToJfr.install(extra.durationNanos("timed.jfrThreshold", 10_000_000L));
-        }
-        agentTiming.installSpecs(extra);
-        java.util.List<String> appliedKeys = new java.util.ArrayList<>(LIVE_OPTIONS);
-        if (!httpOn && extra.get("http", null) != null) {
-            Thread t = new Thread(() -> agentHttp.start(this, extra), "forge-perf-http-start");
-            t.setDaemon(true);
-            t.start();
-            try {
-                t.join(15_000); // so that the status shown right after attach has the address
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (agentHttp.server() != null) {
-                appliedKeys.addAll(java.util.List.of("http", "http.allowRemote", "http.token", "http.profiles"));
-            }
-        }
-        options = options.withApplied(extra, appliedKeys);
-        if (control == null && !detached) {
-            startUp.openControlSocket();
-        }
-        String note = (applied.isEmpty() ? "" : "applied " + String.join(", ", applied))
-                + (ignored.isEmpty() ? "" : (applied.isEmpty() ? "" : "; ") + "ignored " + String.join(", ", ignored)
-                + " (they cannot change while the agent runs: run `forge-perf detach " + pid + "`, then attach with them)");
-        lastReload = note.isEmpty() ? null : note;
-        return "agent " + AgentInfo.VERSION + " already loaded in pid " + pid + "; control socket " + (control == null ? "unavailable" : control.socket())
-                + (note.isEmpty() ? "" : "; " + note);
+        return reloads.apply(optionText);
     }
 
     /**
@@ -552,7 +500,7 @@ public final class Agent implements AgentContext {
         if (problem != null || jfrNote != null) {
             f.put("start", problem == null ? jfrNote : jfrNote == null ? problem : problem + "; " + jfrNote);
         }
-        String reloaded = lastReload;
+        String reloaded = reloads.last();
         if (reloaded != null) {
             f.put("reload", reloaded);
         }
