@@ -20,18 +20,15 @@ import dev.forgeperf.report.Report;
 import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.snapshot.CpuAnchors;
-import dev.forgeperf.snapshot.ProfilingSessions;
 import dev.forgeperf.snapshot.SnapshotLayout;
 import dev.forgeperf.snapshot.SnapshotParts;
 import dev.forgeperf.snapshot.SnapshotTriggers;
 import dev.forgeperf.snapshot.SnapshotWriter;
-import dev.forgeperf.timing.SlowCallsToJfr;
 import dev.forgeperf.timing.TimingHistory;
 import dev.forgeperf.timing.TimingLimits;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.Log;
-import dev.forgeperf.util.PendingFiles;
 import dev.forgeperf.util.StartFailure;
 
 /**
@@ -64,7 +61,8 @@ public final class Agent implements AgentContext {
     /** The HTTP server, started at most once. */
     final AgentHttp agentHttp = new AgentHttp();
     private volatile boolean detached;
-    private volatile Thread shutdownHook;
+    /** The JVM shutdown hook that runs {@link Teardown#shutdown}; removed by detach. */
+    volatile Thread shutdownHook;
     /** The Pyroscope push, or null when off (set by start-up, cleared by detach). */
     volatile PyroscopePush push;
     /** The start-up steps, run on the init thread. */
@@ -106,7 +104,7 @@ public final class Agent implements AgentContext {
             Agent a = agent;
             agent.triggers = SnapshotTriggers.fromOptions(options, agent.pid,
                     target -> a.snapshotWriter(true).write(target, null));
-            Thread hook = new Thread(agent::shutdown, "forge-perf-shutdown");
+            Thread hook = new Thread(() -> Teardown.shutdown(a), "forge-perf-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             agent.shutdownHook = hook;
             AgentState.setReloader(agent::reload);
@@ -215,91 +213,16 @@ public final class Agent implements AgentContext {
     }
 
     /**
-     * Detaches the agent: removes every instrumentation (the original bytecode is back), stops
-     * the snapshot triggers, the sampler, HTTP and the continuous recording. The control socket
-     * stays until {@code afterAnswer} says the answer reached the client (or 10 s passed); then
-     * it is removed and the JVM may load the agent again. Returns what was done, line by line.
+     * Detaches the agent (see {@link Teardown#detach}); returns what was done, line by line.
+     *
+     * @throws CommandException when it is detaching already
      */
     public synchronized java.util.List<String> detach(java.util.function.BooleanSupplier answered) {
-        java.util.List<String> done = new java.util.ArrayList<>();
         if (detached) {
             throw new CommandException("the agent is detaching already");
         }
         detached = true;
-        SnapshotTriggers t2 = triggers;
-        triggers = null;
-        RuntimeService.shutdown();
-        done.add(t2 == null ? "runtime sampler stopped (its history is dropped)"
-                : "snapshot triggers and runtime sampler stopped (trigger snapshots stay in " + t2.dir() + ")");
-        TimingService t = agentTiming.service();
-        if (t != null) {
-            try {
-                int specs = t.specs().size();
-                int methods = t.activeMethods().size();
-                t.uninstall(null);
-                done.add("instrumentation removed: " + methods + " methods of " + specs + " specs run their original bytecode again");
-            } catch (RuntimeException | LinkageError e) {
-                Log.failure("removing the instrumentation", e);
-                done.add("removing the instrumentation failed: " + e);
-            }
-        } else {
-            done.add("no methods were instrumented");
-        }
-        SlowCallsToJfr.uninstall();
-        Recorder.setActive(false);
-        done.add(ProfilingSessions.get().closeAll());
-        AgentHttpServer h = agentHttp.stop();
-        if (h != null) {
-            done.add("HTTP server at " + h.url() + " stopped");
-        }
-        PyroscopePush p = push;
-        push = null;
-        if (p != null) {
-            p.close();
-            done.add("pyroscope push to " + p.server() + " stopped");
-        }
-        ContinuousRecording r = jfr;
-        jfr = null;
-        if (r != null) {
-            Object repository = r.toMap().get("repository");
-            r.close();
-            done.add("continuous JFR recording stopped and discarded: JFR deleted its chunk files" + (repository == null ? ""
-                    : " in " + repository + " (the folder is removed too, unless another recording of this JVM still uses it)") + "; copy a recording out first with `forge-perf dump jfr`");
-        }
-        Thread hook = shutdownHook;
-        if (hook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException exiting) {
-                // the JVM exits: the hook runs anyway
-            }
-        }
-        PendingFiles.unhook();
-        ControlServer c = control;
-        done.add("control socket " + (c == null ? "(none)" : c.socket()) + " removed once this answer is sent; `forge-perf attach " + pid
-                + "` loads the agent again");
-        Thread finish = new Thread(() -> {
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!answered.getAsBoolean() && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    break;
-                }
-            }
-            if (c != null) {
-                c.close();
-            }
-            control = null;
-            if (current == this) {
-                current = null;
-            }
-            AgentState.release();
-            Log.info("agent detached from pid " + pid);
-        }, "forge-perf-detach");
-        finish.setDaemon(true);
-        finish.start();
-        return done;
+        return Teardown.detach(this, answered);
     }
 
     /** True once {@link #detach} ran. */
@@ -307,29 +230,10 @@ public final class Agent implements AgentContext {
         return detached;
     }
 
-    private void shutdown() {
-        String exitDir = options.get("snapshotOnExit", null);
-        if (exitDir != null) {
-            try {
-                java.nio.file.Path written = ExitSnapshot.write(java.nio.file.Path.of(exitDir), this);
-                Log.info("exit snapshot written to " + written);
-            } catch (java.io.IOException | RuntimeException e) {
-                Log.failure("snapshotOnExit failed", e);
-            }
-        }
-        ProfilingSessions.get().closeAll();
-        agentHttp.stop();
-        PyroscopePush p = push;
-        if (p != null) {
-            p.close();
-        }
-        ControlServer c = control;
-        if (c != null) {
-            c.close();
-        }
-        ContinuousRecording r = jfr;
-        if (r != null) {
-            r.close();
+    /** Forgets {@code gone} as the running agent (its detach is complete), unless another one runs already. */
+    static void clearCurrent(Agent gone) {
+        if (current == gone) {
+            current = null;
         }
     }
 
