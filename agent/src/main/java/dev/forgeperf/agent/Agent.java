@@ -1,7 +1,6 @@
 package dev.forgeperf.agent;
 
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.forgeperf.bootstrap.AgentState;
@@ -14,14 +13,10 @@ import dev.forgeperf.http.AgentHttpServer;
 import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.jfr.PyroscopePush;
 import dev.forgeperf.profile.CpuCalibration;
-import dev.forgeperf.profile.JfrFile;
 import dev.forgeperf.profile.JfrReader;
-import dev.forgeperf.report.Report;
 import dev.forgeperf.runtime.HeapGuard;
 import dev.forgeperf.runtime.RuntimeService;
 import dev.forgeperf.snapshot.CpuAnchors;
-import dev.forgeperf.snapshot.SnapshotLayout;
-import dev.forgeperf.snapshot.SnapshotParts;
 import dev.forgeperf.snapshot.SnapshotTriggers;
 import dev.forgeperf.snapshot.SnapshotWriter;
 import dev.forgeperf.timing.TimingHistory;
@@ -57,7 +52,7 @@ public final class Agent implements AgentContext {
     /** Per-interval timing history, fed by the sampler's ticks (null without a sampler). */
     volatile TimingHistory timingHistory;
     /** Thread CPU readings that calibrate a snapshot's CPU profile from the continuous recording. */
-    private final CpuAnchors cpuAnchors = new CpuAnchors();
+    final CpuAnchors cpuAnchors = new CpuAnchors();
     /** The HTTP server, started at most once. */
     final AgentHttp agentHttp = new AgentHttp();
     private volatile boolean detached;
@@ -284,56 +279,7 @@ public final class Agent implements AgentContext {
      */
     public SnapshotWriter snapshotWriter(boolean full, Path profile, CpuCalibration calibration, boolean heap,
             java.util.function.LongConsumer progress) {
-        SnapshotWriter w = new SnapshotWriter(pid, this::timing);
-        w.add("metrics", dir -> SnapshotParts.metrics(dir));
-        w.add("threads", dir -> SnapshotParts.threads(dir));
-        if (!full) {
-            return w;
-        }
-        ContinuousRecording r = jfr;
-        // from the continuous recording: the CPU profile covers the window of the thread CPU readings, ending right before the dump
-        java.util.concurrent.atomic.AtomicReference<CpuCalibration> measured = new java.util.concurrent.atomic.AtomicReference<>(calibration);
-        w.add("histogram", dir -> {
-            HeapGuard.require("the class histogram", HeapGuard.HISTOGRAM_BYTES,
-                    "take it later with `forge-perf dump histogram`");
-            SnapshotParts.histogram(dir);
-        });
-        w.add("recording", dir -> {
-            if (r == null) {
-                throw new IllegalStateException("the continuous recording is off (jfr=off)");
-            }
-            if (!r.running()) {
-                throw new IllegalStateException("the continuous recording is " + r.describe());
-            }
-            if (profile == null) {
-                try {
-                    measured.set(cpuAnchors.sinceOldest(SnapshotParts.PROFILE_WINDOW, r.startEpochNanos()));
-                } catch (RuntimeException | LinkageError e) {
-                    Log.failureOnce("snapshot-cpu-calibration", "snapshot CPU profiles stay estimates (thread CPU time unreadable)", e);
-                }
-            }
-            r.dump(dir.resolve(SnapshotLayout.RECORDING), null);
-        });
-        w.add("profiles", dir -> {
-            Path source = profile != null ? profile : dir.resolve(SnapshotLayout.RECORDING);
-            long bytes = java.nio.file.Files.exists(source) ? java.nio.file.Files.size(source) : 0;
-            HeapGuard.require("the profiles", HeapGuard.analysisNeed(bytes),
-                    "build them outside the JVM: `forge-perf convert " + source.getFileName() + "` in the snapshot folder");
-            CpuCalibration cal = measured.get();
-            if (profile == null && cal != null && Files.exists(source) && JfrFile.check(source).startEpochNanos() > cal.startEpochNanos()) {
-                cal = null; // the recording lost the window's start (a short jfr.maxage): CPU stays an estimate, as the profile says
-            }
-            SnapshotParts.profiles(dir, profile, cal);
-        });
-        if (heap) {
-            w.add("heap", dir -> SnapshotParts.heap(dir, progress));
-        }
-        w.addFinal("reports", dir -> {
-            HeapGuard.require("the reports", HeapGuard.REPORTS_BYTES,
-                    "write them outside the JVM with `forge-perf report` on the snapshot folder");
-            Report.writeAll(dir);
-        });
-        return w;
+        return AgentSnapshots.writer(this, full, profile, calibration, heap, progress);
     }
 
     /** The continuous recording, or null when off. */
