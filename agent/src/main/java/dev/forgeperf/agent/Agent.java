@@ -27,9 +27,22 @@ import dev.forgeperf.util.Log;
 import dev.forgeperf.util.StartFailure;
 
 /**
- * The agent proper, one per JVM. Startup ({@code premain}) and dynamic attach ({@code agentmain})
- * share {@link #start}: parse options, open the control socket, start the features. A feature that
- * fails to start is logged once and left off; the host application never sees an exception.
+ * The agent proper, one per JVM, and the one {@link AgentContext}: it holds the running agent's
+ * parts and lends them to commands, endpoints and snapshots. Startup ({@code premain}) and dynamic
+ * attach ({@code agentmain}) share {@link #start}, which does only what cannot wait (options, method
+ * timing, the triggers, the shutdown hook) and leaves the rest (the sampler, the control socket,
+ * JFR, HTTP, the push) to the daemon init thread, {@link StartUp}. A second load of the agent is a
+ * {@link Reload}; {@link #detach} and the JVM's exit are {@link Teardown}. Method timing's life is
+ * {@link AgentTiming}, the HTTP server {@link AgentHttp}, the snapshots {@link AgentSnapshots}.
+ *
+ * <p>What every part keeps: a feature that fails to start is logged once and left off, and the
+ * host application never sees an exception (a start that fails is undone); the agent's threads are
+ * daemons (the shutdown hook only runs at exit); {@code premain} never waits on I/O that can hang
+ * (files, sockets and JFR are started on the init thread or a thread of their own).
+ *
+ * <p>Thread-safety: the parts are volatile fields, set at start, by the init thread and by a
+ * reload, cleared by detach, and read by any thread; they are package-private for those helpers.
+ * Reload, detach and the making of the timing service are serialized on this object's monitor.
  */
 public final class Agent implements AgentContext {
     private static volatile Agent current;
@@ -249,7 +262,7 @@ public final class Agent implements AgentContext {
     /**
      * Method timing, for commands that need it.
      *
-     * @throws IllegalStateException when it failed to start (the reason was logged)
+     * @throws CommandException when it failed to start (the reason was logged)
      */
     public TimingService timingService() {
         TimingService t = agentTiming.created();
