@@ -77,6 +77,8 @@ public final class Agent implements AgentContext {
     final StartUp startUp = new StartUp(this);
     /** What second loads of the agent apply. */
     private final Reload reloads = new Reload(this);
+    /** Detach and the JVM's shutdown. */
+    private final Teardown teardown = new Teardown(this);
 
     private Agent(Instrumentation inst, String jar, AgentOptions options, boolean premain) {
         this.inst = inst;
@@ -112,7 +114,7 @@ public final class Agent implements AgentContext {
             Agent a = agent;
             agent.triggers = SnapshotTriggers.fromOptions(options, agent.pid,
                     target -> a.snapshotWriter(true).write(target, null));
-            Thread hook = new Thread(() -> Teardown.shutdown(a), "forge-perf-shutdown");
+            Thread hook = new Thread(agent.teardown::shutdown, "forge-perf-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             agent.shutdownHook = hook;
             AgentState.setReloader(agent::reload);
@@ -230,7 +232,7 @@ public final class Agent implements AgentContext {
             throw new CommandException("the agent is detaching already");
         }
         detached = true;
-        return Teardown.detach(this, answered);
+        return teardown.detach(answered);
     }
 
     /** True once {@link #detach} ran. */

@@ -29,7 +29,11 @@ import dev.forgeperf.util.PendingFiles;
  * runs on the hook's thread.
  */
 final class Teardown {
-    private Teardown() {
+    private final Agent agent;
+
+    /** Made with the agent, so the shutdown hook's code is loaded at start, not in an exiting JVM's heap. */
+    Teardown(Agent agent) {
+        this.agent = agent;
     }
 
     /**
@@ -38,7 +42,7 @@ final class Teardown {
      * stays until {@code answered} says the answer reached the client (or 10 s passed); then
      * it is removed and the JVM may load the agent again. Returns what was done, line by line.
      */
-    static java.util.List<String> detach(Agent agent, java.util.function.BooleanSupplier answered) {
+    java.util.List<String> detach(java.util.function.BooleanSupplier answered) {
         java.util.List<String> done = new java.util.ArrayList<>();
         SnapshotTriggers t2 = agent.triggers;
         agent.triggers = null;
@@ -115,7 +119,7 @@ final class Teardown {
     }
 
     /** The JVM is exiting: writes the exit snapshot if asked for, then closes what the agent opened. */
-    static void shutdown(Agent agent) {
+    void shutdown() {
         String exitDir = agent.options().get("snapshotOnExit", null);
         if (exitDir != null) {
             try {
