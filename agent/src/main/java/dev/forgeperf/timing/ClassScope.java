@@ -11,9 +11,10 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Which classes method timing may touch, and what a spec matches among the loaded ones. One
- * exclusion rule ({@link #excluded}) serves the transformer and every count of loaded classes, so
- * what a spec is said to match is what it times. A class whose members cannot be resolved matches
- * nothing. Stateless and thread-safe; each scan walks {@link Instrumentation#getAllLoadedClasses}.
+ * exclusion rule ({@link #excluded}) serves the transformer and every scan of the loaded classes
+ * (the checks before an install, {@code timedStats}). A class whose members cannot be resolved
+ * matches nothing. Stateless and thread-safe; each scan walks
+ * {@link Instrumentation#getAllLoadedClasses}.
  */
 final class ClassScope {
     /** What a spec matches among the loaded classes it may time. */
