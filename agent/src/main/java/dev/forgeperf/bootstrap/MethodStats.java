@@ -87,10 +87,10 @@ public final class MethodStats {
     /** Bytes of one group of counters: a {@code long[16]}. */
     public static final int GROUP_BYTES = 16 + GROUP_SIZE * 8;
     /**
-     * Bytes of one stripe (its {@code long[40]} header and its table of 144 group references and the
-     * header's, see {@link StripeCells}) plus one slot of the stripe array and its header.
+     * Bytes of one stripe (the Stripe object, its {@code long[40]} header and its table of 144 group
+     * references and the header's, see {@link StripeCells}) plus one slot of the stripe array and its header.
      */
-    public static final int STRIPE_BYTES = (16 + HEADER_LONGS * 8) + ((16 + (GROUPS + 1) * 4 + 7) & ~7) + 24;
+    public static final int STRIPE_BYTES = 16 + (16 + HEADER_LONGS * 8) + ((16 + (GROUPS + 1) * 4 + 7) & ~7) + 24;
 
     /** Most stripes a method can grow to: nextPow2(2 x CPUs), 1..16 (system property {@code forgeperf.stripes}: 1..64). */
     public static final int MAX_STRIPES = stripeCount();
@@ -109,7 +109,7 @@ public final class MethodStats {
             MethodHandles.Lookup l = MethodHandles.lookup();
             BYTES = l.findVarHandle(MethodStats.class, "bytes", long.class);
             RESIZING = l.findVarHandle(MethodStats.class, "resizing", int.class);
-            STRIPE_ARRAY = l.findVarHandle(MethodStats.class, "stripes", long[][][].class);
+            STRIPE_ARRAY = l.findVarHandle(MethodStats.class, "stripes", Stripe[].class);
             SINGLE = l.findVarHandle(MethodStats.class, "single", long[][].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -121,11 +121,16 @@ public final class MethodStats {
     private final String name;
     private final String qualifiedName;
     private final String loader;
+    /** Null until the first call; replaced wholesale by {@link #reset()} and on growth (compare-and-set). */
+    private volatile Stripe[] stripes;
+
     /**
-     * The stripes' cells ({@link StripeCells}): null until the first call; replaced wholesale by
-     * {@link #reset()} and on growth (compare-and-set).
+     * One stripe: its {@link StripeCells cells}. A class of its own so that the JDK's class histogram
+     * ({@code jcmd GC.class_histogram}) counts the stripes the process holds.
      */
-    private volatile long[][][] stripes;
+    static final class Stripe {
+        final long[][] cells = StripeCells.newCells();
+    }
     /**
      * The cells of the only stripe while there is exactly one, else null: the uncontended hot path
      * reads this one field and then its group and header, with no stripe array in between.
@@ -277,11 +282,11 @@ public final class MethodStats {
      * {@link #probe}), or none yet.
      */
     private long[][] stripe() {
-        long[][][] ss = stripes;
+        Stripe[] ss = stripes;
         if (ss == null) {
             ss = materialize();
         }
-        return ss.length == 1 ? ss[0] : ss[probe(salt) & (ss.length - 1)];
+        return (ss.length == 1 ? ss[0] : ss[probe(salt) & (ss.length - 1)]).cells;
     }
 
     /**
@@ -292,10 +297,11 @@ public final class MethodStats {
      * stripe). A thread that lost the race counts into the winner's stripe (or, after a reset
      * meanwhile, into its own discarded one: a call in progress at a reset may be lost).
      */
-    private long[][][] materialize() {
-        final long[][] cells = StripeCells.newCells();
-        final long[][][] fresh = {cells};
-        if (STRIPE_ARRAY.compareAndSet(this, (long[][][]) null, fresh)) {
+    private Stripe[] materialize() {
+        final Stripe stripe = new Stripe();
+        final long[][] cells = stripe.cells;
+        final Stripe[] fresh = {stripe};
+        if (STRIPE_ARRAY.compareAndSet(this, (Stripe[]) null, fresh)) {
             account(STRIPE_BYTES); // the first stripe is granted beyond the budget: calls are always counted
             single = cells;
             if (stripes != fresh) {
@@ -303,7 +309,7 @@ public final class MethodStats {
             }
             return fresh;
         }
-        final long[][][] ss = stripes;
+        final Stripe[] ss = stripes;
         return ss != null ? ss : fresh;
     }
 
@@ -333,7 +339,7 @@ public final class MethodStats {
         if ((n & (CONTENTION_STEP - 1)) != 0) {
             return;
         }
-        final long[][][] ss = stripes;
+        final Stripe[] ss = stripes;
         if (ss == null) {
             return; // reset meanwhile
         }
@@ -352,16 +358,16 @@ public final class MethodStats {
     }
 
     /** Doubles the stripes (one thread at a time, see {@link #contended()}); gives up if they changed meanwhile. */
-    private void grow(long[][][] ss) {
+    private void grow(Stripe[] ss) {
         final long add = (long) ss.length * STRIPE_BYTES;
         if (!TimingBudget.reserve(add)) {
             TimingBudget.exceeded();
             return;
         }
-        final long[][][] grown = new long[ss.length << 1][][];
+        final Stripe[] grown = new Stripe[ss.length << 1];
         System.arraycopy(ss, 0, grown, 0, ss.length);
         for (int i = ss.length; i < grown.length; i++) {
-            grown[i] = StripeCells.newCells();
+            grown[i] = new Stripe();
         }
         if (STRIPE_ARRAY.compareAndSet(this, ss, grown)) {
             long unused = (long) BYTES.getAndAdd(this, add);
@@ -408,11 +414,11 @@ public final class MethodStats {
         if (s.count() == 0 && s.errors() == 0) {
             return;
         }
-        long[][][] ss = stripes;
+        Stripe[] ss = stripes;
         if (ss == null) {
             ss = materialize();
         }
-        final long[][] st = ss[0];
+        final long[][] st = ss[0].cells;
         final long[] h = st[HEADER_SLOT];
         long linearSum = 0;
         long prev = 0;
@@ -473,7 +479,7 @@ public final class MethodStats {
 
     /** Number of stripes this method holds right now (0 before the first call). */
     public int stripesHeld() {
-        final long[][][] ss = stripes;
+        final Stripe[] ss = stripes;
         return ss == null ? 0 : ss.length;
     }
 

@@ -92,7 +92,7 @@ final class StripeCells {
      * @param ss    the method's stripes, null before its first call
      * @param bytes the bytes the method holds, reported with the snapshot
      */
-    static TimingSnapshot snapshot(String displayName, long[][][] ss, long bytes) {
+    static TimingSnapshot snapshot(String displayName, MethodStats.Stripe[] ss, long bytes) {
         if (ss == null) {
             return new TimingSnapshot(displayName, 0, 0, 0, false, 0, 0, 0, new int[0], new long[0], 0, 0);
         }
@@ -102,8 +102,8 @@ final class StripeCells {
         final long[] agg = new long[GROUP_SIZE];
         for (int gi = 0; gi < GROUPS; gi++) {
             boolean any = false;
-            for (long[][] s : ss) {
-                final long[] g = (long[]) GROUP.getAcquire(s, gi);
+            for (MethodStats.Stripe s : ss) {
+                final long[] g = (long[]) GROUP.getAcquire(s.cells, gi);
                 if (g == null) {
                     continue;
                 }
@@ -135,16 +135,16 @@ final class StripeCells {
         long errors = 0;
         long calls = 0;
         long unbucketed = 0;
-        for (long[][] s : ss) {
-            final long[] h = s[HEADER_SLOT];
+        for (MethodStats.Stripe s : ss) {
+            final long[] h = s.cells[HEADER_SLOT];
             sum += (long) AA.getVolatile(h, SUM);
             min = Math.min(min, (long) AA.getVolatile(h, MIN));
             max = Math.max(max, (long) AA.getVolatile(h, MAX));
             unbucketed += (long) AA.getVolatile(h, UNBUCKETED);
         }
-        for (long[][] s : ss) {
-            errors += (long) AA.getVolatile(s[HEADER_SLOT], ERRORS);
-            calls += (long) AA.getVolatile(s[HEADER_SLOT], CALLS);
+        for (MethodStats.Stripe s : ss) {
+            errors += (long) AA.getVolatile(s.cells[HEADER_SLOT], ERRORS);
+            calls += (long) AA.getVolatile(s.cells[HEADER_SLOT], CALLS);
         }
 
         final int[] outIdx = new int[nonEmpty];
