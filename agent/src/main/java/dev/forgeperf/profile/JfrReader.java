@@ -34,7 +34,7 @@ import dev.forgeperf.util.Units;
  * period as its {@code interval} setting (nanoseconds; 0 for its default, 10 ms). A recording with
  * {@code jdk.CPUTimeSample} events (JDK 25+, JEP 509) is read from those instead, each weighing its
  * {@code samplingPeriod}. With {@link ProfileOptions#calibration()} each thread's samples are scaled
- * to its measured CPU time ({@link #calibrate}); without it the header says the CPU time is an estimate.
+ * to its measured CPU time ({@link CpuCalibrator}); without it the header says the CPU time is an estimate.
  *
  * <p>Wall time: with {@link ProfileOptions#waiting()}, the waits still going on at the end of the
  * window (which have no event yet) are added from the thread dump ({@link #addWaiters}).
@@ -128,9 +128,6 @@ public final class JfrReader {
         }
     }
 
-    /** The file name of a thread root while calibrating: this and the Java thread id. */
-    private static final String TID_PREFIX = "#tid:";
-
     private final Map<String, Integer> threadNodesByName = new HashMap<>();
     private byte[] functionFilter = new byte[1024];
     private int[] scratch = new int[256];
@@ -172,7 +169,7 @@ public final class JfrReader {
         this.calls = options.calls();
         this.profile = new Profile(rawTypes(weighting), 0);
         this.unknownFrame = profile.frame(profile.function("[unknown]", ""), 0, FrameKind.OTHER);
-        this.filteredFrame = calibrating ? profile.frame(profile.function("[filtered]", TID_PREFIX), 0, FrameKind.OTHER) : -1;
+        this.filteredFrame = calibrating ? profile.frame(profile.function("[filtered]", CpuCalibrator.TID_PREFIX), 0, FrameKind.OTHER) : -1;
     }
 
     /** Reads the events of {@code kind} from {@code jfr}. */
@@ -881,7 +878,7 @@ public final class JfrReader {
         String label = name == null ? "[unknown thread]" : "[" + name + "]";
         // calibrating: one root per Java thread (its id as the root's file), named roots come after scaling
         long tid = calibrating && thread != 0 ? parser.threadJavaId(thread) : -1;
-        String key = tid > 0 ? TID_PREFIX + tid : "";
+        String key = tid > 0 ? CpuCalibrator.TID_PREFIX + tid : "";
         int node = threadNodesByName.computeIfAbsent(label + key,
                 l -> profile.child(Profile.ROOT, profile.frame(profile.function(label, key), 0, FrameKind.THREAD)));
         threadNodes.put(thread, node);
@@ -1092,7 +1089,7 @@ public final class JfrReader {
                 }
                 if (weighting == Kind.Weighting.CPU) {
                     if (calibrating) {
-                        calibrate(options.calibration());
+                        profile = CpuCalibrator.calibrate(profile, options.calibration(), kind, options, filteredFrame);
                     } else {
                         profile.addComment("estimate: not calibrated to the threads' CPU time (JFR's execution sampler takes a few threads"
                                 + " per period, runnable ones too; profile a live JVM with `profile cpu` for calibrated numbers)");
@@ -1217,117 +1214,4 @@ public final class JfrReader {
         b.append(options.intervalNanos() > 0 ? " (given)" : periodAssumed ? " (some assumed: the recording does not say)" : " (from jdk.ActiveSetting)");
         return b.toString();
     }
-
-    /**
-     * Scales each thread's sampled CPU time to the CPU time it was measured to use, drops the
-     * per-thread roots unless asked for, and shows the process's CPU time that no sampled thread
-     * accounts for (threads without samples, the JVM's own threads) as nodes of their own.
-     */
-    private void calibrate(CpuCalibration cal) {
-        Profile in = profile;
-        Profile out = new Profile(kind.sampleTypes(), kind.primary());
-        int n = in.nodeCount();
-        int[] rootOf = new int[n];
-        long[] sampled = new long[n];
-        for (int x = 1; x < n; x++) { // a parent's number is below its children's
-            int parent = in.parent(x);
-            rootOf[x] = parent == Profile.ROOT ? x : rootOf[parent];
-            sampled[rootOf[x]] += in.value(x, 1);
-        }
-        double[] factor = new double[n];
-        java.util.Set<Long> seen = new java.util.HashSet<>();
-        long sampledTotal = 0;
-        long measuredTotal = 0;
-        int scaled = 0;
-        int unmatched = 0;
-        for (int x = 1; x < n; x++) {
-            if (in.parent(x) != Profile.ROOT) {
-                continue;
-            }
-            String file = in.string(in.functionFile(in.frameFunction(in.nodeFrame(x))));
-            long tid = file.startsWith(TID_PREFIX) ? Long.parseLong(file.substring(TID_PREFIX.length())) : -1;
-            CpuCalibration.ThreadCpu t = tid > 0 ? cal.threads().get(tid) : null;
-            factor[x] = 1;
-            if (sampled[x] == 0) {
-                continue;
-            }
-            if (t != null) {
-                factor[x] = t.cpuNanos() / (double) sampled[x];
-                seen.add(tid);
-                scaled++;
-                sampledTotal += sampled[x];
-                measuredTotal += t.cpuNanos();
-            } else {
-                unmatched++;
-            }
-        }
-        int[] frameMap = new int[in.frameCount()];
-        Arrays.fill(frameMap, -1);
-        int[] nodeMap = new int[n];
-        boolean threads = options.threads();
-        for (int x = 1; x < n; x++) {
-            int parent = in.parent(x);
-            int frame = in.nodeFrame(x);
-            if (frame == filteredFrame || nodeMap[parent] < 0) {
-                nodeMap[x] = -1; // samples the filters drop: they count for their thread's scale only
-                continue;
-            }
-            if (parent == Profile.ROOT) {
-                nodeMap[x] = threads ? out.child(Profile.ROOT, out.frame(out.function(in.frameName(frame), ""), 0, FrameKind.THREAD)) : Profile.ROOT;
-            } else {
-                if (frameMap[frame] < 0) {
-                    int fn = in.frameFunction(frame);
-                    frameMap[frame] = out.frame(out.function(in.string(in.functionName(fn)), in.string(in.functionFile(fn))),
-                            in.frameLine(frame), in.frameKind(frame));
-                }
-                nodeMap[x] = out.child(nodeMap[parent], frameMap[frame]);
-            }
-            out.add(nodeMap[x], 0, in.value(x, 0));
-            out.add(nodeMap[x], 1, Math.round(in.value(x, 1) * factor[rootOf[x]]));
-        }
-        boolean filtered = options.include() != null || options.exclude() != null;
-        long unsampled = 0;
-        int unsampledThreads = 0;
-        long attributed = 0;
-        for (Map.Entry<Long, CpuCalibration.ThreadCpu> e : cal.threads().entrySet()) {
-            CpuCalibration.ThreadCpu t = e.getValue();
-            if (seen.contains(e.getKey()) || t.cpuNanos() <= 0 || t.name() == null || t.name().startsWith(AGENT_THREAD_PREFIX)) {
-                continue;
-            }
-            unsampled += t.cpuNanos();
-            unsampledThreads++;
-            if (!filtered) {
-                int root = threads ? out.child(Profile.ROOT, out.frame(out.function("[" + t.name() + "]", ""), 0, FrameKind.THREAD)) : Profile.ROOT;
-                out.add(out.child(root, out.frame(out.function(UNSAMPLED, ""), 0, FrameKind.OTHER)), 1, t.cpuNanos());
-            }
-        }
-        attributed = out.total(1) - (filtered ? 0 : unsampled);
-        profile.comments().forEach(out::addComment);
-        profile = out;
-        String fmt = "calibrated: each thread's samples scaled to the CPU time the thread used over the window (ThreadMXBean): %d threads,"
-                + " sampled %s, measured %s (x%.2f)";
-        out.addComment(String.format(Locale.ROOT, fmt, scaled, Units.value(sampledTotal, "nanoseconds"), Units.value(measuredTotal, "nanoseconds"),
-                sampledTotal == 0 ? 0.0 : measuredTotal / (double) sampledTotal));
-        if (unmatched > 0) {
-            out.addComment(unmatched + " sampled threads not measured (started and ended within the window): their samples are not scaled");
-        }
-        if (unsampledThreads > 0) {
-            out.addComment(unsampledThreads + " threads used " + Units.value(unsampled, "nanoseconds")
-                    + " of CPU time but were never sampled" + (filtered ? " (not shown: a filter is set)" : ": shown as " + UNSAMPLED));
-        }
-        if (cal.processCpuNanos() >= 0 && !filtered) {
-            long rest = cal.processCpuNanos() - attributed - unsampled;
-            if (rest > 0) {
-                int root = threads ? out.child(Profile.ROOT, out.frame(out.function(OTHER_CPU, ""), 0, FrameKind.THREAD)) : Profile.ROOT;
-                out.add(out.child(root, out.frame(out.function(OTHER_CPU, ""), 0, FrameKind.OTHER)), 1, rest);
-            }
-            out.addComment("process CPU time (OS) " + Units.value(cal.processCpuNanos(), "nanoseconds")
-                    + (rest > 0 ? "; " + Units.value(rest, "nanoseconds") + " of it in no Java thread of the profile: shown as " + OTHER_CPU : ""));
-        }
-    }
-
-    /** The frame of a calibrated profile's CPU time of a thread that was never sampled. */
-    static final String UNSAMPLED = "[CPU time without samples]";
-    /** The frame of the process's CPU time outside the profiled Java threads. */
-    static final String OTHER_CPU = "[JVM threads (GC, JIT, JFR), forge-perf's own and ended threads]";
 }

@@ -382,9 +382,9 @@ class JfrReaderTest {
         assertEquals(2_000_000_000L, total.applyAsLong("[test-cpu]"), 1_000);
         assertEquals(1_000_000_000L, total.applyAsLong("[" + second + "]"), 1_000);
         assertEquals(300_000_000L, total.applyAsLong("[never-sampled]"));
-        assertEquals(300_000_000L, total.applyAsLong(JfrReader.UNSAMPLED));
+        assertEquals(300_000_000L, total.applyAsLong(CpuCalibrator.UNSAMPLED));
         assertEquals(50_000_000_000L, threads.total(1), 1_000);
-        assertTrue(total.applyAsLong(JfrReader.OTHER_CPU) > 40_000_000_000L, table.rows()::toString);
+        assertTrue(total.applyAsLong(CpuCalibrator.OTHER_CPU) > 40_000_000_000L, table.rows()::toString);
         assertEquals(1, threads.startEpochNanos());
         assertEquals(1, threads.durationNanos());
         assertTrue(threads.comments().stream().anyMatch(c -> c.startsWith("calibrated: each thread's samples scaled")), threads.comments()::toString);

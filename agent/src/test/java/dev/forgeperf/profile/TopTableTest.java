@@ -25,7 +25,7 @@ class TopTableTest {
         p.add(a, 1, 900 * MS);
         p.add(b, 0, 40); // more samples, less CPU time (another thread's, scaled down)
         p.add(b, 1, 400 * MS);
-        int unsampled = p.child(Profile.ROOT, p.frame(p.function(JfrReader.UNSAMPLED, ""), 0, FrameKind.OTHER));
+        int unsampled = p.child(Profile.ROOT, p.frame(p.function(CpuCalibrator.UNSAMPLED, ""), 0, FrameKind.OTHER));
         p.add(unsampled, 1, 600 * MS);
         return p;
     }
@@ -35,7 +35,7 @@ class TopTableTest {
         TopTable t = TopTable.leading(calibrated());
         assertEquals("cpu", t.sampleType().type());
         List<String> order = t.rows().stream().filter(r -> r.self() > 0).map(TopTable.Row::function).toList();
-        assertEquals(List.of("app.Work.a", JfrReader.UNSAMPLED, "app.Work.b"), order);
+        assertEquals(List.of("app.Work.a", CpuCalibrator.UNSAMPLED, "app.Work.b"), order);
         assertEquals(t.sum(), t.rows().stream().mapToLong(TopTable.Row::self).sum(), "the rows' self time adds up to the total");
         assertEquals(1900 * MS, t.sum());
 
@@ -46,7 +46,7 @@ class TopTableTest {
         List<String> rows = lines.stream().dropWhile(l -> !l.contains("FUNCTION")).skip(1).toList();
         assertEquals(2, rows.size(), s::toString);
         assertTrue(rows.get(0).matches("\\s+900\\.00ms\\s+47\\.37%\\s+900\\.00ms\\s+47\\.37%\\s+app\\.Work\\.a"), rows.get(0));
-        assertTrue(rows.get(1).matches("\\s+600\\.00ms\\s+31\\.58%\\s+600\\.00ms\\s+31\\.58%\\s+\\Q" + JfrReader.UNSAMPLED + "\\E"), rows.get(1));
+        assertTrue(rows.get(1).matches("\\s+600\\.00ms\\s+31\\.58%\\s+600\\.00ms\\s+31\\.58%\\s+\\Q" + CpuCalibrator.UNSAMPLED + "\\E"), rows.get(1));
     }
 
     @Test
