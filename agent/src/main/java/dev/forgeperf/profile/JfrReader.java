@@ -129,8 +129,9 @@ public final class JfrReader {
     }
 
     private final Map<String, Integer> threadNodesByName = new HashMap<>();
-    private byte[] functionFilter = new byte[1024];
     private int[] scratch = new int[256];
+    /** Which functions are forge-perf's own and which the include/exclude filters match, per function of {@link #profile}. */
+    private final FunctionFilter filters;
     private final int unknownFrame;
     /** While calibrating: the frame under which samples dropped by the filters still count for their thread's total. */
     private final int filteredFrame;
@@ -168,6 +169,7 @@ public final class JfrReader {
         this.waits = kind.measuresWaiting() && options.calls() == null ? options.waiting() : null;
         this.calls = options.calls();
         this.profile = new Profile(rawTypes(weighting), 0);
+        this.filters = new FunctionFilter(profile, options);
         this.unknownFrame = profile.frame(profile.function("[unknown]", ""), 0, FrameKind.OTHER);
         this.filteredFrame = calibrating ? profile.frame(profile.function("[filtered]", CpuCalibrator.TID_PREFIX), 0, FrameKind.OTHER) : -1;
     }
@@ -911,13 +913,13 @@ public final class JfrReader {
         @Override
         public void frame(long method, int line, long frameType) {
             int function = function(method);
-            if (own(function)) {
+            if (filters.own(function)) {
                 folded = true; // the sample goes to the caller: the timed method, not our advice or recorder
                 return;
             }
-            int filter = filter(function);
-            excluded |= (filter & EXCLUDED) != 0;
-            included |= (filter & INCLUDED) != 0;
+            int filter = filters.flags(function);
+            excluded |= (filter & FunctionFilter.EXCLUDED) != 0;
+            included |= (filter & FunctionFilter.INCLUDED) != 0;
             if (frameCount == scratch.length) {
                 scratch = Arrays.copyOf(scratch, frameCount * 2);
             }
@@ -959,70 +961,6 @@ public final class JfrReader {
             case "Native" -> FrameKind.NATIVE;
             default -> FrameKind.JAVA;
         };
-    }
-
-    private static final int CHECKED = 1;
-    private static final int INCLUDED = 2;
-    private static final int EXCLUDED = 4;
-
-    /**
-     * The packages of forge-perf's code that runs on the application's threads: the timing advice
-     * inlined into a timed method calls the bootstrap recorder (and a JFR sample taken at the next
-     * safepoint poll lands there), the timers of the library API ({@code dev.forgeperf.ForgePerf},
-     * {@code Track}) call the same. Their frames are folded into their caller. The rest of the agent
-     * runs on its own {@code forge-perf-*} threads, left out anyway; the sample app and the test
-     * fixtures, also under {@code dev.forgeperf}, are the user's code here.
-     */
-    private static final java.util.Set<String> OWN_PACKAGES = java.util.Set.of("bootstrap", "timing");
-    private static final String OWN_ROOT = "dev.forgeperf.";
-    private byte[] ownFunction = new byte[1024];
-
-    /** Whether a function is forge-perf's own code (a class in {@code dev.forgeperf} or one of {@link #OWN_PACKAGES}). */
-    private boolean own(int function) {
-        if (function >= ownFunction.length) {
-            ownFunction = Arrays.copyOf(ownFunction, Math.max(function + 1, ownFunction.length * 2));
-        }
-        int f = ownFunction[function];
-        if (f == 0) {
-            f = isOwn(profile.string(profile.functionName(function))) ? 2 : 1;
-            ownFunction[function] = (byte) f;
-        }
-        return f == 2;
-    }
-
-    /** Whether {@code pkg.Class.method} is in forge-perf's own code. */
-    static boolean isOwn(String function) {
-        if (!function.startsWith(OWN_ROOT)) {
-            return false;
-        }
-        int dot = function.indexOf('.', OWN_ROOT.length());
-        if (dot < 0) {
-            return false;
-        }
-        String segment = function.substring(OWN_ROOT.length(), dot);
-        return OWN_PACKAGES.contains(segment) || (!segment.isEmpty() && Character.isUpperCase(segment.charAt(0)));
-    }
-
-    private int filter(int function) {
-        if (options.include() == null && options.exclude() == null) {
-            return 0;
-        }
-        if (function >= functionFilter.length) {
-            functionFilter = Arrays.copyOf(functionFilter, Math.max(function + 1, functionFilter.length * 2));
-        }
-        int f = functionFilter[function];
-        if (f == 0) {
-            String name = profile.string(profile.functionName(function));
-            f = CHECKED;
-            if (options.include() != null && options.include().matcher(name).find()) {
-                f |= INCLUDED;
-            }
-            if (options.exclude() != null && options.exclude().matcher(name).find()) {
-                f |= EXCLUDED;
-            }
-            functionFilter[function] = (byte) f;
-        }
-        return f;
     }
 
     private int function(long method) {
@@ -1174,12 +1112,12 @@ public final class JfrReader {
         for (StackTraceElement e : stack) {
             String name = e.getClassName() + "." + e.getMethodName();
             int function = profile.function(name, sourceFile(e.getClassName()));
-            if (own(function)) {
+            if (filters.own(function)) {
                 continue;
             }
-            int filter = filter(function);
-            excluded |= (filter & EXCLUDED) != 0;
-            included |= (filter & INCLUDED) != 0;
+            int filter = filters.flags(function);
+            excluded |= (filter & FunctionFilter.EXCLUDED) != 0;
+            included |= (filter & FunctionFilter.INCLUDED) != 0;
             frames[n++] = profile.frame(function, Math.max(0, e.getLineNumber()), e.isNativeMethod() ? FrameKind.NATIVE : FrameKind.JAVA);
         }
         if (n == 0) {
