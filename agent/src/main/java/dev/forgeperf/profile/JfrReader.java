@@ -128,13 +128,8 @@ public final class JfrReader {
         }
     }
 
-    private final Map<String, Integer> threadNodesByName = new HashMap<>();
-    private int[] scratch = new int[256];
-    /** Which functions are forge-perf's own and which the include/exclude filters match, per function of {@link #profile}. */
-    private final FunctionFilter filters;
-    private final int unknownFrame;
-    /** While calibrating: the frame under which samples dropped by the filters still count for their thread's total. */
-    private final int filteredFrame;
+    /** The call-tree nodes of the chunks' stack traces, in {@link #profile}. */
+    private final StackInterner stacks;
 
     private long executionSampleTypeId = -1;
     private long nativeSampleTypeId = -1;
@@ -169,9 +164,7 @@ public final class JfrReader {
         this.waits = kind.measuresWaiting() && options.calls() == null ? options.waiting() : null;
         this.calls = options.calls();
         this.profile = new Profile(rawTypes(weighting), 0);
-        this.filters = new FunctionFilter(profile, options);
-        this.unknownFrame = profile.frame(profile.function("[unknown]", ""), 0, FrameKind.OTHER);
-        this.filteredFrame = calibrating ? profile.frame(profile.function("[filtered]", CpuCalibrator.TID_PREFIX), 0, FrameKind.OTHER) : -1;
+        this.stacks = new StackInterner(profile, options, calibrating);
     }
 
     /** Reads the events of {@code kind} from {@code jfr}. */
@@ -351,7 +344,7 @@ public final class JfrReader {
         cpuTimeSamples += other.cpuTimeSamples;
         failedCpuTimeSamples += other.failedCpuTimeSamples;
         lostCpuTimeSamples += other.lostCpuTimeSamples;
-        foldedSamples += other.foldedSamples;
+        stacks.absorb(other.stacks);
         sawAllocationSample |= other.sawAllocationSample;
         events += other.events;
         matched += other.matched;
@@ -366,10 +359,10 @@ public final class JfrReader {
         Path jfr = file.path();
         boolean window = options.from() != null || options.to() != null;
         JfrParser parser = null;
-        this.file = file;
         try (JfrParser p = claim == null ? new JfrParser(jfr, file.length(), mappedOnly) : new JfrParser(jfr, file.length(), file.chunkOffsets(), claim, readers)) {
             parser = p;
             this.parser = p;
+            stacks.startFile(file, p, mappedOnly);
             while (p.nextChunk()) {
                 startChunk();
                 long type;
@@ -410,51 +403,7 @@ public final class JfrReader {
             throw e;
         } finally {
             this.parser = null;
-            closePrevious();
-        }
-    }
-
-    private void closePrevious() {
-        if (previous != null) {
-            try {
-                previous.close();
-            } catch (IOException ignored) {
-                // read-only channel: nothing to lose
-            }
-            previous = null;
-        }
-    }
-
-    /**
-     * Visits stack trace {@code stack} from the previous chunk (see {@link #previous}); false when
-     * there is none or it does not hold the id either.
-     */
-    private boolean framesFromPreviousChunk(long stack) throws IOException {
-        int index = parser.chunkIndex();
-        if (index <= 0 || file == null || file.chunkOffsets() == null || index > file.chunkOffsets().length) {
-            return false;
-        }
-        if (previous == null) {
-            previous = JfrParser.single(file.path(), file.length(), file.chunkOffsets()[index - 1], mappedOnly);
-            if (!previous.nextChunk()) {
-                closePrevious();
-                return false;
-            }
-            previousMethodFunctions.clear();
-            previousFrameKinds.clear();
-        }
-        JfrParser current = parser;
-        LongIntMap functions = methodFunctions;
-        LongIntMap kinds = frameKinds;
-        parser = previous;
-        methodFunctions = previousMethodFunctions;
-        frameKinds = previousFrameKinds;
-        try {
-            return previous.frames(stack, visitor);
-        } finally {
-            parser = current;
-            methodFunctions = functions;
-            frameKinds = kinds;
+            stacks.endFile();
         }
     }
 
@@ -476,48 +425,20 @@ public final class JfrReader {
     private JfrParser.Type[] slotType = new JfrParser.Type[8];
     private int[][] slotRoles = new int[8][];
     private int slots;
-    private final LongIntMap stackNodes = new LongIntMap(1 << 12);
-    private LongIntMap methodFunctions = new LongIntMap(1 << 12);
-    private final LongIntMap threadNodes = new LongIntMap(64);
     private final LongIntMap agentThreads = new LongIntMap(64);
     private long agentEvents;
     /** The profile's time span (epoch nanoseconds): off-CPU time outside it is not counted. */
     private long windowStart = Long.MIN_VALUE;
     private long windowEnd = Long.MAX_VALUE;
-    private final Map<Long, int[]> stackFrames = new HashMap<>();
-    private static final int FILTERED = Integer.MAX_VALUE;
-    /** Marks a cached stack node whose stack had forge-perf frames folded away. */
-    private static final int FOLDED = 1 << 30;
-    private final LongIntMap foldedStacks = new LongIntMap(64);
-    private static final FrameKind[] FRAME_KINDS = FrameKind.values();
-    private LongIntMap frameKinds = new LongIntMap(16);
-
-    /**
-     * The previous chunk, opened when an event refers to a stack trace its own chunk does not hold:
-     * JFR may write a stack trace into the chunk that was current when it was first recorded, while
-     * an event using it lands in the next one (seen at chunk rotations on a busy machine; the JDK's
-     * own reader looks such constants up in the previous chunk too). Its ids are its own, so it has
-     * its own method and frame-kind caches; closed with the chunk that needed it.
-     */
-    private JfrParser previous;
-    private LongIntMap previousMethodFunctions = new LongIntMap(64);
-    private LongIntMap previousFrameKinds = new LongIntMap(16);
-    private JfrFile file;
 
     /** Looks up this chunk's type ids of the events of interest and resets the per-chunk caches (ids are chunk-local). */
     private void startChunk() {
-        closePrevious();
+        stacks.startChunk();
         slotOfType.clear();
         Arrays.fill(slotByType, -1);
         slots = 0;
-        stackNodes.clear();
-        methodFunctions.clear();
-        threadNodes.clear();
         threadIds.clear();
         agentThreads.clear();
-        stackFrames.clear();
-        foldedStacks.clear();
-        frameKinds.clear();
         chunkExecPeriod = 0;
         chunkNativePeriod = 0;
         executionSampleTypeId = -1;
@@ -634,7 +555,6 @@ public final class JfrReader {
     private long cpuTimeSamples;
     private long failedCpuTimeSamples;
     private long lostCpuTimeSamples;
-    private long foldedSamples;
 
     private void markPending(int node, int column) {
         if (profile.value(node, column) == 0) {
@@ -775,12 +695,12 @@ public final class JfrReader {
             long last = code == BLOCKED ? parser.ticksToEpochNanos(start) + parser.ticksToNanos(duration) : parser.ticksToEpochNanos(start);
             noteActivity(thread, last);
         }
-        int node = options.threads() || calibrating ? threadedNode(stack, thread) : node(stack);
+        int node = options.threads() || calibrating ? stacks.threadedNode(stack, thread) : stacks.node(stack);
         if (node < 0) {
             if (!calibrating) {
                 return;
             }
-            node = profile.child(threadNode(thread), filteredFrame); // still counts for its thread's scale
+            node = profile.child(stacks.threadNode(thread), stacks.filteredFrame()); // still counts for its thread's scale
         }
         matched++;
         switch (code) {
@@ -832,165 +752,6 @@ public final class JfrReader {
         return cached == 1;
     }
 
-    /** The call-tree node of a stack trace id, or -1 when the filters drop it. */
-    private int node(long stack) {
-        int cached = stackNodes.get(stack);
-        if (cached >= 0) {
-            if (cached == FILTERED) {
-                return -1;
-            }
-            if ((cached & FOLDED) != 0) {
-                foldedSamples++;
-            }
-            return cached & ~FOLDED;
-        }
-        int[] frames = frames(stack);
-        int node = frames == null ? -1 : insert(Profile.ROOT, frames);
-        if (node >= 0 && folded) {
-            foldedSamples++;
-        }
-        stackNodes.put(stack, node < 0 ? FILTERED : folded ? node | FOLDED : node);
-        return node;
-    }
-
-    private int threadedNode(long stack, long thread) {
-        int[] frames = stackFrames.get(stack);
-        if (frames == null) {
-            frames = frames(stack);
-            stackFrames.put(stack, frames == null ? new int[0] : frames);
-            if (folded && frames != null) {
-                foldedStacks.put(stack, 1);
-            }
-        }
-        if (frames == null || frames.length == 0) {
-            return -1;
-        }
-        if (foldedStacks.get(stack) == 1) {
-            foldedSamples++;
-        }
-        return insert(threadNode(thread), frames);
-    }
-
-    private int threadNode(long thread) {
-        int cached = threadNodes.get(thread);
-        if (cached >= 0) {
-            return cached;
-        }
-        String name = thread == 0 ? null : parser.threadName(thread);
-        String label = name == null ? "[unknown thread]" : "[" + name + "]";
-        // calibrating: one root per Java thread (its id as the root's file), named roots come after scaling
-        long tid = calibrating && thread != 0 ? parser.threadJavaId(thread) : -1;
-        String key = tid > 0 ? CpuCalibrator.TID_PREFIX + tid : "";
-        int node = threadNodesByName.computeIfAbsent(label + key,
-                l -> profile.child(Profile.ROOT, profile.frame(profile.function(label, key), 0, FrameKind.THREAD)));
-        threadNodes.put(thread, node);
-        return node;
-    }
-
-    /** Inserts frames (leaf first) under {@code root}; returns the leaf's node. */
-    private int insert(int root, int[] leafFirst) {
-        int node = root;
-        for (int i = leafFirst.length - 1; i >= 0; i--) {
-            node = profile.child(node, leafFirst[i]);
-        }
-        return node;
-    }
-
-    private int frameCount;
-    private boolean folded;
-    private boolean included;
-    private boolean excluded;
-
-    private final JfrParser.FrameVisitor visitor = new JfrParser.FrameVisitor() {
-        @Override
-        public void begin(int frames) {
-            if (scratch.length < frames) {
-                scratch = new int[Math.max(frames, scratch.length * 2)];
-            }
-            frameCount = 0;
-        }
-
-        @Override
-        public void frame(long method, int line, long frameType) {
-            int function = function(method);
-            if (filters.own(function)) {
-                folded = true; // the sample goes to the caller: the timed method, not our advice or recorder
-                return;
-            }
-            int filter = filters.flags(function);
-            excluded |= (filter & FunctionFilter.EXCLUDED) != 0;
-            included |= (filter & FunctionFilter.INCLUDED) != 0;
-            if (frameCount == scratch.length) {
-                scratch = Arrays.copyOf(scratch, frameCount * 2);
-            }
-            int kindOrdinal = frameKinds.get(frameType);
-            if (kindOrdinal < 0) {
-                kindOrdinal = frameKind(parser.frameType(frameType)).ordinal();
-                frameKinds.put(frameType, kindOrdinal);
-            }
-            scratch[frameCount++] = profile.frame(function, line, FRAME_KINDS[kindOrdinal]);
-        }
-    };
-
-    /** The frame ids of a stack trace id, leaf first; null when the include/exclude filters drop it. */
-    private int[] frames(long stack) {
-        included = options.include() == null;
-        excluded = false;
-        folded = false;
-        frameCount = 0;
-        boolean found = stack != 0 && parser.frames(stack, visitor);
-        if (!found && stack != 0) {
-            try {
-                found = framesFromPreviousChunk(stack);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        if (!found || frameCount == 0) {
-            return new int[] {unknownFrame};
-        }
-        return included && !excluded ? Arrays.copyOf(scratch, frameCount) : null;
-    }
-
-    private static FrameKind frameKind(String type) {
-        if (type == null) {
-            return FrameKind.JAVA;
-        }
-        return switch (type) {
-            case "Inlined" -> FrameKind.INLINED;
-            case "Native" -> FrameKind.NATIVE;
-            default -> FrameKind.JAVA;
-        };
-    }
-
-    private int function(long method) {
-        int cached = methodFunctions.get(method);
-        if (cached >= 0) {
-            return cached;
-        }
-        String name = parser.methodName(method);
-        int id = name == null ? profile.function("[unknown]", "") : profile.function(name, sourceFile(parser.methodClassName(method)));
-        methodFunctions.put(method, id);
-        return id;
-    }
-
-    /**
-     * JFR does not record source file names; this derives the conventional one from the class:
-     * {@code a.b.C$Inner} → {@code a/b/C.java}.
-     */
-    static String sourceFile(String className) {
-        int end = className.indexOf('$');
-        String outer = end < 0 ? className : className.substring(0, end);
-        int slash = outer.indexOf('/');
-        if (slash >= 0) {
-            outer = outer.substring(0, slash);
-        }
-        if (outer.isEmpty() || outer.startsWith("[")) {
-            return "";
-        }
-        return outer.replace('.', '/') + ".java";
-    }
-
     /** Turns the raw columns into the kind's sample types, now that the periods are known. */
     private void finish() {
         long period = mainPeriod();
@@ -1027,7 +788,7 @@ public final class JfrReader {
                 }
                 if (weighting == Kind.Weighting.CPU) {
                     if (calibrating) {
-                        profile = CpuCalibrator.calibrate(profile, options.calibration(), kind, options, filteredFrame);
+                        profile = CpuCalibrator.calibrate(profile, options.calibration(), kind, options, stacks.filteredFrame());
                     } else {
                         profile.addComment("estimate: not calibrated to the threads' CPU time (JFR's execution sampler takes a few threads"
                                 + " per period, runnable ones too; profile a live JVM with `profile cpu` for calibrated numbers)");
@@ -1048,8 +809,8 @@ public final class JfrReader {
             }
             case CONTENTION -> profile.setPeriod(kind.periodType(), 1);
         }
-        if (foldedSamples > 0) {
-            profile.addComment("forge-perf's own frames (timing advice, recorder) folded into their callers in " + foldedSamples + " samples");
+        if (stacks.foldedSamples() > 0) {
+            profile.addComment("forge-perf's own frames (timing advice, recorder) folded into their callers in " + stacks.foldedSamples() + " samples");
         }
     }
 
@@ -1083,17 +844,16 @@ public final class JfrReader {
             if (wait <= 0) {
                 continue;
             }
-            int[] frames = dumpFrames(w.stack());
+            int[] frames = stacks.dumpFrames(w.stack());
             if (frames == null) {
                 continue;
             }
             int root = Profile.ROOT;
             if (options.threads()) {
                 String label = "[" + w.name() + "]";
-                root = threadNodesByName.computeIfAbsent(label,
-                        l -> profile.child(Profile.ROOT, profile.frame(profile.function(label, ""), 0, FrameKind.THREAD)));
+                root = stacks.threadRoot(label, "");
             }
-            int node = insert(root, frames);
+            int node = stacks.insert(root, frames);
             profile.add(node, 0, Math.round(wait / (double) period));
             profile.add(node, 1, wait);
             nanos += wait;
@@ -1101,29 +861,6 @@ public final class JfrReader {
         profile.addComment(String.format(Locale.ROOT, "%d threads still waiting at the end (a thread dump's stacks): %s of wall time; %d waited through"
                 + " the whole window, %d from their last event on (estimate: unsampled running time counts as waiting)",
                 whole + partial, Units.value(nanos, "nanoseconds"), whole, partial));
-    }
-
-    /** The frame ids of a thread dump's stack (leaf first), filtered like JFR's; null when the filters drop it. */
-    private int[] dumpFrames(StackTraceElement[] stack) {
-        included = options.include() == null;
-        excluded = false;
-        int[] frames = new int[stack.length];
-        int n = 0;
-        for (StackTraceElement e : stack) {
-            String name = e.getClassName() + "." + e.getMethodName();
-            int function = profile.function(name, sourceFile(e.getClassName()));
-            if (filters.own(function)) {
-                continue;
-            }
-            int filter = filters.flags(function);
-            excluded |= (filter & FunctionFilter.EXCLUDED) != 0;
-            included |= (filter & FunctionFilter.INCLUDED) != 0;
-            frames[n++] = profile.frame(function, Math.max(0, e.getLineNumber()), e.isNativeMethod() ? FrameKind.NATIVE : FrameKind.JAVA);
-        }
-        if (n == 0) {
-            return new int[] {unknownFrame};
-        }
-        return included && !excluded ? Arrays.copyOf(frames, n) : null;
     }
 
     /** The period most samples were weighted by (pprof's {@code period}). */

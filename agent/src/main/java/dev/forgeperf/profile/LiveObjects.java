@@ -158,7 +158,7 @@ public final class LiveObjects {
                             frames = java.util.Arrays.copyOf(frames, count * 2);
                         }
                         FrameKind kind = "Inlined".equals(f.getType()) ? FrameKind.INLINED : "Native".equals(f.getType()) ? FrameKind.NATIVE : FrameKind.JAVA;
-                        frames[count++] = profile.frame(profile.function(name, JfrReader.sourceFile(cls)), Math.max(0, f.getLineNumber()), kind);
+                        frames[count++] = profile.frame(profile.function(name, StackInterner.sourceFile(cls)), Math.max(0, f.getLineNumber()), kind);
                     }
                 }
                 if (agent) {

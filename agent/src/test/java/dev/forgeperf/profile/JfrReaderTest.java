@@ -506,9 +506,9 @@ class JfrReaderTest {
         assertEquals(1_000_000_000L, JfrReader.parsePeriod("1 s"));
         assertEquals(500_000L, JfrReader.parsePeriod("500 us"));
         assertEquals(0, JfrReader.parsePeriod("off"));
-        assertEquals("a/b/C.java", JfrReader.sourceFile("a.b.C$Inner"));
-        assertEquals("a/b/C.java", JfrReader.sourceFile("a.b.C$$Lambda$14/0x0000000800c03000"));
-        assertEquals("", JfrReader.sourceFile("[B"));
+        assertEquals("a/b/C.java", StackInterner.sourceFile("a.b.C$Inner"));
+        assertEquals("a/b/C.java", StackInterner.sourceFile("a.b.C$$Lambda$14/0x0000000800c03000"));
+        assertEquals("", StackInterner.sourceFile("[B"));
     }
 
     /** The kinds {@link JfrReader} streams itself (live objects are read by {@link LiveObjects}). */
