@@ -37,7 +37,7 @@ import dev.forgeperf.util.Units;
  * to its measured CPU time ({@link CpuCalibrator}); without it the header says the CPU time is an estimate.
  *
  * <p>Wall time: with {@link ProfileOptions#waiting()}, the waits still going on at the end of the
- * window (which have no event yet) are added from the thread dump ({@link #addWaiters}).
+ * window (which have no event yet) are added from the thread dump ({@link WaitsInProgress}).
  *
  * <p>forge-perf's own frames that run on the application's threads (the timing advice's recorder,
  * the library timers) are folded into their callers in every kind; the header says in how many samples.
@@ -101,8 +101,8 @@ public final class JfrReader {
     private final CallWindows calls;
     /** Events left out because they fell outside {@link #calls}. */
     private long outsideCalls;
-    /** For a wall profile with {@link #waits}: per Java thread id, the end of its last event (epoch nanoseconds). */
-    private final Map<Long, long[]> lastActivity = new HashMap<>();
+    /** For a wall profile with {@link #waits}: the threads' last events, and at the end the waits still going on. */
+    private final WaitsInProgress inProgress;
     private final LongIntMap threadIds = new LongIntMap(64);
 
     /** The Java thread id of a thread (constant-pool id), cached per chunk; 0 when it has none (a native thread). */
@@ -117,15 +117,6 @@ public final class JfrReader {
             threadIds.put(thread, tid);
         }
         return tid;
-    }
-
-    /** Notes that a thread (constant-pool id) ran or ended a wait at {@code epochNanos}. */
-    private void noteActivity(long thread, long epochNanos) {
-        int tid = javaThreadId(thread);
-        if (tid > 0) {
-            long[] last = lastActivity.computeIfAbsent((long) tid, k -> new long[] {Long.MIN_VALUE});
-            last[0] = Math.max(last[0], epochNanos);
-        }
     }
 
     /** The call-tree nodes of the chunks' stack traces, in {@link #profile}. */
@@ -165,6 +156,7 @@ public final class JfrReader {
         this.calls = options.calls();
         this.profile = new Profile(rawTypes(weighting), 0);
         this.stacks = new StackInterner(profile, options, calibrating);
+        this.inProgress = new WaitsInProgress(options, waits, stacks);
     }
 
     /** Reads the events of {@code kind} from {@code jfr}. */
@@ -337,8 +329,7 @@ public final class JfrReader {
     /** Adds what another reader of the same file and kind read (other chunks) to this one. */
     private void absorb(JfrReader other) {
         profile.addAll(other.profile);
-        other.lastActivity.forEach((tid, t) -> lastActivity.computeIfAbsent(tid, k -> new long[] {Long.MIN_VALUE})[0] =
-                Math.max(lastActivity.get(tid)[0], t[0]));
+        inProgress.absorb(other.inProgress);
         other.samplesByPeriod.forEach((period, n) -> samplesByPeriod.computeIfAbsent(period, p -> new long[1])[0] += n[0]);
         periodAssumed |= other.periodAssumed;
         cpuTimeSamples += other.cpuTimeSamples;
@@ -693,7 +684,7 @@ public final class JfrReader {
         }
         if (waits != null) {
             long last = code == BLOCKED ? parser.ticksToEpochNanos(start) + parser.ticksToNanos(duration) : parser.ticksToEpochNanos(start);
-            noteActivity(thread, last);
+            inProgress.noteActivity(javaThreadId(thread), last);
         }
         int node = options.threads() || calibrating ? stacks.threadedNode(stack, thread) : stacks.node(stack);
         if (node < 0) {
@@ -799,7 +790,7 @@ public final class JfrReader {
                     profile.addComment("off-CPU time from " + String.join(", ", kind.events(Kind.Role.BLOCKED))
                             + " (waits under each event's recording threshold are missing: none with `profile wall`, which"
                             + " records from 0 ms; under 10-20 ms in the JDK's default settings)");
-                    addWaiters(period);
+                    inProgress.addWaiters(profile, period, windowStart, windowEnd);
                 }
             }
             case ALLOCATION -> {
@@ -812,55 +803,6 @@ public final class JfrReader {
         if (stacks.foldedSamples() > 0) {
             profile.addComment("forge-perf's own frames (timing advice, recorder) folded into their callers in " + stacks.foldedSamples() + " samples");
         }
-    }
-
-    /**
-     * Adds the waits still going on when the window ended (JFR writes a wait's event only when it
-     * ends): each waiting thread from its last event, or from the window's start when it waited
-     * then too and has no event, to the window's end, with the stack of the thread dump.
-     */
-    private void addWaiters(long period) {
-        if (options.waiting() == null) {
-            profile.addComment("waits still going on when the recording ended are not in it (JFR writes a wait's event when it ends)");
-            return;
-        }
-        long whole = 0;
-        long partial = 0;
-        long nanos = 0;
-        for (WaitingThreads.Waiter w : waits.waiters()) {
-            if (w.name() != null && w.name().startsWith(AGENT_THREAD_PREFIX)) {
-                continue;
-            }
-            long[] last = lastActivity.get(w.threadId());
-            long begin;
-            if (last == null && waits.waitingAtStart().contains(w.threadId())) {
-                begin = windowStart;
-                whole++;
-            } else {
-                begin = Math.max(windowStart, last == null ? windowStart : last[0]);
-                partial++;
-            }
-            long wait = windowEnd - begin;
-            if (wait <= 0) {
-                continue;
-            }
-            int[] frames = stacks.dumpFrames(w.stack());
-            if (frames == null) {
-                continue;
-            }
-            int root = Profile.ROOT;
-            if (options.threads()) {
-                String label = "[" + w.name() + "]";
-                root = stacks.threadRoot(label, "");
-            }
-            int node = stacks.insert(root, frames);
-            profile.add(node, 0, Math.round(wait / (double) period));
-            profile.add(node, 1, wait);
-            nanos += wait;
-        }
-        profile.addComment(String.format(Locale.ROOT, "%d threads still waiting at the end (a thread dump's stacks): %s of wall time; %d waited through"
-                + " the whole window, %d from their last event on (estimate: unsampled running time counts as waiting)",
-                whole + partial, Units.value(nanos, "nanoseconds"), whole, partial));
     }
 
     /** The period most samples were weighted by (pprof's {@code period}). */
