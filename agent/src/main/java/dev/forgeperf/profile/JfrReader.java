@@ -1,5 +1,23 @@
 package dev.forgeperf.profile;
 
+import static dev.forgeperf.profile.EventSlots.ACTIVE_SETTING;
+import static dev.forgeperf.profile.EventSlots.ALLOCATION_SAMPLE;
+import static dev.forgeperf.profile.EventSlots.BLOCKED;
+import static dev.forgeperf.profile.EventSlots.CONTENDED;
+import static dev.forgeperf.profile.EventSlots.CPU_TIME_LOST;
+import static dev.forgeperf.profile.EventSlots.CPU_TIME_SAMPLE;
+import static dev.forgeperf.profile.EventSlots.DURATION;
+import static dev.forgeperf.profile.EventSlots.EXECUTION_SAMPLE;
+import static dev.forgeperf.profile.EventSlots.FAILED;
+import static dev.forgeperf.profile.EventSlots.NATIVE_SAMPLE;
+import static dev.forgeperf.profile.EventSlots.NEW_TLAB;
+import static dev.forgeperf.profile.EventSlots.OUTSIDE_TLAB;
+import static dev.forgeperf.profile.EventSlots.SETTING_ID;
+import static dev.forgeperf.profile.EventSlots.STACK;
+import static dev.forgeperf.profile.EventSlots.START;
+import static dev.forgeperf.profile.EventSlots.THREAD;
+import static dev.forgeperf.profile.EventSlots.VALUE;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -53,17 +71,6 @@ import dev.forgeperf.util.Units;
 public final class JfrReader {
     /** The sampling period assumed when the recording does not say (the JDK's {@code default} settings). */
     public static final long DEFAULT_PERIOD_NANOS = 20_000_000L;
-
-    private static final int ACTIVE_SETTING = 1;
-    private static final int EXECUTION_SAMPLE = 2;
-    private static final int NATIVE_SAMPLE = 3;
-    private static final int ALLOCATION_SAMPLE = 4;
-    private static final int NEW_TLAB = 5;
-    private static final int OUTSIDE_TLAB = 6;
-    private static final int CONTENDED = 7;
-    private static final int BLOCKED = 9;
-    private static final int CPU_TIME_SAMPLE = 10;
-    private static final int CPU_TIME_LOST = 11;
 
     // raw columns of a cpu profile
     private static final int CPU_EXEC_SAMPLES = 0;
@@ -122,8 +129,6 @@ public final class JfrReader {
     /** The call-tree nodes of the chunks' stack traces, in {@link #profile}. */
     private final StackInterner stacks;
 
-    private long executionSampleTypeId = -1;
-    private long nativeSampleTypeId = -1;
     private boolean sawAllocationSample;
     private long events;
     private long matched;
@@ -135,14 +140,14 @@ public final class JfrReader {
     /** The sample type of {@link #readThreadStarts}. */
     public static final SampleType THREAD_STARTS = new SampleType("threadcreate", "count");
 
-    /** Reads jdk.ThreadStart instead of jdk.JavaMonitorEnter into a lock-shaped profile (see {@link #readThreadStarts}). */
-    private final boolean threadStarts;
+    /** The event types read in the current chunk, and where their values go in {@link #longs} and {@link #texts}. */
+    private final EventSlots slots;
 
     private JfrReader(Kind kind, ProfileOptions options, boolean threadStarts) {
         if (kind == Kind.LIVE) {
             throw new IllegalArgumentException("live objects are read by LiveObjects, not streamed");
         }
-        this.threadStarts = threadStarts;
+        this.slots = new EventSlots(kind, threadStarts);
         this.kind = kind;
         this.weighting = kind.weighting();
         this.sampled = weighting.sampled();
@@ -359,12 +364,12 @@ public final class JfrReader {
                 long type;
                 while ((type = parser.nextEvent()) >= 0) {
                     events++;
-                    int slot = type < slotByType.length ? slotByType[(int) type] : slotOfType.get(type);
+                    int slot = slots.slot(type);
                     if (slot < 0) {
                         continue;
                     }
-                    int code = slotCode[slot];
-                    parser.readFields(slotType[slot], slotRoles[slot], longs, texts);
+                    int code = slots.code(slot);
+                    slots.readFields(parser, slot, longs, texts);
                     if (code == ACTIVE_SETTING) {
                         activeSetting(longs[SETTING_ID], texts[0], texts[1]);
                         texts[0] = null;
@@ -398,24 +403,9 @@ public final class JfrReader {
         }
     }
 
-    // where readFields puts an event's values
-    private static final int START = 0;
-    private static final int DURATION = 1;
-    private static final int THREAD = 2;
-    private static final int STACK = 3;
-    private static final int VALUE = 4;
-    private static final int SETTING_ID = 5;
-    private static final int FAILED = 6;
-
     private JfrParser parser;
-    private final long[] longs = new long[7];
-    private final String[] texts = new String[2];
-    private final LongIntMap slotOfType = new LongIntMap(16);
-    private final int[] slotByType = new int[4096];
-    private int[] slotCode = new int[8];
-    private JfrParser.Type[] slotType = new JfrParser.Type[8];
-    private int[][] slotRoles = new int[8][];
-    private int slots;
+    private final long[] longs = new long[EventSlots.LONGS];
+    private final String[] texts = new String[EventSlots.TEXTS];
     private final LongIntMap agentThreads = new LongIntMap(64);
     private long agentEvents;
     /** The profile's time span (epoch nanoseconds): off-CPU time outside it is not counted. */
@@ -425,85 +415,11 @@ public final class JfrReader {
     /** Looks up this chunk's type ids of the events of interest and resets the per-chunk caches (ids are chunk-local). */
     private void startChunk() {
         stacks.startChunk();
-        slotOfType.clear();
-        Arrays.fill(slotByType, -1);
-        slots = 0;
         threadIds.clear();
         agentThreads.clear();
         chunkExecPeriod = 0;
         chunkNativePeriod = 0;
-        executionSampleTypeId = -1;
-        nativeSampleTypeId = -1;
-        addSlot("jdk.ActiveSetting", ACTIVE_SETTING);
-        if (threadStarts) {
-            addSlot("jdk.ThreadStart", CONTENDED);
-            return;
-        }
-        for (Kind.Event e : kind.eventRoles()) {
-            addSlot(e.name(), code(e.role()));
-        }
-    }
-
-    /** The reader's code of an event role: resolved once per event type and chunk, switched on per event. */
-    private static int code(Kind.Role role) {
-        return switch (role) {
-            case EXECUTION_SAMPLE -> EXECUTION_SAMPLE;
-            case NATIVE_SAMPLE -> NATIVE_SAMPLE;
-            case CPU_TIME_SAMPLE -> CPU_TIME_SAMPLE;
-            case CPU_TIME_LOST -> CPU_TIME_LOST;
-            case ALLOCATION_SAMPLE -> ALLOCATION_SAMPLE;
-            case NEW_TLAB -> NEW_TLAB;
-            case OUTSIDE_TLAB -> OUTSIDE_TLAB;
-            case CONTENDED -> CONTENDED;
-            case BLOCKED -> BLOCKED;
-            case OLD_OBJECT -> throw new IllegalStateException("live objects are read by LiveObjects");
-        };
-    }
-
-    private void addSlot(String event, int code) {
-        JfrParser.Type t = parser.type(event);
-        if (t == null) {
-            return;
-        }
-        int[] roles = new int[t.fields.size()];
-        java.util.Arrays.fill(roles, -1);
-        for (int i = 0; i < roles.length; i++) {
-            JfrParser.Field f = t.fields.get(i);
-            roles[i] = switch (f.name) {
-                case "startTime" -> START;
-                case "duration" -> DURATION;
-                case "eventThread" -> code == EXECUTION_SAMPLE || code == NATIVE_SAMPLE ? -1 : THREAD;
-                case "sampledThread" -> code == EXECUTION_SAMPLE || code == NATIVE_SAMPLE ? THREAD : -1;
-                case "stackTrace" -> STACK;
-                case "weight" -> code == ALLOCATION_SAMPLE ? VALUE : -1;
-                case "samplingPeriod" -> code == CPU_TIME_SAMPLE ? VALUE : -1;
-                case "failed" -> code == CPU_TIME_SAMPLE ? FAILED : -1;
-                case "lostSamples" -> code == CPU_TIME_LOST ? VALUE : -1;
-                case "tlabSize" -> code == NEW_TLAB ? VALUE : -1;
-                case "allocationSize" -> code == OUTSIDE_TLAB ? VALUE : -1;
-                case "id" -> code == ACTIVE_SETTING ? SETTING_ID : -1;
-                case "name" -> code == ACTIVE_SETTING ? 0 : -1;
-                case "value" -> code == ACTIVE_SETTING ? 1 : -1;
-                default -> -1;
-            };
-        }
-        if (slots == slotCode.length) {
-            slotCode = java.util.Arrays.copyOf(slotCode, slots * 2);
-            slotType = java.util.Arrays.copyOf(slotType, slots * 2);
-            slotRoles = java.util.Arrays.copyOf(slotRoles, slots * 2);
-        }
-        slotCode[slots] = code;
-        slotType[slots] = t;
-        slotRoles[slots] = roles;
-        if (t.id >= 0 && t.id < slotByType.length) {
-            slotByType[(int) t.id] = slots;
-        }
-        slotOfType.set(t.id, slots++);
-        if (code == EXECUTION_SAMPLE) {
-            executionSampleTypeId = t.id;
-        } else if (code == NATIVE_SAMPLE) {
-            nativeSampleTypeId = t.id;
-        }
+        slots.startChunk(parser);
     }
 
     /** async-profiler's sampling interval when its recording says {@code interval = 0} (its default). */
@@ -523,9 +439,9 @@ public final class JfrReader {
         if (nanos > 0) {
             // several recordings at once sample at the fastest rate; a recording to disk that starts
             // or stops begins a new chunk, so within one chunk the period in force does not change
-            if (eventTypeId == executionSampleTypeId) {
+            if (eventTypeId == slots.executionSampleType()) {
                 chunkExecPeriod = chunkExecPeriod == 0 ? nanos : Math.min(chunkExecPeriod, nanos);
-            } else if (eventTypeId == nativeSampleTypeId) {
+            } else if (eventTypeId == slots.nativeSampleType()) {
                 chunkNativePeriod = chunkNativePeriod == 0 ? nanos : Math.min(chunkNativePeriod, nanos);
             }
         }
