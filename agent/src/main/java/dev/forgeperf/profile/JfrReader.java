@@ -72,32 +72,15 @@ public final class JfrReader {
     /** The sampling period assumed when the recording does not say (the JDK's {@code default} settings). */
     public static final long DEFAULT_PERIOD_NANOS = 20_000_000L;
 
-    // raw columns of a cpu profile
-    private static final int CPU_EXEC_SAMPLES = 0;
-    private static final int CPU_EXEC_NANOS = 1;
-    private static final int CPU_EXEC_PENDING = 2;
-    private static final int CPU_TIME_SAMPLES = 3;
-    private static final int CPU_TIME_NANOS = 4;
-    // raw columns of a wall profile
-    private static final int WALL_EXEC_SAMPLES = 0;
-    private static final int WALL_NATIVE_SAMPLES = 1;
-    private static final int WALL_OFF_CPU_NANOS = 2;
-    private static final int WALL_EXEC_NANOS = 3;
-    private static final int WALL_NATIVE_NANOS = 4;
-    private static final int WALL_EXEC_PENDING = 5;
-    private static final int WALL_NATIVE_PENDING = 6;
-
     /** Threads whose names start with this are forge-perf's own; their events are left out of every profile. */
     public static final String AGENT_THREAD_PREFIX = "forge-perf-";
 
+    /** Parses a JFR period setting such as {@code 20 ms}; 0 when it is not one. */
+    public static long parsePeriod(String value) {
+        return SamplingPeriods.parse(value);
+    }
+
     private final Kind kind;
-    /** How {@link #kind} weighs its events ({@link #finish}), and whether its samples wait for their chunk's period. */
-    private final Kind.Weighting weighting;
-    private final boolean sampled;
-    /** The raw columns an execution sample adds to (they differ between cpu and wall), resolved once per reader. */
-    private final int execSamples;
-    private final int execPending;
-    private final int execNanos;
     private final ProfileOptions options;
     private Profile profile;
     /** Whether samples are scaled per thread to {@link ProfileOptions#calibration()} (cpu only). */
@@ -129,7 +112,10 @@ public final class JfrReader {
     /** The call-tree nodes of the chunks' stack traces, in {@link #profile}. */
     private final StackInterner stacks;
 
-    private boolean sawAllocationSample;
+    /** The sampling periods of the chunks, by which execution samples are weighted. */
+    private final SamplingPeriods periods;
+    /** How the events of {@link #kind} add to {@link #profile} (its raw columns), and how those become its sample types. */
+    private final RawColumns columns;
     private long events;
     private long matched;
 
@@ -149,17 +135,13 @@ public final class JfrReader {
         }
         this.slots = new EventSlots(kind, threadStarts);
         this.kind = kind;
-        this.weighting = kind.weighting();
-        this.sampled = weighting.sampled();
-        boolean cpu = weighting == Kind.Weighting.CPU;
-        this.execSamples = cpu ? CPU_EXEC_SAMPLES : WALL_EXEC_SAMPLES;
-        this.execPending = cpu ? CPU_EXEC_PENDING : WALL_EXEC_PENDING;
-        this.execNanos = cpu ? CPU_EXEC_NANOS : WALL_EXEC_NANOS;
         this.options = options;
         this.calibrating = kind.measuresCpuTime() && options.calibration() != null;
         this.waits = kind.measuresWaiting() && options.calls() == null ? options.waiting() : null;
         this.calls = options.calls();
-        this.profile = new Profile(rawTypes(weighting), 0);
+        this.profile = new Profile(RawColumns.types(kind.weighting()), 0);
+        this.periods = new SamplingPeriods(profile, kind.weighting(), options);
+        this.columns = new RawColumns(kind, profile, periods, options, calibrating);
         this.stacks = new StackInterner(profile, options, calibrating);
         this.inProgress = new WaitsInProgress(options, waits, stacks);
     }
@@ -217,7 +199,7 @@ public final class JfrReader {
         } else {
             readInParallel(file, workers, from, to);
         }
-        finish();
+        profile = columns.finish(stacks, inProgress, windowStart, windowEnd);
         if (agentEvents > 0) {
             profile.addComment(agentEvents + " events on forge-perf's own threads left out");
         }
@@ -335,13 +317,9 @@ public final class JfrReader {
     private void absorb(JfrReader other) {
         profile.addAll(other.profile);
         inProgress.absorb(other.inProgress);
-        other.samplesByPeriod.forEach((period, n) -> samplesByPeriod.computeIfAbsent(period, p -> new long[1])[0] += n[0]);
-        periodAssumed |= other.periodAssumed;
-        cpuTimeSamples += other.cpuTimeSamples;
-        failedCpuTimeSamples += other.failedCpuTimeSamples;
-        lostCpuTimeSamples += other.lostCpuTimeSamples;
+        periods.absorb(other.periods);
+        columns.absorb(other.columns);
         stacks.absorb(other.stacks);
-        sawAllocationSample |= other.sawAllocationSample;
         events += other.events;
         matched += other.matched;
         agentEvents += other.agentEvents;
@@ -371,13 +349,13 @@ public final class JfrReader {
                     int code = slots.code(slot);
                     slots.readFields(parser, slot, longs, texts);
                     if (code == ACTIVE_SETTING) {
-                        activeSetting(longs[SETTING_ID], texts[0], texts[1]);
+                        periods.activeSetting(longs[SETTING_ID], texts[0], texts[1]);
                         texts[0] = null;
                         texts[1] = null;
                         continue;
                     }
                     if (code == CPU_TIME_LOST) {
-                        lostCpuTimeSamples += Math.max(0, longs[VALUE]);
+                        columns.lostCpuTime(longs[VALUE]);
                         longs[VALUE] = 0;
                         continue;
                     }
@@ -389,7 +367,7 @@ public final class JfrReader {
                     }
                     sample(code);
                 }
-                endChunk();
+                periods.endChunk();
             }
         } catch (JfrParser.Corrupt e) {
             failedChunk = parser == null ? 0 : parser.chunkIndex();
@@ -417,148 +395,8 @@ public final class JfrReader {
         stacks.startChunk();
         threadIds.clear();
         agentThreads.clear();
-        chunkExecPeriod = 0;
-        chunkNativePeriod = 0;
         slots.startChunk(parser);
-    }
-
-    /** async-profiler's sampling interval when its recording says {@code interval = 0} (its default). */
-    static final long ASYNC_PROFILER_DEFAULT_INTERVAL = 10_000_000L;
-
-    private void activeSetting(long eventTypeId, String name, String value) {
-        if (!sampled) {
-            return;
-        }
-        long nanos = 0;
-        if ("period".equals(name)) {
-            nanos = parsePeriod(value);
-        } else if ("interval".equals(name) && value != null && value.matches("\\d{1,18}")) {
-            // async-profiler's recordings: nanoseconds, 0 meaning its default
-            nanos = Long.parseLong(value) == 0 ? ASYNC_PROFILER_DEFAULT_INTERVAL : Long.parseLong(value);
-        }
-        if (nanos > 0) {
-            // several recordings at once sample at the fastest rate; a recording to disk that starts
-            // or stops begins a new chunk, so within one chunk the period in force does not change
-            if (eventTypeId == slots.executionSampleType()) {
-                chunkExecPeriod = chunkExecPeriod == 0 ? nanos : Math.min(chunkExecPeriod, nanos);
-            } else if (eventTypeId == slots.nativeSampleType()) {
-                chunkNativePeriod = chunkNativePeriod == 0 ? nanos : Math.min(chunkNativePeriod, nanos);
-            }
-        }
-    }
-
-    /** The periods of this chunk's jdk.ActiveSetting events (0: none seen yet). */
-    private long chunkExecPeriod;
-    private long chunkNativePeriod;
-    /** The last chunk's periods: a chunk that does not state its own keeps them. */
-    private long lastExecPeriod;
-    private long lastNativePeriod;
-    /** Per sampling period used (nanoseconds), the samples weighted by it. */
-    private final java.util.TreeMap<Long, long[]> samplesByPeriod = new java.util.TreeMap<>();
-    private boolean periodAssumed;
-    /** Nodes with samples pending in this chunk, waiting for the chunk's period. */
-    private int[] pending = new int[256];
-    private int pendingCount;
-    private long cpuTimeSamples;
-    private long failedCpuTimeSamples;
-    private long lostCpuTimeSamples;
-
-    private void markPending(int node, int column) {
-        if (profile.value(node, column) == 0) {
-            if (pendingCount == pending.length) {
-                pending = Arrays.copyOf(pending, pendingCount * 2);
-            }
-            pending[pendingCount++] = node;
-        }
-        profile.add(node, column, 1);
-    }
-
-    /** Weights this chunk's execution and native samples by the period in force while the chunk was written. */
-    private void endChunk() {
-        if (!sampled) {
-            return;
-        }
-        if (pendingCount == 0) {
-            lastExecPeriod = chunkExecPeriod > 0 ? chunkExecPeriod : lastExecPeriod;
-            lastNativePeriod = chunkNativePeriod > 0 ? chunkNativePeriod : lastNativePeriod;
-            return;
-        }
-        boolean given = options.intervalNanos() > 0;
-        boolean execAssumed = !given && chunkExecPeriod <= 0 && lastExecPeriod <= 0;
-        boolean nativeAssumed = !given && chunkNativePeriod <= 0 && lastNativePeriod <= 0;
-        long exec = chunkPeriod(chunkExecPeriod, lastExecPeriod);
-        long nat = chunkPeriod(chunkNativePeriod, lastNativePeriod);
-        lastExecPeriod = exec;
-        lastNativePeriod = nat;
-        long execCount = 0;
-        long nativeCount = 0;
-        for (int i = 0; i < pendingCount; i++) {
-            int node = pending[i];
-            long e = profile.value(node, execPending);
-            if (e != 0) {
-                profile.add(node, execPending, -e);
-                profile.add(node, execNanos, e * exec);
-                execCount += e;
-            }
-            if (weighting == Kind.Weighting.WALL) {
-                long n = profile.value(node, WALL_NATIVE_PENDING);
-                if (n != 0) {
-                    profile.add(node, WALL_NATIVE_PENDING, -n);
-                    profile.add(node, WALL_NATIVE_NANOS, n * nat);
-                    nativeCount += n;
-                }
-            }
-        }
-        pendingCount = 0;
-        periodAssumed |= execCount > 0 && execAssumed || nativeCount > 0 && nativeAssumed;
-        if (execCount > 0) {
-            samplesByPeriod.computeIfAbsent(exec, p -> new long[1])[0] += execCount;
-        }
-        if (nativeCount > 0) {
-            samplesByPeriod.computeIfAbsent(nat, p -> new long[1])[0] += nativeCount;
-        }
-    }
-
-    private long chunkPeriod(long stated, long last) {
-        if (options.intervalNanos() > 0) {
-            return options.intervalNanos();
-        }
-        if (stated > 0) {
-            return stated;
-        }
-        return last > 0 ? last : DEFAULT_PERIOD_NANOS;
-    }
-
-    private static List<SampleType> rawTypes(Kind.Weighting weighting) {
-        int width = weighting.rawWidth;
-        SampleType[] raw = new SampleType[width];
-        for (int i = 0; i < width; i++) {
-            raw[i] = new SampleType("raw" + i, "count");
-        }
-        return List.of(raw);
-    }
-
-    private static final Pattern PERIOD = Pattern.compile("\\s*(\\d+)\\s*(ns|us|ms|s|m|h|d)\\s*");
-
-    /** Parses a JFR period setting such as {@code 20 ms}; 0 when it is not one. */
-    public static long parsePeriod(String value) {
-        if (value == null) {
-            return 0;
-        }
-        Matcher m = PERIOD.matcher(value.toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            return 0;
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ns" -> n;
-            case "us" -> n * 1_000L;
-            case "ms" -> n * 1_000_000L;
-            case "s" -> n * 1_000_000_000L;
-            case "m" -> n * 60_000_000_000L;
-            case "h" -> n * 3_600_000_000_000L;
-            default -> n * 86_400_000_000_000L;
-        };
+        periods.startChunk(slots.executionSampleType(), slots.nativeSampleType());
     }
 
     private void sample(int code) {
@@ -611,36 +449,13 @@ public final class JfrReader {
         }
         matched++;
         switch (code) {
-            case EXECUTION_SAMPLE -> {
-                profile.add(node, execSamples, 1);
-                markPending(node, execPending);
-            }
-            case NATIVE_SAMPLE -> {
-                profile.add(node, WALL_NATIVE_SAMPLES, 1);
-                markPending(node, WALL_NATIVE_PENDING);
-            }
-            case CPU_TIME_SAMPLE -> {
-                cpuTimeSamples++;
-                if (failed) {
-                    failedCpuTimeSamples++;
-                }
-                profile.add(node, CPU_TIME_SAMPLES, 1);
-                profile.add(node, CPU_TIME_NANOS, Math.max(0, value));
-            }
-            case ALLOCATION_SAMPLE -> {
-                sawAllocationSample = true;
-                profile.add(node, 0, 1);
-                profile.add(node, 1, value);
-            }
-            case NEW_TLAB, OUTSIDE_TLAB -> {
-                profile.add(node, 2, 1);
-                profile.add(node, 3, value);
-            }
-            case CONTENDED -> {
-                profile.add(node, 0, 1);
-                profile.add(node, 1, parser.ticksToNanos(duration));
-            }
-            case BLOCKED -> profile.add(node, WALL_OFF_CPU_NANOS, offCpu);
+            case EXECUTION_SAMPLE -> columns.execution(node);
+            case NATIVE_SAMPLE -> columns.nativeSample(node);
+            case CPU_TIME_SAMPLE -> columns.cpuTime(node, value, failed);
+            case ALLOCATION_SAMPLE -> columns.allocation(node, value);
+            case NEW_TLAB, OUTSIDE_TLAB -> columns.tlab(node, value);
+            case CONTENDED -> columns.contended(node, parser.ticksToNanos(duration));
+            case BLOCKED -> columns.offCpu(node, offCpu);
             default -> throw new IllegalStateException("event code " + code);
         }
     }
@@ -659,92 +474,4 @@ public final class JfrReader {
         return cached == 1;
     }
 
-    /** Turns the raw columns into the kind's sample types, now that the periods are known. */
-    private void finish() {
-        long period = mainPeriod();
-        boolean fromSamples = sawAllocationSample;
-        boolean cpuTime = cpuTimeSamples > 0;
-        switch (weighting) {
-            case CPU -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
-                out[0] = cpuTime ? raw[CPU_TIME_SAMPLES] : raw[CPU_EXEC_SAMPLES];
-                out[1] = cpuTime ? raw[CPU_TIME_NANOS] : raw[CPU_EXEC_NANOS];
-            });
-            case WALL -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
-                // time off the CPU counts as the samples a sampler of every thread would have taken
-                out[0] = raw[WALL_EXEC_SAMPLES] + raw[WALL_NATIVE_SAMPLES] + Math.round(raw[WALL_OFF_CPU_NANOS] / (double) period);
-                out[1] = raw[WALL_EXEC_NANOS] + raw[WALL_NATIVE_NANOS] + raw[WALL_OFF_CPU_NANOS];
-            });
-            case ALLOCATION -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
-                out[0] = fromSamples ? raw[0] : raw[2];
-                out[1] = fromSamples ? raw[1] : raw[3];
-            });
-            case CONTENTION -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
-                out[0] = raw[0];
-                out[1] = raw[1];
-            });
-        }
-        switch (weighting) {
-            case CPU, WALL -> {
-                if (weighting == Kind.Weighting.CPU && cpuTime) {
-                    profile.addComment("CPU time from jdk.CPUTimeSample (JEP 509, each sample weighs its sampling period): "
-                            + cpuTimeSamples + " samples, " + failedCpuTimeSamples + " without a stack (failed), "
-                            + lostCpuTimeSamples + " lost (jdk.CPUTimeSamplesLost)");
-                } else {
-                    profile.addComment("jdk.ExecutionSample" + (weighting == Kind.Weighting.WALL ? "/NativeMethodSample" : "")
-                            + " weighted by the period in force when taken: " + periodsText());
-                }
-                if (weighting == Kind.Weighting.CPU) {
-                    if (calibrating) {
-                        profile = CpuCalibrator.calibrate(profile, options.calibration(), kind, options, stacks.filteredFrame());
-                    } else {
-                        profile.addComment("estimate: not calibrated to the threads' CPU time (JFR's execution sampler takes a few threads"
-                                + " per period, runnable ones too; profile a live JVM with `profile cpu` for calibrated numbers)");
-                    }
-                }
-                profile.setPeriod(kind.periodType(), period);
-                if (weighting == Kind.Weighting.WALL) {
-                    profile.addComment("off-CPU time from " + String.join(", ", kind.events(Kind.Role.BLOCKED))
-                            + " (waits under each event's recording threshold are missing: none with `profile wall`, which"
-                            + " records from 0 ms; under 10-20 ms in the JDK's default settings)");
-                    inProgress.addWaiters(profile, period, windowStart, windowEnd);
-                }
-            }
-            case ALLOCATION -> {
-                profile.setPeriod(kind.periodType(), 0);
-                profile.addComment(fromSamples ? "from jdk.ObjectAllocationSample (weight in bytes)"
-                        : "from jdk.ObjectAllocationInNewTLAB/OutsideTLAB");
-            }
-            case CONTENTION -> profile.setPeriod(kind.periodType(), 1);
-        }
-        if (stacks.foldedSamples() > 0) {
-            profile.addComment("forge-perf's own frames (timing advice, recorder) folded into their callers in " + stacks.foldedSamples() + " samples");
-        }
-    }
-
-    /** The period most samples were weighted by (pprof's {@code period}). */
-    private long mainPeriod() {
-        if (options.intervalNanos() > 0) {
-            return options.intervalNanos();
-        }
-        long best = 0;
-        long most = -1;
-        for (Map.Entry<Long, long[]> e : samplesByPeriod.entrySet()) {
-            if (e.getValue()[0] > most) {
-                most = e.getValue()[0];
-                best = e.getKey();
-            }
-        }
-        return best > 0 ? best : lastExecPeriod > 0 ? lastExecPeriod : DEFAULT_PERIOD_NANOS;
-    }
-
-    private String periodsText() {
-        if (samplesByPeriod.isEmpty()) {
-            return Units.nanos(mainPeriod()) + " (no samples)";
-        }
-        StringBuilder b = new StringBuilder();
-        samplesByPeriod.forEach((period, n) -> b.append(b.length() == 0 ? "" : ", ")
-                .append(Units.nanos(period)).append(" (").append(n[0]).append(" samples)"));
-        b.append(options.intervalNanos() > 0 ? " (given)" : periodAssumed ? " (some assumed: the recording does not say)" : " (from jdk.ActiveSetting)");
-        return b.toString();
-    }
 }
