@@ -95,7 +95,7 @@ final class ChunkReader {
         this.waits = kind.measuresWaiting() && options.calls() == null ? options.waiting() : null;
         this.calls = options.calls();
         this.profile = new Profile(RawColumns.types(kind.weighting()), 0);
-        this.periods = new SamplingPeriods(profile, kind.weighting(), options);
+        this.periods = RawColumns.periods(profile, kind.weighting(), options);
         this.columns = new RawColumns(kind, profile, periods, options, calibrating);
         this.stacks = new StackInterner(profile, options, calibrating);
         this.inProgress = new WaitsInProgress(options, waits, stacks);
@@ -112,11 +112,6 @@ final class ChunkReader {
         this.windowEnd = end;
     }
 
-    /** Whether the profile is calibrated to the threads' measured CPU time. */
-    boolean calibrating() {
-        return calibrating;
-    }
-
     /** Events read, of all types. */
     long events() {
         return events;
@@ -127,27 +122,28 @@ final class ChunkReader {
         return matched;
     }
 
-    /** Events left out because they were on forge-perf's own threads. */
-    long agentEvents() {
-        return agentEvents;
-    }
-
     /** Samples and waits left out because no call of {@link ProfileOptions#calls()} was running on their thread then. */
     long outsideCalls() {
         return outsideCalls;
     }
 
-    /** The index of the chunk the last read failed in ({@link Integer#MAX_VALUE}: none). */
-    int failedChunk() {
-        return failedChunk;
-    }
-
     /**
      * Makes the profile of the chunks read: the kind's sample types from the raw columns, with the
-     * header's comments (see {@link RawColumns#finish}). Once, after the last chunk.
+     * header's comments (see {@link RawColumns#finish}), and its time span (the calibration's, else the
+     * window). Once, after the last chunk.
      */
     Profile finish() {
-        return columns.finish(stacks, inProgress, windowStart, windowEnd);
+        Profile result = columns.finish(stacks, inProgress, windowStart, windowEnd);
+        if (agentEvents > 0) {
+            result.addComment(agentEvents + " events on forge-perf's own threads left out");
+        }
+        if (calibrating) {
+            CpuCalibration cal = options.calibration();
+            result.setTime(cal.startEpochNanos(), Math.max(0, cal.endEpochNanos() - cal.startEpochNanos()));
+        } else {
+            result.setTime(windowStart, Math.max(0, windowEnd - windowStart));
+        }
+        return result;
     }
 
     /** Adds what another reader of the same file and kind read (other chunks) to this one: its profile and counts. */
@@ -221,6 +217,11 @@ final class ChunkReader {
             this.parser = null;
             stacks.endFile();
         }
+    }
+
+    /** The index of the chunk the last read failed in ({@link Integer#MAX_VALUE}: none). */
+    int failedChunk() {
+        return failedChunk;
     }
 
     /** Looks up this chunk's type ids of the events of interest and resets the per-chunk caches (ids are chunk-local). */

@@ -144,17 +144,7 @@ public final class JfrReader {
             }
             ParallelChunks.read(file, parts, from, to);
         }
-        Profile profile = main.finish();
-        if (main.agentEvents() > 0) {
-            profile.addComment(main.agentEvents() + " events on forge-perf's own threads left out");
-        }
-        if (main.calibrating()) {
-            CpuCalibration cal = options.calibration();
-            profile.setTime(cal.startEpochNanos(), Math.max(0, cal.endEpochNanos() - cal.startEpochNanos()));
-        } else {
-            profile.setTime(windowStart, Math.max(0, windowEnd - windowStart));
-        }
-        return profile;
+        return main.finish();
     }
 
     /**

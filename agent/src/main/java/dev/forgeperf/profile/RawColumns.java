@@ -26,19 +26,19 @@ import java.util.List;
  */
 final class RawColumns {
     // raw columns of a cpu profile: execution samples, their nanoseconds (weighted at the chunk's end), pending; CPU-time samples, nanoseconds
-    static final int CPU_EXEC_SAMPLES = 0;
-    static final int CPU_EXEC_NANOS = 1;
-    static final int CPU_EXEC_PENDING = 2;
-    static final int CPU_TIME_SAMPLES = 3;
-    static final int CPU_TIME_NANOS = 4;
+    private static final int CPU_EXEC_SAMPLES = 0;
+    private static final int CPU_EXEC_NANOS = 1;
+    private static final int CPU_EXEC_PENDING = 2;
+    private static final int CPU_TIME_SAMPLES = 3;
+    private static final int CPU_TIME_NANOS = 4;
     // raw columns of a wall profile: execution and native samples, off-CPU nanoseconds, the samples' nanoseconds and pending
-    static final int WALL_EXEC_SAMPLES = 0;
-    static final int WALL_NATIVE_SAMPLES = 1;
-    static final int WALL_OFF_CPU_NANOS = 2;
-    static final int WALL_EXEC_NANOS = 3;
-    static final int WALL_NATIVE_NANOS = 4;
-    static final int WALL_EXEC_PENDING = 5;
-    static final int WALL_NATIVE_PENDING = 6;
+    private static final int WALL_EXEC_SAMPLES = 0;
+    private static final int WALL_NATIVE_SAMPLES = 1;
+    private static final int WALL_OFF_CPU_NANOS = 2;
+    private static final int WALL_EXEC_NANOS = 3;
+    private static final int WALL_NATIVE_NANOS = 4;
+    private static final int WALL_EXEC_PENDING = 5;
+    private static final int WALL_NATIVE_PENDING = 6;
 
     private final Kind kind;
     private final Kind.Weighting weighting;
@@ -56,13 +56,23 @@ final class RawColumns {
 
     /** Columns of {@code kind} in {@code profile} (made with {@link #types}), its samples weighted by {@code periods}. */
     RawColumns(Kind kind, Profile profile, SamplingPeriods periods, ProfileOptions options, boolean calibrating) {
-        this.kind = kind;
-        this.weighting = kind.weighting();
-        this.options = options;
-        this.calibrating = calibrating;
         this.profile = profile;
         this.periods = periods;
+        this.kind = kind;
+        this.weighting = kind.weighting();
         this.execSamples = weighting == Kind.Weighting.CPU ? CPU_EXEC_SAMPLES : WALL_EXEC_SAMPLES;
+        this.options = options;
+        this.calibrating = calibrating;
+    }
+
+    /**
+     * The sampling periods that weigh the samples of a raw profile of {@code weighting}: which of its
+     * columns hold the execution (and native) samples pending and their nanoseconds.
+     */
+    static SamplingPeriods periods(Profile profile, Kind.Weighting weighting, ProfileOptions options) {
+        boolean cpu = weighting == Kind.Weighting.CPU;
+        return new SamplingPeriods(profile, weighting, options, cpu ? CPU_EXEC_PENDING : WALL_EXEC_PENDING, cpu ? CPU_EXEC_NANOS : WALL_EXEC_NANOS,
+                WALL_NATIVE_PENDING, WALL_NATIVE_NANOS);
     }
 
     /** The sample types of a raw profile of {@code weighting}: {@code raw0} … as many as its columns. */

@@ -1,12 +1,5 @@
 package dev.forgeperf.profile;
 
-import static dev.forgeperf.profile.RawColumns.CPU_EXEC_NANOS;
-import static dev.forgeperf.profile.RawColumns.CPU_EXEC_PENDING;
-import static dev.forgeperf.profile.RawColumns.WALL_EXEC_NANOS;
-import static dev.forgeperf.profile.RawColumns.WALL_EXEC_PENDING;
-import static dev.forgeperf.profile.RawColumns.WALL_NATIVE_NANOS;
-import static dev.forgeperf.profile.RawColumns.WALL_NATIVE_PENDING;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -44,12 +37,11 @@ final class SamplingPeriods {
     private final ProfileOptions options;
     private final Kind.Weighting weighting;
     private final boolean sampled;
-    /** The raw columns of execution samples pending and weighted (they differ between cpu and wall). */
+    /** The raw columns of execution samples pending and weighted (they differ between cpu and wall), and of native ones (wall). */
     private final int execPending;
     private final int execNanos;
-    /** This chunk's type ids of jdk.ExecutionSample and jdk.NativeMethodSample (-1: not in the chunk). */
-    private long executionSampleTypeId = -1;
-    private long nativeSampleTypeId = -1;
+    private final int nativePending;
+    private final int nativeNanos;
     /** The periods of this chunk's jdk.ActiveSetting events (0: none seen yet). */
     private long chunkExecPeriod;
     private long chunkNativePeriod;
@@ -62,16 +54,24 @@ final class SamplingPeriods {
     /** Nodes with samples pending in this chunk, waiting for the chunk's period. */
     private int[] pending = new int[256];
     private int pendingCount;
+    /** This chunk's type ids of jdk.ExecutionSample and jdk.NativeMethodSample (-1: not in the chunk). */
+    private long executionSampleTypeId = -1;
+    private long nativeSampleTypeId = -1;
 
-    /** Periods for the samples of a profile of {@code weighting}'s raw columns. */
-    SamplingPeriods(Profile profile, Kind.Weighting weighting, ProfileOptions options) {
+    /**
+     * Periods for the samples of a profile of {@code weighting}'s raw columns ({@link RawColumns#periods}):
+     * execution samples pending in column {@code execPending}, weighted into {@code execNanos}; in a wall
+     * profile native method samples likewise in {@code nativePending} and {@code nativeNanos}.
+     */
+    SamplingPeriods(Profile profile, Kind.Weighting weighting, ProfileOptions options, int execPending, int execNanos, int nativePending, int nativeNanos) {
         this.profile = profile;
         this.options = options;
         this.weighting = weighting;
         this.sampled = weighting.sampled();
-        boolean cpu = weighting == Kind.Weighting.CPU;
-        this.execPending = cpu ? CPU_EXEC_PENDING : WALL_EXEC_PENDING;
-        this.execNanos = cpu ? CPU_EXEC_NANOS : WALL_EXEC_NANOS;
+        this.execPending = execPending;
+        this.execNanos = execNanos;
+        this.nativePending = nativePending;
+        this.nativeNanos = nativeNanos;
     }
 
     /** Starts a chunk whose sample events have these type ids (-1: none): no period stated yet. */
@@ -116,7 +116,7 @@ final class SamplingPeriods {
 
     /** Counts a native method sample at {@code node} (wall), to be weighted at the chunk's end. */
     void nativeSample(int node) {
-        markPending(node, WALL_NATIVE_PENDING);
+        markPending(node, nativePending);
     }
 
     private void markPending(int node, int column) {
@@ -157,10 +157,10 @@ final class SamplingPeriods {
                 execCount += e;
             }
             if (weighting == Kind.Weighting.WALL) {
-                long n = profile.value(node, WALL_NATIVE_PENDING);
+                long n = profile.value(node, nativePending);
                 if (n != 0) {
-                    profile.add(node, WALL_NATIVE_PENDING, -n);
-                    profile.add(node, WALL_NATIVE_NANOS, n * nat);
+                    profile.add(node, nativePending, -n);
+                    profile.add(node, nativeNanos, n * nat);
                     nativeCount += n;
                 }
             }

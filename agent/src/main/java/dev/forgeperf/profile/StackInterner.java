@@ -44,7 +44,10 @@ final class StackInterner {
     private final int filteredFrame;
     private long foldedSamples;
 
+    /** The file being read ({@link #startFile}), its parser and whether it opens chunks memory-mapped. */
+    private JfrFile file;
     private JfrParser parser;
+    private boolean mappedOnly;
     private final LongIntMap stackNodes = new LongIntMap(1 << 12);
     private LongIntMap methodFunctions = new LongIntMap(1 << 12);
     private final LongIntMap threadNodes = new LongIntMap(64);
@@ -62,8 +65,6 @@ final class StackInterner {
     private JfrParser previous;
     private LongIntMap previousMethodFunctions = new LongIntMap(64);
     private LongIntMap previousFrameKinds = new LongIntMap(16);
-    private JfrFile file;
-    private boolean mappedOnly;
 
     /** Interns into {@code profile}, whose frames {@code [unknown]} and (calibrating) {@code [filtered]} it adds now. */
     StackInterner(Profile profile, ProfileOptions options, boolean calibrating) {
