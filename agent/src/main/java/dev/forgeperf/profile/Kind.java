@@ -8,7 +8,8 @@ import java.util.Locale;
  * them), how {@link JfrReader} weighs them ({@link Weighting}), which sample types it carries and
  * its help line. Adding a kind is adding one entry here: {@code forge-perf profile <id>},
  * {@code /api/profile?kind=}, {@link #of}, the focused recording's settings and the reader follow
- * from it (a new {@link Weighting} or {@link Role} is the only change elsewhere, in {@link JfrReader}).
+ * from it (a new {@link Weighting} or {@link Role} is the only change elsewhere, in the reader's
+ * {@code EventSlots}, {@code ChunkReader} and {@code RawColumns}).
  * <ul>
  *   <li>{@code cpu}: {@code jdk.ExecutionSample}; {@code samples/count}, {@code cpu/nanoseconds} (count × sampling period)</li>
  *   <li>{@code wall}: every thread's time, running or not: {@code jdk.ExecutionSample} and
@@ -101,7 +102,7 @@ public enum Kind {
     }
 
     /**
-     * How the reader turns a kind's raw columns into its sample types ({@code JfrReader.finish}):
+     * How the reader turns a kind's raw columns into its sample types ({@code RawColumns.finish}):
      * each is implemented once, so a new kind that weighs its events as an existing one does is one
      * entry in {@link Kind}.
      */
