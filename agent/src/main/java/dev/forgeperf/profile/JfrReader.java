@@ -63,6 +63,8 @@ public final class JfrReader {
     private final ProfileOptions options;
     /** The reader of the caller's thread; with several threads, the others' are added to it. */
     private final ChunkReader main;
+    /** Whether this reads thread starts ({@link #readThreadStarts}), for every reading thread. */
+    private final boolean threadStarts;
     /** At most this many threads read one file, each every n-th chunk: one per core, up to 4; inside a host JVM one. */
     private int maxWorkers = insideHost ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
 
@@ -76,6 +78,7 @@ public final class JfrReader {
         }
         this.kind = kind;
         this.options = options;
+        this.threadStarts = threadStarts;
         this.main = new ChunkReader(kind, options, threadStarts, insideHost);
     }
 
@@ -93,7 +96,17 @@ public final class JfrReader {
      * started by forge-perf ({@value #AGENT_THREAD_PREFIX}…, the event's thread) are left out.
      */
     public static Profile readThreadStarts(Path jfr, ProfileOptions options) throws IOException {
-        Profile p = new JfrReader(Kind.LOCK, options, true).read(jfr);
+        return threadStarts(threadStartsReader(options), jfr);
+    }
+
+    /** A reader of thread starts (every reading thread reads {@code jdk.ThreadStart}), to be passed to {@link #threadStarts}. */
+    static JfrReader threadStartsReader(ProfileOptions options) {
+        return new JfrReader(Kind.LOCK, options, true);
+    }
+
+    /** Reads thread starts from {@code jfr} with {@code reader}: the profile {@link #readThreadStarts} returns. */
+    static Profile threadStarts(JfrReader reader, Path jfr) throws IOException {
+        Profile p = reader.read(jfr);
         p.remap(List.of(THREAD_STARTS), 0, (raw, out) -> out[0] = raw[0]);
         p.setPeriod(THREAD_STARTS, 1);
         return p;
@@ -139,7 +152,7 @@ public final class JfrReader {
             ChunkReader[] parts = new ChunkReader[workers];
             parts[0] = main;
             for (int w = 1; w < workers; w++) {
-                parts[w] = new ChunkReader(kind, options, false, insideHost);
+                parts[w] = new ChunkReader(kind, options, threadStarts, insideHost);
                 parts[w].window(windowStart, windowEnd);
             }
             ParallelChunks.read(file, parts, from, to);

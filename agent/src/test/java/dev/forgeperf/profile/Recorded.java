@@ -60,6 +60,7 @@ final class Recorded {
         try (Recording r = new Recording()) {
             r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
             r.enable("jdk.ActiveSetting");
+            r.enable("jdk.ThreadStart").withStackTrace();
             r.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
             r.enable("jdk.ThreadPark").withThreshold(Duration.ZERO).withStackTrace();
             r.enable("jdk.ThreadSleep").withThreshold(Duration.ZERO).withStackTrace();
