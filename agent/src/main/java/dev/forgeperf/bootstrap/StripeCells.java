@@ -12,7 +12,7 @@ import java.util.Arrays;
 /**
  * The layout of one stripe of a {@link MethodStats}, and how stripes are read back.
  *
- * <p>A stripe is one {@code long[][]}, its <em>cells</em>: slots {@code 0 ..} {@value Buckets#GROUPS}{@code -1}
+ * <p>A stripe ({@link MethodStats.Stripe}) holds one {@code long[][]}, its <em>cells</em>: slots {@code 0 ..} {@value Buckets#GROUPS}{@code -1}
  * hold the bucket groups ({@code long[}{@value Buckets#GROUP_SIZE}{@code ]} each, null until a value
  * falls into that group, published by compare-and-set), and slot {@link #HEADER_SLOT} holds the
  * counter header: calls (sampled mode), sum, min, max, errors and calls not histogrammed, between two
