@@ -49,7 +49,7 @@ public final class Agent implements AgentContext {
 
     private final Instrumentation inst;
     private final String jar;
-    private final long pid = ProcessHandle.current().pid();
+    private final long pid = dev.forgeperf.util.SelfProcess.pid();
     private final long loadedAtMillis = System.currentTimeMillis();
     private volatile boolean loadedAtStartup;
     /** The options in force (replaced by a reload that applies some). */
@@ -96,7 +96,7 @@ public final class Agent implements AgentContext {
      * start is waited for by the init thread instead.
      */
     public static void start(String optionText, Instrumentation inst, boolean premain, String jar) {
-        long pid = ProcessHandle.current().pid();
+        long pid = dev.forgeperf.util.SelfProcess.pid();
         Agent agent = null;
         try {
             String refusal = HeapGuard.startRefusal(premain);
@@ -129,7 +129,9 @@ public final class Agent implements AgentContext {
             }
             return;
         }
-        Log.debug("agent " + AgentInfo.VERSION + " loaded " + (premain ? "at startup" : "by attach"));
+        if (Log.isVerbose()) { // reading the version costs start-up time
+            Log.debug("agent " + AgentInfo.VERSION + " loaded " + (premain ? "at startup" : "by attach"));
+        }
     }
 
     /** Says once why the agent is not running, notes it for the CLI, and lets a later attach try again. */

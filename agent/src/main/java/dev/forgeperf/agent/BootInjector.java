@@ -110,8 +110,14 @@ public final class BootInjector {
             }
             java.util.List<String> names;
             try (InputStream in = jar.getInputStream(index)) {
-                names = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
-                        .filter(l -> l.endsWith(".class")).toList();
+                names = new java.util.ArrayList<>();
+                // a loop, not a stream: this runs in premain, where each lambda costs start-up time
+                for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                    String l = line.strip();
+                    if (l.endsWith(".class")) {
+                        names.add(l);
+                    }
+                }
             }
             for (String name : names) {
                 JarEntry entry = jar.getJarEntry(name);

@@ -67,21 +67,25 @@ public final class AgentOptions {
     private AgentOptions() {
     }
 
-    /** How typed keys are checked: each check throws IllegalArgumentException saying what is expected. */
-    private static final Map<String, java.util.function.Consumer<String>> CHECKS = new java.util.HashMap<>(Map.of(
-            "timed.sample", AgentOptions::checkPositiveInt,
-            "timed.jfrThreshold", Durations::parseNanos,
-            "jfr", v -> checkOneOf(v, "default", "profile", "off"),
-            "jfr.maxage", Durations::parseNanos,
-            "jfr.maxsize", Durations::parseBytes,
-            "trigger.minInterval", Durations::parseNanos,
-            "trigger.keep", AgentOptions::checkPositiveInt,
-            "http", HttpAddress::parse,
-            "http.allowRemote", AgentOptions::checkBoolean,
-            "http.token", HttpTokenOption::check));
-
-    static {
-        CHECKS.put("http.profiles", v -> checkOneOf(v, "off", "read", "all"));
+    /**
+     * Checks a typed key's value: throws IllegalArgumentException saying what is expected; keys
+     * without a type take anything. (A switch, not a map of lambdas: this runs in premain, where
+     * each lambda's first use costs the application start-up time.)
+     */
+    private static void check(String key, String v) {
+        switch (key) {
+            case "timed.sample", "trigger.keep" -> checkPositiveInt(v);
+            case "timed.jfrThreshold", "jfr.maxage", "trigger.minInterval" -> Durations.parseNanos(v);
+            case "jfr" -> checkOneOf(v, "default", "profile", "off");
+            case "jfr.maxsize" -> Durations.parseBytes(v);
+            case "http" -> HttpAddress.parse(v);
+            case "http.allowRemote" -> checkBoolean(v);
+            case "http.token" -> HttpTokenOption.check(v);
+            case "http.profiles" -> checkOneOf(v, "off", "read", "all");
+            default -> {
+                // untyped: checked where it is used
+            }
+        }
     }
 
     private static void checkPositiveInt(String v) {
@@ -115,22 +119,22 @@ public final class AgentOptions {
     /** Drops malformed typed values, with a warning each, so getters fall back to defaults. */
     private void validate() {
         for (Map.Entry<String, List<String>> e : values.entrySet()) {
-            java.util.function.Consumer<String> check = CHECKS.get(e.getKey());
-            if (check == null) {
-                continue;
-            }
-            e.getValue().removeIf(v -> {
+            for (java.util.Iterator<String> it = e.getValue().iterator(); it.hasNext(); ) {
+                String v = it.next();
                 try {
-                    check.accept(v);
-                    return false;
+                    check(e.getKey(), v);
                 } catch (IllegalArgumentException bad) {
                     String shown = e.getKey().equals("http.token") ? "(hidden)" : v;
                     warnings.add("ignoring " + e.getKey() + "=" + shown + " (" + bad.getMessage() + "); using the default");
-                    return true;
+                    it.remove();
                 }
-            });
+            }
         }
-        values.values().removeIf(List::isEmpty);
+        for (java.util.Iterator<List<String>> it = values.values().iterator(); it.hasNext(); ) {
+            if (it.next().isEmpty()) {
+                it.remove();
+            }
+        }
     }
 
     private void parseInto(String text, String origin) {
@@ -158,7 +162,12 @@ public final class AgentOptions {
             readConfig(value);
             return;
         }
-        values.computeIfAbsent(key, x -> new ArrayList<>()).add(value);
+        List<String> list = values.get(key);
+        if (list == null) {
+            list = new ArrayList<>();
+            values.put(key, list);
+        }
+        list.add(value);
     }
 
     private void readConfig(String file) {
@@ -327,12 +336,15 @@ public final class AgentOptions {
         if (text == null) {
             return null;
         }
-        return SECRET_QUERY.matcher(USER_INFO.matcher(text).replaceAll("//(hidden)@")).replaceAll("$1(hidden)");
+        return Secrets.QUERY.matcher(Secrets.USER_INFO.matcher(text).replaceAll("//(hidden)@")).replaceAll("$1(hidden)");
     }
 
-    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("//[^/@,\\s]*@");
-    private static final java.util.regex.Pattern SECRET_QUERY = java.util.regex.Pattern.compile(
-            "(?i)([?&][^=&#,\\s?]*(?:token|key|secret|passw|auth)[^=&#,\\s?]*=)[^&#,\\s]*");
+    /** The patterns {@link #withoutCredentials} hides with, compiled on first use (not in premain). */
+    private static final class Secrets {
+        static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("//[^/@,\\s]*@");
+        static final java.util.regex.Pattern QUERY = java.util.regex.Pattern.compile(
+                "(?i)([?&][^=&#,\\s?]*(?:token|key|secret|passw|auth)[^=&#,\\s?]*=)[^&#,\\s]*");
+    }
 
     /**
      * One command-line argument (e.g. the {@code -javaagent:} flag) with the agent's secrets hidden:

@@ -98,19 +98,7 @@ final class PprofEndpoints {
      * read profiles.
      */
     Reply cmdline() throws IOException {
-        java.util.List<String> args = new java.util.ArrayList<>();
-        try {
-            byte[] raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
-            String all = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
-            if (all.endsWith("\0")) {
-                all = all.substring(0, all.length() - 1);
-            }
-            args.addAll(java.util.List.of(all.split("\0", -1)));
-        } catch (IOException e) { // not Linux: what the JVM knows
-            ProcessHandle.Info info = ProcessHandle.current().info();
-            info.command().ifPresent(args::add);
-            info.arguments().ifPresent(a -> args.addAll(java.util.List.of(a)));
-        }
+        java.util.List<String> args = dev.forgeperf.util.SelfProcess.commandLine();
         args.replaceAll(AgentOptions::withoutSecrets);
         return new Reply(200, Reply.TEXT, String.join("\0", args).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -177,10 +177,13 @@ public final class HeapGuard {
     }
 
     private static boolean metaspaceLimited() {
-        java.util.List<String> args = ProcessHandle.current().info().arguments().map(java.util.List::of).orElse(java.util.List.of());
         String flag = "MaxMetaspaceSize";
-        return args.stream().anyMatch(a -> a.contains(flag)) || String.valueOf(System.getenv("JAVA_TOOL_OPTIONS")).contains(flag)
-                || String.valueOf(System.getenv("JDK_JAVA_OPTIONS")).contains(flag) || args.stream().anyMatch(a -> a.startsWith("@"));
+        for (String a : dev.forgeperf.util.SelfProcess.commandLine()) {
+            if (a.contains(flag) || a.startsWith("@")) {
+                return true;
+            }
+        }
+        return String.valueOf(System.getenv("JAVA_TOOL_OPTIONS")).contains(flag) || String.valueOf(System.getenv("JDK_JAVA_OPTIONS")).contains(flag);
     }
 
     private static String mb(long bytes) {

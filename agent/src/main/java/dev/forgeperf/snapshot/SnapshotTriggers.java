@@ -41,7 +41,11 @@ public final class SnapshotTriggers implements SampleListener {
     public static final long DEFAULT_MIN_INTERVAL_NANOS = 5L * 60 * 1_000_000_000L;
     public static final int DEFAULT_KEEP = 5;
     static final long DEADLOCK_CHECK_NANOS = 1_000_000_000L;
-    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+
+    /** The time in a snapshot folder's name; a holder, so that premain does not initialize java.time's formatters. */
+    private static final class NameTime {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+    }
 
     /** Writes a snapshot into a folder that does not exist yet; returns each part's outcome. */
     @FunctionalInterface
@@ -243,7 +247,7 @@ public final class SnapshotTriggers implements SampleListener {
     }
 
     private Path newFolder(Trigger t) {
-        String base = pid + "-" + LocalDateTime.now().format(NAME_TIME) + "-" + t.metric();
+        String base = pid + "-" + LocalDateTime.now().format(NameTime.FORMAT) + "-" + t.metric();
         Path p = dir.resolve(base);
         for (int i = 2; Files.exists(p, LinkOption.NOFOLLOW_LINKS); i++) {
             p = dir.resolve(base + "-" + i);
