@@ -137,16 +137,16 @@ public final class PeersMain {
 
         int runs = Integer.parseInt(opt.getOrDefault("startup-runs", "5"));
         String benchJar = System.getProperty("java.class.path");
-        Map<String, double[]> startup = new LinkedHashMap<>();
-        startup.put("no agent", startup(java17, List.of(), benchJar, runs));
-        startup.put("forge-perf (defaults: JFR recording, sampler, socket)", startup(java17, List.of("-javaagent:" + agent), benchJar, runs));
-        startup.put("forge-perf, jfr=off", startup(java17, List.of("-javaagent:" + agent + "=jfr=off"), benchJar, runs));
-        startup.put("OpenTelemetry agent (exporters off)", startup(java17, List.of("-javaagent:" + opt.get("otel"),
-                "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"), benchJar, runs));
-        startup.put("async-profiler 4.6 (itimer, JFR output)", startup(java17, List.of("-javaagent:" + opt.get("async-profiler")
-                + "=start,event=itimer,file=" + out.resolve("ap-startup.jfr") + ",jfr"), benchJar, runs));
-        startup.put("JFR -XX:StartFlightRecording", startup(java17, List.of("-XX:StartFlightRecording:filename="
-                + out.resolve("startup.jfr")), benchJar, runs));
+        Map<String, List<String>> startupArgs = new LinkedHashMap<>();
+        startupArgs.put("no agent", List.of());
+        startupArgs.put("forge-perf (defaults: JFR recording, sampler, socket)", List.of("-javaagent:" + agent));
+        startupArgs.put("forge-perf, jfr=off", List.of("-javaagent:" + agent + "=jfr=off"));
+        startupArgs.put("OpenTelemetry agent (exporters off)", List.of("-javaagent:" + opt.get("otel"),
+                "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"));
+        startupArgs.put("async-profiler 4.6 (itimer, JFR output)", List.of("-javaagent:" + opt.get("async-profiler")
+                + "=start,event=itimer,file=" + out.resolve("ap-startup.jfr") + ",jfr"));
+        startupArgs.put("JFR -XX:StartFlightRecording", List.of("-XX:StartFlightRecording:filename=" + out.resolve("startup.jfr")));
+        Map<String, double[]> startup = startup(java17, startupArgs, benchJar, runs);
 
         int serviceSeconds = Integer.parseInt(opt.getOrDefault("service-seconds", "30"));
         List<ServiceBench.Setup> setups = serviceSetups(agent, opt.get("otel"), opt.get("async-profiler"), out);
@@ -223,40 +223,57 @@ public final class PeersMain {
         return "";
     }
 
-    /** Median ms to main and to exit of {@link Hello} with {@code args}, over {@code runs} runs (after one warm-up run). */
-    private static double[] startup(String java, List<String> args, String cp, int runs) throws IOException, InterruptedException {
-        List<Double> toMain = new ArrayList<>();
-        List<Double> toExit = new ArrayList<>();
+    /**
+     * Median ms to main and to exit of {@link Hello} under each agent's arguments, over
+     * {@code runs} rounds (after one warm-up round); a round runs every agent once, in turn, so
+     * that the machine's drift reaches every agent alike.
+     */
+    private static Map<String, double[]> startup(String java, Map<String, List<String>> agents, String cp, int runs)
+            throws IOException, InterruptedException {
+        Map<String, List<Double>> toMain = new LinkedHashMap<>();
+        Map<String, List<Double>> toExit = new LinkedHashMap<>();
         for (int i = -1; i < runs; i++) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(java);
-            cmd.addAll(args);
-            cmd.addAll(List.of("-cp", cp, Hello.class.getName()));
-            long t0 = System.currentTimeMillis();
-            Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            long mainAt = -1;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(pr.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("main-at ")) {
-                        mainAt = Long.parseLong(line.substring(8).trim());
-                    }
+            for (Map.Entry<String, List<String>> a : agents.entrySet()) {
+                double[] run = startupRun(java, a.getValue(), cp);
+                if (i >= 0) {
+                    toMain.computeIfAbsent(a.getKey(), k -> new ArrayList<>()).add(run[0]);
+                    toExit.computeIfAbsent(a.getKey(), k -> new ArrayList<>()).add(run[1]);
                 }
             }
-            if (!pr.waitFor(120, TimeUnit.SECONDS)) {
-                pr.destroyForcibly();
-                throw new IllegalStateException("start-up run did not end in 120 s: " + cmd);
-            }
-            long t1 = System.currentTimeMillis();
-            if (mainAt < 0 || pr.exitValue() != 0) {
-                throw new IllegalStateException("start-up run failed (exit " + pr.exitValue() + "): " + cmd);
-            }
-            if (i >= 0) {
-                toMain.add((double) (mainAt - t0));
-                toExit.add((double) (t1 - t0));
+        }
+        Map<String, double[]> medians = new LinkedHashMap<>();
+        for (String name : agents.keySet()) {
+            medians.put(name, new double[] {median(toMain.get(name)), median(toExit.get(name))});
+        }
+        return medians;
+    }
+
+    /** One run of {@link Hello} with {@code args}: ms to main and to exit. */
+    private static double[] startupRun(String java, List<String> args, String cp) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(args);
+        cmd.addAll(List.of("-cp", cp, Hello.class.getName()));
+        long t0 = System.currentTimeMillis();
+        Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        long mainAt = -1;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(pr.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("main-at ")) {
+                    mainAt = Long.parseLong(line.substring(8).trim());
+                }
             }
         }
-        return new double[] {median(toMain), median(toExit)};
+        if (!pr.waitFor(120, TimeUnit.SECONDS)) {
+            pr.destroyForcibly();
+            throw new IllegalStateException("start-up run did not end in 120 s: " + cmd);
+        }
+        long t1 = System.currentTimeMillis();
+        if (mainAt < 0 || pr.exitValue() != 0) {
+            throw new IllegalStateException("start-up run failed (exit " + pr.exitValue() + "): " + cmd);
+        }
+        return new double[] {mainAt - t0, t1 - t0};
     }
 
     private static double median(List<Double> v) {
@@ -348,8 +365,8 @@ public final class PeersMain {
             }
         }
         b.append("\n## Start-up: a program that prints one line and exits\n\n");
-        b.append("Median of ").append(runs).append(" runs after one warm-up run, JDK 17, wall clock ms from launching `java` to the "
-                + "first line of `main` and to the process's exit.\n\n");
+        b.append("Median of ").append(runs).append(" rounds after one warm-up round (a round runs every agent once, in turn), JDK 17, "
+                + "wall clock ms from launching `java` to the first line of `main` and to the process's exit.\n\n");
         b.append("| agent | to main ms | added to main | to exit ms | added to exit |\n|---|---:|---:|---:|---:|\n");
         double[] none = startup.get("no agent");
         for (Map.Entry<String, double[]> e : startup.entrySet()) {
