@@ -221,6 +221,10 @@ public final class Agent implements AgentContext {
 
     /** A second load of the agent into this JVM (see {@link Reload}); serialized with detach and timing's creation on this agent's monitor. */
     private synchronized String reload(String optionText, boolean premain) {
+        if (detached) {
+            // its timing is being removed and its socket closed: applying timed= now would leave advice behind
+            return "agent " + AgentInfo.VERSION + " is detaching from pid " + pid + "; nothing applied: attach again in a few seconds, once it is gone";
+        }
         return reloads.apply(optionText);
     }
 

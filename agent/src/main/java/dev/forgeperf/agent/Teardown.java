@@ -120,6 +120,30 @@ final class Teardown {
 
     /** The JVM is exiting: writes the exit snapshot if asked for, then closes what the agent opened. */
     void shutdown() {
+        atExit("snapshotOnExit", this::exitSnapshot);
+        atExit("closing the profiling sessions", () -> ProfilingSessions.get().closeAll());
+        atExit("stopping HTTP", agent.agentHttp::stop);
+        atExit("stopping the Pyroscope push", () -> {
+            PyroscopePush p = agent.push;
+            if (p != null) {
+                p.close();
+            }
+        });
+        atExit("closing the control socket", () -> {
+            ControlServer c = agent.control;
+            if (c != null) {
+                c.close();
+            }
+        });
+        atExit("closing the continuous recording", () -> {
+            ContinuousRecording r = agent.jfr;
+            if (r != null) {
+                r.close();
+            }
+        });
+    }
+
+    private void exitSnapshot() {
         String exitDir = agent.options().get("snapshotOnExit", null);
         if (exitDir != null) {
             try {
@@ -129,19 +153,22 @@ final class Teardown {
                 Log.failure("snapshotOnExit failed", e);
             }
         }
-        ProfilingSessions.get().closeAll();
-        agent.agentHttp.stop();
-        PyroscopePush p = agent.push;
-        if (p != null) {
-            p.close();
-        }
-        ControlServer c = agent.control;
-        if (c != null) {
-            c.close();
-        }
-        ContinuousRecording r = agent.jfr;
-        if (r != null) {
-            r.close();
+    }
+
+    /**
+     * One step of the exit: whatever it throws (an Error too: a jar deleted while the JVM ran
+     * leaves classes not loaded yet unloadable) is said in one line and the next step runs; nothing
+     * escapes the shutdown hook onto the JVM's exit.
+     */
+    private static void atExit(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            try {
+                Log.failure(what + " at exit failed", t);
+            } catch (Throwable ignored) {
+                // nothing left to say it with
+            }
         }
     }
 }

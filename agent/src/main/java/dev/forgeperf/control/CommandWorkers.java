@@ -122,7 +122,7 @@ final class CommandWorkers {
             refused.incrementAndGet();
             Connections.answerAndClose(r.ch(), isLong
                     ? "the agent is running " + LONG_THREADS + " long commands already (profile, snapshot, dump, gc, instrument,"
-                            + " metrics --watch); try again when one of them ends (`forge-perf status` answers meanwhile)"
+                            + " uninstrument, threads, metrics --watch); try again when one of them ends (`forge-perf status` answers meanwhile)"
                     : "the agent has " + SHORT_QUEUE + " commands waiting; try again in a moment");
         } catch (IOException | RuntimeException e) {
             Connections.closeQuietly(r.ch());

@@ -73,6 +73,7 @@ public final class ControlServer implements AutoCloseable {
      * @throws IOException with a one-line reason when the socket cannot be created
      */
     public static ControlServer start(long pid, Handler handler) throws IOException {
+        PeerCheck peers = PeerCheck.ofThisProcess(); // before binding: a failure here leaves no socket behind
         Path dir = SocketDir.ensure();
         Path socket = dir.resolve(pid + ".sock");
         Files.deleteIfExists(socket); // a stale socket of an earlier process with our pid
@@ -97,7 +98,7 @@ public final class ControlServer implements AutoCloseable {
             Files.deleteIfExists(bound);
             throw e;
         }
-        ControlServer cs = new ControlServer(socket, server, selector, handler, PeerCheck.ofThisProcess());
+        ControlServer cs = new ControlServer(socket, server, selector, handler, peers);
         cs.reader.start();
         return cs;
     }

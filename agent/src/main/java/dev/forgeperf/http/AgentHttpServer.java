@@ -86,7 +86,7 @@ public final class AgentHttpServer {
         this.router = new HttpRouter(new HttpPolicy(loopback, token, tokenProblem, profiles), guard);
         this.profileSlots = new ProfileSlots();
         this.cumulative = new CumulativeEndpoints(agent::recording, profileSlots);
-        RecordingEndpoints recorded = new RecordingEndpoints(agent::recording, profileSlots);
+        RecordingEndpoints recorded = new RecordingEndpoints(profileSlots);
         PprofEndpoints pprof = new PprofEndpoints();
         ApiEndpoints api = new ApiEndpoints(agent, buckets);
         get("/", r -> Dashboard.page().header("Content-Security-Policy", CSP));

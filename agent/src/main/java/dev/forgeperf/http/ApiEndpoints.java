@@ -72,7 +72,7 @@ final class ApiEndpoints {
                 HeapGuard.require("the /metrics text of " + timings.size() + " timed methods", need,
                         "retry when the heap is less full, or time fewer methods (timed.maxMethods)");
             } catch (HeapGuard.Refused e) {
-                throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+                throw HttpFailure.heapRefused(e);
             }
         }
         String text = MetricsExposition.render(m, h, timings, buckets, openMetrics);
@@ -447,7 +447,7 @@ final class ApiEndpoints {
                     "retry when the heap is less full, or run `jcmd " + agent.pid() + " GC.class_histogram`, which builds it outside the Java heap");
             return Reply.json(200, ClassHistogram.toMap(ClassHistogram.take(true), top));
         } catch (HeapGuard.Refused e) {
-            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+            throw HttpFailure.heapRefused(e);
         } catch (IllegalStateException e) {
             throw new HttpFailure(503, e.getMessage());
         }

@@ -81,7 +81,7 @@ final class CumulativeEndpoints {
             HeapGuard.require("a " + name + " profile", HeapGuard.analysisNeed(0),
                     "retry when the heap is less full");
         } catch (HeapGuard.Refused e) {
-            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+            throw HttpFailure.heapRefused(e);
         }
         Profile profile;
         String what;
@@ -134,7 +134,7 @@ final class CumulativeEndpoints {
         try {
             live = LiveSamples.now(gc, false, ProfileOptions.DEFAULT, "retry when the heap is less full").profile();
         } catch (HeapGuard.Refused e) {
-            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+            throw HttpFailure.heapRefused(e);
         } catch (IllegalStateException | SecurityException e) {
             live = Profile.of(Kind.LIVE);
             live.addComment("no live-object samples: " + e.getMessage());

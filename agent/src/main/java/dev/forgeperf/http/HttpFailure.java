@@ -26,4 +26,9 @@ final class HttpFailure extends Exception {
     static HttpFailure badRequest(String message) {
         return new HttpFailure(400, message);
     }
+
+    /** The heap is too full for the work asked: 503, the refusal's line, and a retry in a minute. */
+    static HttpFailure heapRefused(dev.forgeperf.runtime.HeapGuard.Refused refused) {
+        return new HttpFailure(503, refused.getMessage()).header("Retry-After", "60");
+    }
 }

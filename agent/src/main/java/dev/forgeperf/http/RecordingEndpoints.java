@@ -6,11 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.function.Supplier;
 
-import dev.forgeperf.jfr.ContinuousRecording;
 import dev.forgeperf.jfr.FocusedProfile;
 import dev.forgeperf.profile.Kind;
 import dev.forgeperf.profile.OutputFormat;
@@ -20,7 +16,6 @@ import dev.forgeperf.profile.ProfileOptions;
 import dev.forgeperf.profile.ProfileOutput;
 import dev.forgeperf.profile.TopTable;
 import dev.forgeperf.runtime.HeapGuard;
-import dev.forgeperf.snapshot.SnapshotParts;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.Units;
 
@@ -40,51 +35,31 @@ import dev.forgeperf.util.Units;
 final class RecordingEndpoints {
     static final int CPU_SECONDS = 30;
     static final int FOCUSED_SECONDS = 10;
-    private static final Duration RECENT = SnapshotParts.PROFILE_WINDOW;
-
-    private final Supplier<ContinuousRecording> recording;
     private final ProfileSlots slots;
 
-    /** @param recording the agent's continuous recording now (null when off) */
-    RecordingEndpoints(Supplier<ContinuousRecording> recording, ProfileSlots slots) {
-        this.recording = recording;
+    RecordingEndpoints(ProfileSlots slots) {
         this.slots = slots;
     }
 
     /**
      * A profile of {@code kind}.
      *
-     * @param defaultSeconds the recording time without {@code ?seconds}, or null to use the
-     *     continuous recording's last minutes when it runs
+     * @param defaultSeconds the recording time without {@code ?seconds}
      */
-    Reply profile(Request r, Kind kind, String name, Integer defaultSeconds) throws HttpFailure, IOException {
-        Integer seconds = r.intParam("seconds", null, 1, ProfileSlots.MAX_SECONDS);
+    Reply profile(Request r, Kind kind, String name, int defaultSeconds) throws HttpFailure, IOException {
+        int s = r.intParam("seconds", defaultSeconds, 1, ProfileSlots.MAX_SECONDS);
         boolean text = r.intParam("debug", 0, 0, 1) == 1;
-        boolean heap = name.equals("heap");
-        boolean gc = heap && r.intParam("gc", 0, 0, 1) == 1;
         if (r.method.equals("HEAD")) {
             return PprofEndpoints.headOnly(text, name);
         }
         heapCheck(kind);
         slots.acquire();
         try {
-            ContinuousRecording continuous = recording.get();
-            boolean checked = false;
-            ProfileOptions options;
-            String source;
-            FocusedProfile recorded;
-            if (seconds == null && defaultSeconds == null && continuous != null && continuous.running()) {
-                recorded = FocusedProfile.recent(continuous, RECENT, "http-" + kind.id());
-                options = ProfileOptions.DEFAULT.withWindow(Instant.now().minus(RECENT).toString(), null);
-                source = "the continuous recording's last " + RECENT.toMinutes() + " minutes";
-            } else {
-                int s = seconds != null ? seconds : defaultSeconds != null ? defaultSeconds : FOCUSED_SECONDS;
-                recorded = record(kind, s, r);
-                checked = true;
-                // calibrated as `profile cpu` is: each thread's samples scaled to its measured CPU time
-                options = ProfileOptions.DEFAULT.withInterval(ProfileSlots.INTERVAL_MILLIS * 1_000_000L).withCalibration(recorded.calibration());
-                source = "a focused recording of " + Units.span(s * 1000L);
-            }
+            FocusedProfile recorded = record(kind, s, r);
+            // calibrated as `profile cpu` is: each thread's samples scaled to its measured CPU time
+            ProfileOptions options = ProfileOptions.DEFAULT.withInterval(ProfileSlots.INTERVAL_MILLIS * 1_000_000L)
+                    .withCalibration(recorded.calibration());
+            String source = "a focused recording of " + Units.span(s * 1000L);
             try (recorded) {
                 analysisHeapCheck(recorded, kind);
                 Profile profile = recorded.read(kind, options);
@@ -95,13 +70,13 @@ final class RecordingEndpoints {
                     PrintWriter w = new PrintWriter(out);
                     TopTable.leading(profile).print(w, title, PprofEndpoints.TOP_ROWS);
                     w.flush();
-                    return ProfileSlots.closing(Reply.text(200, out.toString()), checked);
+                    return ProfileSlots.closing(Reply.text(200, out.toString()), true);
                 }
                 int time = profile.typeIndex(kind == Kind.CPU ? "cpu" : "");
                 if (time >= 0) {
                     profile.setPrimary(time); // Go's CPU profile: samples/count, cpu/nanoseconds, and pprof shows cpu by default
                 }
-                return ProfileSlots.closing(PprofEndpoints.pprof(profile, name), checked);
+                return ProfileSlots.closing(PprofEndpoints.pprof(profile, name), true);
             }
         } finally {
             slots.release();
@@ -151,7 +126,7 @@ final class RecordingEndpoints {
                 try {
                     HeapGuard.require("serving a trace", Files.size(jfr) * 2, "ask for fewer seconds, or use `forge-perf dump jfr`");
                 } catch (HeapGuard.Refused e) {
-                    throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+                    throw HttpFailure.heapRefused(e);
                 }
                 return ProfileSlots.closing(
                         new Reply(200, Reply.BINARY, Files.readAllBytes(jfr)).header("Content-Disposition", "attachment; filename=\"trace\""), true);
@@ -277,7 +252,7 @@ final class RecordingEndpoints {
         try {
             FocusedProfile.requireHeap(kind, "retry when the heap is less full");
         } catch (HeapGuard.Refused e) {
-            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+            throw HttpFailure.heapRefused(e);
         }
     }
 
@@ -286,7 +261,7 @@ final class RecordingEndpoints {
         try {
             recorded.requireAnalysisHeap(kind, "retry when the heap is less full");
         } catch (HeapGuard.Refused e) {
-            throw new HttpFailure(503, e.getMessage()).header("Retry-After", "60");
+            throw HttpFailure.heapRefused(e);
         }
     }
 }

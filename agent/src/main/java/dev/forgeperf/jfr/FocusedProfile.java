@@ -3,7 +3,6 @@ package dev.forgeperf.jfr;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import dev.forgeperf.profile.CpuCalibration;
@@ -91,18 +90,6 @@ public final class FocusedProfile implements AutoCloseable {
         try {
             return new FocusedProfile(file, new FocusedRecording(kinds, intervalMillis, extra));
         } catch (RuntimeException | Error e) {
-            Files.deleteIfExists(file);
-            throw e;
-        }
-    }
-
-    /** The continuous recording's last {@code last} in a temporary file {@code forge-perf-LABEL-*.jfr}, nothing measured. */
-    public static FocusedProfile recent(ContinuousRecording continuous, Duration last, String label) throws IOException {
-        Path file = Files.createTempFile("forge-perf-" + label + "-", ".jfr");
-        try {
-            continuous.dump(file, last);
-            return new FocusedProfile(file, null);
-        } catch (IOException | RuntimeException | Error e) {
             Files.deleteIfExists(file);
             throw e;
         }
