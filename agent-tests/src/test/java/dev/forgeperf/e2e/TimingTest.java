@@ -373,6 +373,62 @@ class TimingTest {
         }
     }
 
+    /**
+     * A method whose calls take a few clock reads is timed mostly by the timer itself: timings says
+     * so (text mark and legend, JSON nearClock), with the cost of a read it measured, which the
+     * test checks against its own measurement on the same machine.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void timingsMarksMethodsWhoseCallsTakeAFewClockReads(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            List<String> jvm = new ArrayList<>(workloadClassPath());
+            jvm.add(0, "-javaagent:" + Fixtures.agentJar() + "=timed=Workload#tick,timed=Workload#fast");
+            Proc app = env.java(jdk, jvm, WORKLOAD, "600000");
+            long pid = Long.parseLong(app.awaitOut("workload ready pid=(\\d+)", Duration.ofSeconds(60)));
+            String tick = "dev.forgeperf.e2e.fixture.Workload#tick()";
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            Map<String, Map<String, Object>> t = timings(env, pid);
+            while ((t.get(tick) == null || num(t.get(tick), "count") < 3000) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                t = timings(env, pid);
+            }
+            assertTrue(num(t.get(tick), "count") >= 3000, () -> "tick ran: " + env.cli.run("timings", String.valueOf(pid)));
+            Map<String, Object> tiny = t.get(tick);
+            Map<String, Object> fast = t.get("dev.forgeperf.e2e.fixture.Workload#fast()");
+            assertEquals(Boolean.TRUE, tiny.get("nearClock"), tiny::toString);
+            assertEquals(Boolean.FALSE, fast.get("nearClock"), fast::toString);
+            long read = num(tiny, "clockReadNanos");
+            long ours = ownClockRead();
+            assertTrue(read >= ours / 4 && read <= ours * 4 + 50, "the agent measured " + read + " ns a clock read, this test " + ours);
+
+            Cli.Result text = env.cli.run("timings", String.valueOf(pid));
+            assertEquals(0, text.exit(), text::toString);
+            String tickLine = text.out().lines().filter(l -> l.contains("Workload#tick")).findFirst().orElseThrow();
+            String fastLine = text.out().lines().filter(l -> l.contains("Workload#fast")).findFirst().orElseThrow();
+            assertTrue(tickLine.contains("^"), text::toString);
+            assertFalse(fastLine.contains("^"), text::toString);
+            assertTrue(text.out().contains("^ median under 10 clock reads"), text::toString);
+        }
+    }
+
+    private static volatile long clockSink;
+
+    /** What a System.nanoTime() read costs in this JVM: the cheapest of 200 batches of 1,000. */
+    private static long ownClockRead() {
+        double best = Double.MAX_VALUE;
+        long sink = 0;
+        for (int b = 0; b < 200; b++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                sink += System.nanoTime();
+            }
+            best = Math.min(best, (System.nanoTime() - start) / 1001.0);
+        }
+        clockSink = sink;
+        return Math.max(1, Math.round(best));
+    }
+
     @ParameterizedTest
     @MethodSource("jdks")
     void theLibraryFaceIsANoOpWithoutTheAgent(Path jdk) {

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.forgeperf.context.AgentContext;
 import dev.forgeperf.bootstrap.Buckets;
 import dev.forgeperf.bootstrap.TimingSnapshot;
+import dev.forgeperf.timing.ClockCost;
 import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.timing.TimingTable;
 import dev.forgeperf.util.Json;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Option;
 /** {@code timings PID}: per-method latency statistics of the timed methods. */
 @Command(name = "timings", description = {"Show count, errors, total, min, mean, p50, p90, p99, p99.9 and max per timed method.",
         "Percentiles come from a log-linear histogram: within 1/" + Buckets.PERCENTILE_ERROR_DIVISOR + " ("
-                + 100.0 / Buckets.PERCENTILE_ERROR_DIVISOR + "%%) of the true value at that rank."})
+                + 100.0 / Buckets.PERCENTILE_ERROR_DIVISOR + "%%) of the true value at that rank.",
+        "A '^' marks a method whose median call takes under " + ClockCost.NEAR_CLOCK_READS + " reads of the clock: about one read of"
+                + " each call is the timer's own, and timing it costs about two (the legend gives a read's cost here)."})
 public final class TimingsCommand extends AgentCommand {
     @Option(names = "--json", description = "Print JSON rows (method, count, errors, totalNanos, minNanos, meanNanos, p50Nanos, p90Nanos, p99Nanos, p999Nanos, maxNanos, …).")
     boolean json;

@@ -60,6 +60,8 @@ public final class TimingTable {
         m.put("active", active);
         m.put("unbucketed", s.unbucketed());
         m.put("bytes", s.bytes());
+        m.put("clockReadNanos", ClockCost.readNanos());
+        m.put("nearClock", nearClock(s));
         return m;
     }
 
@@ -69,6 +71,11 @@ public final class TimingTable {
             out.add(row(s, active.contains(s.name()) || s.name().startsWith("track:")));
         }
         return out;
+    }
+
+    /** Whether the row's median call takes under {@value ClockCost#NEAR_CLOCK_READS} reads of the timer's clock. */
+    static boolean nearClock(TimingSnapshot s) {
+        return s.histogramCount() > 0 && ClockCost.nearClock(s.p50());
     }
 
     /** Widest METHOD column of the text table before names are shortened (see {@link MethodNames}). */
@@ -99,6 +106,7 @@ public final class TimingTable {
         out.printf(Locale.ROOT, fmt, "METHOD", "COUNT", "ERRORS", "TOTAL", "MIN", "MEAN", "P50", "P90", "P99", "P99.9", "MAX");
         boolean anyInactive = false;
         boolean anySampled = false;
+        boolean anyNearClock = false;
         for (int i = 0; i < rows.size(); i++) {
             TimingSnapshot s = rows.get(i);
             boolean live = active.contains(s.name()) || s.name().startsWith("track:");
@@ -107,7 +115,9 @@ public final class TimingTable {
             String name = shown.get(i) + (live ? "" : "*");
             boolean none = s.timedCount() == 0;
             boolean noPercentiles = s.histogramCount() == 0; // also when every call was counted past timed.maxMemory
-            String partial = s.unbucketed() > 0 ? "!" : "";
+            boolean near = nearClock(s);
+            anyNearClock |= near;
+            String partial = (s.unbucketed() > 0 ? "!" : "") + (near ? "^" : "");
             out.printf(Locale.ROOT, fmt, name, s.count(), s.errors(), Units.nanos(s.totalNanos()) + (s.sampled() ? "~" : ""),
                     none ? "-" : Units.nanos(s.minNanos()), none ? "-" : Units.nanos(Math.round(s.meanNanos())),
                     noPercentiles ? "-" + partial : Units.nanos(s.p50()) + partial, noPercentiles ? "-" : Units.nanos(s.p90()),
@@ -119,6 +129,12 @@ public final class TimingTable {
         }
         if (anySampled) {
             out.println("~ sampled mode: counts exact, times from one call in N, total estimated");
+        }
+        if (anyNearClock) {
+            long read = ClockCost.readNanos();
+            out.printf(Locale.ROOT, "^ median under %d clock reads (a read takes %s here): about %s of each such call is the timer's own,"
+                    + " and timing it costs about %s a call; timed.sample=16 or a narrower spec costs less%n",
+                    ClockCost.NEAR_CLOCK_READS, Units.nanos(read), Units.nanos(read), Units.nanos(2 * read));
         }
         long unbucketed = rows.stream().mapToLong(TimingSnapshot::unbucketed).sum();
         if (unbucketed > 0) {
