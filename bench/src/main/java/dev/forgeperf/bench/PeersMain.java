@@ -150,16 +150,14 @@ public final class PeersMain {
 
         int serviceSeconds = Integer.parseInt(opt.getOrDefault("service-seconds", "30"));
         List<ServiceBench.Setup> setups = serviceSetups(agent, opt.get("otel"), opt.get("async-profiler"), out);
-        List<ServiceBench.Outcome> service = new ArrayList<>();
-        for (ServiceBench.Setup s : setups) {
-            System.out.println("# service with " + s.name());
-            service.add(ServiceBench.run(s, java17, benchJar, agent, opt.get("arthas-home"), 10, serviceSeconds));
-        }
+        ServiceBench.Bracketed bracketed = ServiceBench.runBracketed(setups, java17, benchJar, agent, opt.get("arthas-home"), serviceSeconds);
+        List<ServiceBench.Outcome> service = bracketed.agents();
+        List<ServiceBench.Outcome> bare = bracketed.bare();
 
         System.out.println("# profilers on a CPU-bound workload");
         List<ProfilerBench.Outcome> profilers = ProfilerBench.run(java17, benchJar, agent, opt.get("async-profiler"), out, serviceSeconds);
 
-        String doc = render(peers, scores, checks, startup, runs, startLoad, started, service, serviceSeconds)
+        String doc = render(peers, scores, checks, startup, runs, startLoad, started, service, bare, serviceSeconds)
                 + "\n## Profilers: cost and CPU-total accuracy\n\n" + ProfilerBench.table(profilers, serviceSeconds)
                 + "\nJFR → pprof conversion against async-profiler's converter on a 100+ MB recording: `scripts/bench.sh profiles` "
                 + "(numbers in the README's Benchmarks section).\n";
@@ -172,7 +170,7 @@ public final class PeersMain {
         System.out.println("\n(written to " + docFile + "; raw JMH results in " + out + ")");
     }
 
-    /** The service's runs, the first without an agent (every row is compared with it), the last without one again. */
+    /** The agents the service runs with (each run is bracketed by two runs without an agent). */
     static List<ServiceBench.Setup> serviceSetups(String agent, String otel, String asyncProfiler, Path out) {
         String pkg = "dev.forgeperf.bench.service";
         return List.of(
@@ -188,8 +186,7 @@ public final class PeersMain {
                 new ServiceBench.Setup("async-profiler `cpu`", List.of("-javaagent:" + asyncProfiler + "=start,event=cpu,file="
                         + out.resolve("ap-service.jfr") + ",jfr"), null),
                 new ServiceBench.Setup("JFR `profile` settings", List.of("-XX:StartFlightRecording:settings=profile,filename="
-                        + out.resolve("service.jfr")), null),
-                new ServiceBench.Setup("no agent, again at the end (the machine's drift)", List.of(), null));
+                        + out.resolve("service.jfr")), null));
     }
 
     private static String check(Peer p, Path out, String java25) throws IOException, InterruptedException {
@@ -284,7 +281,7 @@ public final class PeersMain {
     }
 
     private static String render(List<Peer> peers, Map<Peer, Map<String, Score>> scores, Map<Peer, String> checks,
-            Map<String, double[]> startup, int runs, String startLoad, Instant started, List<ServiceBench.Outcome> service, int serviceSeconds)
+            Map<String, double[]> startup, int runs, String startLoad, Instant started, List<ServiceBench.Outcome> service, List<ServiceBench.Outcome> bare, int serviceSeconds)
             throws IOException {
         StringBuilder b = new StringBuilder();
         b.append("# Benchmarks: forge-perf beside what users would pick instead\n\n");
@@ -349,17 +346,27 @@ public final class PeersMain {
         b.append("`dev.forgeperf.bench.service.Shop`: an HTTP service (JDK `HttpServer`, 4 workers, `-Xmx256m`, JDK 17) whose three endpoints "
                 + "run through 17 methods of one package, driven by ").append(ServiceBench.CLIENTS).append(" closed-loop clients on the same "
                 + "machine (a fixed mix: 50% search, 30% price, 20% report) for ").append(serviceSeconds).append(" s after a 10 s warm-up. "
-                + "Memory: resident set at the end, heap used after a full GC (`jcmd GC.run`, `GC.heap_info`).\n\n");
-        b.append("| agent | requests/s | vs no agent | p50 µs | p99 µs | RSS MB | heap after GC MB (added) | evidence |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---|\n");
-        ServiceBench.Outcome bare = service.get(0);
-        for (ServiceBench.Outcome o : service) {
-            b.append(ServiceBench.format(o, bare));
+                + "Memory: resident set at the end, heap used after a full GC (`jcmd GC.run`, `GC.heap_info`). "
+                + "Each agent's run sits between two runs without an agent and is compared with their mean (\"no agent around it\"), "
+                + "so that the machine's drift during the benchmark is not counted as an agent's cost.\n\n");
+        b.append("| agent | requests/s | no agent around it, requests/s | vs no agent | p50 µs | p99 µs | RSS MB | heap after GC MB (added) | evidence |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        b.append(ServiceBench.format(bare.get(0), null, 0, bare.get(0)));
+        List<ServiceBench.Outcome> around = new ArrayList<>();
+        for (int i = 0; i < service.size(); i++) {
+            ServiceBench.Outcome base = ServiceBench.mean(bare.get(i), bare.get(i + 1));
+            around.add(base);
+            b.append(ServiceBench.format(service.get(i), bare.get(i).rps(), bare.get(i + 1).rps(), base));
         }
+        double lo = bare.stream().mapToDouble(ServiceBench.Outcome::rps).min().orElse(0);
+        double hi = bare.stream().mapToDouble(ServiceBench.Outcome::rps).max().orElse(0);
+        b.append(String.format(Locale.ROOT, "%nThe %d runs without an agent ranged from %.0f to %.0f requests/s (%.0f%% apart): the machine's drift.%n",
+                bare.size(), lo, hi, 100 * (hi / lo - 1)));
         b.append("\n| goal | measured | |\n|---|---|---|\n");
-        for (ServiceBench.Outcome o : service) {
+        for (int i = 0; i < service.size(); i++) {
+            ServiceBench.Outcome o = service.get(i);
             if (o.agent().startsWith("forge-perf")) {
-                double loss = 100 * (1 - o.rps() / bare.rps());
+                double loss = 100 * (1 - o.rps() / around.get(i).rps());
                 goal(b, "throughput within 2% of no agent: " + o.agent(), String.format(Locale.ROOT, "%.1f%% %s", Math.abs(loss),
                         loss >= 0 ? "lower" : "higher"), loss <= 2);
             }

@@ -48,13 +48,37 @@ final class ServiceBench {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = Path.of(args[4]).toAbsolutePath();
         Files.createDirectories(out);
-        List<Outcome> rows = new ArrayList<>();
-        for (Setup s : PeersMain.serviceSetups(args[0], args[1], args[3], out)) {
-            rows.add(run(s, java, System.getProperty("java.class.path"), args[0], args[2], 10, Integer.parseInt(args[5])));
+        Bracketed b = runBracketed(PeersMain.serviceSetups(args[0], args[1], args[3], out), java, System.getProperty("java.class.path"),
+                args[0], args[2], Integer.parseInt(args[5]));
+        System.out.print(format(b.bare().get(0), null, 0, b.bare().get(0)));
+        for (int i = 0; i < b.agents().size(); i++) {
+            System.out.print(format(b.agents().get(i), b.bare().get(i).rps(), b.bare().get(i + 1).rps(), mean(b.bare().get(i), b.bare().get(i + 1))));
         }
-        for (Outcome o : rows) {
-            System.out.print(format(o, rows.get(0)));
+    }
+
+    /** The runs of every agent (in order) and the runs without an agent around them: bare(i) before agents(i), bare(i+1) after. */
+    record Bracketed(List<Outcome> agents, List<Outcome> bare) {
+    }
+
+    /**
+     * Runs the service with each setup, each run between two runs without an agent, so that each
+     * is compared with the two around it: the machine's drift over the benchmark (other load,
+     * frequency) does not pass for an agent's cost.
+     */
+    static Bracketed runBracketed(List<Setup> setups, String java, String cp, String agentJar, String arthasHome, int seconds)
+            throws IOException, InterruptedException {
+        Setup none = new Setup("no agent", List.of(), null);
+        List<Outcome> bare = new ArrayList<>();
+        List<Outcome> agents = new ArrayList<>();
+        System.out.println("# service with no agent");
+        bare.add(run(none, java, cp, agentJar, arthasHome, 10, seconds));
+        for (Setup s : setups) {
+            System.out.println("# service with " + s.name());
+            agents.add(run(s, java, cp, agentJar, arthasHome, 10, seconds));
+            System.out.println("# service with no agent");
+            bare.add(run(none, java, cp, agentJar, arthasHome, 10, seconds));
         }
+        return new Bracketed(agents, bare);
     }
 
     static Outcome run(Setup s, String java, String cp, String agentJar, String arthasHome, int warmupSeconds, int seconds)
@@ -216,9 +240,20 @@ final class ServiceBench {
         return rows;
     }
 
-    static String format(Outcome o, Outcome base) {
-        boolean b = o == base;
-        return String.format(Locale.ROOT, "| %s | %.0f | %s | %.0f | %.0f | %.1f | %s | %s |%n", o.agent(), o.rps(),
+    /** The mean of two runs without an agent: what the run between them is compared with. */
+    static Outcome mean(Outcome a, Outcome b) {
+        return new Outcome(a.agent(), (a.rps() + b.rps()) / 2, (a.p50Micros() + b.p50Micros()) / 2, (a.p99Micros() + b.p99Micros()) / 2,
+                (a.rssKb() + b.rssKb()) / 2, (a.heapUsedKb() + b.heapUsedKb()) / 2, a.evidence());
+    }
+
+    /**
+     * One row of the service table: {@code o} against {@code base}; {@code before} and {@code after}
+     * the requests/s of the runs without an agent around it (null for the first run without one).
+     */
+    static String format(Outcome o, Double before, double after, Outcome base) {
+        boolean b = before == null;
+        return String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %.0f | %.0f | %.1f | %s | %s |%n", o.agent(), o.rps(),
+                b ? "" : String.format(Locale.ROOT, "%.0f, %.0f", before, after),
                 b ? "" : String.format(Locale.ROOT, "%+.1f%%", 100 * (o.rps() / base.rps() - 1)), o.p50Micros(), o.p99Micros(),
                 o.rssKb() / 1024.0, b ? String.format(Locale.ROOT, "%.1f", o.heapUsedKb() / 1024.0)
                         : String.format(Locale.ROOT, "%+.1f", (o.heapUsedKb() - base.heapUsedKb()) / 1024.0), o.evidence());
