@@ -170,11 +170,12 @@ public final class PeersMain {
         System.out.println("\n(written to " + docFile + "; raw JMH results in " + out + ")");
     }
 
-    /** The agents the service runs with (each run is bracketed by two runs without an agent). */
+    /** The agents the service runs with, a control without one first (each run is bracketed by two runs without an agent). */
     static List<ServiceBench.Setup> serviceSetups(String agent, String otel, String asyncProfiler, Path out) {
         String pkg = "dev.forgeperf.bench.service";
         return List.of(
-                new ServiceBench.Setup("no agent", List.of(), null),
+                // a control: what the comparison gives when nothing differs (the machine's noise)
+                new ServiceBench.Setup("no agent (control: the noise of the comparison)", List.of(), null),
                 new ServiceBench.Setup("forge-perf, whole package timed", List.of("-javaagent:" + agent + "=timed=" + pkg + ".**#*"), null),
                 new ServiceBench.Setup("forge-perf, whole package timed, `timed.sample=16`",
                         List.of("-javaagent:" + agent + "=timed=" + pkg + ".**#*,timed.sample=16"), null),
