@@ -2,8 +2,6 @@ package dev.forgeperf.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import dev.forgeperf.config.AgentOptions;
 import dev.forgeperf.profile.JfrReader;
@@ -97,7 +95,7 @@ final class PprofEndpoints {
      * {@code http.token} given in {@code -javaagent:} would otherwise be readable by anyone who may
      * read profiles.
      */
-    Reply cmdline() throws IOException {
+    Reply cmdline() {
         java.util.List<String> args = dev.forgeperf.util.SelfProcess.commandLine();
         args.replaceAll(AgentOptions::withoutSecrets);
         return new Reply(200, Reply.TEXT, String.join("\0", args).getBytes(java.nio.charset.StandardCharsets.UTF_8));

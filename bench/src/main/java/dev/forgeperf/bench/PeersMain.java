@@ -150,14 +150,12 @@ public final class PeersMain {
 
         int serviceSeconds = Integer.parseInt(opt.getOrDefault("service-seconds", "30"));
         List<ServiceBench.Setup> setups = serviceSetups(agent, opt.get("otel"), opt.get("async-profiler"), out);
-        ServiceBench.Bracketed bracketed = ServiceBench.runBracketed(setups, java17, benchJar, agent, opt.get("arthas-home"), serviceSeconds);
-        List<ServiceBench.Outcome> service = bracketed.agents();
-        List<ServiceBench.Outcome> bare = bracketed.bare();
+        ServiceBench.Bracketed service = ServiceBench.runBracketed(setups, java17, benchJar, agent, opt.get("arthas-home"), serviceSeconds);
 
         System.out.println("# profilers on a CPU-bound workload");
         List<ProfilerBench.Outcome> profilers = ProfilerBench.run(java17, benchJar, agent, opt.get("async-profiler"), out, serviceSeconds);
 
-        String doc = render(peers, scores, checks, startup, runs, startLoad, started, service, bare, serviceSeconds)
+        String doc = render(peers, scores, checks, startup, runs, startLoad, started, service, serviceSeconds)
                 + "\n## Profilers: cost and CPU-total accuracy\n\n" + ProfilerBench.table(profilers, serviceSeconds)
                 + "\nJFR → pprof conversion against async-profiler's converter on a 100+ MB recording: `scripts/bench.sh profiles` "
                 + "(numbers in the README's Benchmarks section).\n";
@@ -282,7 +280,7 @@ public final class PeersMain {
     }
 
     private static String render(List<Peer> peers, Map<Peer, Map<String, Score>> scores, Map<Peer, String> checks,
-            Map<String, double[]> startup, int runs, String startLoad, Instant started, List<ServiceBench.Outcome> service, List<ServiceBench.Outcome> bare, int serviceSeconds)
+            Map<String, double[]> startup, int runs, String startLoad, Instant started, ServiceBench.Bracketed service, int serviceSeconds)
             throws IOException {
         StringBuilder b = new StringBuilder();
         b.append("# Benchmarks: forge-perf beside what users would pick instead\n\n");
@@ -352,22 +350,17 @@ public final class PeersMain {
                 + "so that the machine's drift during the benchmark is not counted as an agent's cost.\n\n");
         b.append("| agent | requests/s | no agent around it, requests/s | vs no agent | p50 µs | p99 µs | RSS MB | heap after GC MB (added) | evidence |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
-        b.append(ServiceBench.format(bare.get(0), null, 0, bare.get(0)));
-        List<ServiceBench.Outcome> around = new ArrayList<>();
-        for (int i = 0; i < service.size(); i++) {
-            ServiceBench.Outcome base = ServiceBench.mean(bare.get(i), bare.get(i + 1));
-            around.add(base);
-            b.append(ServiceBench.format(service.get(i), bare.get(i).rps(), bare.get(i + 1).rps(), base));
-        }
+        b.append(service.rows());
+        List<ServiceBench.Outcome> bare = service.bare();
         double lo = bare.stream().mapToDouble(ServiceBench.Outcome::rps).min().orElse(0);
         double hi = bare.stream().mapToDouble(ServiceBench.Outcome::rps).max().orElse(0);
         b.append(String.format(Locale.ROOT, "%nThe %d runs without an agent ranged from %.0f to %.0f requests/s (%.0f%% apart): the machine's drift.%n",
                 bare.size(), lo, hi, 100 * (hi / lo - 1)));
         b.append("\n| goal | measured | |\n|---|---|---|\n");
-        for (int i = 0; i < service.size(); i++) {
-            ServiceBench.Outcome o = service.get(i);
+        for (int i = 0; i < service.agents().size(); i++) {
+            ServiceBench.Outcome o = service.agents().get(i);
             if (o.agent().startsWith("forge-perf")) {
-                double loss = 100 * (1 - o.rps() / around.get(i).rps());
+                double loss = 100 * (1 - o.rps() / service.around(i).rps());
                 goal(b, "throughput within 2% of no agent: " + o.agent(), String.format(Locale.ROOT, "%.1f%% %s", Math.abs(loss),
                         loss >= 0 ? "lower" : "higher"), loss <= 2);
             }

@@ -50,14 +50,24 @@ final class ServiceBench {
         Files.createDirectories(out);
         Bracketed b = runBracketed(PeersMain.serviceSetups(args[0], args[1], args[3], out), java, System.getProperty("java.class.path"),
                 args[0], args[2], Integer.parseInt(args[5]));
-        System.out.print(format(b.bare().get(0), null, 0, b.bare().get(0)));
-        for (int i = 0; i < b.agents().size(); i++) {
-            System.out.print(format(b.agents().get(i), b.bare().get(i).rps(), b.bare().get(i + 1).rps(), mean(b.bare().get(i), b.bare().get(i + 1))));
-        }
+        System.out.print(b.rows());
     }
 
     /** The runs of every agent (in order) and the runs without an agent around them: bare(i) before agents(i), bare(i+1) after. */
     record Bracketed(List<Outcome> agents, List<Outcome> bare) {
+        /** What agent run {@code i} is compared with: the mean of the two runs without an agent around it. */
+        Outcome around(int i) {
+            return mean(bare.get(i), bare.get(i + 1));
+        }
+
+        /** The table's rows: the first run without an agent, then each agent's run against the two around it. */
+        String rows() {
+            StringBuilder b = new StringBuilder(format(bare.get(0), null, 0, bare.get(0)));
+            for (int i = 0; i < agents.size(); i++) {
+                b.append(format(agents.get(i), bare.get(i).rps(), bare.get(i + 1).rps(), around(i)));
+            }
+            return b.toString();
+        }
     }
 
     /**
