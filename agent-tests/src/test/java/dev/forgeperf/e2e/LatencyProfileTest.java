@@ -91,6 +91,25 @@ class LatencyProfileTest {
             assertTrue(above >= 1, pr::toString);
             assertTrue(pr.out().lines().anyMatch(l -> l.endsWith("SlowRequests.slowPath")), pr::toString);
 
+            // the same as JSON: the threshold, the slow calls against the fixture's count, the top rows
+            long[] jb = counters(app);
+            Cli.Result js = env.cli.run("profile", "latency", pid, SPEC, "--above", "30ms", "-d", "4s", "--json");
+            long[] ja = countersAfter(app);
+            assertEquals(0, js.exit(), js::toString);
+            java.util.Map<String, Object> doc = RuntimeTest.json(js);
+            assertEquals(Long.parseLong(pid), ((Number) doc.get("pid")).longValue(), js::toString);
+            assertEquals(true, doc.get("estimated"), js::toString);
+            assertEquals(false, doc.get("stoppedEarly"), js::toString);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> threshold = (java.util.Map<String, Object>) RuntimeTest.list(doc, "thresholds").get(0);
+            assertEquals(30_000_000L, ((Number) threshold.get("nanos")).longValue(), js::toString);
+            long jsonFound = ((Number) doc.get("slowCalls")).longValue();
+            long jsonMade = ja[0] - jb[0] + ja[1] - jb[1];
+            assertTrue(jsonFound >= 1 && jsonFound <= jsonMade + 1, () -> "found " + jsonFound + ", the fixture made " + jsonMade + "\n" + js);
+            java.util.Map<String, Object> topJson = RuntimeTest.map(doc, "profile");
+            assertEquals("samples", topJson.get("sampleType"), js::toString); // wall profiles lead with samples (waits in periods)
+            assertTrue(RuntimeTest.list(topJson, "rows").stream().anyMatch(o -> o.toString().contains("SlowRequests.slowPath")), js::toString);
+
             // the slow calls against all calls: slowPath's share grows, fastPath's shrinks
             Cli.Result cmp = env.cli.run("profile", "latency", pid, SPEC, "--above", "30ms", "-d", "4s", "--compare", "-n", "50");
             assertEquals(0, cmp.exit(), cmp::toString);
@@ -121,6 +140,11 @@ class LatencyProfileTest {
             Cli.Result pprofCompare = env.cli.run("profile", "latency", pid, SPEC, "--compare", "-o", "x.pb.gz");
             assertEquals(2, pprofCompare.exit(), pprofCompare::toString);
             assertFalse(Files.exists(env.work.resolve("x.pb.gz")));
+            Cli.Result jsonToFile = env.cli.run("profile", "latency", pid, SPEC, "--json", "-o", "x.txt");
+            assertEquals(2, jsonToFile.exit(), jsonToFile::toString);
+            assertEquals(1, jsonToFile.err().lines().count(), jsonToFile::toString);
+            assertTrue(jsonToFile.err().contains("--json"), jsonToFile::toString);
+            assertFalse(Files.exists(env.work.resolve("x.txt")));
         }
     }
 

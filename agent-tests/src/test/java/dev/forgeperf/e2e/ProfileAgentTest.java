@@ -79,6 +79,10 @@ class ProfileAgentTest {
 
             Cli.Result badFormat = env.cli.run("profile", "cpu", pid, "-d", "1s", "-o", "x.png");
             assertEquals(2, badFormat.exit(), badFormat::toString);
+            Cli.Result jsonToFile = env.cli.run("profile", "cpu", pid, "-d", "1s", "--json", "-o", "x.txt");
+            assertEquals(2, jsonToFile.exit(), jsonToFile::toString);
+            assertTrue(jsonToFile.err().contains("--json") && jsonToFile.err().lines().count() == 1, jsonToFile::toString);
+            assertFalse(Files.exists(env.work.resolve("x.txt")));
             Cli.Result badDir = env.cli.run("profile", "cpu", pid, "-d", "1s", "-o", "/nonexistent/x.pb.gz");
             assertEquals(1, badDir.exit(), badDir::toString);
             assertEquals(1, badDir.err().lines().count(), badDir::toString);

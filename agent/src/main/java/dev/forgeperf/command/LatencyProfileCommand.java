@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ import dev.forgeperf.timing.TimingService;
 import dev.forgeperf.util.AgentInfo;
 import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.Json;
 import dev.forgeperf.util.Units;
 import dev.forgeperf.util.Words;
 import picocli.CommandLine.Command;
@@ -88,6 +90,10 @@ public final class LatencyProfileCommand extends AgentCommand {
     @Option(names = "--compare", description = "Compare the slow calls with all calls of SPEC: a table of both shares and their difference (or a differential flame graph with -o .html).")
     boolean compare;
 
+    @Option(names = "--json", description = "Without -o: print JSON: the thresholds per method, slow calls found, samples joined, and the top table"
+            + " (with --compare: the hotter and colder functions).")
+    boolean json;
+
     /** Calls a percentile needs before it is taken as known: p99 needs 100 calls, p50 2. */
     static long callsNeeded(double q) {
         return (long) Math.ceil(100.0 / (100.0 - q));
@@ -130,6 +136,9 @@ public final class LatencyProfileCommand extends AgentCommand {
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage(), 2);
         }
+        if (json && out != null) {
+            throw new CommandException("--json prints the profile here; it does not go with -o (the file is the output)", 2);
+        }
         if (compare && fmt != OutputFormat.TEXT && fmt != OutputFormat.HTML) {
             throw new CommandException("--compare writes a table (.txt or no -o) or a differential flame graph (.html), not " + fmt.id(), 2);
         }
@@ -166,11 +175,11 @@ public final class LatencyProfileCommand extends AgentCommand {
             if (methods.isEmpty()) {
                 throw new CommandException("'" + spec + "' names no method that can be timed; check the spec with `forge-perf instrument`", 2);
             }
-            if (installed) {
+            if (installed && !json) {
                 session.out.println("timing '" + spec + "' for this profile (" + Words.count(methods.size(), "method")
                         + "); it is removed afterwards");
             }
-            return record(agent, session, spec, methods, percentile, fixedNanos, durationNanos, intervalNanos, out, fmt);
+            return record(agent, session, spec, methods, installed, percentile, fixedNanos, durationNanos, intervalNanos, out, fmt);
         } finally {
             if (installed) {
                 try {
@@ -186,8 +195,8 @@ public final class LatencyProfileCommand extends AgentCommand {
     private record Step(long epochNanos, long[] nanos) {
     }
 
-    private int record(AgentContext agent, Session session, MethodSpec spec, List<MethodStats> methods, double percentile, long fixedNanos,
-            long durationNanos, long intervalNanos, Path out, OutputFormat fmt) throws Exception {
+    private int record(AgentContext agent, Session session, MethodSpec spec, List<MethodStats> methods, boolean installed, double percentile,
+            long fixedNanos, long durationNanos, long intervalNanos, Path out, OutputFormat fmt) throws Exception {
         MethodStats[] watched = methods.toArray(new MethodStats[0]);
         List<Step> steps = new ArrayList<>();
         long started = System.nanoTime();
@@ -197,22 +206,31 @@ public final class LatencyProfileCommand extends AgentCommand {
             reread(watch, watched, percentile, fixedNanos, steps);
             boolean whole = recorded.record(durationNanos, nanos -> session.await(nanos, left -> {
                 reread(watch, watched, percentile, fixedNanos, steps);
-                if (session.tty) {
+                if (session.tty && !json) {
                     session.out.printf(Locale.ROOT, "\r\033[Kprofiling slow calls of %s in pid %d: %ds left (Ctrl-C stops early)", spec, agent.pid(), left);
                     session.out.flush();
                 }
             }));
             watch.close();
-            if (session.tty) {
+            if (session.tty && !json) {
                 session.out.print("\r\033[K");
             }
-            String took = Units.nanos(System.nanoTime() - started);
-            if (!whole) {
+            long tookNanos = System.nanoTime() - started;
+            String took = Units.nanos(tookNanos);
+            Map<String, Object> doc = null;
+            if (json) {
+                doc = new LinkedHashMap<>();
+                doc.put("pid", agent.pid());
+                doc.put("spec", spec.text());
+                doc.put("timedForThisProfile", installed);
+                doc.put("durationNanos", tookNanos);
+                doc.put("stoppedEarly", !whole);
+            } else if (!whole) {
                 session.out.println("stopped early after " + took + "; writing what was collected");
             }
             recorded.requireAnalysisHeap(Kind.WALL, HeapGuard.ANALYZE_OUTSIDE);
             try {
-                return analyze(agent, session, spec, watched, percentile, fixedNanos, steps, recorded.file(), took, out, fmt);
+                return analyze(agent, session, spec, watched, percentile, fixedNanos, steps, recorded.file(), took, intervalNanos, out, fmt, doc);
             } catch (ProfileException e) {
                 throw new CommandException(e.getMessage());
             } catch (IOException e) {
@@ -260,7 +278,7 @@ public final class LatencyProfileCommand extends AgentCommand {
     }
 
     private int analyze(AgentContext agent, Session session, MethodSpec spec, MethodStats[] methods, double percentile, long fixedNanos,
-            List<Step> steps, Path jfr, String took, Path out, OutputFormat fmt) throws IOException {
+            List<Step> steps, Path jfr, String took, long intervalNanos, Path out, OutputFormat fmt, Map<String, Object> doc) throws IOException {
         Map<String, Integer> index = new java.util.HashMap<>();
         for (int i = 0; i < methods.length; i++) {
             index.putIfAbsent(methods[i].name(), i);
@@ -281,11 +299,22 @@ public final class LatencyProfileCommand extends AgentCommand {
         JfrReader reader = new JfrReader(Kind.WALL, ProfileOptions.DEFAULT.withCalls(windows));
         Profile profile = reader.read(jfr);
         header.add(reader.matched() + " samples and waits of the calling threads joined (" + reader.outsideCalls()
-                + " outside slow calls left out); shares are estimates from samples every " + Units.nanos(Math.max(1, ProfileCommand.positiveDuration(interval, "--interval")))
+                + " outside slow calls left out); shares are estimates from samples every " + Units.nanos(intervalNanos)
                 + " plus the waits' measured durations");
         if (percentile >= 0 && steps.stream().allMatch(s -> java.util.Arrays.stream(s.nanos).allMatch(v -> v < 0))) {
             throw new CommandException("p" + fmtPercentile(percentile) + " of " + spec + " is not known: fewer than " + callsNeeded(percentile)
                     + " calls timed; record longer or give a duration (--above 50ms)");
+        }
+        if (doc != null) {
+            doc.put("above", above.trim());
+            doc.put("thresholds", thresholdsJson(methods, percentile, fixedNanos, steps));
+            doc.put("slowCalls", windows.calls());
+            doc.put("slowCallNanos", windows.totalNanos());
+            doc.put("eventsNotRead", read.dropped());
+            doc.put("samplesJoined", reader.matched());
+            doc.put("samplesOutsideSlowCalls", reader.outsideCalls());
+            doc.put("intervalNanos", intervalNanos);
+            doc.put("estimated", true); // shares come from samples (plus the waits' measured durations)
         }
         String title = "latency profile of pid " + agent.pid() + main() + ", " + took;
         if (compare) {
@@ -293,6 +322,19 @@ public final class LatencyProfileCommand extends AgentCommand {
             JfrReader all = new JfrReader(Kind.WALL, ProfileOptions.DEFAULT.withInclude(frames.pattern()));
             Profile whole = all.read(jfr);
             ProfileDiff diff = ProfileDiff.of(whole, profile);
+            if (doc != null) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("a", "all calls of the method(s)");
+                c.put("b", "slow calls");
+                c.put("totalA", whole.total(0));
+                c.put("totalB", profile.total(0));
+                c.put("unit", diff.sampleType().unit());
+                c.put("hotter", diff.hotter().stream().limit(top).map(ProfileDiff.Row::toMap).toList());
+                c.put("colder", diff.colder().stream().limit(top).map(ProfileDiff.Row::toMap).toList());
+                doc.put("compare", c);
+                session.out.println(Json.write(doc));
+                return 0;
+            }
             if (fmt == OutputFormat.HTML) {
                 AtomicFiles.writeVia(out, force, tmp -> AtomicFiles.write(tmp, o -> diff.writeFlameGraph(title + ": slow calls vs all calls", o)));
                 session.out.println("wrote " + out + " (" + header.get(1) + ")");
@@ -311,6 +353,11 @@ public final class LatencyProfileCommand extends AgentCommand {
             return 0;
         }
         profile.comments().addAll(0, header);
+        if (doc != null) {
+            doc.put("profile", TopTable.leading(profile).toMap(top));
+            session.out.println(Json.write(doc));
+            return 0;
+        }
         if (out == null) {
             TopTable.leading(profile).print(session.out, title, top);
             return 0;
@@ -331,6 +378,41 @@ public final class LatencyProfileCommand extends AgentCommand {
         w.flush();
     }
 
+    /** The percentile threshold of method {@code m} over the recording: {lowest, highest, last} nanoseconds, last -1 if never known. */
+    private static long[] thresholdRange(List<Step> steps, int m) {
+        long lo = Long.MAX_VALUE;
+        long hi = -1;
+        long last = -1;
+        for (Step s : steps) {
+            if (s.nanos[m] >= 0) {
+                lo = Math.min(lo, s.nanos[m]);
+                hi = Math.max(hi, s.nanos[m]);
+                last = s.nanos[m];
+            }
+        }
+        return new long[] {lo, hi, last};
+    }
+
+    /** Per method: its threshold (a fixed duration, or the percentile's value at the end with its range), null when not known. */
+    private static List<Object> thresholdsJson(MethodStats[] methods, double percentile, long fixedNanos, List<Step> steps) {
+        List<Object> list = new ArrayList<>();
+        for (int m = 0; m < methods.length; m++) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("method", methods[m].name());
+            t.put("percentile", percentile >= 0 ? percentile : null);
+            if (fixedNanos >= 0) {
+                t.put("nanos", fixedNanos);
+            } else {
+                long[] r = thresholdRange(steps, m);
+                t.put("nanos", r[2] < 0 ? null : r[2]);
+                t.put("lowestNanos", r[2] < 0 ? null : r[0]);
+                t.put("highestNanos", r[2] < 0 ? null : r[1]);
+            }
+            list.add(t);
+        }
+        return list;
+    }
+
     /** {@code >= 50.00ms} or {@code >= p99 of the live histogram: 61.2ms (moved 58.1ms..61.2ms)} per method. */
     private static String thresholdText(MethodStats[] methods, double percentile, long fixedNanos, List<Step> steps) {
         if (fixedNanos >= 0) {
@@ -338,16 +420,10 @@ public final class LatencyProfileCommand extends AgentCommand {
         }
         StringBuilder b = new StringBuilder("calls of at least p" + fmtPercentile(percentile) + " of the live histogram");
         for (int m = 0; m < methods.length; m++) {
-            long lo = Long.MAX_VALUE;
-            long hi = -1;
-            long last = -1;
-            for (Step s : steps) {
-                if (s.nanos[m] >= 0) {
-                    lo = Math.min(lo, s.nanos[m]);
-                    hi = Math.max(hi, s.nanos[m]);
-                    last = s.nanos[m];
-                }
-            }
+            long[] r = thresholdRange(steps, m);
+            long lo = r[0];
+            long hi = r[1];
+            long last = r[2];
             b.append(m == 0 ? ": " : "; ").append(methods.length > 1 ? methods[m].name() + " " : "");
             if (last < 0) {
                 b.append("not known (fewer than ").append(callsNeeded(percentile)).append(" calls)");

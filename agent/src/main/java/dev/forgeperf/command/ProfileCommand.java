@@ -109,6 +109,9 @@ public final class ProfileCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandException(e.getMessage(), 2);
             }
+            if (json && out != null) {
+                throw new CommandException("--json prints the top table here; it does not go with -o (the file is the output)", 2);
+            }
             if (out != null) {
                 try {
                     ProfileOutput.checkTarget(out, force);

@@ -20,6 +20,21 @@ import dev.forgeperf.util.Units;
 public final class ProfileDiff {
     /** One function in both profiles; shares are fractions of each profile's total. */
     public record Row(String function, double selfA, double selfB, double totalA, double totalB) {
+        /** As JSON: the function and its self and total shares in A and B (fractions, 4 decimals). */
+        public java.util.Map<String, Object> toMap() {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("function", function);
+            m.put("selfShareA", round(selfA));
+            m.put("selfShareB", round(selfB));
+            m.put("totalShareA", round(totalA));
+            m.put("totalShareB", round(totalB));
+            return m;
+        }
+
+        private static double round(double share) {
+            return Math.round(share * 10_000) / 10_000.0;
+        }
+
         public double selfDelta() {
             return selfB - selfA;
         }

@@ -129,13 +129,7 @@ final class DiffJson {
     private static List<Object> moverList(List<ProfileDiff.Row> rows) {
         List<Object> out = new ArrayList<>();
         for (ProfileDiff.Row r : rows) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("function", r.function());
-            m.put("selfShareA", TopMethods.round(r.selfA()));
-            m.put("selfShareB", TopMethods.round(r.selfB()));
-            m.put("totalShareA", TopMethods.round(r.totalA()));
-            m.put("totalShareB", TopMethods.round(r.totalB()));
-            out.add(m);
+            out.add(r.toMap());
         }
         return out;
     }
