@@ -13,8 +13,6 @@ import static dev.forgeperf.bootstrap.StripeCells.ERRORS;
 import static dev.forgeperf.bootstrap.StripeCells.GROUP;
 import static dev.forgeperf.bootstrap.StripeCells.HEADER_LONGS;
 import static dev.forgeperf.bootstrap.StripeCells.HEADER_SLOT;
-import static dev.forgeperf.bootstrap.StripeCells.MAX;
-import static dev.forgeperf.bootstrap.StripeCells.MIN;
 import static dev.forgeperf.bootstrap.StripeCells.SUM;
 import static dev.forgeperf.bootstrap.StripeCells.UNBUCKETED;
 import static dev.forgeperf.bootstrap.StripeCells.extremes;
@@ -447,8 +445,8 @@ public final class MethodStats {
             unused = (long) AA.getAndAdd(h, CALLS, s.count());
         }
         if (s.timedCount() > 0) {
-            lowerMin(h, MIN, s.minNanos());
-            raiseMax(h, MAX, s.maxNanos());
+            lowerMin(h, s.minNanos());
+            raiseMax(h, s.maxNanos());
         }
     }
 

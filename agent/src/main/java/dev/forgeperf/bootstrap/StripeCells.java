@@ -60,26 +60,28 @@ final class StripeCells {
     /** Min and max: a plain (opaque) read first, a compare-and-set only when the value improves (rare after warm-up). */
     static void extremes(long[] h, long v) {
         if (v < (long) AA.getOpaque(h, MIN)) {
-            lowerMin(h, MIN, v);
+            lowerMin(h, v);
         }
         if (v > (long) AA.getOpaque(h, MAX)) {
-            raiseMax(h, MAX, v);
+            raiseMax(h, v);
         }
     }
 
-    static void lowerMin(long[] d, int i, long v) {
+    /** Lowers the header's {@code MIN} to {@code v} unless it is already lower (compare-and-set loop). */
+    static void lowerMin(long[] h, long v) {
         long cur;
-        while (v < (cur = (long) AA.getVolatile(d, i))) {
-            if (AA.weakCompareAndSet(d, i, cur, v)) {
+        while (v < (cur = (long) AA.getVolatile(h, MIN))) {
+            if (AA.weakCompareAndSet(h, MIN, cur, v)) {
                 return;
             }
         }
     }
 
-    static void raiseMax(long[] d, int i, long v) {
+    /** Raises the header's {@code MAX} to {@code v} unless it is already higher (compare-and-set loop). */
+    static void raiseMax(long[] h, long v) {
         long cur;
-        while (v > (cur = (long) AA.getVolatile(d, i))) {
-            if (AA.weakCompareAndSet(d, i, cur, v)) {
+        while (v > (cur = (long) AA.getVolatile(h, MAX))) {
+            if (AA.weakCompareAndSet(h, MAX, cur, v)) {
                 return;
             }
         }

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.forgeperf.util.JsonReader;
+
 /**
  * A streaming reader of the JDK's JSON thread dump ({@code HotSpotDiagnosticMXBean.dumpThreads}
  * with {@code JSON}, as {@code jcmd PID Thread.dump_to_file -format=json} writes it): walks the
@@ -191,30 +193,25 @@ final class JsonThreadDumpReader {
                 continue;
             }
             int e = next();
-            switch (e) {
-                case 'n': b.append('\n'); break;
-                case 't': b.append('\t'); break;
-                case 'r': b.append('\r'); break;
-                case 'b': b.append('\b'); break;
-                case 'f': b.append('\f'); break;
-                case 'u': {
-                    char[] h = new char[4];
-                    for (int i = 0; i < 4; i++) {
-                        int d = next();
-                        if (d == -1) {
-                            throw error("unterminated escape");
-                        }
-                        h[i] = (char) d;
-                    }
-                    try {
-                        b.append((char) Integer.parseInt(new String(h), 16));
-                    } catch (NumberFormatException x) {
-                        throw error("bad \\u escape");
-                    }
-                    break;
+            if (e == -1) {
+                throw error("unterminated escape");
+            }
+            if (e != 'u') {
+                b.append(JsonReader.escaped((char) e));
+                continue;
+            }
+            char[] h = new char[4];
+            for (int i = 0; i < 4; i++) {
+                int d = next();
+                if (d == -1) {
+                    throw error("unterminated escape");
                 }
-                case -1: throw error("unterminated escape");
-                default: b.append((char) e); // \" \\ \/
+                h[i] = (char) d;
+            }
+            try {
+                b.append((char) Integer.parseInt(new String(h), 16));
+            } catch (NumberFormatException x) {
+                throw error("bad \\u escape");
             }
         }
     }

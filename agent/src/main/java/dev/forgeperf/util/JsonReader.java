@@ -97,6 +97,21 @@ public final class JsonReader {
         }
     }
 
+    /**
+     * The character a one-letter escape stands for ({@code n t r b f}; any other, e.g. {@code " \\ /},
+     * stands for itself). {@code \\u} is not one of these: it takes four hex digits.
+     */
+    public static char escaped(char e) {
+        switch (e) {
+            case 'n': return '\n';
+            case 'r': return '\r';
+            case 't': return '\t';
+            case 'b': return '\b';
+            case 'f': return '\f';
+            default: return e;
+        }
+    }
+
     private String string() {
         StringBuilder b = new StringBuilder();
         i++;
@@ -110,20 +125,18 @@ public final class JsonReader {
                     break;
                 }
                 char e = s.charAt(i++);
-                switch (e) {
-                    case 'n': b.append('\n'); break;
-                    case 'r': b.append('\r'); break;
-                    case 't': b.append('\t'); break;
-                    case 'b': b.append('\b'); break;
-                    case 'f': b.append('\f'); break;
-                    case 'u':
-                        if (i + 4 > s.length()) {
-                            throw error("bad \\u escape");
-                        }
+                if (e == 'u') {
+                    if (i + 4 > s.length()) {
+                        throw error("bad \\u escape");
+                    }
+                    try {
                         b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                        break;
-                    default: b.append(e);
+                    } catch (NumberFormatException x) {
+                        throw error("bad \\u escape");
+                    }
+                    i += 4;
+                } else {
+                    b.append(escaped(e));
                 }
             } else {
                 b.append(c);
