@@ -1,6 +1,7 @@
 package dev.forgeperf.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -207,6 +208,40 @@ class ControlPlaneTest {
                     ch.close();
                 }
             }
+        }
+    }
+
+    /**
+     * A JVM without the jdk.net module (a jlink image, --limit-modules, jshell's remote agent) has no
+     * SO_PEERCRED: the control thread once died on its first connection (NoClassDefFoundError in the
+     * application's stderr) and every command hung. Now the socket's file modes are the check, and
+     * status says so; at start-up and by attach alike.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aJvmWithoutJdkNetIsServedOwnerOnlyByFileModes(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            String modules = "java.base,java.instrument,java.management,jdk.management,jdk.jfr";
+            Proc started = env.hello(jdk, "http=0", 300_000, "--limit-modules", modules);
+            Proc attached = env.java(jdk, List.of("--limit-modules", modules, "-cp", Fixtures.testClasses().toString()),
+                    "dev.forgeperf.e2e.fixture.Hello", "300000");
+            long pid = Long.parseLong(attached.awaitOut("hello ready pid=(\\d+)", Duration.ofSeconds(60)));
+            Cli.Result attach = env.cli.run("attach", String.valueOf(pid), "--options", "http=0");
+            assertEquals(0, attach.exit(), attach::toString);
+            for (Proc app : List.of(started, attached)) {
+                String p = String.valueOf(app.pid());
+                env.awaitSocket(app.pid());
+                Cli.Result status = env.cli.run("status", p);
+                assertEquals(0, status.exit(), status::toString);
+                assertTrue(status.out().contains("owner and root only by its file modes: no jdk.net module"), status::toString);
+                Map<String, Object> json = RuntimeTest.json(env.cli.run("status", p, "--json"));
+                assertEquals("file modes", RuntimeTest.map(json, "control").get("peerCheck"), json::toString);
+                Cli.Result timings = env.cli.run("timings", p);
+                assertEquals(0, timings.exit(), timings::toString);
+                assertFalse(app.stderr().contains("Exception") || app.stderr().contains("Error"), app::stderr);
+            }
+            Map<String, Object> full = RuntimeTest.json(env.cli.run("status", String.valueOf(env.hello(jdk, "http=0", 300_000).pid()), "--json"));
+            assertEquals("SO_PEERCRED", RuntimeTest.map(full, "control").get("peerCheck"), full::toString);
         }
     }
 

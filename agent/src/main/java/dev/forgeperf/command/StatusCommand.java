@@ -34,7 +34,10 @@ public final class StatusCommand extends AgentCommand {
         @SuppressWarnings("unchecked")
         List<String> flags = (List<String>) s.get("jvmFlags");
         session.out.printf("  flags:   %s%n", flags.isEmpty() ? "(none of interest)" : String.join(" ", flags));
-        session.out.printf("  socket:  %s%n", s.get("socket"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> control = (Map<String, Object>) s.get("control");
+        boolean byModes = control != null && "file modes".equals(control.get("peerCheck"));
+        session.out.printf("  socket:  %s%s%n", s.get("socket"), byModes ? " (owner and root only by its file modes: no jdk.net module for SO_PEERCRED)" : "");
         @SuppressWarnings("unchecked")
         Map<String, Object> features = (Map<String, Object>) s.get("features");
         for (Map.Entry<String, Object> f : features.entrySet()) {

@@ -116,6 +116,7 @@ public final class ControlServer implements AutoCloseable {
         m.put("longMax", CommandWorkers.LONG_THREADS);
         m.put("refused", reader.refused() + workers.refused());
         m.put("dropped", reader.dropped());
+        m.put("peerCheck", reader.peerCheck());
         return m;
     }
 

@@ -60,6 +60,11 @@ final class RequestReader {
      * @param server bound, non-blocking, registered with {@code selector} for accepting
      * @param dispatch called on the selector thread with each complete request; must not block
      */
+    /** How peers are checked (see {@link PeerCheck#mode()}). */
+    String peerCheck() {
+        return peers.mode();
+    }
+
     RequestReader(ServerSocketChannel server, Selector selector, PeerCheck peers, Consumer<Ready> dispatch) {
         this.server = server;
         this.selector = selector;
@@ -130,7 +135,8 @@ final class RequestReader {
                     }
                     ready.clear();
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // LinkageError: a class the JVM cannot load (a module left out) fails this round, not the thread
                 if (!closed) {
                     Log.failureOnce("control selector", "control socket: a request could not be handled", e);
                     sleepQuietly();
@@ -163,7 +169,8 @@ final class RequestReader {
                 Waiting w = new Waiting(ch, key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ControlServer.REQUEST_TIMEOUT_MS));
                 key.attach(w);
                 waiting.add(w);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
+                Log.failureOnce("control accept", "control socket: a connection could not be checked", e);
                 Connections.closeQuietly(ch);
             }
         }
