@@ -196,7 +196,7 @@ class OperatorApiTest {
             assertEquals(200, pprof.status(), pprof::toString);
             assertEquals("attachment; filename=\"cpu.pb.gz\"", pprof.header("Content-Disposition"));
             Files.write(env.work.resolve("api-cpu.pb.gz"), pprof.body());
-            GoPprof.assertTop(env, "api-cpu.pb.gz", "OperatorApp.spin", "Type: samples");
+            GoPprof.assertTop(env, "api-cpu.pb.gz", "OperatorApp.spin", "Type: cpu");
             assertOneLine(400, get(url + "api/profile?seconds=1"), "?kind= is missing");
             assertOneLine(400, get(url + "api/profile?kind=heap"), "?kind=heap is not valid");
             assertOneLine(400, get(url + "api/profile?kind=cpu&seconds=0"), "?seconds=0");

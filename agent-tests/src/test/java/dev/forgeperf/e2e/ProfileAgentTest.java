@@ -43,7 +43,7 @@ class ProfileAgentTest {
             Proc.start(List.of("kill", "-INT", String.valueOf(cpu.pid())), null, null).waitFor(Duration.ofSeconds(10));
             assertEquals(130, cpu.waitFor(Duration.ofSeconds(120)), cpu::stderr); // 128 + SIGINT, after writing what it has
             assertTrue(cpu.stdout().contains("wrote " + env.work.resolve("cpu.pb.gz")), cpu::stdout);
-            GoPprof.assertTop(env, "cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: samples");
+            GoPprof.assertTop(env, "cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: cpu");
             GoPprof.assertTop(env, "alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport", "Type: alloc_space");
 
             Cli.Result lock = env.cli.run("profile", "lock", pid, "-d", "3s", "-o", "lock.html");
@@ -106,7 +106,7 @@ class ProfileAgentTest {
             interrupted.waitFor(Duration.ofSeconds(60));
             assertTrue(interrupted.stdout().contains("stopped early"), interrupted::stdout);
             assertTrue(interrupted.stdout().contains("wrote " + env.work.resolve("cut.pb.gz")), interrupted::stdout);
-            GoPprof.assertTop(env, "cut.pb.gz", "dev.forgeperf.sample", "Type: samples");
+            GoPprof.assertTop(env, "cut.pb.gz", "dev.forgeperf.sample", "Type: cpu");
 
             Proc killed = env.cli.start("profile", "cpu", pid, "-d", "120s", "-o", "killed.pb.gz");
             awaitRecordingThenSample(jdk, pid);
@@ -118,7 +118,7 @@ class ProfileAgentTest {
                 Env.sleep(100);
             }
             assertTrue(Files.exists(out), "the agent finished the profile for a client that died");
-            GoPprof.assertTop(env, "killed.pb.gz", "dev.forgeperf.sample", "Type: samples");
+            GoPprof.assertTop(env, "killed.pb.gz", "dev.forgeperf.sample", "Type: cpu");
             try (Stream<Path> s = Files.list(env.work)) {
                 assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".killed")), "no temp file left");
             }

@@ -73,8 +73,9 @@ class ProfileConvertTest {
             assertInTop(env, "lock.pb.gz", "dev.forgeperf.sample.Inventory.reserve");
             assertInTop(env, "rec.jfr", "dev.forgeperf.sample.PriceCalculator.computePrice");
 
-            // sample count = the JDK's count of jdk.ExecutionSample
-            long samples = ((Number) topJson(env, "cpu.pb.gz").get("total")).longValue();
+            // sample count = the JDK's count of jdk.ExecutionSample (the table leads with CPU time: --sample-type picks)
+            assertEquals("cpu", topJson(env, "cpu.pb.gz").get("sampleType"));
+            long samples = ((Number) topJson(env, "cpu.pb.gz", "--sample-type", "samples").get("total")).longValue();
             assertEquals(jfrPrintCount(env, jdk, jfr, "jdk.ExecutionSample"), samples);
             assertEquals(jfrPrintCount(env, jdk, jfr, "jdk.JavaMonitorEnter"), countOf(env, "lock.pb.gz"));
 
@@ -114,7 +115,7 @@ class ProfileConvertTest {
             assertTrue(r.out().contains("dev.forgeperf.sample.Inventory.reserve"), r::toString);
             r = env.cli.run("convert", "asprof.jfr", "-o", "asprof.pb.gz");
             assertEquals(0, r.exit(), r::toString);
-            long samples = ((Number) topJson(env, "asprof.pb.gz").get("total")).longValue();
+            long samples = ((Number) topJson(env, "asprof.pb.gz", "--sample-type", "samples").get("total")).longValue();
             assertEquals(jfrPrintCount(env, jdk, jfr, "jdk.ExecutionSample"), samples);
         }
     }
@@ -153,10 +154,11 @@ class ProfileConvertTest {
         try (Proc p = Proc.start(cmd, null, env.work)) {
             assertEquals(0, p.waitFor(Duration.ofSeconds(120)), p::stderr);
             String dom = p.stdout();
-            assertTrue(dom.matches("(?s).*<div id=\"sub\">samples \\(count\\) \u2014 total \\d+</div>.*"), dom);
-            Matcher m = Pattern.compile("<span id=\"matched\">matched (\\d+) \\(([\\d.]+)%\\)</span>").matcher(dom);
+            // CPU time, as the table and pprof's default type
+            assertTrue(dom.matches("(?s).*<div id=\"sub\">cpu \\(nanoseconds\\) \u2014 total [\\d.]+[a-zµ]+</div>.*"), dom);
+            Matcher m = Pattern.compile("<span id=\"matched\">matched ([\\d.]+)[a-zµ]+ \\(([\\d.]+)%\\)</span>").matcher(dom);
             assertTrue(m.find(), dom);
-            assertTrue(Long.parseLong(m.group(1)) > 0, dom);
+            assertTrue(Double.parseDouble(m.group(1)) > 0, dom);
         }
     }
 
@@ -168,11 +170,19 @@ class ProfileConvertTest {
 
     /** {@code go tool pprof -top} reads our files; the hot methods are at the top. Skipped only without {@code go}. */
     private static void goToolPprof(Env env) {
-        GoPprof.assertTop(env, "cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: samples");
+        GoPprof.assertTop(env, "cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: cpu");
         GoPprof.assertTop(env, "alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport", "Type: alloc_space");
         GoPprof.assertTop(env, "lock.pb.gz", "dev.forgeperf.sample.Inventory.reserve", "Type: delay");
         GoPprof.assertTop(env, "wall.pb.gz", "dev.forgeperf.sample", "Type: samples");
-        goProfilesReadBack(env, GoPprof.require());
+        // a file Go rewrote (what `go tool pprof URL` saves in ~/pprof): its comments packed, read back by top
+        String go = GoPprof.require();
+        try (Proc p = Proc.start(List.of(go, "tool", "pprof", "-proto", "-output", "go-rewritten.pb.gz", "cpu.pb.gz"),
+                Map.of("HOME", env.work.toString(), "GOCACHE", env.work.resolve("gocache").toString()), env.work)) {
+            assertEquals(0, p.waitFor(Duration.ofSeconds(120)), p::stderr);
+        }
+        assertEquals(topJson(env, "cpu.pb.gz").get("comments"), topJson(env, "go-rewritten.pb.gz").get("comments"));
+        assertInTop(env, "go-rewritten.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice");
+        goProfilesReadBack(env, go);
     }
 
     /** A CPU and a heap profile written by Go's runtime/pprof: {@code top}, {@code convert} and {@code diff} read them. */

@@ -178,7 +178,7 @@ class SnapshotReportTest {
             // every file read back by the real tools
             String summary = Jdks.tool(jdk, "jfr", "summary", b.resolve("recording.jfr").toString()).stdout();
             assertTrue(summary.contains("jdk.ExecutionSample") && summary.contains("forge.MethodTiming"), summary);
-            GoPprof.assertTop(env, "b/cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: samples");
+            GoPprof.assertTop(env, "b/cpu.pb.gz", "dev.forgeperf.sample.PriceCalculator.computePrice", "Type: cpu");
             GoPprof.assertTop(env, "b/alloc.pb.gz", "dev.forgeperf.sample.ReportBuilder.buildReport", "Type: alloc_space");
             GoPprof.assertTop(env, "b/lock.pb.gz", "dev.forgeperf.sample.Inventory.reserve", "Type: delay");
 

@@ -27,6 +27,10 @@ final class TopCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--sample-type", paramLabel = "TYPE", description = "Rank by this sample type (as pprof's -sample_index: e.g. samples, cpu,"
+            + " alloc_space); default: CPU time when the profile has it, else the profile's default type.")
+    String sampleType;
+
     @Mixin
     ProfileArgs args;
 
@@ -38,7 +42,17 @@ final class TopCommand implements Callable<Integer> {
         var kind = args.kind();
         var options = args.options();
         Profile profile = ProfileArgs.run(() -> ProfileOutput.read(input, kind, options));
-        TopTable table = TopTable.of(profile);
+        TopTable table;
+        if (sampleType == null) {
+            table = TopTable.leading(profile);
+        } else {
+            int type = profile.typeIndex(sampleType);
+            if (type < 0) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--sample-type " + sampleType + ": " + ProfileArgs.name(input)
+                        + " has " + profile.sampleTypes().stream().map(t -> t.type()).toList() + "; pick one of those");
+            }
+            table = TopTable.of(profile, type);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(table.toMap(rows)));

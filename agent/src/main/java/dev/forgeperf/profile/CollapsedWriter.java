@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes folded stacks for flamegraph.pl and speedscope: one line per distinct stack,
- * {@code root;caller;leaf VALUE}, frames by function name (lines merged), value of the profile's
- * {@linkplain Profile#primary() primary} sample type. A {@code ;} inside a name becomes {@code :}.
+ * {@code root;caller;leaf VALUE}, frames by function name (lines merged), value of the sample type
+ * people read first ({@link TopTable#leadingType}: CPU nanoseconds for a CPU profile, else the primary). A {@code ;} inside a name becomes {@code :}.
  */
 public final class CollapsedWriter {
     private CollapsedWriter() {
@@ -18,7 +18,7 @@ public final class CollapsedWriter {
 
     public static void write(Profile profile, OutputStream out) throws IOException {
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-        write(profile, profile.primary(), w);
+        write(profile, TopTable.leadingType(profile), w);
         w.flush();
     }
 

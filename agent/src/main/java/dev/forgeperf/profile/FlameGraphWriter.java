@@ -21,9 +21,9 @@ public final class FlameGraphWriter {
     private FlameGraphWriter() {
     }
 
-    /** A flame graph of {@code profile}'s primary sample type. */
+    /** A flame graph of the sample type people read first ({@link TopTable#leadingType}: CPU time for a CPU profile). */
     public static void write(Profile profile, String title, OutputStream out) throws IOException {
-        int type = profile.primary();
+        int type = TopTable.leadingType(profile);
         CallTree tree = CallTree.of(profile, type);
         SampleType st = profile.sampleTypes().get(type);
         write(tree, title, st.type() + " (" + st.unit() + ")", st.unit(), false, out);

@@ -103,7 +103,17 @@ public final class PprofReader {
                 case 10 -> durationNanos = r.varint(wire);
                 case 11 -> periodType = valueType(r.message(wire));
                 case 12 -> period = r.varint(wire);
-                case 13 -> comments.add(r.varint(wire));
+                case 13 -> {
+                    // repeated int64: packed (what Go writes for more than one) or one per field
+                    if (wire == 2) {
+                        Reader packed = r.message(2);
+                        while (packed.more()) {
+                            comments.add(packed.varint(0));
+                        }
+                    } else {
+                        comments.add(r.varint(wire));
+                    }
+                }
                 case 14 -> defaultType = r.varint(wire);
                 default -> {
                     if (field == 0) {

@@ -155,7 +155,7 @@ public final class PprofWriter {
         for (int c : commentIds) {
             top.field(COMMENT, c);
         }
-        top.field(DEFAULT_SAMPLE_TYPE, typeIds[2 * profile.primary()]);
+        top.field(DEFAULT_SAMPLE_TYPE, typeIds[2 * TopTable.leadingType(profile)]); // pprof shows it first: CPU time for a CPU profile
         flush(top, o);
     }
 

@@ -59,16 +59,17 @@ public final class ProfileDiff {
     }
 
     /**
-     * Compares the primary sample types of {@code a} and {@code b}; when B's primary type is absent
+     * Compares the sample types people read first ({@link TopTable#leadingType}: CPU time when there is
+     * one, else the primary) of {@code a} and {@code b}; when B's is absent
      * from A (or the reverse), the first type they share is used.
      *
      * @throws IllegalArgumentException when they share no sample type
      */
     public static ProfileDiff of(Profile a, Profile b) {
-        SampleType wanted = b.sampleTypes().get(b.primary());
-        int ia = a.sampleTypes().indexOf(wanted);
+        int ib = TopTable.leadingType(b);
+        int ia = a.sampleTypes().indexOf(b.sampleTypes().get(ib));
         if (ia >= 0) {
-            return new ProfileDiff(a, ia, b, b.primary());
+            return new ProfileDiff(a, ia, b, ib);
         }
         for (int i = 0; i < b.sampleTypes().size(); i++) {
             ia = a.sampleTypes().indexOf(b.sampleTypes().get(i));

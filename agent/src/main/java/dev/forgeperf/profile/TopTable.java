@@ -47,8 +47,13 @@ public final class TopTable {
      * rows like any function; the rows' self values add up to the header's total.
      */
     public static TopTable leading(Profile profile) {
+        return new TopTable(profile, leadingType(profile));
+    }
+
+    /** The sample type people read first (see {@link #leading}): {@code cpu/nanoseconds} when there is one, else the primary. */
+    public static int leadingType(Profile profile) {
         int cpu = profile.typeIndex("cpu");
-        return cpu >= 0 && profile.sampleTypes().get(cpu).unit().equals("nanoseconds") ? new TopTable(profile, cpu) : of(profile);
+        return cpu >= 0 && profile.sampleTypes().get(cpu).unit().equals("nanoseconds") ? cpu : profile.primary();
     }
 
     /** All functions, hottest first. */
