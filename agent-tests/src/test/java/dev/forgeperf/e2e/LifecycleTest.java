@@ -83,6 +83,8 @@ class LifecycleTest {
             assertFalse(Files.exists(env.socketDir.resolve("jfr-" + pid)), "the recording's folder is removed with it");
             await("no forge-perf-* thread left in JVM " + pid, Duration.ofSeconds(60), () -> agentThreads(jdk, p).isEmpty());
             app.awaitErr("\\[forge-perf\\] agent detached from pid " + pid, Duration.ofSeconds(30));
+            assertTrue(app.stderrLines(l -> l.contains("was not sent")).isEmpty(), "the socket went once the answer was sent, not at the 10 s deadline: "
+                    + app.stderr());
 
             Cli.Result status = env.cli.run("status", pid);
             assertEquals(1, status.exit(), status::toString);

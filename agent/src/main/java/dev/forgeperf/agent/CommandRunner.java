@@ -28,7 +28,8 @@ final class CommandRunner implements ControlServer.Handler {
     }
 
     @Override
-    public int handle(Protocol.Request request, Writer outWriter, Writer errWriter, java.util.function.BooleanSupplier hungUp) {
+    public int handle(Protocol.Request request, Writer outWriter, Writer errWriter, java.util.function.BooleanSupplier hungUp,
+            java.util.function.BooleanSupplier answered) {
         if (HeapGuard.freeNow() < (1 << 20)) {
             // parsing the command could fail a class initializer for good: answer without doing anything
             try {
@@ -41,7 +42,7 @@ final class CommandRunner implements ControlServer.Handler {
         PrintWriter out = new PrintWriter(outWriter, true);
         PrintWriter err = new PrintWriter(errWriter, true);
         String cwd = request.headers.getOrDefault(Protocol.CWD, "/");
-        Session session = new Session(out, err, Path.of(cwd), "true".equals(request.headers.get(Protocol.TTY)), hungUp);
+        Session session = new Session(out, err, Path.of(cwd), "true".equals(request.headers.get(Protocol.TTY)), hungUp, answered);
         String name = Commands.commandName(request.args.toArray(new String[0]));
         CommandLine cl = Commands.create(name != null && Commands.AGENT_COMMANDS.contains(name) ? name : null);
         cl.setOut(out);

@@ -105,13 +105,14 @@ final class Teardown {
                     break;
                 }
             }
+            boolean sent = answered.getAsBoolean();
             if (c != null) {
                 c.close();
             }
             agent.control = null;
             Agent.clearCurrent(agent);
             AgentState.release();
-            Log.info("agent detached from pid " + agent.pid());
+            Log.info("agent detached from pid " + agent.pid() + (sent ? "" : " (the answer to `detach` was not sent within 10 s; the control socket was removed anyway)"));
         }, "forge-perf-detach");
         finish.setDaemon(true);
         finish.start();

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 public final class DetachCommand extends AgentCommand {
     @Override
     public int run(AgentContext agent, Session session) {
-        java.util.List<String> done = agent.detach(session::hungUp);
+        java.util.List<String> done = agent.detach(session::answered);
         session.out.println("detaching the forge-perf agent from pid " + agent.pid() + ":");
         for (String line : done) {
             session.out.println("  " + line);

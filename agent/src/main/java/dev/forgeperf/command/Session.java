@@ -13,13 +13,24 @@ public final class Session {
     public final Path cwd;
     public final boolean tty;
     private final java.util.function.BooleanSupplier hungUp;
+    private final java.util.function.BooleanSupplier answered;
 
-    public Session(PrintWriter out, PrintWriter err, Path cwd, boolean tty, java.util.function.BooleanSupplier hungUp) {
+    public Session(PrintWriter out, PrintWriter err, Path cwd, boolean tty, java.util.function.BooleanSupplier hungUp,
+            java.util.function.BooleanSupplier answered) {
         this.out = out;
         this.err = err;
         this.cwd = cwd;
         this.tty = tty;
         this.hungUp = hungUp;
+        this.answered = answered;
+    }
+
+    /**
+     * True once this command's answer is complete: the exit status written and the connection
+     * closed (or the client gone). Never true while the command runs; for another thread to wait on.
+     */
+    public boolean answered() {
+        return answered.getAsBoolean();
     }
 
     /** True once the user pressed Ctrl-C or the client went away. */

@@ -28,8 +28,9 @@ import dev.forgeperf.util.DaemonThreads;
  * request that finds its pool full is answered with one line and closed.
  *
  * <p>Each answer is written in {@link Protocol} frames ({@link FrameWriter}): stdout and stderr
- * as the handler writes them, then the exit status; the connection is closed after it. A handler
- * that throws answers one line and status 1.
+ * as the handler writes them, then the exit status; the connection is closed after it, and only
+ * then does the handler's {@code answered} turn true. A handler that throws answers one line and
+ * status 1.
  *
  * <p>Thread-safety: {@link #dispatch} is called by the selector thread; the counts and
  * {@link #close()} from any thread.
@@ -130,6 +131,15 @@ final class CommandWorkers {
     }
 
     private void serve(RequestReader.Ready r, boolean isLong) {
+        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            answer(r, isLong, answered::get);
+        } finally {
+            answered.set(true); // the exit status is written and the connection closed, or the client is gone
+        }
+    }
+
+    private void answer(RequestReader.Ready r, boolean isLong, BooleanSupplier answered) {
         SocketChannel ch = r.ch();
         try (ch) {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 8192));
@@ -151,7 +161,7 @@ final class CommandWorkers {
             }
             int status;
             try {
-                status = handler.handle(r.request(), stdout, stderr, hungUp);
+                status = handler.handle(r.request(), stdout, stderr, hungUp, answered);
             } catch (Throwable t) {
                 stderr.write("forge-perf: the agent failed to run the command: " + t + "\n");
                 status = 1;

@@ -53,8 +53,12 @@ public final class ControlServer implements AutoCloseable {
         /**
          * @param hungUp true once the client has closed its sending side (Ctrl-C) or gone away:
          *     a long-running command should then finish early with what it has
+         * @param answered true once this request is over: its exit status was written and its
+         *     connection closed (or the client went away). A command that takes the control socket
+         *     down ({@code detach}) waits for it on another thread, so the socket never goes before
+         *     the answer
          */
-        int handle(Protocol.Request request, Writer out, Writer err, BooleanSupplier hungUp) throws Exception;
+        int handle(Protocol.Request request, Writer out, Writer err, BooleanSupplier hungUp, BooleanSupplier answered) throws Exception;
     }
 
     private final Path socket;
