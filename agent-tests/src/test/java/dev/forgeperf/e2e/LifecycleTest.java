@@ -97,11 +97,11 @@ class LifecycleTest {
             assertTrue(again.out().lines().anyMatch(l -> l.matches("\\s*jfr:\\s+off")), again::toString);
             assertTrue(again.out().lines().anyMatch(l -> l.matches("\\s*http:\\s+off")), again::toString);
             await("second() counted", Duration.ofSeconds(60), () -> count(env, p, SECOND) > 0);
-            // first() no longer runs timed code: while second() is called 500 more times, its count stays
-            long firstBefore = count(env, p, FIRST);
+            // first() no longer runs timed code, and its row left with the detached agent: while second() is called 500 more times, no row comes back
+            assertEquals(0, count(env, p, FIRST), "first()'s row is dropped at detach");
             long secondBefore = count(env, p, SECOND);
             await("second() counted 500 more", Duration.ofSeconds(120), () -> count(env, p, SECOND) > secondBefore + 500);
-            assertEquals(firstBefore, count(env, p, FIRST), "first() is not counted after detach");
+            assertEquals(0, count(env, p, FIRST), "first() is not counted after detach");
             assertTrue(app.stderrLines(l -> l.contains("Exception") || l.contains("Error")).isEmpty(), app::stderr);
 
             Cli.Result last = env.cli.run("detach", pid);
@@ -109,6 +109,73 @@ class LifecycleTest {
             assertTrue(last.out().contains("instrumentation removed: 1 methods of 1 specs"), last::toString);
             await("no forge-perf-* thread left after the second detach", Duration.ofSeconds(60), () -> agentThreads(jdk, p).isEmpty());
             assertTrue(app.process().isAlive(), "the application runs on");
+        }
+    }
+
+    /** The rows of {@code timings --json --all} whose name starts with {@code method}, in order (a name may come twice). */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> rowsOf(Env env, String pid, String method) {
+        Cli.Result r = env.cli.run("timings", pid, "--json", "--all");
+        assertEquals(0, r.exit(), r::toString);
+        return ((List<Object>) JsonReader.parse(r.out())).stream().map(row -> (Map<String, Object>) row)
+                .filter(row -> String.valueOf(row.get("method")).startsWith(method)).toList();
+    }
+
+    /** The /metrics lines (series and value) of {@code family} whose method label starts with {@code method}. */
+    static List<String> series(String metrics, String family, String method) {
+        return metrics.lines().filter(l -> l.startsWith(family + "{method=\"" + method)).toList();
+    }
+
+    /**
+     * Detach drops the timing rows of the agent that leaves, and a timed method's row after attach
+     * again is the only one under its name: in {@code timings} and in /metrics (no frozen row from
+     * before the detach beside it, no loader suffix telling the two apart). Also: the detach
+     * answer is confirmed sent, so the socket goes at once rather than after 10 s.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void reattachShowsOneRowPerTimedMethod(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.java(jdk, List.of("-cp", Fixtures.testClasses().toString()), LIFECYCLE, "600000");
+            String pid = app.awaitOut("lifecycle ready pid=(\\d+)", Duration.ofSeconds(60));
+            Cli.Result attach = env.cli.run("attach", pid, "--options", "timed=" + LIFECYCLE + "#first,http=127.0.0.1:0,jfr=off");
+            assertEquals(0, attach.exit(), attach::toString);
+            Cli.Result instrument = env.cli.run("instrument", pid, SECOND);
+            assertEquals(0, instrument.exit(), instrument::toString);
+            await("first() and second() counted", Duration.ofSeconds(60),
+                    () -> rowsOf(env, pid, FIRST).size() == 1 && rowsOf(env, pid, SECOND).size() == 1
+                            && TimingTest.num(rowsOf(env, pid, SECOND).get(0), "count") > 100);
+
+            Cli.Result detach = env.cli.run("detach", pid);
+            assertEquals(0, detach.exit(), detach::toString);
+            assertTrue(detach.out().contains("instrumentation removed: 2 methods of 2 specs run their original bytecode again; 2 timing rows dropped"),
+                    detach::toString);
+            app.awaitErr("\\[forge-perf\\] agent detached from pid " + pid, Duration.ofSeconds(30));
+            assertTrue(app.stderrLines(l -> l.contains("was not sent")).isEmpty(), app::stderr);
+
+            Cli.Result again = env.cli.run("attach", pid, "--options", "http=127.0.0.1:0,jfr=off,timed=" + LIFECYCLE + "#second");
+            assertEquals(0, again.exit(), again::toString);
+            await("second() counted again", Duration.ofSeconds(60), () -> !rowsOf(env, pid, SECOND).isEmpty());
+            List<Map<String, Object>> second = rowsOf(env, pid, SECOND);
+            assertEquals(1, second.size(), second::toString);
+            assertEquals(SECOND, second.get(0).get("method"), "no loader suffix where no other row has the name");
+            assertEquals(List.of(), rowsOf(env, pid, FIRST), "first()'s row left with the agent that timed it");
+
+            String url = HttpServerTest.awaitUrl(env, pid);
+            HttpServerTest.Response metrics = HttpServerTest.get(url + "metrics");
+            assertEquals(200, metrics.status(), metrics::toString);
+            List<String> calls = series(metrics.text(), "forgeperf_method_calls_total", LIFECYCLE);
+            assertEquals(1, calls.size(), metrics::text);
+            assertTrue(calls.get(0).startsWith("forgeperf_method_calls_total{method=\"" + SECOND + "\"} "), calls::toString);
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (String line : metrics.text().split("\n")) {
+                if (!line.startsWith("#") && !line.isBlank()) {
+                    String id = line.substring(0, line.lastIndexOf(' '));
+                    assertTrue(ids.add(id), "series twice: " + id);
+                }
+            }
+            assertTrue(app.process().isAlive(), "the application runs on");
+            assertTrue(app.stderrLines(l -> l.contains("Exception") || l.contains("Error")).isEmpty(), app::stderr);
         }
     }
 

@@ -16,7 +16,8 @@ import dev.forgeperf.util.PendingFiles;
 
 /**
  * Stopping the agent, in two ways. {@link #detach} undoes everything while the JVM runs on: the
- * triggers and the sampler stop, every instrumentation is removed (the original bytecode is back),
+ * triggers and the sampler stop, every instrumentation is removed (the original bytecode is back)
+ * and its timing rows dropped from the bootstrap registry, which outlives the agent,
  * profiling sessions, HTTP, the Pyroscope push and the continuous recording are closed, the
  * shutdown hook is removed; the control socket goes last, on the daemon thread
  * {@code forge-perf-detach}, once the answer reached the client (or after 10 s), and then the JVM
@@ -54,8 +55,9 @@ final class Teardown {
             try {
                 int specs = t.specs().size();
                 int methods = t.activeMethods().size();
-                t.uninstall(null);
-                done.add("instrumentation removed: " + methods + " methods of " + specs + " specs run their original bytecode again");
+                int rows = t.close();
+                done.add("instrumentation removed: " + methods + " methods of " + specs + " specs run their original bytecode again; "
+                        + rows + " timing rows dropped (a later attach starts them from zero)");
             } catch (RuntimeException | LinkageError e) {
                 Log.failure("removing the instrumentation", e);
                 done.add("removing the instrumentation failed: " + e);

@@ -253,22 +253,43 @@ public final class Recorder {
      */
     public static void release(int id) {
         synchronized (LOCK) {
-            final MethodStats s = id < 0 || id >= size ? null : lookup(id);
-            if (s == null) {
+            if (!forget(id)) {
                 return;
             }
-            if (id < FIXED_IDS) {
-                TABLE_ELEMENT.setRelease(FIXED, id, (MethodStats) null);
-            } else {
-                TABLE_ELEMENT.setRelease(table, id - FIXED_IDS, (MethodStats) null);
-            }
-            s.release();
-            live--;
             if (freeCount == freeIds.length) {
                 freeIds = Arrays.copyOf(freeIds, freeCount * 2);
             }
             freeIds[freeCount++] = id;
         }
+    }
+
+    /**
+     * Forgets the stats under {@code id} and frees their memory, like {@link #release}, but the id
+     * is never given out again: for ids whose code may still run somewhere. A frame that was on a
+     * stack when its method's instrumentation was removed still runs the timed version and records
+     * once more on exit; under a retired id that call is ignored instead of landing in another
+     * method's row.
+     */
+    public static void retire(int id) {
+        synchronized (LOCK) {
+            forget(id);
+        }
+    }
+
+    /** Clears {@code id}'s slot and frees its stats; false when nothing was registered there. Caller holds {@link #LOCK}. */
+    private static boolean forget(int id) {
+        final MethodStats s = id < 0 || id >= size ? null : lookup(id);
+        if (s == null) {
+            return false;
+        }
+        if (id < FIXED_IDS) {
+            TABLE_ELEMENT.setRelease(FIXED, id, (MethodStats) null);
+        } else {
+            TABLE_ELEMENT.setRelease(table, id - FIXED_IDS, (MethodStats) null);
+        }
+        s.release();
+        live--;
+        return true;
     }
 
     /** The stats registered under {@code id}, or {@code null} if there is none. */

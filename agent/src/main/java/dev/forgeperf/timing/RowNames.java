@@ -19,7 +19,9 @@ final class RowNames {
     /**
      * The name each row is shown under: the short name; the qualified one (full parameter
      * types) for rows whose short names collide and differ in it; plus {@code " [loader]"} for
-     * rows that still collide (same method in two class loaders, or rows of unloaded loaders).
+     * rows that still collide (same method in two class loaders, or rows of unloaded loaders);
+     * a row whose name is still taken by an earlier one (in {@code all}'s order) gets
+     * {@code " #2"}, {@code " #3"}, …, so every name is unique.
      */
     static Map<MethodStats, String> displayNames(List<MethodStats> all) {
         Map<String, List<MethodStats>> byName = new HashMap<>();
@@ -42,6 +44,15 @@ final class RowNames {
                     out.put(s, q.size() == 1 || s.loader() == null ? base : base + " [" + s.loader() + "]");
                 }
             }
+        }
+        // two loaders with one label (same name, same identity hash) would still collide: the later row gets a number
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        for (MethodStats s : all) {
+            String n = out.get(s);
+            for (int i = 2; !taken.add(n); i++) {
+                n = out.get(s) + " #" + i;
+            }
+            out.put(s, n);
         }
         return out;
     }

@@ -131,6 +131,37 @@ final class TimedMethods {
         }
     }
 
+    /**
+     * Forgets every row registered here (timed methods, generated classes' rows, unloaded rows):
+     * their ids are retired in the {@link Recorder} (never reused, see {@link Recorder#retire}) and
+     * every claim is dropped. For an agent that detaches, after its specs were removed: the
+     * bootstrap registry outlives the agent, and a later agent must not find these rows beside its
+     * own. Returns how many rows were dropped.
+     */
+    int retireAll() {
+        synchronized (registry) {
+            java.util.List<Map<String, Integer>> maps = new java.util.ArrayList<>();
+            maps.add(bootLoader.ids);
+            for (LoaderIds l : loaders.values()) {
+                maps.add(l.ids);
+            }
+            maps.add(foldedIds);
+            maps.add(unloadedRows);
+            int dropped = 0;
+            for (Map<String, Integer> ids : maps) {
+                for (Integer id : ids.values()) {
+                    if (Recorder.stats(id) != null) {
+                        Recorder.retire(id);
+                        dropped++;
+                    }
+                }
+                ids.clear();
+            }
+            claims.clear();
+            return dropped;
+        }
+    }
+
     /** Class loaders whose timed methods were folded after the loader was collected. */
     long loadersCollected() {
         synchronized (registry) {

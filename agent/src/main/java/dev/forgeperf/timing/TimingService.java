@@ -176,6 +176,22 @@ public final class TimingService {
         return out;
     }
 
+    /**
+     * The agent detaches: removes every spec (original bytecode back) and drops every row this
+     * service timed, so an agent attached later starts from no rows instead of finding these frozen
+     * beside its own. {@code ForgePerf.track} timers belong to the application and stay. Returns
+     * how many rows were dropped.
+     */
+    public synchronized int close() {
+        uninstall(null);
+        timed.foldCollected();
+        int dropped = timed.retireAll();
+        if (current == this) {
+            current = null;
+        }
+        return dropped;
+    }
+
     /** The installed specs, in installation order. */
     public List<String> specs() {
         synchronized (installs) {

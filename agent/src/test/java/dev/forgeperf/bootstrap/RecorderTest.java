@@ -89,6 +89,25 @@ class RecorderTest {
     }
 
     @Test
+    void aRetiredIdIsForgottenAndNeverGivenOutAgain() {
+        MethodStats old = new MethodStats("retired");
+        int id = Recorder.register(old);
+        int live = Recorder.live();
+        Recorder.retire(id);
+        assertNull(Recorder.stats(id));
+        assertEquals(live - 1, Recorder.live());
+        assertFalse(Recorder.all().contains(old));
+        MethodStats next = new MethodStats("after retire");
+        int other = Recorder.register(next);
+        assertTrue(other != id, "a retired id is not reused");
+        Recorder.record(id, 5, false); // a frame still running the old timed code
+        assertEquals(0, old.snapshot().count());
+        assertEquals(0, next.snapshot().count());
+        Recorder.retire(id); // twice: nothing more happens
+        assertEquals(live, Recorder.live());
+    }
+
+    @Test
     void recordViaRecorder() {
         MethodStats s = new MethodStats("rec");
         int id = Recorder.register(s);

@@ -49,4 +49,15 @@ class RowNamesTest {
         assertEquals("S#run() [webapp-b@3]", names.get(c2));
         assertEquals("T#go(String)", names.get(alone), "the short name where nothing collides");
     }
+
+    @Test
+    void rowsThatStillCollideAreNumberedInOrder() {
+        MethodStats first = new MethodStats("W#run()", "W#run()", "app@1");
+        MethodStats second = new MethodStats("W#run()", "W#run()", "app@1");
+        MethodStats third = new MethodStats("W#run()", "W#run()", "app@1");
+        Map<MethodStats, String> names = RowNames.displayNames(List.of(first, second, third));
+        assertEquals("W#run() [app@1]", names.get(first));
+        assertEquals("W#run() [app@1] #2", names.get(second));
+        assertEquals("W#run() [app@1] #3", names.get(third));
+    }
 }
