@@ -17,6 +17,7 @@ import jdk.jfr.consumer.RecordedObject;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
+import dev.forgeperf.util.AgentClasses;
 import dev.forgeperf.util.Units;
 
 
@@ -46,14 +47,6 @@ public final class LiveObjects {
     public static final int DEFAULT_QUEUE_SIZE = 256;
     /** Packages whose frames are not a user's allocation site (the first frame outside them is). */
     private static final List<String> LIBRARY = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
-    /**
-     * The agent's packages under {@code dev.forgeperf.} (the rest there, such as the sample app and
-     * the test fixtures, is a user's code): an object whose allocation site (the first frame outside
-     * the JDK) is in one of them is forge-perf's own and left out, as are objects allocated on
-     * forge-perf's threads.
-     */
-    private static final java.util.Set<String> AGENT_PACKAGES = java.util.Set.of("agent", "bootstrap", "timing", "jfr", "profile", "runtime",
-            "control", "http", "report", "cli", "command", "snapshot", "util", "config", "context", "shaded");
 
     /**
      * One allocation site of sampled live objects: the first frame of their stacks outside the JDK
@@ -289,17 +282,9 @@ public final class LiveObjects {
         return alloc;
     }
 
-    /** Whether a class is the agent's own ({@link #AGENT_PACKAGES}, or {@code dev.forgeperf.ForgePerf}, {@code Track}, …). */
+    /** Whether a class is the agent's own ({@link AgentClasses}): its objects are left out. */
     static boolean agentClass(String cls) {
-        String root = "dev.forgeperf.";
-        if (!cls.startsWith(root)) {
-            return false;
-        }
-        int dot = cls.indexOf('.', root.length());
-        if (dot < 0) {
-            return true;
-        }
-        return AGENT_PACKAGES.contains(cls.substring(root.length(), dot));
+        return AgentClasses.contains(cls);
     }
 
     /** {@code Threads/Stack Variable} or {@code Class Loader Data/Global} …: the root's subsystem and kind, null when not computed. */

@@ -9,6 +9,8 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
+import dev.forgeperf.util.AgentClasses;
+
 /**
  * Which classes method timing may touch, and what a spec matches among the loaded ones. One
  * exclusion rule ({@link #excluded}) serves the transformer and every scan of the loaded classes
@@ -25,13 +27,12 @@ final class ClassScope {
     }
 
     /**
-     * forge-perf's own classes, never timed: the bootstrap part and public API (the agent's
-     * internals are excluded by their class loader).
+     * forge-perf's own classes, never timed ({@link AgentClasses}): by name, because the class loader
+     * is not enough: after a detach and an attach the previous agent's classes stay loaded by a
+     * loader that is no longer ours (a spec of everything timed 53 of its methods).
      */
     static boolean isOwn(String name) {
-        return name.startsWith("dev.forgeperf.bootstrap.") || name.startsWith("dev.forgeperf.shaded.")
-                || name.startsWith("dev.forgeperf.ForgePerf") || name.startsWith("dev.forgeperf.Track")
-                || name.equals("dev.forgeperf.Timed");
+        return AgentClasses.contains(name);
     }
 
     /**
