@@ -46,6 +46,8 @@ class WallAccuracyTest {
                         + " (ratio %.3f)%n%s", method, shown / 1e9, p.durationNanos() / 1e9, ratio, context));
             }
             assertTrue(context.matches("(?s).*\\d+ threads still waiting at the end.*"), context);
+            // the running part is an estimate, low on busy cores, and the profile says so
+            assertTrue(context.contains("estimate, low for running threads: their samples count time on a CPU"), context);
 
             Cli.Result text = env.cli.run("profile", "wall", pid, "-d", "2s", "-n", "5");
             assertEquals(0, text.exit(), text::toString);

@@ -32,6 +32,16 @@ final class RawColumns {
     private static final int CPU_TIME_SAMPLES = 3;
     private static final int CPU_TIME_NANOS = 4;
     // raw columns of a wall profile: execution and native samples, off-CPU nanoseconds, the samples' nanoseconds and pending
+    /**
+     * What a wall profile's running part does not hold. JFR's sampler stops a thread to walk its stack
+     * and gives up after 2 ms when the thread does not stop, which a thread waiting for a CPU cannot;
+     * and it takes one native sample per period for all threads in native code. Measured on 2 busy
+     * cores (JDK 17): a thread runnable the whole 4 s showed 1.1-3.1 s (its on-CPU time within 10%),
+     * a thread in epoll_wait 1 s of 4.
+     */
+    static final String WALL_RUNNING_UNDERSTATED = "estimate, low for running threads: their samples count time on a CPU (JFR skips a thread"
+            + " that is runnable but waiting for a CPU, and takes one native-method sample per period among all threads in native code),"
+            + " so on busy cores a running thread shows less than its wall time; waits are measured in full";
     private static final int WALL_EXEC_SAMPLES = 0;
     private static final int WALL_NATIVE_SAMPLES = 1;
     private static final int WALL_OFF_CPU_NANOS = 2;
@@ -201,6 +211,7 @@ final class RawColumns {
                             + " (waits under each event's recording threshold are missing: none with `profile wall`, which"
                             + " records from 0 ms; under 10-20 ms in the JDK's default settings)");
                     inProgress.addWaiters(profile, period, windowStart, windowEnd);
+                    profile.addComment(WALL_RUNNING_UNDERSTATED);
                 }
             }
             case ALLOCATION -> {
