@@ -184,6 +184,9 @@ class HttpServerTest {
             Response postMemory = call("POST", url + "api/memory");
             assertEquals(405, postMemory.status(), postMemory::toString);
             assertEquals("GET, HEAD", postMemory.header("Allow"));
+            Response deleteGc = call("DELETE", url + "api/gc");
+            assertEquals(405, deleteGc.status(), deleteGc::toString);
+            assertEquals("GET, HEAD, POST", deleteGc.header("Allow"), "every method the route takes");
             for (String bad : List.of("debug/pprof/profile?seconds=0", "debug/pprof/profile?seconds=abc", "debug/pprof/profile?seconds=301",
                     "debug/pprof/goroutine?debug=7", "api/timings?sort=fastest", "health?format=xml")) {
                 Response r = get(url + bad);

@@ -199,6 +199,7 @@ class OperatorApiTest {
             GoPprof.assertTop(env, "api-cpu.pb.gz", "OperatorApp.spin", "Type: cpu");
             assertOneLine(400, get(url + "api/profile?seconds=1"), "?kind= is missing");
             assertOneLine(400, get(url + "api/profile?kind=heap"), "?kind=heap is not valid");
+            assertOneLine(400, get(url + "api/profile?kind=live"), "?kind=live is not valid: expected cpu, wall, alloc, lock or park");
             assertOneLine(400, get(url + "api/profile?kind=cpu&seconds=0"), "?seconds=0");
             assertOneLine(400, get(url + "api/profile?kind=cpu&format=jfr"), "?format=jfr is not valid");
             assertTrue(app.process().isAlive(), "the application still runs");

@@ -111,7 +111,7 @@ public final class SessionCommand implements Runnable {
                 throw new CommandException("cannot start a JFR recording in this JVM: " + e.getMessage());
             }
             session.out.println("started session " + name + " in pid " + agent.pid() + ": " + String.join(", ", ids(chosen)) + "; it ends by itself after "
-                    + Units.nanos(maxTime.toNanos()) + " or at " + Units.bytes(maxBytes) + " of recording");
+                    + Units.duration(maxTime.toNanos()) + " or at " + Units.bytes(maxBytes) + " of recording");
             session.out.println("collect it with: forge-perf session stop " + agent.pid() + " " + name + " -o DIR");
             return 0;
         }
@@ -213,7 +213,7 @@ public final class SessionCommand implements Runnable {
                 session.out.println(Json.write(m));
                 return 0;
             }
-            session.out.println("wrote session " + name + " (" + Units.nanos(s.elapsed().toNanos()) + ", " + s.endedWhy() + ") to " + target);
+            session.out.println("wrote session " + name + " (" + Units.duration(s.elapsed().toNanos()) + ", " + s.endedWhy() + ") to " + target);
             outcome.forEach((part, result) -> session.out.printf(Locale.ROOT, "  %-14s %s%n", part, result));
             return 0;
         }
@@ -235,7 +235,7 @@ public final class SessionCommand implements Runnable {
             w.add("end", d -> copyFolder(end, d.resolve(ProfilingSessions.END_DIR)));
             String main = AgentInfo.mainClass();
             String title = " profile of session " + s.settings().name() + ", pid " + agent.pid() + (main == null || main.isEmpty() ? "" : " (" + main + ")")
-                    + ", " + Units.nanos(s.elapsed().toNanos());
+                    + ", " + Units.duration(s.elapsed().toNanos());
             for (Kind kind : s.settings().kinds()) {
                 w.add(kind.id() + " profile", d -> {
                     Path jfr = d.resolve(SnapshotLayout.RECORDING);
@@ -307,7 +307,7 @@ public final class SessionCommand implements Runnable {
             for (ProfilingSession s : all) {
                 session.out.printf(Locale.ROOT, "%-20s %-22s %-20s %9s %9s %10s  %s%n", s.settings().name(), String.join(",", ids(s.settings().kinds())),
                         java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneId.systemDefault()).format(s.startedAt()),
-                        Units.nanos(s.elapsed().toNanos()), Units.nanos(s.settings().max().toNanos()), Units.bytes(s.bytesOnDisk()), s.state());
+                        Units.duration(s.elapsed().toNanos()), Units.duration(s.settings().max().toNanos()), Units.bytes(s.bytesOnDisk()), s.state());
             }
             return 0;
         }

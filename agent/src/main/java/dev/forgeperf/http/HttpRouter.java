@@ -117,7 +117,9 @@ final class HttpRouter {
             throw new HttpFailure(404, "no such endpoint: " + path + "; see " + url + " and " + url + "debug/pprof/");
         }
         if (!route.methods().contains(method)) {
-            String allow = route.methods().contains("GET") ? "GET, HEAD" : String.join(", ", route.methods());
+            // in a fixed order, every method the route takes (GET implies HEAD)
+            String allow = String.join(", ", java.util.stream.Stream.of("GET", "HEAD", "POST", "PUT", "DELETE")
+                    .filter(m -> route.methods().contains(m) || (m.equals("HEAD") && route.methods().contains("GET"))).toList());
             throw new HttpFailure(405, method + " is not allowed on " + path + "; use " + allow).header("Allow", allow);
         }
         policy.checkProfiles(path);

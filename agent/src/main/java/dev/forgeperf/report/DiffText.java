@@ -63,13 +63,17 @@ final class DiffText {
             for (int i = 0; i < timings.size(); i++) {
                 TimingDelta t = timings.get(i);
                 String name = shown.get(i);
-                double meanA = t.a() == null ? Double.NaN : t.a().meanNanos();
-                double p50A = t.a() == null ? Double.NaN : t.a().p50Nanos();
-                double p50B = t.b() == null ? Double.NaN : t.b().p50Nanos();
-                double p99A = t.a() == null ? Double.NaN : t.a().p99Nanos();
-                double p99B = t.b() == null ? Double.NaN : t.b().p99Nanos();
+                // a method not called has no times: "-" as in `timings`, not 0ns
+                boolean noA = t.a() == null || t.a().count() == 0;
+                boolean noB = t.b() == null || t.b().count() == 0;
+                double meanA = noA ? Double.NaN : t.a().meanNanos();
+                double meanB = noB ? Double.NaN : t.meanB();
+                double p50A = noA ? Double.NaN : t.a().p50Nanos();
+                double p50B = noB ? Double.NaN : t.b().p50Nanos();
+                double p99A = noA ? Double.NaN : t.a().p99Nanos();
+                double p99B = noB ? Double.NaN : t.b().p99Nanos();
                 s.append(String.format(Locale.ROOT, fmt, name, t.a() == null ? "new" : Units.count(t.a().count()), t.b() == null ? "gone" : Units.count(t.b().count()),
-                        Units.nanos(meanA), Units.nanos(t.meanB()), Units.change(meanA, t.meanB()), Units.nanos(p50A), Units.nanos(p50B), Units.change(p50A, p50B),
+                        Units.nanos(meanA), Units.nanos(meanB), Units.change(meanA, meanB), Units.nanos(p50A), Units.nanos(p50B), Units.change(p50A, p50B),
                         Units.nanos(p99A), Units.nanos(p99B), Units.change(p99A, p99B)));
             }
             if (d.sameJvm()) {

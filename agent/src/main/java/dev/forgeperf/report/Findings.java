@@ -259,8 +259,8 @@ public final class Findings {
     }
 
     private static String describe(Snapshot.Timing t) {
-        return String.format(Locale.ROOT, "%s p99 %s (p50 %s, mean %s, max %s, %s calls)", t.method(), Units.nanos(t.p99Nanos()),
-                Units.nanos(t.p50Nanos()), Units.nanos(t.meanNanos()), Units.nanos(t.maxNanos()), Units.count(t.count()));
+        return String.format(Locale.ROOT, "%s p99 %s (p50 %s, mean %s, max %s, %s %s)", t.method(), Units.nanos(t.p99Nanos()),
+                Units.nanos(t.p50Nanos()), Units.nanos(t.meanNanos()), Units.nanos(t.maxNanos()), Units.count(t.count()), t.count() == 1 ? "call" : "calls");
     }
 
     private static void parts(Snapshot s, List<Finding> out) {

@@ -189,6 +189,15 @@ class SnapshotDiffTest {
     }
 
     @Test
+    void aMethodNeverCalledShowsNoTimesNotZero() throws IOException {
+        SnapshotFolders.Builder a = before().timing("com.acme.Service#idle()", 0, 0, 0, 0);
+        SnapshotFolders.Builder b = snapshot().timing("com.acme.Service#idle()", 0, 0, 0, 0);
+        String text = diff(a, b, 10).render();
+        assertTrue(text.lines().anyMatch(l -> l.matches("  com\\.acme\\.Service#idle\\(\\) +0 +0 +- +- .*")), text);
+        assertFalse(text.lines().anyMatch(l -> l.contains("Service#idle()") && l.contains("0ns")), text);
+    }
+
+    @Test
     void jsonAndHtmlCarryTheSameVerdict() throws IOException {
         SnapshotDiff d = diff(before(), before().set(b -> b.heapAfterGc = 300 * MB).histogram("com.acme.Session", 41_000, 100_000_000), 10);
         @SuppressWarnings("unchecked")

@@ -136,4 +136,11 @@ class UnitsTest {
             assertEquals(valueThenForm[i + 1], form.apply(v), () -> "the form of " + v);
         }
     }
+
+    @Test
+    void durationsOfAMinuteOrMoreReadAsSpans() {
+        org.junit.jupiter.api.Assertions.assertEquals("12.50s", Units.duration(12_500_000_000L));
+        org.junit.jupiter.api.Assertions.assertEquals("30m 0s", Units.duration(1_800_000_000_000L));
+        org.junit.jupiter.api.Assertions.assertEquals("250.00ms", Units.duration(250_000_000L));
+    }
 }
