@@ -97,7 +97,7 @@ final class ChunkReader {
         this.profile = new Profile(RawColumns.types(kind.weighting()), 0);
         this.periods = RawColumns.periods(profile, kind.weighting(), options);
         this.columns = new RawColumns(kind, profile, periods, options, calibrating);
-        this.stacks = new StackInterner(profile, options, calibrating);
+        this.stacks = new StackInterner(profile, options, calibrating, kind.weighting() == Kind.Weighting.ALLOCATION);
         this.inProgress = new WaitsInProgress(options, waits, stacks);
     }
 

@@ -34,8 +34,9 @@ final class FunctionFilter {
 
     private final Profile profile;
     private final ProfileOptions options;
-    /** Per function id: 0 not looked at yet, 1 not own, 2 own. */
+    /** Per function id: 0 not looked at yet, 1 not own, 2 own, 3 the JDK's (not own). */
     private byte[] ownFunction = new byte[1024];
+    private static final java.util.List<String> JDK_PREFIXES = java.util.List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
     /** Per function id: 0 not looked at yet, else {@link #CHECKED} and the filters' bits. */
     private byte[] functionFilter = new byte[1024];
 
@@ -47,15 +48,25 @@ final class FunctionFilter {
 
     /** Whether a function is forge-perf's own code (a class in {@code dev.forgeperf} or one of {@link #OWN_PACKAGES}). */
     boolean own(int function) {
+        return kindOf(function) == 2;
+    }
+
+    /** Whether a function is the JDK's ({@code java.}, {@code jdk.}, {@code sun.}, …). */
+    boolean jdk(int function) {
+        return kindOf(function) == 3;
+    }
+
+    private int kindOf(int function) {
         if (function >= ownFunction.length) {
             ownFunction = Arrays.copyOf(ownFunction, Math.max(function + 1, ownFunction.length * 2));
         }
         int f = ownFunction[function];
         if (f == 0) {
-            f = isOwn(profile.string(profile.functionName(function))) ? 2 : 1;
+            String name = profile.string(profile.functionName(function));
+            f = isOwn(name) ? 2 : JDK_PREFIXES.stream().anyMatch(name::startsWith) ? 3 : 1;
             ownFunction[function] = (byte) f;
         }
-        return f == 2;
+        return f;
     }
 
     /** Whether {@code pkg.Class.method} is in forge-perf's own code. */

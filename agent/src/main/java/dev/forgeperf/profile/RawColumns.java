@@ -221,6 +221,9 @@ final class RawColumns {
             }
             case CONTENTION -> profile.setPeriod(kind.periodType(), 1);
         }
+        if (stacks.ownLeafSamples() > 0) {
+            profile.addComment(stacks.ownLeafSamples() + " allocation samples in forge-perf's own code (its recorder's slow-call events) left out");
+        }
         if (stacks.foldedSamples() > 0) {
             profile.addComment("forge-perf's own frames (timing advice, recorder) folded into their callers in " + stacks.foldedSamples() + " samples");
         }

@@ -53,6 +53,10 @@ final class StackInterner {
     private final LongIntMap threadNodes = new LongIntMap(64);
     private final Map<Long, int[]> stackFrames = new HashMap<>();
     private final LongIntMap foldedStacks = new LongIntMap(64);
+    /** Stack ids left out because their leaf is forge-perf's own (value 1), with {@link #dropOwnLeaf}. */
+    private final LongIntMap ownLeafStacks = new LongIntMap(16);
+    private final boolean dropOwnLeaf;
+    private long ownLeafSamples;
     private LongIntMap frameKinds = new LongIntMap(16);
 
     /**
@@ -68,6 +72,16 @@ final class StackInterner {
 
     /** Interns into {@code profile}, whose frames {@code [unknown]} and (calibrating) {@code [filtered]} it adds now. */
     StackInterner(Profile profile, ProfileOptions options, boolean calibrating) {
+        this(profile, options, calibrating, false);
+    }
+
+    /**
+     * As above; {@code dropOwnLeaf}: a stack whose leaf frames are forge-perf's own is left out, not
+     * folded into its caller (allocations: what our recorder allocates, e.g. a slow call's JFR
+     * event, is not the timed method's), and counted ({@link #ownLeafSamples}).
+     */
+    StackInterner(Profile profile, ProfileOptions options, boolean calibrating, boolean dropOwnLeaf) {
+        this.dropOwnLeaf = dropOwnLeaf;
         this.profile = profile;
         this.options = options;
         this.calibrating = calibrating;
@@ -86,9 +100,15 @@ final class StackInterner {
         return foldedSamples;
     }
 
-    /** Adds the folded samples another interner (of other chunks of the same file) counted. */
+    /** Samples so far left out because their leaf was forge-perf's own code (with {@code dropOwnLeaf}). */
+    long ownLeafSamples() {
+        return ownLeafSamples;
+    }
+
+    /** Adds the folded and left-out samples another interner (of other chunks of the same file) counted. */
     void absorb(StackInterner other) {
         foldedSamples += other.foldedSamples;
+        ownLeafSamples += other.ownLeafSamples;
     }
 
     /** Starts reading {@code file} with {@code parser}; {@code mappedOnly}: the previous chunk, when needed, is memory-mapped. */
@@ -164,6 +184,9 @@ final class StackInterner {
         int cached = stackNodes.get(stack);
         if (cached >= 0) {
             if (cached == FILTERED) {
+                if (dropOwnLeaf && ownLeafStacks.get(stack) == 1) {
+                    ownLeafSamples++;
+                }
                 return -1;
             }
             if ((cached & FOLDED) != 0) {
@@ -175,6 +198,10 @@ final class StackInterner {
         int node = frames == null ? -1 : insert(Profile.ROOT, frames);
         if (node >= 0 && folded) {
             foldedSamples++;
+        }
+        if (frames == null && ownLeaf) {
+            ownLeafStacks.put(stack, 1);
+            ownLeafSamples++;
         }
         stackNodes.put(stack, node < 0 ? FILTERED : folded ? node | FOLDED : node);
         return node;
@@ -189,8 +216,14 @@ final class StackInterner {
             if (folded && frames != null) {
                 foldedStacks.put(stack, 1);
             }
+            if (frames == null && ownLeaf) {
+                ownLeafStacks.put(stack, 1);
+            }
         }
         if (frames == null || frames.length == 0) {
+            if (dropOwnLeaf && ownLeafStacks.get(stack) == 1) {
+                ownLeafSamples++;
+            }
             return -1;
         }
         if (foldedStacks.get(stack) == 1) {
@@ -233,6 +266,9 @@ final class StackInterner {
     // the stack being visited: its frames so far (in scratch), and what the filters said of them
     private int frameCount;
     private boolean folded;
+    /** The stack's leaf frames are forge-perf's own (under the JDK's, if any, before any of the user's). */
+    private boolean ownLeaf;
+    private boolean userFrameSeen;
     private boolean included;
     private boolean excluded;
 
@@ -250,8 +286,10 @@ final class StackInterner {
             int function = function(method);
             if (filters.own(function)) {
                 folded = true; // the sample goes to the caller: the timed method, not our advice or recorder
+                ownLeaf |= !userFrameSeen; // ours below any of the user's frames (the JDK's aside: our recorder calling JFR)
                 return;
             }
+            userFrameSeen |= !filters.jdk(function);
             int filter = filters.flags(function);
             excluded |= (filter & FunctionFilter.EXCLUDED) != 0;
             included |= (filter & FunctionFilter.INCLUDED) != 0;
@@ -272,6 +310,8 @@ final class StackInterner {
         included = options.include() == null;
         excluded = false;
         folded = false;
+        ownLeaf = false;
+        userFrameSeen = false;
         frameCount = 0;
         boolean found = stack != 0 && parser.frames(stack, visitor);
         if (!found && stack != 0) {
@@ -283,6 +323,9 @@ final class StackInterner {
         }
         if (!found || frameCount == 0) {
             return new int[] {unknownFrame};
+        }
+        if (dropOwnLeaf && ownLeaf) {
+            return null;
         }
         return included && !excluded ? Arrays.copyOf(scratch, frameCount) : null;
     }
