@@ -60,6 +60,32 @@ class DiskFullTest {
         }
     }
 
+    /** A read-only file system is named as such, whichever command meets it (profile said "permission denied"). */
+    @Test
+    void aReadOnlyFileSystemIsNamed() throws Exception {
+        assumeTrue(SocketDirs.isRoot(), "needs root to mount a tmpfs");
+        try (Env env = new Env()) {
+            Path ro = Files.createDirectories(env.work.resolve("ro"));
+            Proc mount = Proc.start(List.of("mount", "-t", "tmpfs", "-o", "ro,size=12k", "tmpfs", ro.toString()), null, null);
+            assumeTrue(mount.waitFor(Duration.ofSeconds(30)) == 0, "cannot mount a tmpfs here: " + mount.stderr());
+            try {
+                Proc app = env.hello(Path.of(System.getProperty("java.home")), "http=0", 300_000);
+                String pid = String.valueOf(app.pid());
+                for (List<String> cmd : List.of(
+                        List.of("profile", "cpu", pid, "-d", "1s", "-o", ro.resolve("c.pb.gz").toString()),
+                        List.of("profile", "latency", pid, "dev.forgeperf.e2e.fixture.Hello#main", "-d", "1s", "-o", ro.resolve("l.pb.gz").toString()),
+                        List.of("dump", "jfr", pid, "-o", ro.resolve("x.jfr").toString()))) {
+                    Cli.Result r = env.cli.run(cmd.toArray(new String[0]));
+                    assertEquals(1, r.exit(), () -> cmd + "\n" + r);
+                    assertEquals(1, r.err().lines().count(), () -> cmd + "\n" + r);
+                    assertTrue(r.err().contains("read-only file system") && r.err().contains(ro.toString()), () -> cmd + "\n" + r);
+                }
+            } finally {
+                Proc.start(List.of("umount", ro.toString()), null, null).waitFor(Duration.ofSeconds(30));
+            }
+        }
+    }
+
     /**
      * A disk with room for the small parts of a snapshot but not for its recording: the snapshot
      * used to exit 0 with the recording truncated and the reports missing. Now it fails whole: exit 1,

@@ -2,7 +2,6 @@ package dev.forgeperf.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -148,8 +147,9 @@ public final class LatencyProfileCommand extends AgentCommand {
             } catch (IOException e) {
                 throw new CommandException(e.getMessage());
             }
-            if (!Files.isWritable(out.getParent())) {
-                throw new CommandException("cannot write " + out + ": permission denied");
+            String notWritable = AtomicFiles.notWritable(out.getParent());
+            if (notWritable != null) {
+                throw new CommandException("cannot write " + out + ": " + notWritable);
             }
         }
         if (SlowCallsToJfr.baseThresholdNanos() == Long.MAX_VALUE) {

@@ -1,6 +1,5 @@
 package dev.forgeperf.command;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -118,8 +117,9 @@ public final class ProfileCommand implements Runnable {
                 } catch (java.io.IOException e) {
                     throw new CommandException(e.getMessage());
                 }
-                if (!Files.isWritable(out.getParent())) {
-                    throw new CommandException("cannot write " + out + ": permission denied");
+                String notWritable = AtomicFiles.notWritable(out.getParent());
+                if (notWritable != null) {
+                    throw new CommandException("cannot write " + out + ": " + notWritable);
                 }
             }
             FocusedProfile.requireHeap(kind, HeapGuard.ANALYZE_OUTSIDE);

@@ -195,6 +195,24 @@ public final class AtomicFiles {
         return new IOException("cannot write " + target + ": " + reason(e), e);
     }
 
+    /**
+     * Null when a file can be created in {@code dir}; else why not, in a few words:
+     * {@code read-only file system} or {@code permission denied}.
+     */
+    public static String notWritable(Path dir) {
+        if (Files.isWritable(dir)) {
+            return null;
+        }
+        try {
+            if (Files.getFileStore(dir).isReadOnly()) {
+                return "read-only file system";
+            }
+        } catch (IOException | RuntimeException e) {
+            // no store to ask: the mode is the reason
+        }
+        return "permission denied";
+    }
+
     /** The cause of an I/O failure in a few words, without the paths it names. */
     public static String reason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
