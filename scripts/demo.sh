@@ -9,7 +9,7 @@ app="$root/sample-app/target/sample-app.jar"
 fp="$root/scripts/forge-perf"
 
 if [[ ! -f "$jar" || ! -f "$app" || -n "$(find agent/src sample-app/src -newer "$jar" -type f -print -quit 2>/dev/null)" ]]; then
-  echo "== building (mvn -B -q package -DskipTests)"
+  echo "== building (mvn -B -q -ntp package -DskipTests)"
   mvn -B -q -ntp package -DskipTests
 fi
 
