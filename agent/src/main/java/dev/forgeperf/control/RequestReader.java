@@ -6,11 +6,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,7 +105,7 @@ final class RequestReader {
     }
 
     private void selectLoop() {
-        List<Ready> ready = new ArrayList<>();
+        ArrayDeque<Ready> ready = new ArrayDeque<>();
         while (!closed) {
             try {
                 selector.select(1000);
@@ -130,15 +129,20 @@ final class RequestReader {
                 expire(System.nanoTime());
                 if (!ready.isEmpty()) {
                     selector.selectNow(); // deregisters the cancelled keys, so the channels may block again
-                    for (Ready r : ready) {
+                    Ready r;
+                    while ((r = ready.pollFirst()) != null) { // taken before it is dispatched: never twice, whatever is thrown
                         dispatch.accept(r);
                     }
-                    ready.clear();
                 }
-            } catch (IOException | RuntimeException | LinkageError e) {
-                // LinkageError: a class the JVM cannot load (a module left out) fails this round, not the thread
+            } catch (Throwable e) {
+                // whatever fails this round (an OutOfMemoryError while the application fills its heap, a class
+                // the JVM cannot load) fails the round, never the thread: the socket serves on once there is room
                 if (!closed) {
-                    Log.failureOnce("control selector", "control socket: a request could not be handled", e);
+                    try {
+                        Log.failureOnce("control selector", "control socket: a request could not be handled", e);
+                    } catch (Throwable ignored) {
+                        // no room even to log: the next round tries again
+                    }
                     sleepQuietly();
                 }
             }
@@ -169,9 +173,12 @@ final class RequestReader {
                 Waiting w = new Waiting(ch, key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ControlServer.REQUEST_TIMEOUT_MS));
                 key.attach(w);
                 waiting.add(w);
-            } catch (IOException | RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
+                Connections.closeQuietly(ch); // first: the client learns at once, even when logging fails too
                 Log.failureOnce("control accept", "control socket: a connection could not be checked", e);
-                Connections.closeQuietly(ch);
+                if (e instanceof VirtualMachineError) {
+                    throw (VirtualMachineError) e;
+                }
             }
         }
     }
