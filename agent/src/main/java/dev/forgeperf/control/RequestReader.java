@@ -59,11 +59,6 @@ final class RequestReader {
      * @param server bound, non-blocking, registered with {@code selector} for accepting
      * @param dispatch called on the selector thread with each complete request; must not block
      */
-    /** How peers are checked (see {@link PeerCheck#mode()}). */
-    String peerCheck() {
-        return peers.mode();
-    }
-
     RequestReader(ServerSocketChannel server, Selector selector, PeerCheck peers, Consumer<Ready> dispatch) {
         this.server = server;
         this.selector = selector;
@@ -75,6 +70,11 @@ final class RequestReader {
     /** Starts the selector thread. */
     void start() {
         selectorThread.start();
+    }
+
+    /** How peers are checked (see {@link PeerCheck#mode()}). */
+    String peerCheck() {
+        return peers.mode();
     }
 
     /** Connections refused because their peer is neither the owner nor root. */

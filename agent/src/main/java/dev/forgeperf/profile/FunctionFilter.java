@@ -36,7 +36,8 @@ final class FunctionFilter {
     private final ProfileOptions options;
     /** Per function id: 0 not looked at yet, 1 not own, 2 own, 3 the JDK's (not own). */
     private byte[] ownFunction = new byte[1024];
-    private static final java.util.List<String> JDK_PREFIXES = java.util.List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+    /** The JDK's packages: its frames are neither the user's nor ours (also what {@link LiveObjects} skips to find a site). */
+    static final java.util.List<String> JDK_PREFIXES = java.util.List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
     /** Per function id: 0 not looked at yet, else {@link #CHECKED} and the filters' bits. */
     private byte[] functionFilter = new byte[1024];
 

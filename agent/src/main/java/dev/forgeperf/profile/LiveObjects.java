@@ -46,7 +46,7 @@ public final class LiveObjects {
     /** The JVM's default bound on sampled objects ({@code old-object-queue-size}). */
     public static final int DEFAULT_QUEUE_SIZE = 256;
     /** Packages whose frames are not a user's allocation site (the first frame outside them is). */
-    private static final List<String> LIBRARY = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+    private static final List<String> LIBRARY = FunctionFilter.JDK_PREFIXES;
 
     /**
      * One allocation site of sampled live objects: the first frame of their stacks outside the JDK

@@ -184,7 +184,7 @@ final class StackInterner {
         int cached = stackNodes.get(stack);
         if (cached >= 0) {
             if (cached == FILTERED) {
-                if (dropOwnLeaf && ownLeafStacks.get(stack) == 1) {
+                if (ownLeafStacks.get(stack) == 1) {
                     ownLeafSamples++;
                 }
                 return -1;
@@ -199,7 +199,7 @@ final class StackInterner {
         if (node >= 0 && folded) {
             foldedSamples++;
         }
-        if (frames == null && ownLeaf) {
+        if (frames == null && leftOutAsOwn) {
             ownLeafStacks.put(stack, 1);
             ownLeafSamples++;
         }
@@ -216,12 +216,12 @@ final class StackInterner {
             if (folded && frames != null) {
                 foldedStacks.put(stack, 1);
             }
-            if (frames == null && ownLeaf) {
+            if (frames == null && leftOutAsOwn) {
                 ownLeafStacks.put(stack, 1);
             }
         }
         if (frames == null || frames.length == 0) {
-            if (dropOwnLeaf && ownLeafStacks.get(stack) == 1) {
+            if (ownLeafStacks.get(stack) == 1) {
                 ownLeafSamples++;
             }
             return -1;
@@ -269,6 +269,8 @@ final class StackInterner {
     /** The stack's leaf frames are forge-perf's own (under the JDK's, if any, before any of the user's). */
     private boolean ownLeaf;
     private boolean userFrameSeen;
+    /** {@link #frames} returned null because the leaf was ours ({@link #dropOwnLeaf}), not because of a filter. */
+    private boolean leftOutAsOwn;
     private boolean included;
     private boolean excluded;
 
@@ -312,6 +314,7 @@ final class StackInterner {
         folded = false;
         ownLeaf = false;
         userFrameSeen = false;
+        leftOutAsOwn = false;
         frameCount = 0;
         boolean found = stack != 0 && parser.frames(stack, visitor);
         if (!found && stack != 0) {
@@ -325,6 +328,7 @@ final class StackInterner {
             return new int[] {unknownFrame};
         }
         if (dropOwnLeaf && ownLeaf) {
+            leftOutAsOwn = true;
             return null;
         }
         return included && !excluded ? Arrays.copyOf(scratch, frameCount) : null;
