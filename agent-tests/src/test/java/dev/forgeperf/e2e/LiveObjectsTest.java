@@ -49,7 +49,7 @@ class LiveObjectsTest {
     @MethodSource("jdks")
     void liveObjectsNameTheLeakingSiteNotTheGarbage(Path jdk) throws Exception {
         try (Env env = new Env()) {
-            Proc app = env.java(jdk, List.of("-Xmx256m", "-javaagent:" + Fixtures.agentJar() + "=http=0,metrics.interval=200ms", "-cp",
+            Proc app = env.java(jdk, List.of("-Xmx1g", "-javaagent:" + Fixtures.agentJar() + "=http=0,metrics.interval=200ms", "-cp",
                     Fixtures.testClasses().toString()), "dev.forgeperf.e2e.fixture.LiveLeak", "gc");
             String pid = app.awaitOut("live-leak ready pid=(\\d+)", Duration.ofSeconds(60));
             String url = HttpServerTest.awaitUrl(env, pid);
