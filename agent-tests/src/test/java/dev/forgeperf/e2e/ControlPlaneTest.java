@@ -245,6 +245,51 @@ class ControlPlaneTest {
         }
     }
 
+    /**
+     * A stopped JVM (SIGSTOP, as a debugger or a long pause leaves it) takes the connection in the
+     * kernel and never answers: the CLI says so in one line after FORGE_PERF_TIMEOUT, exit 1,
+     * instead of waiting forever; {@code list} shows it as not answering; once the JVM runs on,
+     * commands work again, and a command longer than the bound is waited for (the agent's alive
+     * frames), even under the same short bound.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aStoppedJvmIsReportedNotWaitedFor(Path jdk) throws Exception {
+        try (Env env = new Env()) {
+            Proc app = env.hello(jdk, "http=0", 300_000);
+            String pid = String.valueOf(app.pid());
+            env.awaitSocket(app.pid());
+            Map<String, String> vars = new java.util.HashMap<>(env.env);
+            vars.put("FORGE_PERF_TIMEOUT", "2s");
+            Cli impatient = new Cli(vars, env.work);
+            Cli.Result ok = impatient.run("status", pid);
+            assertEquals(0, ok.exit(), ok::toString);
+
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", pid).start().waitFor());
+            try {
+                Cli.Result stopped = impatient.run("status", pid);
+                assertEquals(1, stopped.exit(), stopped::toString);
+                assertEquals("forge-perf: no answer from the agent in JVM " + pid + ": the agent sent nothing for 2s (it did not take the command);"
+                        + " the JVM may be stopped (SIGSTOP, a debugger) or paused (a long GC); `jcmd " + pid
+                        + " Thread.print` tells, FORGE_PERF_TIMEOUT=5m waits longer", stopped.err().strip(), stopped::toString);
+                Cli.Result list = env.cli.run("list");
+                assertEquals(0, list.exit(), list::toString);
+                assertTrue(list.out().lines().anyMatch(l -> l.startsWith(pid + " ") && l.contains("(the agent sent nothing for 5s")), list::toString);
+            } finally {
+                new ProcessBuilder("kill", "-CONT", pid).start().waitFor();
+            }
+            Cli.Result again = impatient.run("status", pid);
+            assertEquals(0, again.exit(), again::toString);
+            // longer than the bound, silent but for the agent's alive frames (no terminal: no countdown)
+            Cli.Result profile = impatient.run("profile", "cpu", pid, "-d", "5s", "-o", "p.pb.gz");
+            assertEquals(0, profile.exit(), profile::toString);
+            vars.put("FORGE_PERF_TIMEOUT", "soon");
+            Cli.Result bad = new Cli(vars, env.work).run("status", pid);
+            assertEquals(2, bad.exit(), bad::toString);
+            assertEquals("forge-perf: FORGE_PERF_TIMEOUT=soon is not a duration; give one such as 30s or 5m", bad.err().strip(), bad::toString);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("jdks")
     void rootIsServedByAnotherUsersJvmFindsItAndAttaches(Path jdk) throws Exception {

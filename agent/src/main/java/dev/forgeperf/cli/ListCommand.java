@@ -33,6 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "list", description = {"List JVMs with the forge-perf agent loaded (stale sockets are removed).",
         "As root: also every other user's JVMs with the agent, with the user each runs as."})
 final class ListCommand implements Callable<Integer> {
+    /** How long {@code list} waits for an agent that sends nothing (a stopped JVM) before it lists it as not answering. */
+    static final java.time.Duration PROBE_SILENCE = java.time.Duration.ofSeconds(5);
+
     @Option(names = "--all", description = "Also list attachable JVMs without the agent.")
     boolean all;
 
@@ -122,9 +125,10 @@ final class ListCommand implements Callable<Integer> {
         for (Map<String, Object> r : rows.values()) {
             Object v = r.get("agentVersion");
             Object up = r.get("uptimeMillis");
-            out.printf("%-8s %-10s %-10s %-12s %s%s%n", r.get("pid"), r.get("user"), v == null ? "-" : v,
+            out.printf("%-8s %-10s %-10s %-12s %s%s%s%n", r.get("pid"), r.get("user"), v == null ? "-" : v,
                     up == null ? "-" : Units.span(((Number) up).longValue()), r.get("mainClass"),
-                    r.get("start") == null ? "" : "  (agent start: " + r.get("start") + ")");
+                    r.get("start") == null ? "" : "  (agent start: " + r.get("start") + ")",
+                    r.get("answer") == null ? "" : "  (" + r.get("answer") + ")");
         }
         return 0;
     }
@@ -199,7 +203,7 @@ final class ListCommand implements Callable<Integer> {
                 if (type == Protocol.OUT) {
                     answer.append(text);
                 }
-            });
+            }, call -> { }, PROBE_SILENCE);
             if (status != 0) {
                 return null;
             }
@@ -219,6 +223,17 @@ final class ListCommand implements Callable<Integer> {
             }
             Object http = s.get("http");
             row.put("http", http instanceof Map ? ((Map<?, ?>) http).get("url") : null);
+            return row;
+        } catch (ControlClient.NoAnswer e) {
+            // a stopped or paused JVM: listed, not waited for
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("pid", pid);
+            row.put("user", AgentSockets.userName(SocketDir.ownerUid(socket)));
+            row.put("mainClass", mainClassOf(pid));
+            row.put("agentVersion", null);
+            row.put("uptimeMillis", null);
+            row.put("socket", socket.toString());
+            row.put("answer", e.getMessage());
             return row;
         } catch (IOException | RuntimeException e) {
             return null;

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import dev.forgeperf.control.AgentSockets;
 import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
+import dev.forgeperf.util.Durations;
 import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.util.StartFailure;
 
@@ -34,11 +36,34 @@ final class Remote {
                 PrintWriter w = type == Protocol.OUT ? out : err;
                 w.print(text);
                 w.flush();
-            }, Remote::onInterrupt);
+            }, Remote::onInterrupt, silence());
+        } catch (ControlClient.NoAnswer e) {
+            throw new CommandException("no answer from the agent in JVM " + pid + ": " + e.getMessage() + "; the JVM may be stopped"
+                    + " (SIGSTOP, a debugger) or paused (a long GC); `jcmd " + pid + " Thread.print` tells, FORGE_PERF_TIMEOUT=5m waits longer");
         } catch (SocketException e) {
             throw new CommandException("cannot reach the agent in JVM " + pid + " at " + socket + " (" + e.getMessage()
                     + "); if the JVM still runs, run `forge-perf attach " + pid + "`");
         }
+    }
+
+    /**
+     * How long the CLI waits through an agent's silence ({@link ControlClient}): {@code FORGE_PERF_TIMEOUT}
+     * ({@code 30s}, {@code 5m}), else {@link ControlClient#DEFAULT_SILENCE}.
+     */
+    static Duration silence() {
+        String v = System.getenv("FORGE_PERF_TIMEOUT");
+        if (v == null || v.isBlank()) {
+            return ControlClient.DEFAULT_SILENCE;
+        }
+        try {
+            long nanos = Durations.parseNanos(v.trim());
+            if (nanos > 0) {
+                return Duration.ofNanos(nanos);
+            }
+        } catch (RuntimeException bad) {
+            // said below
+        }
+        throw new CommandException("FORGE_PERF_TIMEOUT=" + v + " is not a duration; give one such as 30s or 5m", 2);
     }
 
     /** {@code detach}: forwards it, then waits (up to 15 s) until the agent has removed its socket. */

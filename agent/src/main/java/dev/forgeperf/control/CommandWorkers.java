@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +29,14 @@ import dev.forgeperf.util.DaemonThreads;
  * its own ({@code forge-perf-control-hangup}), so a long command ends when its client hangs up. A
  * request that finds its pool full is answered with one line and closed.
  *
- * <p>Each answer is written in {@link Protocol} frames ({@link FrameWriter}): stdout and stderr
- * as the handler writes them, then the exit status; the connection is closed after it, and only
- * then does the handler's {@code answered} turn true. A handler that throws answers one line and
- * status 1.
+ * <p>Each answer is written in {@link Protocol} frames ({@link AnswerStream}): an
+ * {@link Protocol#ALIVE} frame as soon as a worker takes the request, stdout and stderr as the
+ * handler writes them ({@link FrameWriter}), {@link Protocol#ALIVE} frames whenever the command is
+ * quiet for {@link Protocol#ALIVE_EVERY_MILLIS} ms (from up to {@value #BEAT_THREADS} threads
+ * {@code forge-perf-control-beat}, one per running command at most, so a client that stopped
+ * reading holds up only its own), then the exit status; the connection is closed after it, and
+ * only then does the handler's {@code answered} turn true. A handler that throws answers one line
+ * and status 1.
  *
  * <p>Thread-safety: {@link #dispatch} is called by the selector thread; the counts and
  * {@link #close()} from any thread.
@@ -39,11 +45,14 @@ final class CommandWorkers {
     static final int SHORT_THREADS = 2;
     static final int SHORT_QUEUE = 256;
     static final int LONG_THREADS = 4;
+    /** One per command that can run at once. */
+    static final int BEAT_THREADS = SHORT_THREADS + LONG_THREADS;
 
     private final ControlServer.Handler handler;
     private final ThreadPoolExecutor shortPool;
     private final ThreadPoolExecutor longPool;
     private final ThreadPoolExecutor hangUpWatchers;
+    private final ScheduledThreadPoolExecutor beats;
     private final AtomicLong refused = new AtomicLong();
 
     CommandWorkers(ControlServer.Handler handler) {
@@ -57,6 +66,10 @@ final class CommandWorkers {
         // the watchers of commands that just ended
         this.hangUpWatchers = new ThreadPoolExecutor(0, 2 * LONG_THREADS, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 DaemonThreads.factory("forge-perf-control-hangup"));
+        this.beats = new ScheduledThreadPoolExecutor(BEAT_THREADS, DaemonThreads.factory("forge-perf-control-beat"));
+        beats.setKeepAliveTime(30, TimeUnit.SECONDS);
+        beats.allowCoreThreadTimeOut(true);
+        beats.setRemoveOnCancelPolicy(true);
     }
 
     /** Short commands running now. */
@@ -142,36 +155,55 @@ final class CommandWorkers {
     private void answer(RequestReader.Ready r, boolean isLong, BooleanSupplier answered) {
         SocketChannel ch = r.ch();
         try (ch) {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 8192));
-            FrameWriter stdout = new FrameWriter(out, Protocol.OUT);
-            FrameWriter stderr = new FrameWriter(out, Protocol.ERR);
-            BooleanSupplier hungUp;
-            if (r.hungUp()) {
-                hungUp = () -> true;
-            } else if (isLong) {
-                HangUpWatch watch = new HangUpWatch(ch);
-                try {
-                    hangUpWatchers.execute(watch);
-                    hungUp = watch;
-                } catch (RejectedExecutionException full) {
-                    hungUp = () -> !ch.isOpen(); // cannot happen with the pools' sizes; the command runs unwatched
-                }
-            } else {
-                hungUp = () -> false; // short: done before a hang-up would matter; writes fail if the client is gone
-            }
-            int status;
+            AnswerStream out = new AnswerStream(new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 8192)));
+            out.alive();
+            ScheduledFuture<?> beat = null;
             try {
-                status = handler.handle(r.request(), stdout, stderr, hungUp, answered);
-            } catch (Throwable t) {
-                stderr.write("forge-perf: the agent failed to run the command: " + t + "\n");
-                status = 1;
+                long every = Protocol.ALIVE_EVERY_MILLIS / 2;
+                beat = beats.scheduleWithFixedDelay(out::beat, every, every, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                // the server is closing: the command runs without beats
             }
-            stdout.flush();
-            stderr.flush();
-            Protocol.writeExit(out, status);
+            try {
+                run(r, isLong, answered, ch, out);
+            } finally {
+                if (beat != null) {
+                    beat.cancel(false);
+                }
+            }
         } catch (IOException | RuntimeException clientGone) {
             // the client went away: nothing to answer
         }
+    }
+
+    /** Runs the command, its output and exit status written to {@code out}. */
+    private void run(RequestReader.Ready r, boolean isLong, BooleanSupplier answered, SocketChannel ch, AnswerStream out) throws IOException {
+        FrameWriter stdout = new FrameWriter(out, Protocol.OUT);
+        FrameWriter stderr = new FrameWriter(out, Protocol.ERR);
+        BooleanSupplier hungUp;
+        if (r.hungUp()) {
+            hungUp = () -> true;
+        } else if (isLong) {
+            HangUpWatch watch = new HangUpWatch(ch);
+            try {
+                hangUpWatchers.execute(watch);
+                hungUp = watch;
+            } catch (RejectedExecutionException full) {
+                hungUp = () -> !ch.isOpen(); // cannot happen with the pools' sizes; the command runs unwatched
+            }
+        } else {
+            hungUp = () -> false; // short: done before a hang-up would matter; writes fail if the client is gone
+        }
+        int status;
+        try {
+            status = handler.handle(r.request(), stdout, stderr, hungUp, answered);
+        } catch (Throwable t) {
+            stderr.write("forge-perf: the agent failed to run the command: " + t + "\n");
+            status = 1;
+        }
+        stdout.flush();
+        stderr.flush();
+        out.exit(status);
     }
 
     /** Stops the pools; running commands are interrupted. */
@@ -179,5 +211,6 @@ final class CommandWorkers {
         shortPool.shutdownNow();
         longPool.shutdownNow();
         hangUpWatchers.shutdownNow();
+        beats.shutdownNow();
     }
 }

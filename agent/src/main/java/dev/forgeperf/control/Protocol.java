@@ -18,10 +18,14 @@ import java.util.Map;
  * response := frame*  EXIT
  * frame    := 'O' len:int utf8[len]      (a piece of standard output)
  *           | 'E' len:int utf8[len]      (a piece of standard error)
+ *           | 'K' 0:int                  (alive: the request is taken, or the command still runs)
  * EXIT     := 'X' status:int
  * str      := len:int utf8[len]
  * </pre>
- * A request is at most {@link #MAX_REQUEST} bytes; the request is the command line itself.
+ * A request is at most {@link #MAX_REQUEST} bytes; the request is the command line itself. The agent
+ * sends {@link #ALIVE} when a worker takes the request and then whenever the command has sent
+ * nothing for {@link #ALIVE_EVERY_MILLIS} ms, so a client can tell a command that works from an
+ * agent that does not answer (a stopped JVM, a stuck thread) by silence alone.
  */
 public final class Protocol {
     public static final int MAGIC = 0x46505231; // "FPR1"
@@ -29,6 +33,9 @@ public final class Protocol {
     public static final byte OUT = 'O';
     public static final byte ERR = 'E';
     public static final byte EXIT = 'X';
+    public static final byte ALIVE = 'K';
+    /** The longest the agent stays silent while a command runs. */
+    public static final long ALIVE_EVERY_MILLIS = 1_000;
 
     /** Header: the client's working directory, against which relative paths are resolved. */
     public static final String CWD = "cwd";
@@ -193,13 +200,20 @@ public final class Protocol {
         out.flush();
     }
 
+    /** Writes an {@link #ALIVE} frame. */
+    public static void writeAlive(DataOutputStream out) throws IOException {
+        out.writeByte(ALIVE);
+        out.writeInt(0);
+        out.flush();
+    }
+
     public static void writeExit(DataOutputStream out, int status) throws IOException {
         out.writeByte(EXIT);
         out.writeInt(status);
         out.flush();
     }
 
-    /** Receives frames until the exit frame. */
+    /** Receives output frames until the exit frame ({@link #ALIVE} frames are not passed on). */
     public interface FrameSink {
         void text(byte type, String text) throws IOException;
     }
@@ -214,6 +228,12 @@ public final class Protocol {
             byte type = in.readByte();
             if (type == EXIT) {
                 return in.readInt();
+            }
+            if (type == ALIVE) {
+                if (in.readInt() != 0) {
+                    throw new IOException("malformed answer from the agent (alive frame with a body)");
+                }
+                continue;
             }
             if (type != OUT && type != ERR) {
                 throw new IOException("malformed answer from the agent (frame type " + type + ")");

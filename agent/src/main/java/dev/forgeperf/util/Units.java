@@ -109,12 +109,12 @@ public final class Units {
         return whole < 1000 ? whole + "ms" : nanos(whole * 1_000_000L);
     }
 
-    /** A span of wall time: {@code 45s}, {@code 3m 20s}, {@code 1h 2m 3s} (whole seconds); {@code -} when negative. */
     /** A duration as people give it: {@link #nanos} below a minute ({@code 12.50s}), else {@link #span} ({@code 30m 0s}). */
     public static String duration(long nanos) {
         return nanos < 60_000_000_000L ? nanos(nanos) : span(nanos / 1_000_000);
     }
 
+    /** A span of wall time: {@code 45s}, {@code 3m 20s}, {@code 1h 2m 3s} (whole seconds); {@code -} when negative. */
     public static String span(long millis) {
         if (millis < 0) {
             return "-";

@@ -35,7 +35,9 @@ class ProtocolTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(buf);
         Protocol.writeFrame(out, Protocol.OUT, "hello\n");
+        Protocol.writeAlive(out);
         Protocol.writeFrame(out, Protocol.ERR, "warn\n");
+        Protocol.writeAlive(out);
         Protocol.writeFrame(out, Protocol.OUT, "world\n");
         Protocol.writeExit(out, 3);
         List<String> seen = new ArrayList<>();
