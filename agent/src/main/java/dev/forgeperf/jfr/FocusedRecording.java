@@ -17,7 +17,7 @@ import jdk.jfr.Recording;
  */
 public final class FocusedRecording implements AutoCloseable {
     private final Recording recording;
-    /** For a cpu profile: the CPU clocks at the start (null otherwise, or when the JVM has none). */
+    /** For a cpu or wall profile: the CPU clocks at the start (null otherwise, or when the JVM has none). */
     private final ThreadCpuClock cpuAtStart;
     private CpuCalibration calibration;
     /** For a wall profile: the threads waiting at the start (null otherwise). */
@@ -50,7 +50,7 @@ public final class FocusedRecording implements AutoCloseable {
         recording = new Recording(settings);
         recording.setName(name.toString());
         recording.setToDisk(true);
-        cpuAtStart = kinds.stream().anyMatch(Kind::measuresCpuTime) ? ThreadCpuClock.read() : null;
+        cpuAtStart = kinds.stream().anyMatch(Kind::readsThreadClocks) ? ThreadCpuClock.read() : null;
         waitingAtStart = kinds.stream().anyMatch(Kind::measuresWaiting) ? ThreadWaits.waitingNow() : null;
         recording.start();
     }
@@ -70,7 +70,7 @@ public final class FocusedRecording implements AutoCloseable {
     }
 
     /**
-     * For a recording of cpu samples, after {@link #stopAndDump}: the CPU time the process and each
+     * For a recording of cpu or wall samples, after {@link #stopAndDump}: the CPU time the process and each
      * Java thread used while it ran, for {@link dev.forgeperf.profile.ProfileOptions#withCalibration}; else null.
      */
     public CpuCalibration calibration() {

@@ -73,8 +73,9 @@ public final class ThreadCpuClock {
             if (carriers.contains(ids[i])) {
                 continue; // its CPU is its virtual threads': JFR samples them under their own names, not the carrier's
             }
-            long delta = cpuNanos[i] - before.getOrDefault(ids[i], 0L);
-            threads.put(ids[i], new CpuCalibration.ThreadCpu(infos[i].getThreadName(), Math.max(0, delta)));
+            Long was = before.get(ids[i]);
+            long delta = cpuNanos[i] - (was == null ? 0L : was);
+            threads.put(ids[i], new CpuCalibration.ThreadCpu(infos[i].getThreadName(), Math.max(0, delta), was != null));
         }
         long process = processCpuNanos >= 0 && start.processCpuNanos >= 0 ? processCpuNanos - start.processCpuNanos : -1;
         return new CpuCalibration(start.epochNanos, epochNanos, process, threads);

@@ -50,7 +50,7 @@ final class ChunkReader {
     private final ProfileOptions options;
     /** The raw profile: the kind's raw columns ({@link RawColumns}) per call-tree node. */
     private final Profile profile;
-    /** Whether samples are scaled per thread to {@link ProfileOptions#calibration()} (cpu only). */
+    /** Whether samples are scaled per thread to {@link ProfileOptions#calibration()} (cpu and wall). */
     private final boolean calibrating;
     /** For a wall profile: the threads waiting at the end of the window, else null. */
     private final WaitingThreads waits;
@@ -91,7 +91,7 @@ final class ChunkReader {
         this.slots = new EventSlots(kind, threadStarts);
         this.options = options;
         this.mappedOnly = mappedOnly;
-        this.calibrating = kind.measuresCpuTime() && options.calibration() != null;
+        this.calibrating = kind.readsThreadClocks() && options.calibration() != null;
         this.waits = kind.measuresWaiting() && options.calls() == null ? options.waiting() : null;
         this.calls = options.calls();
         this.profile = new Profile(RawColumns.types(kind.weighting()), 0);

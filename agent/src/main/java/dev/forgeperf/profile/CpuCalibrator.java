@@ -36,6 +36,55 @@ final class CpuCalibrator {
     }
 
     /**
+     * Copies {@code in}, a profile with one root per thread (see the class comment), into {@code out}
+     * (same sample types): the per-thread roots become named thread roots with {@code threads}, else
+     * go; the samples the filters dropped (under {@code filteredFrame}) are left out; column
+     * {@code scaledColumn} of each node is multiplied by its thread root's {@code factor} (null: copied as is).
+     *
+     * @param rootOf per node of {@code in}, its thread root
+     */
+    static void copyWithoutThreadRoots(Profile in, Profile out, boolean threads, int filteredFrame, int[] rootOf, double[] factor, int scaledColumn) {
+        int n = in.nodeCount();
+        int[] frameMap = new int[in.frameCount()];
+        Arrays.fill(frameMap, -1);
+        int[] nodeMap = new int[n];
+        int width = in.sampleTypes().size();
+        for (int x = 1; x < n; x++) {
+            int parent = in.parent(x);
+            int frame = in.nodeFrame(x);
+            if (frame == filteredFrame || nodeMap[parent] < 0) {
+                nodeMap[x] = -1; // samples the filters drop: they count for their thread's scale only
+                continue;
+            }
+            if (parent == Profile.ROOT) {
+                nodeMap[x] = threads ? out.child(Profile.ROOT, out.frame(out.function(in.frameName(frame), ""), 0, FrameKind.THREAD)) : Profile.ROOT;
+            } else {
+                if (frameMap[frame] < 0) {
+                    int fn = in.frameFunction(frame);
+                    frameMap[frame] = out.frame(out.function(in.string(in.functionName(fn)), in.string(in.functionFile(fn))),
+                            in.frameLine(frame), in.frameKind(frame));
+                }
+                nodeMap[x] = out.child(nodeMap[parent], frameMap[frame]);
+            }
+            for (int t = 0; t < width; t++) {
+                long v = in.value(x, t);
+                out.add(nodeMap[x], t, factor != null && t == scaledColumn ? Math.round(v * factor[rootOf[x]]) : v);
+            }
+        }
+    }
+
+    /** Per node of {@code in} (one root per thread), its thread root: the ancestor right under {@link Profile#ROOT}. */
+    static int[] threadRoots(Profile in) {
+        int n = in.nodeCount();
+        int[] rootOf = new int[n];
+        for (int x = 1; x < n; x++) { // a parent's number is below its children's
+            int parent = in.parent(x);
+            rootOf[x] = parent == Profile.ROOT ? x : rootOf[parent];
+        }
+        return rootOf;
+    }
+
+    /**
      * Scales each thread's sampled CPU time to the CPU time it was measured to use, drops the
      * per-thread roots unless asked for, and shows the process's CPU time that no sampled thread
      * accounts for (threads without samples, the JVM's own threads) as nodes of their own.
@@ -48,11 +97,9 @@ final class CpuCalibrator {
     static Profile calibrate(Profile in, CpuCalibration cal, Kind kind, ProfileOptions options, int filteredFrame) {
         Profile out = new Profile(kind.sampleTypes(), kind.primary());
         int n = in.nodeCount();
-        int[] rootOf = new int[n];
+        int[] rootOf = threadRoots(in);
         long[] sampled = new long[n];
-        for (int x = 1; x < n; x++) { // a parent's number is below its children's
-            int parent = in.parent(x);
-            rootOf[x] = parent == Profile.ROOT ? x : rootOf[parent];
+        for (int x = 1; x < n; x++) {
             sampled[rootOf[x]] += in.value(x, 1);
         }
         double[] factor = new double[n];
@@ -82,30 +129,8 @@ final class CpuCalibrator {
                 unmatched++;
             }
         }
-        int[] frameMap = new int[in.frameCount()];
-        Arrays.fill(frameMap, -1);
-        int[] nodeMap = new int[n];
+        copyWithoutThreadRoots(in, out, options.threads(), filteredFrame, rootOf, factor, 1);
         boolean threads = options.threads();
-        for (int x = 1; x < n; x++) {
-            int parent = in.parent(x);
-            int frame = in.nodeFrame(x);
-            if (frame == filteredFrame || nodeMap[parent] < 0) {
-                nodeMap[x] = -1; // samples the filters drop: they count for their thread's scale only
-                continue;
-            }
-            if (parent == Profile.ROOT) {
-                nodeMap[x] = threads ? out.child(Profile.ROOT, out.frame(out.function(in.frameName(frame), ""), 0, FrameKind.THREAD)) : Profile.ROOT;
-            } else {
-                if (frameMap[frame] < 0) {
-                    int fn = in.frameFunction(frame);
-                    frameMap[frame] = out.frame(out.function(in.string(in.functionName(fn)), in.string(in.functionFile(fn))),
-                            in.frameLine(frame), in.frameKind(frame));
-                }
-                nodeMap[x] = out.child(nodeMap[parent], frameMap[frame]);
-            }
-            out.add(nodeMap[x], 0, in.value(x, 0));
-            out.add(nodeMap[x], 1, Math.round(in.value(x, 1) * factor[rootOf[x]]));
-        }
         boolean filtered = options.include() != null || options.exclude() != null;
         long unsampled = 0;
         int unsampledThreads = 0;

@@ -209,6 +209,15 @@ public enum Kind {
         return weighting == Weighting.CPU;
     }
 
+    /**
+     * Whether a focused recording of this kind reads the threads' clocks at its start and end
+     * ({@link CpuCalibration}): cpu profiles are scaled to them, wall profiles' running threads to
+     * the time they did not wait ({@link WallCalibrator}).
+     */
+    public boolean readsThreadClocks() {
+        return weighting == Weighting.CPU || weighting == Weighting.WALL;
+    }
+
     /** Whether a focused recording of this kind notes the threads waiting at its end ({@link ProfileOptions#withWaiting}). */
     public boolean measuresWaiting() {
         return weighting == Weighting.WALL;

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * @param to            keep events that start before this time; null: to the end
  * @param intervalNanos the sampling period of {@code jdk.ExecutionSample} when known to the caller; 0: take it
  *                      from the recording's {@code jdk.ActiveSetting} events, else 20 ms
- * @param calibration   for a cpu profile: the CPU time the threads were measured to use over the recording
+ * @param calibration   for a cpu or wall profile: the CPU time the threads were measured to use over the recording
  *                      (each thread's samples are scaled to it); null: none measured (the samples are an estimate)
  * @param waiting       for a wall profile: the threads waiting when the recording ended (their wait has no JFR
  *                      event yet); null: unknown

@@ -53,7 +53,7 @@ final class RawColumns {
     private final Kind kind;
     private final Kind.Weighting weighting;
     private final ProfileOptions options;
-    /** Whether the profile has a root per thread to scale to {@link ProfileOptions#calibration()} (cpu only). */
+    /** Whether the profile has a root per thread to scale to {@link ProfileOptions#calibration()} (cpu and wall). */
     private final boolean calibrating;
     private final Profile profile;
     private final SamplingPeriods periods;
@@ -158,7 +158,8 @@ final class RawColumns {
      * Turns the raw columns into the kind's sample types, now that the periods are known, and says in
      * the profile's comments where its values come from. A cpu profile read with a calibration is then
      * scaled by {@link CpuCalibrator}; a wall profile gets the waits still going on at the end of the
-     * window ({@link WaitsInProgress#addWaiters}). Called once, after the last chunk (and after
+     * window ({@link WaitsInProgress#addWaiters}) and, read with a calibration, its running threads
+     * scaled to the time they did not wait ({@link WallCalibrator}). Called once, after the last chunk (and after
      * the parallel readers' columns were absorbed).
      *
      * @return the profile: the one given to the constructor, or the calibrated one
@@ -168,6 +169,15 @@ final class RawColumns {
         long period = periods.mainPeriod();
         boolean fromSamples = sawAllocationSample;
         boolean cpuTime = cpuTimeSamples > 0;
+        String waiters = null;
+        String wallScaled = null;
+        if (weighting == Kind.Weighting.WALL) {
+            waiters = inProgress.addWaiters(profile, WALL_OFF_CPU_NANOS, windowStart, windowEnd);
+            if (calibrating) {
+                wallScaled = WallCalibrator.scaleRunning(profile, options.calibration(), windowEnd - windowStart,
+                        new int[] {WALL_EXEC_SAMPLES, WALL_NATIVE_SAMPLES}, new int[] {WALL_EXEC_NANOS, WALL_NATIVE_NANOS}, WALL_OFF_CPU_NANOS);
+            }
+        }
         switch (weighting) {
             case CPU -> profile.remap(kind.sampleTypes(), kind.primary(), (raw, out) -> {
                 out[0] = cpuTime ? raw[CPU_TIME_SAMPLES] : raw[CPU_EXEC_SAMPLES];
@@ -205,14 +215,23 @@ final class RawColumns {
                                 + " per period, runnable ones too; profile a live JVM with `profile cpu` for calibrated numbers)");
                     }
                 }
-                profile.setPeriod(kind.periodType(), period);
                 if (weighting == Kind.Weighting.WALL) {
                     profile.addComment("off-CPU time from " + String.join(", ", kind.events(Kind.Role.BLOCKED))
                             + " (waits under each event's recording threshold are missing: none with `profile wall`, which"
                             + " records from 0 ms; under 10-20 ms in the JDK's default settings)");
-                    inProgress.addWaiters(profile, period, windowStart, windowEnd);
-                    profile.addComment(WALL_RUNNING_UNDERSTATED);
+                    profile.addComment(waiters);
+                    if (wallScaled != null) {
+                        Profile named = new Profile(kind.sampleTypes(), kind.primary());
+                        CpuCalibrator.copyWithoutThreadRoots(profile, named, options.threads(), stacks.filteredFrame(),
+                                CpuCalibrator.threadRoots(profile), null, 0);
+                        profile.comments().forEach(named::addComment);
+                        named.addComment(wallScaled);
+                        profile = named;
+                    } else {
+                        profile.addComment(WALL_RUNNING_UNDERSTATED);
+                    }
                 }
+                profile.setPeriod(kind.periodType(), period);
             }
             case ALLOCATION -> {
                 profile.setPeriod(kind.periodType(), 0);

@@ -90,6 +90,11 @@ final class StackInterner {
         this.filteredFrame = calibrating ? profile.frame(profile.function("[filtered]", CpuCalibrator.TID_PREFIX), 0, FrameKind.OTHER) : -1;
     }
 
+    /** Whether stacks go under one root per Java thread, to be scaled per thread. */
+    boolean calibrating() {
+        return calibrating;
+    }
+
     /** While calibrating: the frame under which samples dropped by the filters still count for their thread's total; else -1. */
     int filteredFrame() {
         return filteredFrame;

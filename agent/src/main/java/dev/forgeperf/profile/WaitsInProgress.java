@@ -52,16 +52,14 @@ final class WaitsInProgress {
     /**
      * Adds the waits still going on when the window ended (JFR writes a wait's event only when it
      * ends): each waiting thread from its last event, or from the window's start when it waited
-     * then too and has no event, to the window's end, with the stack of the thread dump. Without
-     * {@link ProfileOptions#waiting()}, says in a comment that they are missing.
-     *
-     * @param profile the wall profile read (its sample types: samples, nanoseconds)
-     * @param period  the sampling period a wait's samples are counted by
+     * then too and has no event, to the window's end, with the stack of the thread dump, as
+     * nanoseconds in column {@code nanosColumn} (of the raw wall profile: the off-CPU column), under
+     * the thread's root when the profile has one per thread. Returns the sentence for the header:
+     * how much was added, or, without {@link ProfileOptions#waiting()}, that it is missing.
      */
-    void addWaiters(Profile profile, long period, long windowStart, long windowEnd) {
+    String addWaiters(Profile profile, int nanosColumn, long windowStart, long windowEnd) {
         if (options.waiting() == null) {
-            profile.addComment("waits still going on when the recording ended are not in it (JFR writes a wait's event when it ends)");
-            return;
+            return "waits still going on when the recording ended are not in it (JFR writes a wait's event when it ends)";
         }
         long whole = 0;
         long partial = 0;
@@ -88,17 +86,16 @@ final class WaitsInProgress {
                 continue;
             }
             int root = Profile.ROOT;
-            if (options.threads()) {
+            if (stacks.calibrating() || options.threads()) {
                 String label = "[" + w.name() + "]";
-                root = stacks.threadRoot(label, "");
+                root = stacks.threadRoot(label, stacks.calibrating() && w.threadId() > 0 ? CpuCalibrator.TID_PREFIX + w.threadId() : "");
             }
             int node = stacks.insert(root, frames);
-            profile.add(node, 0, Math.round(wait / (double) period));
-            profile.add(node, 1, wait);
+            profile.add(node, nanosColumn, wait);
             nanos += wait;
         }
-        profile.addComment(String.format(Locale.ROOT, "%d threads still waiting at the end (a thread dump's stacks): %s of wall time; %d waited through"
+        return String.format(Locale.ROOT, "%d threads still waiting at the end (a thread dump's stacks): %s of wall time; %d waited through"
                 + " the whole window, %d from their last event on (estimate: unsampled running time counts as waiting)",
-                whole + partial, Units.value(nanos, "nanoseconds"), whole, partial));
+                whole + partial, Units.value(nanos, "nanoseconds"), whole, partial);
     }
 }
