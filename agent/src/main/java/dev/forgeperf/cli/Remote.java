@@ -129,8 +129,14 @@ final class Remote {
             }
         }
         if (!Files.exists(socket)) {
-            if (Boolean.FALSE.equals(Targets.isJvm(pid))) {
+            Boolean jvm = Targets.isJvm(pid);
+            if (Boolean.FALSE.equals(jvm)) {
                 throw new CommandException("process " + pid + Targets.describe(pid) + " is not a JVM; run `forge-perf list --all` to see the JVMs");
+            }
+            if (jvm == null) {
+                throw new CommandException("process " + pid + Targets.describe(pid) + " has no forge-perf agent (no " + socket
+                        + "), and whether it is a JVM cannot be told (its memory map is not readable); if it is one, run `forge-perf attach "
+                        + pid + "` as its owner, or `forge-perf list --all` to see the JVMs");
             }
             String notStarted = StartFailure.readForRunning(pid);
             if (notStarted != null) {

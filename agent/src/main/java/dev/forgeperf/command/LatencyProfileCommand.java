@@ -129,15 +129,7 @@ public final class LatencyProfileCommand extends AgentCommand {
             throw new CommandException(e.getMessage(), 2);
         }
         Path out = output == null ? null : session.resolve(output);
-        OutputFormat fmt;
-        try {
-            fmt = format != null ? OutputFormat.of(format) : out == null ? OutputFormat.TEXT : OutputFormat.forPath(out);
-        } catch (IllegalArgumentException e) {
-            throw new CommandException(e.getMessage(), 2);
-        }
-        if (json && out != null) {
-            throw new CommandException("--json prints the profile here; it does not go with -o (the file is the output)", 2);
-        }
+        OutputFormat fmt = ProfileCommand.outputFormat(format, out, json, "the profile");
         if (compare && fmt != OutputFormat.TEXT && fmt != OutputFormat.HTML) {
             throw new CommandException("--compare writes a table (.txt or no -o) or a differential flame graph (.html), not " + fmt.id(), 2);
         }

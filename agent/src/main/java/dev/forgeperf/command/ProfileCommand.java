@@ -102,15 +102,7 @@ public final class ProfileCommand implements Runnable {
             long intervalNanos = positiveDuration(interval, "--interval");
             ProfileOptions options = filter.applyTo(ProfileOptions.DEFAULT);
             Path out = output == null ? null : session.resolve(output);
-            OutputFormat fmt;
-            try {
-                fmt = format != null ? OutputFormat.of(format) : out == null ? OutputFormat.TEXT : OutputFormat.forPath(out);
-            } catch (IllegalArgumentException e) {
-                throw new CommandException(e.getMessage(), 2);
-            }
-            if (json && out != null) {
-                throw new CommandException("--json prints the top table here; it does not go with -o (the file is the output)", 2);
-            }
+            OutputFormat fmt = outputFormat(format, out, json, "the top table");
             if (out != null) {
                 try {
                     ProfileOutput.checkTarget(out, force);
@@ -246,6 +238,21 @@ public final class ProfileCommand implements Runnable {
             return n;
         } catch (IllegalArgumentException e) {
             throw new CommandException(option + ": " + e.getMessage(), 2);
+        }
+    }
+
+    /**
+     * The output format of a profile command: {@code --format}, else the file's extension, else text;
+     * {@code --json} (which prints {@code printed} here) refused beside {@code -o}. Usage errors exit 2.
+     */
+    static OutputFormat outputFormat(String format, Path out, boolean json, String printed) {
+        if (json && out != null) {
+            throw new CommandException("--json prints " + printed + " here; it does not go with -o (the file is the output)", 2);
+        }
+        try {
+            return format != null ? OutputFormat.of(format) : out == null ? OutputFormat.TEXT : OutputFormat.forPath(out);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage(), 2);
         }
     }
 }
