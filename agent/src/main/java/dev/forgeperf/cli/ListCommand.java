@@ -21,6 +21,7 @@ import dev.forgeperf.util.AtomicFiles;
 import dev.forgeperf.util.Json;
 import dev.forgeperf.util.JsonReader;
 import dev.forgeperf.util.PendingFiles;
+import dev.forgeperf.util.ProcessState;
 import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.util.StartFailure;
 import dev.forgeperf.util.Units;
@@ -33,8 +34,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "list", description = {"List JVMs with the forge-perf agent loaded (stale sockets are removed).",
         "As root: also every other user's JVMs with the agent, with the user each runs as."})
 final class ListCommand implements Callable<Integer> {
-    /** How long {@code list} waits for an agent that sends nothing (a stopped JVM) before it lists it as not answering. */
-    static final java.time.Duration PROBE_SILENCE = java.time.Duration.ofSeconds(5);
+    /**
+     * How long {@code list} waits for an agent that sends nothing before it lists it as not
+     * answering (ten times that while its JVM runs; a stopped JVM is not asked at all).
+     */
+    static final java.time.Duration PROBE_SILENCE = java.time.Duration.ofSeconds(3);
 
     @Option(names = "--all", description = "Also list attachable JVMs without the agent.")
     boolean all;
@@ -196,6 +200,9 @@ final class ListCommand implements Callable<Integer> {
             }
             return null;
         }
+        if (ProcessState.stopped(pid)) {
+            return notAnswering(pid, socket, "stopped: SIGSTOP, or a debugger holds it; its agent cannot answer");
+        }
         StringBuilder answer = new StringBuilder();
         try {
             Map<String, String> headers = Map.of(Protocol.CWD, "/");
@@ -203,7 +210,7 @@ final class ListCommand implements Callable<Integer> {
                 if (type == Protocol.OUT) {
                     answer.append(text);
                 }
-            }, call -> { }, PROBE_SILENCE);
+            }, call -> { }, PROBE_SILENCE, () -> ProcessState.stopped(pid));
             if (status != 0) {
                 return null;
             }
@@ -225,18 +232,22 @@ final class ListCommand implements Callable<Integer> {
             row.put("http", http instanceof Map ? ((Map<?, ?>) http).get("url") : null);
             return row;
         } catch (ControlClient.NoAnswer e) {
-            // a stopped or paused JVM: listed, not waited for
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("pid", pid);
-            row.put("user", AgentSockets.userName(SocketDir.ownerUid(socket)));
-            row.put("mainClass", mainClassOf(pid));
-            row.put("agentVersion", null);
-            row.put("uptimeMillis", null);
-            row.put("socket", socket.toString());
-            row.put("answer", e.getMessage());
-            return row;
+            return notAnswering(pid, socket, e.getMessage());
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The row of a JVM whose agent does not answer: listed, not waited for. */
+    private static Map<String, Object> notAnswering(long pid, Path socket, String why) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("pid", pid);
+        row.put("user", AgentSockets.userName(SocketDir.ownerUid(socket)));
+        row.put("mainClass", mainClassOf(pid));
+        row.put("agentVersion", null);
+        row.put("uptimeMillis", null);
+        row.put("socket", socket.toString());
+        row.put("answer", why);
+        return row;
     }
 }

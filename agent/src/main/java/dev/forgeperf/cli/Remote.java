@@ -16,6 +16,7 @@ import dev.forgeperf.control.CommandException;
 import dev.forgeperf.control.ControlClient;
 import dev.forgeperf.control.Protocol;
 import dev.forgeperf.util.Durations;
+import dev.forgeperf.util.ProcessState;
 import dev.forgeperf.util.SocketDir;
 import dev.forgeperf.util.StartFailure;
 
@@ -36,10 +37,11 @@ final class Remote {
                 PrintWriter w = type == Protocol.OUT ? out : err;
                 w.print(text);
                 w.flush();
-            }, Remote::onInterrupt, silence());
+            }, Remote::onInterrupt, silence(), () -> ProcessState.stopped(pid));
         } catch (ControlClient.NoAnswer e) {
-            throw new CommandException("no answer from the agent in JVM " + pid + ": " + e.getMessage() + "; the JVM may be stopped"
-                    + " (SIGSTOP, a debugger) or paused (a long GC); `jcmd " + pid + " Thread.print` tells, FORGE_PERF_TIMEOUT=5m waits longer");
+            throw new CommandException("no answer from the agent in JVM " + pid + ": " + e.getMessage() + (Boolean.TRUE.equals(e.stopped())
+                    ? "; resume it (`kill -CONT " + pid + "`, or in the debugger) and try again"
+                    : "; `jcmd " + pid + " Thread.print` shows what its threads do, FORGE_PERF_TIMEOUT=30m waits longer"));
         } catch (SocketException e) {
             throw new CommandException("cannot reach the agent in JVM " + pid + " at " + socket + " (" + e.getMessage()
                     + "); if the JVM still runs, run `forge-perf attach " + pid + "`");
@@ -47,8 +49,9 @@ final class Remote {
     }
 
     /**
-     * How long the CLI waits through an agent's silence ({@link ControlClient}): {@code FORGE_PERF_TIMEOUT}
-     * ({@code 30s}, {@code 5m}), else {@link ControlClient#DEFAULT_SILENCE}.
+     * How long the CLI waits through an agent's silence when its JVM is stopped ({@link ControlClient};
+     * ten times that while it runs): {@code FORGE_PERF_TIMEOUT} ({@code 30s}, {@code 5m}), else
+     * {@link ControlClient#DEFAULT_SILENCE}.
      */
     static Duration silence() {
         String v = System.getenv("FORGE_PERF_TIMEOUT");
@@ -63,7 +66,7 @@ final class Remote {
         } catch (RuntimeException bad) {
             // said below
         }
-        throw new CommandException("FORGE_PERF_TIMEOUT=" + v + " is not a duration; give one such as 30s or 5m", 2);
+        throw new CommandException("FORGE_PERF_TIMEOUT=" + v + " is not a duration above zero; give one such as 30s or 5m", 2);
     }
 
     /** {@code detach}: forwards it, then waits (up to 15 s) until the agent has removed its socket. */

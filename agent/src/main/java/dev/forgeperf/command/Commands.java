@@ -27,7 +27,7 @@ public final class Commands {
                     "Except: health 0 healthy, 1 degraded, 2 unhealthy, 3 could not tell (the Nagios plugin convention);",
                     "diff 0 no regression, 1 regression, 2 trouble (as diff(1)).",
                     "Environment: FORGE_PERF_DIR the agents' socket folder; FORGE_PERF_TIMEOUT how long to wait through",
-                    "an agent's silence (default 60s; a stopped or paused JVM is reported after it).",
+                    "the silence of an agent whose JVM is stopped (default 60s; ten times that while the JVM runs).",
                     "Run 'forge-perf COMMAND --help' for a command's options."})
     public static final class Top implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of failures.")

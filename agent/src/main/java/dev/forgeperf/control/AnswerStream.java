@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One answer on its way to the client: output frames, {@link Protocol#ALIVE} frames while the
- * command is quiet, then the exit status, each whole under one lock.
+ * command is quiet ({@link #beat}, for a client that asked for them), then the exit status, each
+ * whole under one lock.
  *
  * <p>Thread-safety: any thread may write; {@link #beat} (the beat thread) never waits for the lock,
  * so a command blocked writing to a client that stopped reading holds up no one else's beats.
@@ -33,17 +34,6 @@ final class AnswerStream {
                 throw new IOException("the answer is complete");
             }
             Protocol.writeFrame(out, type, text);
-            lastWrite = System.nanoTime();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Writes an {@link Protocol#ALIVE} frame now (the request is taken). */
-    void alive() throws IOException {
-        lock.lock();
-        try {
-            Protocol.writeAlive(out);
             lastWrite = System.nanoTime();
         } finally {
             lock.unlock();

@@ -29,12 +29,12 @@ import dev.forgeperf.util.DaemonThreads;
  * its own ({@code forge-perf-control-hangup}), so a long command ends when its client hangs up. A
  * request that finds its pool full is answered with one line and closed.
  *
- * <p>Each answer is written in {@link Protocol} frames ({@link AnswerStream}): an
- * {@link Protocol#ALIVE} frame as soon as a worker takes the request, stdout and stderr as the
- * handler writes them ({@link FrameWriter}), {@link Protocol#ALIVE} frames whenever the command is
- * quiet for {@link Protocol#ALIVE_EVERY_MILLIS} ms (from up to {@value #BEAT_THREADS} threads
- * {@code forge-perf-control-beat}, one per running command at most, so a client that stopped
- * reading holds up only its own), then the exit status; the connection is closed after it, and
+ * <p>Each answer is written in {@link Protocol} frames ({@link AnswerStream}): to a client that
+ * asks for them, an {@link Protocol#ALIVE} frame as soon as the request is read (before it waits for
+ * a worker); stdout and stderr as the handler writes them ({@link FrameWriter}); to that client,
+ * {@link Protocol#ALIVE} frames whenever the command is quiet for {@link Protocol#ALIVE_EVERY_MILLIS}
+ * ms (from up to {@value #BEAT_THREADS} threads {@code forge-perf-control-beat}, one per running
+ * command at most, so a client that stopped reading holds up only its own); then the exit status; the connection is closed after it, and
  * only then does the handler's {@code answered} turn true. A handler that throws answers one line
  * and status 1.
  *
@@ -130,6 +130,9 @@ final class CommandWorkers {
     void dispatch(RequestReader.Ready r) {
         boolean isLong = isLong(r.request().args);
         try {
+            if (wantsAlive(r)) {
+                Connections.sayAlive(r.ch()); // taken: even a request queued behind busy workers is not mistaken for silence
+            }
             r.ch().configureBlocking(true);
             (isLong ? longPool : shortPool).execute(() -> serve(r, isLong));
         } catch (RejectedExecutionException busy) {
@@ -156,11 +159,10 @@ final class CommandWorkers {
         SocketChannel ch = r.ch();
         try (ch) {
             AnswerStream out = new AnswerStream(new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 8192)));
-            out.alive();
             ScheduledFuture<?> beat = null;
             try {
                 long every = Protocol.ALIVE_EVERY_MILLIS / 2;
-                beat = beats.scheduleWithFixedDelay(out::beat, every, every, TimeUnit.MILLISECONDS);
+                beat = wantsAlive(r) ? beats.scheduleWithFixedDelay(out::beat, every, every, TimeUnit.MILLISECONDS) : null;
             } catch (RejectedExecutionException closing) {
                 // the server is closing: the command runs without beats
             }
@@ -174,6 +176,11 @@ final class CommandWorkers {
         } catch (IOException | RuntimeException clientGone) {
             // the client went away: nothing to answer
         }
+    }
+
+    /** Whether the client asked for {@link Protocol#ALIVE} frames (an older CLI does not know them). */
+    private static boolean wantsAlive(RequestReader.Ready r) {
+        return "1".equals(r.request().headers.get(Protocol.ALIVE_HEADER));
     }
 
     /** Runs the command, its output and exit status written to {@code out}. */

@@ -53,6 +53,24 @@ final class Connections {
         }
     }
 
+    /**
+     * Sends an {@link Protocol#ALIVE} frame on a channel in non-blocking mode that has sent the
+     * client nothing yet (its five bytes fit the empty socket buffer); never blocks, never throws.
+     */
+    static void sayAlive(SocketChannel ch) {
+        try {
+            ByteBuffer b = ByteBuffer.allocate(5);
+            b.put(Protocol.ALIVE).putInt(0).flip();
+            for (int i = 0; i < 100 && b.hasRemaining(); i++) {
+                if (ch.write(b) == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        } catch (IOException | RuntimeException gone) {
+            // the client went away: its request is answered into the void
+        }
+    }
+
     static void closeQuietly(SocketChannel ch) {
         try {
             ch.close();

@@ -22,10 +22,11 @@ import java.util.Map;
  * EXIT     := 'X' status:int
  * str      := len:int utf8[len]
  * </pre>
- * A request is at most {@link #MAX_REQUEST} bytes; the request is the command line itself. The agent
- * sends {@link #ALIVE} when a worker takes the request and then whenever the command has sent
- * nothing for {@link #ALIVE_EVERY_MILLIS} ms, so a client can tell a command that works from an
- * agent that does not answer (a stopped JVM, a stuck thread) by silence alone.
+ * A request is at most {@link #MAX_REQUEST} bytes; the request is the command line itself. To a
+ * client that asks for them ({@link #ALIVE_HEADER}) the agent sends {@link #ALIVE} once it has read
+ * the request and then whenever the command has sent nothing for {@link #ALIVE_EVERY_MILLIS} ms, so
+ * the client can tell a command that works from an agent that does not answer (a stopped JVM) by
+ * silence alone.
  */
 public final class Protocol {
     public static final int MAGIC = 0x46505231; // "FPR1"
@@ -34,6 +35,8 @@ public final class Protocol {
     public static final byte ERR = 'E';
     public static final byte EXIT = 'X';
     public static final byte ALIVE = 'K';
+    /** Request header: "1" when the client wants {@link #ALIVE} frames (older clients do not know them). */
+    public static final String ALIVE_HEADER = "alive";
     /** The longest the agent stays silent while a command runs. */
     public static final long ALIVE_EVERY_MILLIS = 1_000;
 
@@ -224,6 +227,11 @@ public final class Protocol {
      * @throws EOFException when the agent closed the connection before the exit frame
      */
     public static int readResponse(DataInputStream in, FrameSink sink) throws IOException {
+        return readResponse(in, sink, () -> { });
+    }
+
+    /** {@link #readResponse(DataInputStream, FrameSink)}, telling {@code onAlive} of each {@link #ALIVE} frame. */
+    public static int readResponse(DataInputStream in, FrameSink sink, Runnable onAlive) throws IOException {
         while (true) {
             byte type = in.readByte();
             if (type == EXIT) {
@@ -233,6 +241,7 @@ public final class Protocol {
                 if (in.readInt() != 0) {
                     throw new IOException("malformed answer from the agent (alive frame with a body)");
                 }
+                onAlive.run();
                 continue;
             }
             if (type != OUT && type != ERR) {

@@ -170,12 +170,13 @@ final class RawColumns {
         boolean fromSamples = sawAllocationSample;
         boolean cpuTime = cpuTimeSamples > 0;
         String waiters = null;
-        String wallScaled = null;
+        WallCalibrator.Result wallScaled = null;
         if (weighting == Kind.Weighting.WALL) {
             waiters = inProgress.addWaiters(profile, WALL_OFF_CPU_NANOS, windowStart, windowEnd);
-            if (calibrating) {
-                wallScaled = WallCalibrator.scaleRunning(profile, options.calibration(), windowEnd - windowStart,
-                        new int[] {WALL_EXEC_SAMPLES, WALL_NATIVE_SAMPLES}, new int[] {WALL_EXEC_NANOS, WALL_NATIVE_NANOS}, WALL_OFF_CPU_NANOS);
+            // without the thread dump of the end, the waits going on then are missing: the window less the waits would overstate
+            if (calibrating && options.waiting() != null) {
+                wallScaled = WallCalibrator.scaleRunning(profile, options.calibration(), windowEnd - windowStart, new int[] {WALL_EXEC_SAMPLES},
+                        new int[] {WALL_EXEC_NANOS}, WALL_NATIVE_SAMPLES, WALL_OFF_CPU_NANOS);
             }
         }
         switch (weighting) {
@@ -220,14 +221,17 @@ final class RawColumns {
                             + " (waits under each event's recording threshold are missing: none with `profile wall`, which"
                             + " records from 0 ms; under 10-20 ms in the JDK's default settings)");
                     profile.addComment(waiters);
-                    if (wallScaled != null) {
+                    if (calibrating) { // one root per thread: named roots with --threads, else none
                         Profile named = new Profile(kind.sampleTypes(), kind.primary());
                         CpuCalibrator.copyWithoutThreadRoots(profile, named, options.threads(), stacks.filteredFrame(),
                                 CpuCalibrator.threadRoots(profile), null, 0);
                         profile.comments().forEach(named::addComment);
-                        named.addComment(wallScaled);
                         profile = named;
-                    } else {
+                    }
+                    if (wallScaled != null) {
+                        profile.addComment(wallScaled.sentence());
+                    }
+                    if (wallScaled == null || wallScaled.scaled() == 0) {
                         profile.addComment(WALL_RUNNING_UNDERSTATED);
                     }
                 }

@@ -69,29 +69,32 @@ final class WaitsInProgress {
                 continue;
             }
             long[] last = lastActivity.get(w.threadId());
-            long begin;
-            if (last == null && waits.waitingAtStart().contains(w.threadId())) {
-                begin = windowStart;
-                whole++;
-            } else {
-                begin = Math.max(windowStart, last == null ? windowStart : last[0]);
-                partial++;
-            }
+            boolean wholeWindow = last == null && waits.waitingAtStart().contains(w.threadId());
+            long begin = wholeWindow ? windowStart : Math.max(windowStart, last == null ? windowStart : last[0]);
             long wait = windowEnd - begin;
             if (wait <= 0) {
                 continue;
             }
             int[] frames = stacks.dumpFrames(w.stack());
-            if (frames == null) {
-                continue;
+            if (frames == null && !stacks.calibrating()) {
+                continue; // dropped by the filters
             }
             int root = Profile.ROOT;
             if (stacks.calibrating() || options.threads()) {
                 String label = "[" + w.name() + "]";
                 root = stacks.threadRoot(label, stacks.calibrating() && w.threadId() > 0 ? CpuCalibrator.TID_PREFIX + w.threadId() : "");
             }
-            int node = stacks.insert(root, frames);
+            // calibrating, a wait the filters drop still counts for its thread's running time (the window less its waits)
+            int node = frames == null ? profile.child(root, stacks.filteredFrame()) : stacks.insert(root, frames);
             profile.add(node, nanosColumn, wait);
+            if (frames == null) {
+                continue;
+            }
+            if (wholeWindow) {
+                whole++;
+            } else {
+                partial++;
+            }
             nanos += wait;
         }
         return String.format(Locale.ROOT, "%d threads still waiting at the end (a thread dump's stacks): %s of wall time; %d waited through"

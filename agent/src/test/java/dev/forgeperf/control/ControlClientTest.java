@@ -69,7 +69,7 @@ class ControlClientTest {
         });
         long start = System.nanoTime();
         ControlClient.NoAnswer e = assertThrows(ControlClient.NoAnswer.class, () -> ControlClient.run(socket, Map.of(), List.of("status", "1"),
-                (type, text) -> { }, call -> { }, Duration.ofMillis(300)));
+                (type, text) -> { }, call -> { }, Duration.ofMillis(300), null));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60), "a hang bound, not a timing");
         assertEquals("the agent sent nothing for 300ms (it did not take the command)", e.getMessage());
         assertTrue(closed.await(60, TimeUnit.SECONDS), "the client closes its connection when it gives up");
@@ -88,7 +88,7 @@ class ControlClientTest {
         });
         StringBuilder seen = new StringBuilder();
         int status = ControlClient.run(socket, Map.of(), List.of("profile", "1"), (type, text) -> seen.append(text), call -> { },
-                Duration.ofMillis(1000));
+                Duration.ofMillis(1000), null);
         assertEquals(0, status);
         assertEquals("done\n", seen.toString(), "alive frames are not output");
     }
@@ -101,8 +101,51 @@ class ControlClientTest {
             Thread.sleep(60_000);
         });
         ControlClient.NoAnswer e = assertThrows(ControlClient.NoAnswer.class, () -> ControlClient.run(socket, Map.of(), List.of("status", "1"),
-                (type, text) -> { }, call -> { }, Duration.ofMillis(300)));
+                (type, text) -> { }, call -> { }, Duration.ofMillis(300), null));
         assertEquals("the agent took the command and then sent nothing for 300ms", e.getMessage());
+    }
+
+    @Test
+    void aRunningJvmIsWaitedForLongerAStoppedOneIsNot() throws Exception {
+        Agent pause = (ch, out) -> {
+            Protocol.writeAlive(out);
+            Thread.sleep(1_000); // a long GC pause: no beat either
+            Protocol.writeExit(out, 0);
+        };
+        assertEquals(0, ControlClient.run(agent(pause), Map.of(), List.of("gc", "1"), (type, text) -> { }, call -> { },
+                Duration.ofMillis(300), () -> false));
+        Files.delete(dir.resolve("a.sock"));
+        ControlClient.NoAnswer e = assertThrows(ControlClient.NoAnswer.class, () -> ControlClient.run(agent(pause), Map.of(), List.of("gc", "1"),
+                (type, text) -> { }, call -> { }, Duration.ofMillis(300), () -> true));
+        assertEquals("the agent took the command and then sent nothing for 300ms; the JVM is stopped (SIGSTOP, or a debugger holds it)", e.getMessage());
+        assertEquals(Boolean.TRUE, e.stopped());
+    }
+
+    @Test
+    void anOlderAgentWithoutAliveFramesAndASlowReaderAreNotSilence() throws Exception {
+        Path older = agent((ch, out) -> {
+            Protocol.writeFrame(out, Protocol.OUT, "recording\n");
+            Thread.sleep(1_000);
+            Protocol.writeExit(out, 0);
+        });
+        assertEquals(0, ControlClient.run(older, Map.of(), List.of("profile", "1"), (type, text) -> { }, call -> { }, Duration.ofMillis(300), null));
+        Files.delete(dir.resolve("a.sock"));
+        Path fast = agent((ch, out) -> {
+            Protocol.writeAlive(out);
+            Protocol.writeFrame(out, Protocol.OUT, "a\n");
+            Protocol.writeFrame(out, Protocol.OUT, "b\n");
+            Protocol.writeExit(out, 0);
+        });
+        StringBuilder seen = new StringBuilder();
+        assertEquals(0, ControlClient.run(fast, Map.of(), List.of("dump", "threads", "1"), (type, text) -> {
+            seen.append(text);
+            try {
+                Thread.sleep(700); // the user's pipe is full: our own time, not the agent's silence
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, call -> { }, Duration.ofMillis(300), null));
+        assertEquals("a\nb\n", seen.toString());
     }
 
     @Test

@@ -32,10 +32,17 @@ class WallCalibratorTest {
         int busyWait = leaf(p, "busy", 1, "park");
         p.add(busyWait, OFF_CPU, 3 * S);
         // waits counted twice (8 s) but 9 s on a CPU: the CPU time is the floor
-        int overlap = leaf(p, "overlap", 2, "native");
-        p.add(overlap, NATIVE, 100);
-        p.add(overlap, NATIVE_NANOS, S);
-        p.add(leaf(p, "overlap", 2, "read"), OFF_CPU, 8 * S);
+        int overlap = leaf(p, "overlap", 2, "compute");
+        p.add(overlap, EXEC, 100);
+        p.add(overlap, EXEC_NANOS, S);
+        p.add(leaf(p, "overlap", 2, "park"), OFF_CPU, 8 * S);
+        // some time in native code (a socket read has no wait event): as sampled, Java frames too
+        int reader = leaf(p, "reader", 4, "parse");
+        p.add(reader, EXEC, 100);
+        p.add(reader, EXEC_NANOS, S);
+        int socketRead = leaf(p, "reader", 4, "socketRead0");
+        p.add(socketRead, NATIVE, 45);
+        p.add(socketRead, NATIVE_NANOS, S * 45 / 100);
         // started in the window, and a root without a thread id: as sampled
         int young = leaf(p, "young", 3, "compute");
         p.add(young, EXEC, 50);
@@ -46,19 +53,23 @@ class WallCalibratorTest {
         CpuCalibration cal = new CpuCalibration(0, 10 * S, -1, Map.of(
                 1L, new CpuCalibration.ThreadCpu("busy", 2 * S, true),
                 2L, new CpuCalibration.ThreadCpu("overlap", 9 * S, true),
-                3L, new CpuCalibration.ThreadCpu("young", S / 2, false)));
+                3L, new CpuCalibration.ThreadCpu("young", S / 2, false),
+                4L, new CpuCalibration.ThreadCpu("reader", S, true)));
 
-        String said = WallCalibrator.scaleRunning(p, cal, 10 * S, new int[] {EXEC, NATIVE}, new int[] {EXEC_NANOS, NATIVE_NANOS}, OFF_CPU);
+        String said = WallCalibrator.scaleRunning(p, cal, 10 * S, new int[] {EXEC}, new int[] {EXEC_NANOS}, NATIVE, OFF_CPU).sentence();
 
         assertEquals(7 * S, p.value(busy, EXEC_NANOS));
         assertEquals(700, p.value(busy, EXEC));
         assertEquals(3 * S, p.value(busyWait, OFF_CPU), "waits are measured, never scaled");
-        assertEquals(9 * S, p.value(overlap, NATIVE_NANOS));
-        assertEquals(900, p.value(overlap, NATIVE));
+        assertEquals(9 * S, p.value(overlap, EXEC_NANOS));
+        assertEquals(900, p.value(overlap, EXEC));
+        assertEquals(S, p.value(reader, EXEC_NANOS));
+        assertEquals(S * 45 / 100, p.value(socketRead, NATIVE_NANOS));
         assertEquals(S / 2, p.value(young, EXEC_NANOS));
         assertEquals(50, p.value(young, EXEC));
         assertEquals(S / 10, p.value(unknown, EXEC_NANOS));
-        assertTrue(said.contains(": 2 threads, sampled 3.00s, scaled to 16.00s (x5.33); 1 thread that started or ended in the window"), said);
+        assertTrue(said.contains(": 2 threads, sampled 3.00s, scaled to 16.00s (x5.33); 1 thread that started or ended in the window (or virtual)"
+                + " kept as sampled; 1 thread with native-method samples kept as sampled"), said);
     }
 
     @Test
@@ -68,7 +79,7 @@ class WallCalibratorTest {
         p.add(x, EXEC, 1500);
         p.add(x, EXEC_NANOS, 15 * S); // more samples than the window holds (a period misread)
         CpuCalibration cal = new CpuCalibration(0, 10 * S, -1, Map.of(1L, new CpuCalibration.ThreadCpu("t", 4 * S, true)));
-        WallCalibrator.scaleRunning(p, cal, 10 * S, new int[] {EXEC, NATIVE}, new int[] {EXEC_NANOS, NATIVE_NANOS}, OFF_CPU);
+        WallCalibrator.scaleRunning(p, cal, 10 * S, new int[] {EXEC}, new int[] {EXEC_NANOS}, NATIVE, OFF_CPU);
         assertEquals(10 * S, p.value(x, EXEC_NANOS));
         assertEquals(1000, p.value(x, EXEC));
     }
