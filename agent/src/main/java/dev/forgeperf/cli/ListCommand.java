@@ -78,12 +78,7 @@ final class ListCommand implements Callable<Integer> {
                     if (why == null || rows.containsKey(pid) || ProcessHandle.of(pid).isEmpty()) {
                         continue;
                     }
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("pid", pid);
-                    row.put("user", AgentSockets.userName(AgentSockets.uidOf(pid)));
-                    row.put("mainClass", mainClassOf(pid));
-                    row.put("agentVersion", null);
-                    row.put("uptimeMillis", null);
+                    Map<String, Object> row = rowWithoutAgent(pid, AgentSockets.uidOf(pid), mainClassOf(pid));
                     row.put("start", "not running: " + why);
                     rows.put(pid, row);
                 }
@@ -106,12 +101,7 @@ final class ListCommand implements Callable<Integer> {
             for (VirtualMachineDescriptor d : VirtualMachine.list()) {
                 long pid = Long.parseLong(d.id());
                 if (pid != self && !rows.containsKey(pid)) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("pid", pid);
-                    row.put("user", AgentSockets.userName(AgentSockets.uidOf(pid)));
-                    row.put("mainClass", d.displayName().split(" ", 2)[0]);
-                    row.put("agentVersion", null);
-                    row.put("uptimeMillis", null);
+                    Map<String, Object> row = rowWithoutAgent(pid, AgentSockets.uidOf(pid), d.displayName().split(" ", 2)[0]);
                     rows.put(pid, row);
                 }
             }
@@ -240,14 +230,20 @@ final class ListCommand implements Callable<Integer> {
 
     /** The row of a JVM whose agent does not answer: listed, not waited for. */
     private static Map<String, Object> notAnswering(long pid, Path socket, String why) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("pid", pid);
-        row.put("user", AgentSockets.userName(SocketDir.ownerUid(socket)));
-        row.put("mainClass", mainClassOf(pid));
-        row.put("agentVersion", null);
-        row.put("uptimeMillis", null);
+        Map<String, Object> row = rowWithoutAgent(pid, SocketDir.ownerUid(socket), mainClassOf(pid));
         row.put("socket", socket.toString());
         row.put("answer", why);
+        return row;
+    }
+
+    /** A row for a JVM whose agent does not tell its version and uptime (not loaded, not started, not answering). */
+    private static Map<String, Object> rowWithoutAgent(long pid, int uid, Object mainClass) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("pid", pid);
+        row.put("user", AgentSockets.userName(uid));
+        row.put("mainClass", mainClass);
+        row.put("agentVersion", null);
+        row.put("uptimeMillis", null);
         return row;
     }
 }
