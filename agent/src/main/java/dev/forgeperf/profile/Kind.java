@@ -38,7 +38,8 @@ public enum Kind {
     WALL(Weighting.WALL, List.of(new SampleType("samples", "count"), new SampleType("wall", "nanoseconds")), 0,
             new SampleType("wall", "nanoseconds"),
             List.of("Wall-clock time of every thread: running, native, parked, blocked, waiting or sleeping.",
-                    "Samples of running and native threads plus the waits' durations (waits still going on at the end from a thread dump)."),
+                    "Samples of running and native threads plus the waits' durations (waits still going on at the end from a thread dump);"
+                            + " a running thread's samples are scaled to the time it did not wait (JFR rarely samples a thread waiting for a CPU)."),
             Event.sampled("jdk.ExecutionSample", Role.EXECUTION_SAMPLE, "period"),
             Event.sampled("jdk.NativeMethodSample", Role.NATIVE_SAMPLE, "period"),
             Event.everyOne("jdk.ThreadPark", Role.BLOCKED),
