@@ -34,9 +34,9 @@ import dev.forgeperf.util.DaemonThreads;
  * a worker); stdout and stderr as the handler writes them ({@link FrameWriter}); to that client,
  * {@link Protocol#ALIVE} frames whenever the command is quiet for {@link Protocol#ALIVE_EVERY_MILLIS}
  * ms (from up to {@value #BEAT_THREADS} threads {@code forge-perf-control-beat}, one per running
- * command at most, so a client that stopped reading holds up only its own); then the exit status; the connection is closed after it, and
- * only then does the handler's {@code answered} turn true. A handler that throws answers one line
- * and status 1.
+ * command at most, so a client that stopped reading holds up only its own); then the exit status.
+ * The connection is closed after it, and only then does the handler's {@code answered} turn true. A
+ * handler that throws answers one line and status 1.
  *
  * <p>Thread-safety: {@link #dispatch} is called by the selector thread; the counts and
  * {@link #close()} from any thread.

@@ -34,11 +34,7 @@ final class Connections {
             if (ch.isBlocking()) {
                 ch.configureBlocking(false);
             }
-            for (int i = 0; i < 100 && b.hasRemaining(); i++) {
-                if (ch.write(b) == 0) {
-                    Thread.onSpinWait();
-                }
-            }
+            writeWithoutBlocking(ch, b);
             ByteBuffer drain = ByteBuffer.allocate(4096);
             for (int total = 0; total < Protocol.MAX_REQUEST_BYTES; ) {
                 int n = ch.read(drain);
@@ -61,13 +57,18 @@ final class Connections {
         try {
             ByteBuffer b = ByteBuffer.allocate(5);
             b.put(Protocol.ALIVE).putInt(0).flip();
-            for (int i = 0; i < 100 && b.hasRemaining(); i++) {
-                if (ch.write(b) == 0) {
-                    Thread.onSpinWait();
-                }
-            }
+            writeWithoutBlocking(ch, b);
         } catch (IOException | RuntimeException gone) {
             // the client went away: its request is answered into the void
+        }
+    }
+
+    /** Writes a few bytes to a channel in non-blocking mode: up to 100 tries, what the socket buffer takes. */
+    private static void writeWithoutBlocking(SocketChannel ch, ByteBuffer b) throws IOException {
+        for (int i = 0; i < 100 && b.hasRemaining(); i++) {
+            if (ch.write(b) == 0) {
+                Thread.onSpinWait();
+            }
         }
     }
 
