@@ -85,14 +85,17 @@ class TimingBoundsTest {
             Map<String, Map<String, Object>> rows = rows(env, pid, "Workload#");
             int called = 0;
             long bytes = 0;
+            StringBuilder each = new StringBuilder();
             for (Map<String, Object> r : rows.values()) {
                 if (TimingTest.num(r, "count") > 0) {
                     called++;
                     long b = TimingTest.num(r, "bytes");
                     bytes += b;
+                    each.append(' ').append(b);
                     assertTrue(b > 0 && b <= 8 * 1024, "bytes of " + r);
                 }
             }
+            System.out.printf("%s, 64 CPUs: bytes of each called method:%s%n", jdk.getFileName(), each);
             assertTrue(called >= 3, rows::toString);
 
             Cli.Result status = env.cli.run("status", pid);

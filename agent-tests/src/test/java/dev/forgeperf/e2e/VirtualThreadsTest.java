@@ -14,7 +14,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import dev.forgeperf.bootstrap.Buckets;
 import dev.forgeperf.bootstrap.MethodStats;
 import dev.forgeperf.profile.PprofReader;
 import dev.forgeperf.profile.Profile;
@@ -139,7 +138,7 @@ class VirtualThreadsTest {
                 assertTrue(row != null, timings::toString);
                 assertEquals(calls, TimingTest.num(row, "count"), row::toString);
                 assertEquals(0, TimingTest.num(row, "unbucketed"), row::toString);
-                long bound = 4L * (MethodStats.STRIPE_BYTES + (long) Buckets.GROUPS * MethodStats.GROUP_BYTES);
+                long bound = 4L * MethodStats.CEILING_BYTES;
                 long bytes = TimingTest.num(row, "bytes");
                 assertTrue(bytes > 0 && bytes <= bound, bytes + " bytes, bound " + bound + ": " + row);
                 System.out.printf("%s: %d calls from %d virtual threads, %d bytes (bound %d)%n", jdk.getFileName(), calls, CALLERS, bytes, bound);

@@ -9,13 +9,23 @@ import static dev.forgeperf.bootstrap.Buckets.SUB_BUCKET_BITS;
 
 import static dev.forgeperf.bootstrap.StripeCells.AA;
 import static dev.forgeperf.bootstrap.StripeCells.CALLS;
+import static dev.forgeperf.bootstrap.StripeCells.COUNT;
 import static dev.forgeperf.bootstrap.StripeCells.ERRORS;
-import static dev.forgeperf.bootstrap.StripeCells.GROUP;
+import static dev.forgeperf.bootstrap.StripeCells.FULL_COUNT;
 import static dev.forgeperf.bootstrap.StripeCells.HEADER_LONGS;
-import static dev.forgeperf.bootstrap.StripeCells.HEADER_SLOT;
+import static dev.forgeperf.bootstrap.StripeCells.OVERFLOW_GROUP;
+import static dev.forgeperf.bootstrap.StripeCells.OVERFLOW_SLOT;
+import static dev.forgeperf.bootstrap.StripeCells.PROBE_EVERY;
+import static dev.forgeperf.bootstrap.StripeCells.SLOT;
+import static dev.forgeperf.bootstrap.StripeCells.SHORT_BUCKETS;
+import static dev.forgeperf.bootstrap.StripeCells.SHORT_SLOT;
+import static dev.forgeperf.bootstrap.StripeCells.SLOTS;
+import static dev.forgeperf.bootstrap.StripeCells.at;
+import static dev.forgeperf.bootstrap.StripeCells.slotOf;
 import static dev.forgeperf.bootstrap.StripeCells.SUM;
 import static dev.forgeperf.bootstrap.StripeCells.UNBUCKETED;
 import static dev.forgeperf.bootstrap.StripeCells.extremes;
+import static dev.forgeperf.bootstrap.StripeCells.header;
 import static dev.forgeperf.bootstrap.StripeCells.lowerMin;
 import static dev.forgeperf.bootstrap.StripeCells.raiseMax;
 
@@ -36,15 +46,22 @@ import java.lang.invoke.VarHandle;
  * <h2>Memory per method</h2>
  * Nothing until the first call. The first call allocates one stripe: a counter header
  * (calls, sum, min, max, errors, calls not histogrammed, between two 128-byte pads) and a table
- * of {@value Buckets#GROUPS} group references and the header's, {@value #STRIPE_BYTES} bytes in all with the stripe array.
- * A group of {@value Buckets#GROUP_SIZE} counters ({@value #GROUP_BYTES} bytes) is allocated the first time
- * a value falls into its quarter of a power of two, so a method holds {@code STRIPE_BYTES + g * GROUP_BYTES}
- * bytes for the {@code g} groups its calls touched: calls spread evenly over 5 powers of two (e.g.
- * 20-600 us) touch 20 groups, 3.8 KiB; a narrow peak with rare outliers up to seconds touches 25-35
- * groups, 4.5-6 KiB; 50 groups fit in 8 KiB; the hard ceiling (all 144 groups) is 21.2 KiB per stripe. Byte
- * counts assume compressed references and 16-byte array headers (the default below 32 GB of heap).
+ * of {@value StripeCells#SLOTS} references ({@link StripeCells}), {@value #STRIPE_BYTES} bytes in all with the stripe array.
+ * Counters are {@code int}s: a group of {@value Buckets#GROUP_SIZE} ({@value #GROUP_BYTES} bytes) is
+ * allocated the first time a value of 512 ns or more falls into its quarter of a power of two, and
+ * the first call under 512 ns allocates the {@value StripeCells#SHORT_BUCKETS} counters of all such
+ * calls ({@value #SHORT_BYTES} bytes). So a method holds {@code STRIPE_BYTES + g * GROUP_BYTES} bytes
+ * for the {@code g} groups its calls touched, plus {@code SHORT_BYTES} if any call took under 512 ns:
+ * calls spread evenly over 5 powers of two (e.g. 20-600 us) touch 20 groups, 2.5 KiB; a narrow
+ * peak with rare outliers up to seconds touches 25-35 groups, 2.9-3.6 KiB; 90 groups fit in 8
+ * KiB (77 with the short calls' array); the hard ceiling (every bucket) is 11.9 KiB per stripe.
+ * A bucket's counter holds 2^31 calls; the 2^31st call into one bucket of one stripe adds an
+ * overflow table ({@value #OVERFLOW_TABLE_BYTES} bytes, once per stripe) and {@value #OVERFLOW_GROUP_BYTES}
+ * bytes of {@code long} counters for its group. Byte counts assume compressed references and
+ * 16-byte array headers (the default below 32 GB of heap).
  * A second stripe is added only when a write finds another thread on the same counter (a failed
- * compare-and-set, as {@code java.util.concurrent.atomic.LongAdder} does); stripes double up to
+ * compare-and-set, as {@code java.util.concurrent.atomic.LongAdder} does, tried on every
+ * {@value StripeCells#PROBE_EVERY}th call into a bucket); stripes double up to
  * {@link #MAX_STRIPES} (the next power of two &ge; twice the CPUs, at most 16). Every byte except
  * the first stripe is taken from the process-wide budget; past the budget a method's calls are
  * still counted (count, errors, total, min, max exact) but not histogrammed, see
@@ -53,20 +70,21 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>Hot-path cost</h2>
  * {@link #record(long, boolean)} does no allocation after the first call into a power of two,
- * takes no lock and is lock-free. With one stripe: one volatile read of that stripe's cells (a
- * field of this object), then the acquire read of the group, and a compare-and-set of the bucket
- * counter (a failure, i.e. contention, falls back to an atomic add and counts towards growing the
- * stripes): three dependent loads before the atomic, where going through the stripe array took six
- * (record() alone, JMH, the two layouts interleaved under a load of about 20: 0.72 x the time). A
- * value below {@value Buckets#LINEAR_LIMIT} ns does nothing else: each of those buckets holds one value, so
- * the snapshot derives the exact sum, min and max of such calls from the bucket counts, and the
- * counter header is not even read. A value of at least {@value Buckets#LINEAR_LIMIT} ns adds one more
- * compare-and-set (the sum) and checks min and max with a plain (opaque) read each, updating them by
- * CAS only when the value improves, which after warm-up is rare; {@code thrown} adds an atomic
- * add. With one stripe (the uncontended case) the thread is not even looked at; with
- * more, the stripe is picked by a hash of the thread id and a per-method salt that changes when
- * contention persists at the maximum stripe count (virtual threads' sparse ids hash as well as
- * platform threads').
+ * takes no lock and is wait-free. With one stripe: one volatile read of that stripe's cells (a
+ * field of this object), the acquire read of the array holding the bucket's counter, and one
+ * atomic add on that counter, with no read of the counter first (see {@link #count}). A call
+ * under 512 ns finds its counter in the short calls' array, whose address does not depend on the
+ * time measured; a longer one reads its group's reference at an index computed from the time
+ * first, one more dependent load between the clock read and the atomic (about 4 ns on this x86,
+ * JMH; less than 1% of such a call). A value below {@value Buckets#LINEAR_LIMIT} ns does nothing
+ * else: each of those buckets holds one value, so the snapshot derives the exact sum, min and
+ * max of such calls from the bucket counts, and the counter header is not even read. A value of
+ * at least {@value Buckets#LINEAR_LIMIT} ns adds one more atomic add (the sum) and checks min and
+ * max with a plain (opaque) read each, updating them by CAS only when the value improves, which
+ * after warm-up is rare; {@code thrown} adds an atomic add. With one stripe (the uncontended
+ * case) the thread is not even looked at; with more, the stripe is picked by a hash of the
+ * thread id and a per-method salt that changes when contention persists at the maximum stripe
+ * count (virtual threads' sparse ids hash as well as platform threads').
  *
  * <h2>Exact vs. sampled mode</h2>
  * In exact mode every call goes through {@link #record(long, boolean)}, and the count is the
@@ -82,20 +100,33 @@ public final class MethodStats {
 
     // ---- stripe layout and sizes -----------------------------------------------------------
 
-    /** Bytes of one group of counters: a {@code long[16]}. */
-    public static final int GROUP_BYTES = 16 + GROUP_SIZE * 8;
+    /** Bytes of one group of counters: an {@code int[16]}. */
+    public static final int GROUP_BYTES = 16 + GROUP_SIZE * 4;
+    /** Bytes of the counters of calls under 512 ns: an {@code int[256]}, made at the first such call. */
+    public static final int SHORT_BYTES = 16 + SHORT_BUCKETS * 4;
     /**
-     * Bytes of one stripe (the Stripe object, its {@code long[40]} header and its table of 144 group
-     * references and the header's, see {@link StripeCells}) plus one slot of the stripe array and its header.
+     * Bytes of one stripe (the Stripe object, its {@code long[40]} header and its table of
+     * {@value StripeCells#SLOTS} references: the short calls' counters, 128 groups, the header and the
+     * overflow table, see {@link StripeCells}) plus one slot of the stripe array and its header.
      */
-    public static final int STRIPE_BYTES = 16 + (16 + HEADER_LONGS * 8) + ((16 + (GROUPS + 1) * 4 + 7) & ~7) + 24;
+    public static final int STRIPE_BYTES = 16 + (16 + HEADER_LONGS * 8) + ((16 + SLOTS * 4 + 7) & ~7) + 24;
+    /** Most bytes one stripe holds before a counter overflows: every group and the short calls' counters. */
+    public static final int CEILING_BYTES = STRIPE_BYTES + SHORT_BYTES + (GROUPS - StripeCells.SHORT_GROUPS) * GROUP_BYTES;
+    /** Bytes of a stripe's overflow table, made when one of its bucket counters first fills up (2^31 calls). */
+    static final int OVERFLOW_TABLE_BYTES = (16 + GROUPS * 4 + 7) & ~7;
+    /** Bytes of one group's overflow counters: a {@code long[16]}. */
+    static final int OVERFLOW_GROUP_BYTES = 16 + GROUP_SIZE * 8;
 
     /** Most stripes a method can grow to: nextPow2(2 x CPUs), 1..16 (system property {@code forgeperf.stripes}: 1..64). */
     public static final int MAX_STRIPES = stripeCount();
     /** Kept for tools that printed it: the most stripes a method may hold. */
     public static final int STRIPES = MAX_STRIPES;
-    /** Failed compare-and-sets on a method before it grows a stripe (or, at the maximum, rehashes). */
-    static final int CONTENTION_STEP = 16;
+    /**
+     * Failed compare-and-sets on a method before it grows a stripe (or, at the maximum, rehashes).
+     * A bucket's counter is probed once in {@value StripeCells#PROBE_EVERY} adds, so each failure
+     * stands for many contended calls: 4 are evidence enough.
+     */
+    static final int CONTENTION_STEP = 4;
 
     private static final VarHandle BYTES;
     private static final VarHandle RESIZING;
@@ -108,7 +139,7 @@ public final class MethodStats {
             BYTES = l.findVarHandle(MethodStats.class, "bytes", long.class);
             RESIZING = l.findVarHandle(MethodStats.class, "resizing", int.class);
             STRIPE_ARRAY = l.findVarHandle(MethodStats.class, "stripes", Stripe[].class);
-            SINGLE = l.findVarHandle(MethodStats.class, "single", long[][].class);
+            SINGLE = l.findVarHandle(MethodStats.class, "single", Object[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -127,7 +158,7 @@ public final class MethodStats {
      * ({@code jcmd GC.class_histogram}) counts the stripes the process holds.
      */
     static final class Stripe {
-        final long[][] cells = StripeCells.newCells();
+        final Object[] cells = StripeCells.newCells();
     }
     /**
      * The cells of the only stripe while there is exactly one, else null: the uncontended hot path
@@ -135,7 +166,7 @@ public final class MethodStats {
      * Set after {@link #stripes} by the call that installed the first stripe, cleared on growth and
      * reset (see {@link #materialize()}).
      */
-    private volatile long[][] single;
+    private volatile Object[] single;
     /** Bytes this method holds (its stripes and groups). */
     private volatile long bytes;
     private volatile int resizing;
@@ -196,45 +227,90 @@ public final class MethodStats {
      */
     public void record(long nanos, boolean thrown) {
         final long v = nanos & ~(nanos >> 63); // clamp negative to 0, branch-free
-        long[][] s = single;
+        Object[] s = single;
         if (s == null) {
             s = stripe();
         }
         final int shift = (63 - SUB_BUCKET_BITS) - Long.numberOfLeadingZeros(v | (LINEAR_LIMIT - 1));
         final int idx = Math.min((shift << SUB_BUCKET_BITS) + (int) (v >>> shift), BUCKETS - 1);
-        long[] g = (long[]) GROUP.getAcquire(s, idx >>> GROUP_BITS);
-        if (g == null) {
-            g = group(s, idx >>> GROUP_BITS);
-        }
-        long unused;
-        if (g != null) {
-            final int i = idx & (GROUP_SIZE - 1);
-            final long c = (long) AA.get(g, i);
-            if (!AA.compareAndSet(g, i, c, c + 1L)) {
-                unused = (long) AA.getAndAdd(g, i, 1L);
-                contended();
+        // read before the branch: its address does not depend on the time measured (see StripeCells)
+        final int[] shortCounts = (int[]) SLOT.getAcquire(s, SHORT_SLOT);
+        int[] g;
+        if (idx < SHORT_BUCKETS && shortCounts != null) {
+            g = shortCounts;
+        } else {
+            g = (int[]) SLOT.getAcquire(s, slotOf(idx >>> GROUP_BITS));
+            if (g == null) {
+                g = counters(s, idx);
             }
+        }
+        if (g != null && count(s, g, idx)) {
             if (v >= LINEAR_LIMIT) {
                 // below LINEAR_LIMIT every bucket holds a single value, so the snapshot derives the
                 // exact sum, min and max of those calls from the bucket counts: a short call costs
                 // one atomic and never reads the counter header
-                final long[] h = s[HEADER_SLOT];
-                final long t = (long) AA.get(h, SUM);
-                if (!AA.compareAndSet(h, SUM, t, t + v)) {
-                    unused = (long) AA.getAndAdd(h, SUM, v);
-                    contended();
-                }
+                final long[] h = header(s);
+                long unused = (long) AA.getAndAdd(h, SUM, v);
                 extremes(h, v);
             }
         } else {
-            final long[] h = s[HEADER_SLOT];
-            unused = (long) AA.getAndAdd(h, UNBUCKETED, 1L);
-            unused = (long) AA.getAndAdd(h, SUM, v);
-            extremes(h, v);
+            unbucketed(s, v);
         }
         if (thrown) {
-            unused = (long) AA.getAndAdd(s[HEADER_SLOT], ERRORS, 1L);
+            long unused = (long) AA.getAndAdd(header(s), ERRORS, 1L);
         }
+    }
+
+    /**
+     * Adds one call to bucket {@code idx}, whose counter is in {@code g} (see {@link StripeCells#at}):
+     * one atomic add, which needs no read of the counter before it (a compare-and-set would, and
+     * on x86 that read before the locked instruction costs about as much again right after the
+     * clock read). Contention is therefore looked for on every {@value StripeCells#PROBE_EVERY}th
+     * add into a bucket only: a compare-and-set of the counter onto itself, which fails when
+     * another thread wrote it in between, as often as a compare-and-set on every call would have.
+     *
+     * @return false if the call could not be counted in the bucket (its counter is full and the
+     *     budget has no room for overflow counters): the caller counts it as not histogrammed
+     */
+    private boolean count(Object[] cells, int[] g, int idx) {
+        final int at = at(idx);
+        final int prev = (int) COUNT.getAndAdd(g, at, 1);
+        if (prev < 0) {
+            return overflow(cells, g, idx);
+        }
+        if ((prev & (PROBE_EVERY - 1)) == 0) {
+            final int c = (int) COUNT.getVolatile(g, at);
+            if (!COUNT.compareAndSet(g, at, c, c)) {
+                contended();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Bucket {@code idx}'s {@code int} counter (in {@code g}) held {@link StripeCells#FULL_COUNT}
+     * calls already: counts the call in its group's overflow counter instead and takes the add back (see
+     * {@link StripeCells}).
+     */
+    private boolean overflow(Object[] cells, int[] g, int idx) {
+        try {
+            final long[] over = overflowCounters(cells, idx >>> GROUP_BITS);
+            if (over == null) {
+                return false;
+            }
+            long unused = (long) AA.getAndAdd(over, idx & (GROUP_SIZE - 1), 1L);
+            return true;
+        } finally {
+            int unused = (int) COUNT.getAndAdd(g, at(idx), -1);
+        }
+    }
+
+    /** A call not histogrammed (no room in the budget): counted, with its time, min and max. */
+    private static void unbucketed(Object[] cells, long v) {
+        final long[] h = header(cells);
+        long unused = (long) AA.getAndAdd(h, UNBUCKETED, 1L);
+        unused = (long) AA.getAndAdd(h, SUM, v);
+        extremes(h, v);
     }
 
     /**
@@ -245,11 +321,11 @@ public final class MethodStats {
      *     stripe, i.e. about one in N overall.
      */
     public long incrementCount() {
-        long[][] s = single;
+        Object[] s = single;
         if (s == null) {
             s = stripe();
         }
-        final long[] h = s[HEADER_SLOT];
+        final long[] h = header(s);
         final long c = (long) AA.get(h, CALLS);
         if (AA.compareAndSet(h, CALLS, c, c + 1L)) {
             return c;
@@ -260,11 +336,11 @@ public final class MethodStats {
 
     /** Counts one error without recording a time (sampled mode, call not timed). */
     public void recordError() {
-        long[][] s = single;
+        Object[] s = single;
         if (s == null) {
             s = stripe();
         }
-        final long[] h = s[HEADER_SLOT];
+        final long[] h = header(s);
         long unused = (long) AA.getAndAdd(h, ERRORS, 1L);
     }
 
@@ -279,7 +355,7 @@ public final class MethodStats {
      * The calling thread's stripe when {@link #single} is null: several stripes (picked by
      * {@link #probe}), or none yet.
      */
-    private long[][] stripe() {
+    private Object[] stripe() {
         Stripe[] ss = stripes;
         if (ss == null) {
             ss = materialize();
@@ -297,13 +373,13 @@ public final class MethodStats {
      */
     private Stripe[] materialize() {
         final Stripe stripe = new Stripe();
-        final long[][] cells = stripe.cells;
+        final Object[] cells = stripe.cells;
         final Stripe[] fresh = {stripe};
         if (STRIPE_ARRAY.compareAndSet(this, (Stripe[]) null, fresh)) {
             account(STRIPE_BYTES); // the first stripe is granted beyond the budget: calls are always counted
             single = cells;
             if (stripes != fresh) {
-                SINGLE.compareAndSet(this, cells, (long[][]) null);
+                SINGLE.compareAndSet(this, cells, (Object[]) null);
             }
             return fresh;
         }
@@ -311,19 +387,65 @@ public final class MethodStats {
         return ss != null ? ss : fresh;
     }
 
-    /** Allocates group {@code gi} of stripe {@code s} if the budget allows; null if it does not. */
-    private long[] group(long[][] cells, int gi) {
-        if (!TimingBudget.reserve(GROUP_BYTES)) {
+    /**
+     * The array holding bucket {@code idx}'s counter in a stripe's cells (the short calls' or a
+     * group's, see {@link StripeCells}), made if the budget allows; null if it does not.
+     */
+    private int[] counters(Object[] cells, int idx) {
+        final int slot = slotOf(idx >>> GROUP_BITS);
+        final int[] held = (int[]) SLOT.getAcquire(cells, slot);
+        if (held != null) {
+            return held;
+        }
+        final int bytes = slot == SHORT_SLOT ? SHORT_BYTES : GROUP_BYTES;
+        if (!TimingBudget.reserve(bytes)) {
+            TimingBudget.exceeded();
+            return null;
+        }
+        final int[] fresh = new int[slot == SHORT_SLOT ? SHORT_BUCKETS : GROUP_SIZE];
+        if (SLOT.compareAndSet(cells, slot, (Object) null, (Object) fresh)) {
+            long unused = (long) BYTES.getAndAdd(this, (long) bytes);
+            return fresh;
+        }
+        TimingBudget.giveBack(bytes);
+        return (int[]) SLOT.getAcquire(cells, slot);
+    }
+
+    /**
+     * The overflow counters of group {@code gi} of a stripe's cells, made (with the stripe's
+     * overflow table) if the budget allows; null if it does not.
+     */
+    private long[] overflowCounters(Object[] cells, int gi) {
+        long[][] table = (long[][]) SLOT.getAcquire(cells, OVERFLOW_SLOT);
+        if (table == null) {
+            if (!TimingBudget.reserve(OVERFLOW_TABLE_BYTES)) {
+                TimingBudget.exceeded();
+                return null;
+            }
+            final long[][] fresh = new long[GROUPS][];
+            if (SLOT.compareAndSet(cells, OVERFLOW_SLOT, (Object) null, (Object) fresh)) {
+                long unused = (long) BYTES.getAndAdd(this, (long) OVERFLOW_TABLE_BYTES);
+                table = fresh;
+            } else {
+                TimingBudget.giveBack(OVERFLOW_TABLE_BYTES);
+                table = (long[][]) SLOT.getAcquire(cells, OVERFLOW_SLOT);
+            }
+        }
+        final long[] over = (long[]) OVERFLOW_GROUP.getAcquire(table, gi);
+        if (over != null) {
+            return over;
+        }
+        if (!TimingBudget.reserve(OVERFLOW_GROUP_BYTES)) {
             TimingBudget.exceeded();
             return null;
         }
         final long[] fresh = new long[GROUP_SIZE];
-        if (GROUP.compareAndSet(cells, gi, (long[]) null, fresh)) {
-            long unused = (long) BYTES.getAndAdd(this, (long) GROUP_BYTES);
+        if (OVERFLOW_GROUP.compareAndSet(table, gi, (long[]) null, fresh)) {
+            long unused = (long) BYTES.getAndAdd(this, (long) OVERFLOW_GROUP_BYTES);
             return fresh;
         }
-        TimingBudget.giveBack(GROUP_BYTES);
-        return (long[]) GROUP.getAcquire(cells, gi);
+        TimingBudget.giveBack(OVERFLOW_GROUP_BYTES);
+        return (long[]) OVERFLOW_GROUP.getAcquire(table, gi);
     }
 
     /**
@@ -416,8 +538,8 @@ public final class MethodStats {
         if (ss == null) {
             ss = materialize();
         }
-        final long[][] st = ss[0].cells;
-        final long[] h = st[HEADER_SLOT];
+        final Object[] st = ss[0].cells;
+        final long[] h = header(st);
         long linearSum = 0;
         long prev = 0;
         long unbucketedAdd = s.unbucketed();
@@ -425,18 +547,14 @@ public final class MethodStats {
             final int idx = s.bucketIndexAt(j);
             final long c = s.cumulativeAt(j) - prev;
             prev = s.cumulativeAt(j);
-            long[] g = (long[]) GROUP.getAcquire(st, idx >>> GROUP_BITS);
-            if (g == null) {
-                g = group(st, idx >>> GROUP_BITS);
-            }
-            if (g == null) {
+            final int[] g = counters(st, idx);
+            if (g == null || !add(st, g, idx, c)) {
                 unbucketedAdd += c;
                 continue; // its time stays in the sum below
             }
             if (idx < LINEAR_LIMIT) {
                 linearSum += c * idx;
             }
-            long unused = (long) AA.getAndAdd(g, idx & (GROUP_SIZE - 1), c);
         }
         long unused = (long) AA.getAndAdd(h, SUM, s.timedTotalNanos() - linearSum);
         unused = (long) AA.getAndAdd(h, UNBUCKETED, unbucketedAdd);
@@ -448,6 +566,27 @@ public final class MethodStats {
             lowerMin(h, s.minNanos());
             raiseMax(h, s.maxNanos());
         }
+    }
+
+    /**
+     * Adds {@code n} calls to bucket {@code idx}, whose counter is in {@code g}: into that {@code int} counter if
+     * they fit below {@link StripeCells#FULL_COUNT}, else into the group's overflow counter.
+     *
+     * @return false if they fit in neither (no room in the budget for overflow counters)
+     */
+    private boolean add(Object[] cells, int[] g, int idx, long n) {
+        final int at = at(idx);
+        for (int c; (c = (int) COUNT.getVolatile(g, at)) >= 0 && c + n <= FULL_COUNT; ) {
+            if (COUNT.compareAndSet(g, at, c, (int) (c + n))) {
+                return true;
+            }
+        }
+        final long[] over = overflowCounters(cells, idx >>> GROUP_BITS);
+        if (over == null) {
+            return false;
+        }
+        long unused = (long) AA.getAndAdd(over, idx & (GROUP_SIZE - 1), n);
+        return true;
     }
 
     /**

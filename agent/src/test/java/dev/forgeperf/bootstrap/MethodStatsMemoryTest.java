@@ -43,6 +43,29 @@ class MethodStatsMemoryTest {
         assertEquals(0, s.bytes(), "a reset gives the memory back");
     }
 
+    /** Calls under 512 ns count in one array of 256 counters, made at the first such call; longer ones in groups. */
+    @Test
+    void shortCallsShareOneArrayAndLongerOnesTakeGroups() {
+        MethodStats s = new MethodStats("short");
+        for (long v = 0; v < 512; v++) {
+            s.record(v, false);
+        }
+        assertEquals(MethodStats.STRIPE_BYTES + MethodStats.SHORT_BYTES, s.bytes(), "every bucket under 512 ns in one array");
+        s.record(600, false);
+        s.record(1_000_000, false);
+        assertEquals(MethodStats.STRIPE_BYTES + MethodStats.SHORT_BYTES + 2L * MethodStats.GROUP_BYTES, s.bytes());
+        TimingSnapshot t = s.snapshot();
+        assertEquals(514, t.count());
+        assertEquals(511L * 512 / 2 + 600 + 1_000_000, t.totalNanos());
+        assertEquals(0, t.minNanos());
+        assertEquals(1_000_000, t.maxNanos());
+        assertEquals(127, t.percentile(100.0 * 128 / 514), "the linear range is exact");
+
+        MethodStats longOnly = new MethodStats("long");
+        longOnly.record(5_000, false);
+        assertEquals(MethodStats.STRIPE_BYTES + MethodStats.GROUP_BYTES, longOnly.bytes(), "no short array without a short call");
+    }
+
     /**
      * The bytes a method says it holds are the bytes it allocated: the JVM's own count of the
      * bytes this thread allocated ({@code ThreadMXBean.getThreadAllocatedBytes}) is the truth.
@@ -190,6 +213,58 @@ class MethodStatsMemoryTest {
         for (double q : new double[] {1, 50, 90, 99, 99.9}) {
             assertEquals(t.percentile(q), f.percentile(q), "p" + q);
         }
+    }
+
+    /** {@code n} calls of {@code nanos} each, as one method's snapshot (what a fold adds). */
+    private static TimingSnapshot calls(long n, int nanos) {
+        return new TimingSnapshot("folded", n, 0, n, false, n * nanos, nanos, nanos, new int[] {Buckets.bucketIndex(nanos)}, new long[] {n});
+    }
+
+    /**
+     * A bucket's counter is an int: past 2^31 calls the rest go to a long overflow counter, whether
+     * they come from a fold or from calls, and the count, total and percentiles stay exact.
+     */
+    @Test
+    void aBucketPastTwoToThe31CallsKeepsCountingExactly() {
+        MethodStats s = new MethodStats("hot");
+        long full = 1L << 31;
+        s.add(calls(full - 10, 50)); // fits in the int: 10 short of full
+        long before = s.bytes();
+        for (int i = 0; i < 100; i++) {
+            s.record(50, false); // 10 fill it, 90 go over
+        }
+        TimingSnapshot t = s.snapshot();
+        assertEquals(full + 90, t.count());
+        assertEquals((full + 90) * 50, t.totalNanos());
+        assertEquals(50, t.p50());
+        assertEquals(50, t.minNanos());
+        assertEquals(50, t.maxNanos());
+        assertEquals(0, t.unbucketed());
+        assertEquals(before + MethodStats.OVERFLOW_TABLE_BYTES + MethodStats.OVERFLOW_GROUP_BYTES, s.bytes(), "an overflow table and one group of overflow counters");
+
+        s.add(calls(5_000_000_000L, 50)); // more than an int holds at once
+        s.add(calls(3, 1_000)); // another bucket, its int untouched
+        t = s.snapshot();
+        assertEquals(full + 90 + 5_000_000_000L + 3, t.count());
+        assertEquals((full + 90 + 5_000_000_000L) * 50 + 3_000, t.totalNanos());
+        assertEquals(1_000, t.maxNanos());
+        assertEquals(50, t.percentile(99.9));
+    }
+
+    /** Overflow counters come from the budget like any other; without room a call is counted without a histogram, its time exact. */
+    @Test
+    void aFullBucketWithoutRoomForOverflowCountsCallsWithoutAHistogram() {
+        MethodStats s = new MethodStats("hot");
+        s.add(calls(1L << 31, 50));
+        TimingBudget.setMaxBytes(TimingBudget.usedBytes());
+        s.record(50, false);
+        s.record(50, true);
+        TimingSnapshot t = s.snapshot();
+        assertEquals((1L << 31) + 2, t.count());
+        assertEquals(((1L << 31) + 2) * 50, t.totalNanos());
+        assertEquals(2, t.unbucketed());
+        assertEquals(1, t.errors());
+        assertEquals(50, t.maxNanos());
     }
 
     @Test
