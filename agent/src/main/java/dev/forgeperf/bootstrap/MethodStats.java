@@ -13,7 +13,6 @@ import static dev.forgeperf.bootstrap.StripeCells.COUNT;
 import static dev.forgeperf.bootstrap.StripeCells.ERRORS;
 import static dev.forgeperf.bootstrap.StripeCells.FULL_COUNT;
 import static dev.forgeperf.bootstrap.StripeCells.HEADER_LONGS;
-import static dev.forgeperf.bootstrap.StripeCells.OVERFLOW_GROUP;
 import static dev.forgeperf.bootstrap.StripeCells.OVERFLOW_SLOT;
 import static dev.forgeperf.bootstrap.StripeCells.PROBE_EVERY;
 import static dev.forgeperf.bootstrap.StripeCells.SLOT;
@@ -55,7 +54,7 @@ import java.lang.invoke.VarHandle;
  * calls spread evenly over 5 powers of two (e.g. 20-600 us) touch 20 groups, 2.5 KiB; a narrow
  * peak with rare outliers up to seconds touches 25-35 groups, 2.9-3.6 KiB; 90 groups fit in 8
  * KiB (77 with the short calls' array); the hard ceiling (every bucket) is 11.9 KiB per stripe.
- * A bucket's counter holds 2^31 calls; the 2^31st call into one bucket of one stripe adds an
+ * A bucket's counter holds 2^31 calls; the first call past that in one bucket of one stripe adds an
  * overflow table ({@value #OVERFLOW_TABLE_BYTES} bytes, once per stripe) and {@value #OVERFLOW_GROUP_BYTES}
  * bytes of {@code long} counters for its group. Byte counts assume compressed references and
  * 16-byte array headers (the default below 32 GB of heap).
@@ -70,7 +69,7 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>Hot-path cost</h2>
  * {@link #record(long, boolean)} does no allocation after the first call into a power of two,
- * takes no lock and is wait-free. With one stripe: one volatile read of that stripe's cells (a
+ * takes no lock and is lock-free. With one stripe: one volatile read of that stripe's cells (a
  * field of this object), the acquire read of the array holding the bucket's counter, and one
  * atomic add on that counter, with no read of the counter first (see {@link #count}). A call
  * under 512 ns finds its counter in the short calls' array, whose address does not depend on the
@@ -167,7 +166,7 @@ public final class MethodStats {
      * reset (see {@link #materialize()}).
      */
     private volatile Object[] single;
-    /** Bytes this method holds (its stripes and groups). */
+    /** Bytes this method holds (its stripes, counter arrays and overflow counters). */
     private volatile long bytes;
     private volatile int resizing;
     /** Racy counters: approximate is fine, they only pace growth and rehashing. */
@@ -267,7 +266,11 @@ public final class MethodStats {
      * on x86 that read before the locked instruction costs about as much again right after the
      * clock read). Contention is therefore looked for on every {@value StripeCells#PROBE_EVERY}th
      * add into a bucket only: a compare-and-set of the counter onto itself, which fails when
-     * another thread wrote it in between, as often as a compare-and-set on every call would have.
+     * another thread wrote it in between. So a stripe grows after about 64 times as many
+     * contended calls as a failed compare-and-set on every call would need: heavy contention
+     * (two threads on one short method) still grows one within milliseconds, and occasional
+     * collisions of a thread pool's calls no longer do. A bucket past 2^31 calls takes three
+     * atomics per call (the add, the overflow counter's, the add taken back) until a reset.
      *
      * @return false if the call could not be counted in the bucket (its counter is full and the
      *     budget has no room for overflow counters): the caller counts it as not histogrammed
@@ -393,22 +396,9 @@ public final class MethodStats {
      */
     private int[] counters(Object[] cells, int idx) {
         final int slot = slotOf(idx >>> GROUP_BITS);
-        final int[] held = (int[]) SLOT.getAcquire(cells, slot);
-        if (held != null) {
-            return held;
-        }
-        final int bytes = slot == SHORT_SLOT ? SHORT_BYTES : GROUP_BYTES;
-        if (!TimingBudget.reserve(bytes)) {
-            TimingBudget.exceeded();
-            return null;
-        }
-        final int[] fresh = new int[slot == SHORT_SLOT ? SHORT_BUCKETS : GROUP_SIZE];
-        if (SLOT.compareAndSet(cells, slot, (Object) null, (Object) fresh)) {
-            long unused = (long) BYTES.getAndAdd(this, (long) bytes);
-            return fresh;
-        }
-        TimingBudget.giveBack(bytes);
-        return (int[]) SLOT.getAcquire(cells, slot);
+        return slot == SHORT_SLOT
+                ? (int[]) claim(cells, slot, INTS, SHORT_BUCKETS, SHORT_BYTES)
+                : (int[]) claim(cells, slot, INTS, GROUP_SIZE, GROUP_BYTES);
     }
 
     /**
@@ -416,36 +406,44 @@ public final class MethodStats {
      * overflow table) if the budget allows; null if it does not.
      */
     private long[] overflowCounters(Object[] cells, int gi) {
-        long[][] table = (long[][]) SLOT.getAcquire(cells, OVERFLOW_SLOT);
-        if (table == null) {
-            if (!TimingBudget.reserve(OVERFLOW_TABLE_BYTES)) {
-                TimingBudget.exceeded();
-                return null;
-            }
-            final long[][] fresh = new long[GROUPS][];
-            if (SLOT.compareAndSet(cells, OVERFLOW_SLOT, (Object) null, (Object) fresh)) {
-                long unused = (long) BYTES.getAndAdd(this, (long) OVERFLOW_TABLE_BYTES);
-                table = fresh;
-            } else {
-                TimingBudget.giveBack(OVERFLOW_TABLE_BYTES);
-                table = (long[][]) SLOT.getAcquire(cells, OVERFLOW_SLOT);
-            }
+        final Object[] table = (Object[]) claim(cells, OVERFLOW_SLOT, TABLE, GROUPS, OVERFLOW_TABLE_BYTES);
+        return table == null ? null : (long[]) claim(table, gi, LONGS, GROUP_SIZE, OVERFLOW_GROUP_BYTES);
+    }
+
+    /** Kinds of array {@link #claim} makes: {@code int[]}, {@code long[]}, {@code Object[]}. */
+    private static final int INTS = 0;
+    private static final int LONGS = 1;
+    private static final int TABLE = 2;
+
+    /**
+     * The array in {@code holder[slot]}; if there is none yet, a fresh one of {@code kind} and
+     * {@code length}, published by compare-and-set, its {@code bytes} taken from the budget first
+     * and given back if another thread published first or the allocation failed. Null if the
+     * budget has no room (said once per process).
+     */
+    private Object claim(Object[] holder, int slot, int kind, int length, int bytes) {
+        final Object held = SLOT.getAcquire(holder, slot);
+        if (held != null) {
+            return held;
         }
-        final long[] over = (long[]) OVERFLOW_GROUP.getAcquire(table, gi);
-        if (over != null) {
-            return over;
-        }
-        if (!TimingBudget.reserve(OVERFLOW_GROUP_BYTES)) {
+        if (!TimingBudget.reserve(bytes)) {
             TimingBudget.exceeded();
             return null;
         }
-        final long[] fresh = new long[GROUP_SIZE];
-        if (OVERFLOW_GROUP.compareAndSet(table, gi, (long[]) null, fresh)) {
-            long unused = (long) BYTES.getAndAdd(this, (long) OVERFLOW_GROUP_BYTES);
-            return fresh;
+        boolean published = false;
+        try {
+            final Object fresh = kind == INTS ? new int[length] : kind == LONGS ? (Object) new long[length] : new Object[length];
+            published = SLOT.compareAndSet(holder, slot, (Object) null, fresh);
+            if (published) {
+                long unused = (long) BYTES.getAndAdd(this, (long) bytes);
+                return fresh;
+            }
+        } finally {
+            if (!published) {
+                TimingBudget.giveBack(bytes);
+            }
         }
-        TimingBudget.giveBack(OVERFLOW_GROUP_BYTES);
-        return (long[]) OVERFLOW_GROUP.getAcquire(table, gi);
+        return SLOT.getAcquire(holder, slot);
     }
 
     /**
@@ -484,16 +482,22 @@ public final class MethodStats {
             TimingBudget.exceeded();
             return;
         }
-        final Stripe[] grown = new Stripe[ss.length << 1];
-        System.arraycopy(ss, 0, grown, 0, ss.length);
-        for (int i = ss.length; i < grown.length; i++) {
-            grown[i] = new Stripe();
-        }
-        if (STRIPE_ARRAY.compareAndSet(this, ss, grown)) {
-            long unused = (long) BYTES.getAndAdd(this, add);
-            single = null; // writers still on the old stripe count into grown[0]
-        } else {
-            TimingBudget.giveBack(add); // reset meanwhile
+        boolean installed = false;
+        try {
+            final Stripe[] grown = new Stripe[ss.length << 1];
+            System.arraycopy(ss, 0, grown, 0, ss.length);
+            for (int i = ss.length; i < grown.length; i++) {
+                grown[i] = new Stripe();
+            }
+            installed = STRIPE_ARRAY.compareAndSet(this, ss, grown);
+            if (installed) {
+                long unused = (long) BYTES.getAndAdd(this, add);
+                single = null; // writers still on the old stripe count into grown[0]
+            }
+        } finally {
+            if (!installed) {
+                TimingBudget.giveBack(add); // reset meanwhile, or no heap for the stripes
+            }
         }
     }
 
@@ -548,12 +552,10 @@ public final class MethodStats {
             final long c = s.cumulativeAt(j) - prev;
             prev = s.cumulativeAt(j);
             final int[] g = counters(st, idx);
-            if (g == null || !add(st, g, idx, c)) {
-                unbucketedAdd += c;
-                continue; // its time stays in the sum below
-            }
+            final long left = g == null ? c : add(st, g, idx, c);
+            unbucketedAdd += left; // their time stays in the sum below
             if (idx < LINEAR_LIMIT) {
-                linearSum += c * idx;
+                linearSum += (c - left) * idx;
             }
         }
         long unused = (long) AA.getAndAdd(h, SUM, s.timedTotalNanos() - linearSum);
@@ -569,24 +571,30 @@ public final class MethodStats {
     }
 
     /**
-     * Adds {@code n} calls to bucket {@code idx}, whose counter is in {@code g}: into that {@code int} counter if
-     * they fit below {@link StripeCells#FULL_COUNT}, else into the group's overflow counter.
+     * Adds {@code n} calls to bucket {@code idx}, whose counter is in {@code g}: into that
+     * {@code int} counter up to {@link StripeCells#FULL_COUNT}, the rest into the group's overflow
+     * counter.
      *
-     * @return false if they fit in neither (no room in the budget for overflow counters)
+     * @return the calls that fit in neither (no room in the budget for overflow counters), 0 if all did
      */
-    private boolean add(Object[] cells, int[] g, int idx, long n) {
+    private long add(Object[] cells, int[] g, int idx, long n) {
         final int at = at(idx);
-        for (int c; (c = (int) COUNT.getVolatile(g, at)) >= 0 && c + n <= FULL_COUNT; ) {
-            if (COUNT.compareAndSet(g, at, c, (int) (c + n))) {
-                return true;
+        long rest = n;
+        for (int c; rest > 0 && (c = (int) COUNT.getVolatile(g, at)) >= 0; ) {
+            final long fits = Math.min(rest, FULL_COUNT - c);
+            if (COUNT.compareAndSet(g, at, c, (int) (c + fits))) {
+                rest -= fits;
             }
+        }
+        if (rest == 0) {
+            return 0;
         }
         final long[] over = overflowCounters(cells, idx >>> GROUP_BITS);
         if (over == null) {
-            return false;
+            return rest;
         }
-        long unused = (long) AA.getAndAdd(over, idx & (GROUP_SIZE - 1), n);
-        return true;
+        long unused = (long) AA.getAndAdd(over, idx & (GROUP_SIZE - 1), rest);
+        return 0;
     }
 
     /**
@@ -599,7 +607,7 @@ public final class MethodStats {
      * without its time). In sampled mode a call counted before the reset but timed after it can
      * make the new period's timed count exceed its call count by one; the snapshot then reports
      * {@code count = max(calls, timedCount)}. A group allocated by such an in-flight call is
-     * counted in the new period's bytes (at most one group per recording thread); so is a first
+     * counted in the new period's bytes (at most one counter array, or overflow table and group, per recording thread); so is a first
      * stripe installed, or a growth done, by a call racing the reset (there is no lock between
      * them): the count errs on the high side, so the budget is never exceeded.
      */

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <h2>Hot path</h2>
  * {@link #record}, {@link #sampleStart}, {@link #recordSampled} and {@link #countError} do not
- * allocate, lock, look anything up in a map, log or throw; they are wait-free. Lookup of an id
+ * allocate, lock, look anything up in a map, log or throw; they are lock-free. Lookup of an id
  * of one of the first {@value #FIXED_IDS} ids (the advice passes the id as a constant, so the JIT folds
  * the range check and the array's address) is one acquire read of an element of a {@code static final}
  * array; later ids read a growable table (a volatile read, a bounds check, an acquire read). Ids that

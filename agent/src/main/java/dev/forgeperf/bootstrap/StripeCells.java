@@ -25,7 +25,7 @@ import java.util.Arrays;
  * <li>slot {@link #HEADER_SLOT}: the counter header ({@code long[]}): calls (sampled mode), sum,
  * min, max, errors and calls not histogrammed, between two 128-byte pads so that two stripes'
  * headers never share a cache line;</li>
- * <li>slot {@link #OVERFLOW_SLOT}: the overflow table ({@code long[][]}, see below), null until a
+ * <li>slot {@link #OVERFLOW_SLOT}: the overflow table ({@code Object[]} of {@code long[GROUP_SIZE]}, see below), null until a
  * bucket's counter fills up.</li>
  * </ul>
  * Every array is published by compare-and-set; a writer reaches them all from the one reference.
@@ -34,9 +34,9 @@ import java.util.Arrays;
  * adds 1 with an atomic add; one that finds {@value #FULL_COUNT} or more already there counts its
  * call in the group's {@code long} overflow counter instead and then takes its add back, so the
  * {@code int} never wraps. A reader takes {@code min(int, 2^31) + overflow}: never more than the
- * calls counted, whatever it interleaves with. Overflow counters cost nothing until the
- * 2^31st call into one bucket of one stripe (about a day of a method called 25,000 times a
- * second, all in one bucket).
+ * calls counted, whatever it interleaves with. Overflow counters cost nothing until a call
+ * finds 2^31 already counted in its bucket of its stripe (after about a day of a method called
+ * 25,000 times a second, all in one bucket).
  *
  * <p>Invariants the reader relies on: values below {@value Buckets#LINEAR_LIMIT} ns are counted
  * only in their bucket (one value per bucket), never in sum, min or max, so {@link #snapshot} derives
@@ -50,10 +50,8 @@ final class StripeCells {
     static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(int[].class);
     /** Atomic access to a counter of the header or of an overflow group. */
     static final VarHandle AA = MethodHandles.arrayElementVarHandle(long[].class);
-    /** Atomic access to a slot of the cells (a group's, the header's, the overflow table's). */
+    /** Atomic access to a slot of the cells (counters', header's, overflow table's) or of the overflow table. */
     static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
-    /** Atomic access to an overflow table's slot (a group's overflow counters). */
-    static final VarHandle OVERFLOW_GROUP = MethodHandles.arrayElementVarHandle(long[][].class);
 
     /** Padding (in longs) on each side of a stripe's counters: 128 bytes. */
     static final int PAD = 16;
@@ -119,8 +117,8 @@ final class StripeCells {
 
     /** The overflow counters of group {@code gi} of a stripe's cells, or null if none of its buckets filled up. */
     static long[] overflowOf(Object[] cells, int gi) {
-        final long[][] table = (long[][]) SLOT.getAcquire(cells, OVERFLOW_SLOT);
-        return table == null ? null : (long[]) OVERFLOW_GROUP.getAcquire(table, gi);
+        final Object[] table = (Object[]) SLOT.getAcquire(cells, OVERFLOW_SLOT);
+        return table == null ? null : (long[]) SLOT.getAcquire(table, gi);
     }
 
     /** Min and max: a plain (opaque) read first, a compare-and-set only when the value improves (rare after warm-up). */

@@ -10,7 +10,8 @@ import java.lang.invoke.VarHandle;
  * histogrammed, and the listener is told once per process.
  *
  * <p>Thread-safe and lock-free: the count of bytes in use is one compare-and-set counter. Only
- * the first call into a bucket group or a stripe growth comes here, never a plain timed call.
+ * the first call into a bucket array (a group, the short calls', overflow counters) or a stripe
+ * growth comes here, never a plain timed call.
  * Loaded from the bootstrap class path, so it uses only {@code java.base}.
  */
 public final class TimingBudget {
@@ -27,7 +28,7 @@ public final class TimingBudget {
 
     /** Histogram bytes allowed for all methods together; {@code Long.MAX_VALUE} until the agent sets it. */
     private static volatile long maxBytes = Long.MAX_VALUE;
-    /** Bytes held by all methods (stripes and groups), including first stripes. */
+    /** Bytes held by all methods (stripes, counter arrays, overflow counters), including first stripes. */
     private static volatile long usedBytes;
     /** Calls not histogrammed because of the budget were seen (the listener has been told). */
     private static volatile boolean budgetHit;

@@ -265,6 +265,17 @@ class MethodStatsMemoryTest {
         assertEquals(2, t.unbucketed());
         assertEquals(1, t.errors());
         assertEquals(50, t.maxNanos());
+
+        MethodStats folded = new MethodStats("folded");
+        TimingBudget.setMaxBytes(Long.MAX_VALUE);
+        folded.add(calls((1L << 31) - 10, 50));
+        TimingBudget.setMaxBytes(TimingBudget.usedBytes());
+        folded.add(calls(100, 50)); // 10 fill the int, 90 find no room
+        t = folded.snapshot();
+        assertEquals((1L << 31) + 90, t.count());
+        assertEquals(((1L << 31) + 90) * 50, t.totalNanos());
+        assertEquals(90, t.unbucketed());
+        assertEquals(1L << 31, t.histogramCount());
     }
 
     @Test
