@@ -53,6 +53,40 @@ class CliErrorsTest {
         }
     }
 
+    /**
+     * A command sent right after a JVM started with the agent, before the agent's start thread has
+     * opened the control socket, is answered (the CLI waits for the socket); a JVM started with a
+     * forge-perf agent jar whose socket never comes gets one line that says so, not "run attach".
+     */
+    @Test
+    void aStartingAgentIsWaitedForNotCalledMissing() throws Exception {
+        Path jdk = Jdks.all().findFirst().orElseThrow();
+        try (Env env = new Env()) {
+            Proc app = env.hello(jdk, "", 120_000);
+            String pid = app.awaitOut("hello ready pid=(\\d+)", Duration.ofSeconds(60)); // main runs: the socket may not be there yet
+            Cli.Result status = env.cli.run("status", pid);
+            assertEquals(0, status.exit(), status::toString);
+            assertTrue(status.out().contains(pid), status::toString);
+            env.stop(app);
+
+            Path noop = env.work.resolve("forge-perf-noop.jar");
+            java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+            manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+            manifest.getMainAttributes().putValue("Premain-Class", "dev.forgeperf.e2e.fixture.NoopAgent");
+            try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(Files.newOutputStream(noop), manifest)) {
+                jar.flush();
+            }
+            Proc silent = env.hello(jdk, null, 120_000, "-javaagent:" + noop);
+            String silentPid = silent.awaitOut("hello ready pid=(\\d+)", Duration.ofSeconds(60));
+            Cli.Result r = env.cli.run("status", silentPid);
+            assertEquals(1, r.exit(), r::toString);
+            assertEquals(1, r.err().lines().count(), r::toString);
+            assertTrue(r.err().contains("was started with -javaagent:" + noop) && r.err().contains("is not there after 10 s"), r::toString);
+            assertFalse(r.err().contains("attach"), r::toString);
+            env.stop(silent);
+        }
+    }
+
     @Test
     void listCleansStaleSocketsAndFindsTheDefaultDirectory() throws Exception {
         try (Env env = new Env()) {

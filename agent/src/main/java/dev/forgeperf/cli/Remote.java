@@ -115,6 +115,40 @@ final class Remote {
         });
     }
 
+    /** How long the CLI waits for the socket of a JVM started with the agent that has not opened it yet. */
+    static final Duration STARTING_AGENT_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * A JVM started with {@code -javaagent:…forge-perf…} whose socket is not there yet: the agent
+     * opens it on its start thread after {@code main} has begun (seconds on a busy machine), so
+     * the command waits for it rather than say the agent is not loaded.
+     *
+     * @throws CommandException if the socket does not come within {@link #STARTING_AGENT_WAIT}, or the start fails
+     */
+    private static void awaitStartingAgent(long pid, Path socket, String agent) {
+        long deadline = System.nanoTime() + STARTING_AGENT_WAIT.toNanos();
+        while (!Files.exists(socket)) {
+            String notStarted = StartFailure.readForRunning(pid);
+            if (notStarted != null) {
+                throw new CommandException("the forge-perf agent is not running in JVM " + pid + " (its start failed): " + notStarted);
+            }
+            if (!Files.isDirectory(Path.of("/proc", String.valueOf(pid)))) {
+                throw new CommandException("JVM " + pid + " exited before its forge-perf agent opened its control socket");
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new CommandException("JVM " + pid + " was started with " + agent + " but its control socket " + socket
+                        + " is not there after " + STARTING_AGENT_WAIT.toSeconds() + " s: the agent may still be starting, or keep its"
+                        + " socket in another folder (FORGE_PERF_DIR); run `forge-perf list` to see where it is");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CommandException("interrupted while waiting for the agent of JVM " + pid + " to open " + socket);
+            }
+        }
+    }
+
     /**
      * The control socket of {@code pid}, checked: present, and owned by the current user; as root,
      * also another user's JVM's socket, found through the kernel's socket table
@@ -145,8 +179,12 @@ final class Remote {
             if (notStarted != null) {
                 throw new CommandException("the forge-perf agent is not running in JVM " + pid + " (its start failed): " + notStarted);
             }
-            throw new CommandException("JVM " + pid + " does not have the forge-perf agent loaded (no " + socket
-                    + "); run `forge-perf attach " + pid + "` first");
+            String agent = Targets.forgePerfAgentOption(pid);
+            if (agent == null) {
+                throw new CommandException("JVM " + pid + " does not have the forge-perf agent loaded (no " + socket
+                        + "); run `forge-perf attach " + pid + "` first");
+            }
+            awaitStartingAgent(pid, socket, agent);
         }
         int owner = SocketDir.ownerUid(socket);
         if (owner != me && !(AgentSockets.asRoot() && owner == AgentSockets.uidOf(pid))) {

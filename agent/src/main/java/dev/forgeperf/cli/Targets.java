@@ -96,6 +96,29 @@ final class Targets {
         return " (" + (cmd.length() > 60 ? cmd.substring(0, 59) + "\u2026" : cmd) + ")";
     }
 
+    /**
+     * The {@code -javaagent:} option that loads forge-perf (a jar whose file name holds
+     * "forge-perf") on {@code pid}'s command line, or null when there is none or it cannot be read.
+     */
+    static String forgePerfAgentOption(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
+            for (String arg : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+                if (arg.startsWith("-javaagent:")) {
+                    String jar = arg.substring("-javaagent:".length());
+                    int eq = jar.indexOf('=');
+                    Path name = Path.of(eq < 0 ? jar : jar.substring(0, eq)).getFileName();
+                    if (name != null && name.toString().contains("forge-perf")) {
+                        return eq < 0 ? arg : arg.substring(0, "-javaagent:".length() + eq);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: no answer
+        }
+        return null;
+    }
+
     /** The process's command line, or "" when unreadable. */
     static String commandLine(long pid) {
         try {
