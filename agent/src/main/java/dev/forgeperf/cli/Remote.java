@@ -128,10 +128,7 @@ final class Remote {
     private static void awaitStartingAgent(long pid, Path socket, String agent) {
         long deadline = System.nanoTime() + STARTING_AGENT_WAIT.toNanos();
         while (!Files.exists(socket)) {
-            String notStarted = StartFailure.readForRunning(pid);
-            if (notStarted != null) {
-                throw new CommandException("the forge-perf agent is not running in JVM " + pid + " (its start failed): " + notStarted);
-            }
+            refuseIfStartFailed(pid);
             if (!Files.isDirectory(Path.of("/proc", String.valueOf(pid)))) {
                 throw new CommandException("JVM " + pid + " exited before its forge-perf agent opened its control socket");
             }
@@ -146,6 +143,14 @@ final class Remote {
                 Thread.currentThread().interrupt();
                 throw new CommandException("interrupted while waiting for the agent of JVM " + pid + " to open " + socket);
             }
+        }
+    }
+
+    /** @throws CommandException if the agent's start in JVM {@code pid} failed (its start-failure record says why) */
+    private static void refuseIfStartFailed(long pid) {
+        String notStarted = StartFailure.readForRunning(pid);
+        if (notStarted != null) {
+            throw new CommandException("the forge-perf agent is not running in JVM " + pid + " (its start failed): " + notStarted);
         }
     }
 
@@ -175,10 +180,7 @@ final class Remote {
                         + "), and whether it is a JVM cannot be told (its memory map is not readable); if it is one, run `forge-perf attach "
                         + pid + "` as its owner, or `forge-perf list --all` to see the JVMs");
             }
-            String notStarted = StartFailure.readForRunning(pid);
-            if (notStarted != null) {
-                throw new CommandException("the forge-perf agent is not running in JVM " + pid + " (its start failed): " + notStarted);
-            }
+            refuseIfStartFailed(pid);
             String agent = Targets.forgePerfAgentOption(pid);
             if (agent == null) {
                 throw new CommandException("JVM " + pid + " does not have the forge-perf agent loaded (no " + socket

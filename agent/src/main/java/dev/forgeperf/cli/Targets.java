@@ -101,31 +101,35 @@ final class Targets {
      * "forge-perf") on {@code pid}'s command line, or null when there is none or it cannot be read.
      */
     static String forgePerfAgentOption(long pid) {
-        try {
-            byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
-            for (String arg : new String(raw, StandardCharsets.UTF_8).split("\0")) {
-                if (arg.startsWith("-javaagent:")) {
-                    String jar = arg.substring("-javaagent:".length());
-                    int eq = jar.indexOf('=');
+        for (String arg : commandArgs(pid)) {
+            if (arg.startsWith("-javaagent:")) {
+                String jar = arg.substring("-javaagent:".length());
+                int eq = jar.indexOf('=');
+                try {
                     Path name = Path.of(eq < 0 ? jar : jar.substring(0, eq)).getFileName();
                     if (name != null && name.toString().contains("forge-perf")) {
                         return eq < 0 ? arg : arg.substring(0, "-javaagent:".length() + eq);
                     }
+                } catch (RuntimeException notAPath) {
+                    // another agent's odd option: not ours
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // unreadable: no answer
         }
         return null;
     }
 
     /** The process's command line, or "" when unreadable. */
     static String commandLine(long pid) {
+        return String.join(" ", commandArgs(pid)).trim();
+    }
+
+    /** The process's arguments as {@code /proc/PID/cmdline} lists them, empty when unreadable. */
+    private static String[] commandArgs(long pid) {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
-            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+            return raw.length == 0 ? new String[0] : new String(raw, StandardCharsets.UTF_8).split("\0");
         } catch (IOException | RuntimeException e) {
-            return "";
+            return new String[0];
         }
     }
 
